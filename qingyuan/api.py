@@ -1,0 +1,79 @@
+"""The JSON API under /api/v1: one NinjaAPI, auth in one place, errors as {"error": ...}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from qingyuan.core import tokens
+from qingyuan.enterprises.api import router as enterprises_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = tokens.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Qingyuan API",
+    version="1",
+    description="Chemical-park supervision: enterprises, monitoring points and more. "
+    "Authenticate with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: Any | None = None
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: str
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
+def create_token(request: HttpRequest, payload: TokenIn) -> Any:
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        return 401, {"error": "Invalid username or password."}
+    key, token = tokens.issue(user)
+    return {"token": key, "expires_at": token.expires_at.isoformat()}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"error": "Invalid input.", "detail": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"error": "Authentication required."}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"error": "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+api.add_router("/", enterprises_router)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from qingyuan.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
+]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qingyuan.core.htmx import render_page
+from qingyuan.core.models import Notification
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    only_unread = request.GET.get("unread") == "1"
+    qs = Notification.objects.filter(recipient=request.user)
+    if only_unread:
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render_page(
+        request, "core/inbox.html", {"page": page, "only_unread": only_unread}, partial="core/partials/inbox_list.html"
+    )
+
+
+@require_POST
+def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect(note.url or "core:inbox")
+
+
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("core:inbox")

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qingyuan.enterprises.choices import (
+    CrcMode,
+    EnterpriseStatus,
+    Industry,
+    Medium,
+    PermitClass,
+    ProtocolVersion,
+    RiskClass,
+)
+from qingyuan.enterprises.validators import validate_credit_code, validate_mn
+from qingyuan.org.actor import actor_for
+from qingyuan.org.models import Park, Unit
+
+LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
+LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """Park-wide roles see their parks' enterprises; an enterprise user sees only their own."""
+        actor = actor_for(user)
+        if not actor.is_authenticated:
+            return self.none()
+        if actor.is_superuser:
+            return self
+        return self.filter(
+            models.Q(park_id__in=list(actor.park_wide_ids)) | models.Q(accounts__user_id=actor.user_id)
+        ).distinct()
+
+
+class Enterprise(models.Model):
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("park"))
+    name = models.CharField(_("name"), max_length=100)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50)
+    industry = models.CharField(_("industry"), max_length=10, choices=Industry.choices)
+    address = models.CharField(_("address"), max_length=200)
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE
+    )
+    risk_class = models.CharField(_("risk class"), max_length=10, choices=RiskClass.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    linked_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="linked_enterprises",
+        verbose_name=_("linked unit"),
+    )
+    linked_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="linked_enterprises",
+        verbose_name=_("linked officer"),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["park", "status"]), models.Index(fields=["park", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseAccount(models.Model):
+    """A login that acts for an enterprise (its environmental officer, for instance)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="accounts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_accounts")
+
+    class Meta:
+        verbose_name = _("enterprise account")
+        verbose_name_plural = _("enterprise accounts")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "user"], name="ent_account_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.enterprise}"
+
+
+class Outlet(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="outlets")
+    medium = models.CharField(_("medium"), max_length=10, choices=Medium.choices)
+    code = models.CharField(_("code"), max_length=20, help_text=_("Outlet code from the permit, e.g. DW001 or DA001."))
+    name = models.CharField(_("name"), max_length=100)
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE
+    )
+    receiving = models.CharField(_("discharges to"), max_length=100, blank=True)
+    standard = models.CharField(_("applicable standard"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+        ordering = ["enterprise", "code"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "code"], name="ent_outlet_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class MonitoringPointQuerySet(models.QuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        actor = actor_for(user)
+        if not actor.is_authenticated:
+            return self.none()
+        if actor.is_superuser:
+            return self
+        return self.filter(
+            models.Q(park_id__in=list(actor.park_wide_ids))
+            | models.Q(outlet__enterprise__accounts__user_id=actor.user_id)
+        ).distinct()
+
+
+class MonitoringPoint(models.Model):
+    """A data logger (数采仪) identified by its MN, usually at an outlet."""
+
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="points", verbose_name=_("park"))
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="points", verbose_name=_("outlet")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    mn = models.CharField(_("MN"), max_length=32, unique=True, validators=[validate_mn])
+    password = models.CharField(_("access password"), max_length=32)
+    protocol_version = models.CharField(
+        _("protocol version"), max_length=4, choices=ProtocolVersion.choices, default=ProtocolVersion.HJ212_2017
+    )
+    st = models.CharField(_("system code (ST)"), max_length=2, default="32")
+    crc_mode = models.CharField(_("CRC mode"), max_length=10, choices=CrcMode.choices, default=CrcMode.HJ212)
+    rtd_interval_s = models.PositiveIntegerField(
+        _("real-time interval (s)"), default=60, validators=[MinValueValidator(30), MaxValueValidator(3600)]
+    )
+    min_interval_min = models.PositiveIntegerField(_("minute-data interval (min)"), default=10)
+    sends_hourly = models.BooleanField(_("sends hourly data"), default=True)
+    sends_daily = models.BooleanField(_("sends daily data"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MonitoringPointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monitoring point")
+        verbose_name_plural = _("monitoring points")
+        ordering = ["park", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.mn})"
+
+    @property
+    def enterprise(self) -> Enterprise | None:
+        return self.outlet.enterprise if self.outlet_id else None  # type: ignore[union-attr]
+
+
+class Permit(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="permits")
+    number = models.CharField(_("permit number"), max_length=40, unique=True)
+    management_class = models.CharField(
+        _("management class"), max_length=12, choices=PermitClass.choices, default=PermitClass.KEY
+    )
+    issuer = models.CharField(_("issued by"), max_length=100)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+
+    class Meta:
+        verbose_name = _("permit")
+        verbose_name_plural = _("permits")
+        ordering = ["-valid_to"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_to__gt=models.F("valid_from")), name="permit_valid_range")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PermitLimit(models.Model):
+    """A pollutant's limits in a permit: concentration (per outlet or all) and annual load."""
+
+    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="limits")
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.CASCADE, null=True, blank=True, related_name="limits", verbose_name=_("outlet")
+    )
+    pollutant_code = models.CharField(_("pollutant code"), max_length=10)
+    concentration_limit = models.DecimalField(
+        _("concentration limit"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    standard_ref = models.CharField(_("standard reference"), max_length=120, blank=True)
+    annual_load_t = models.DecimalField(
+        _("permitted annual load (t)"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("permit limit")
+        verbose_name_plural = _("permit limits")
+        ordering = ["permit", "pollutant_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["permit", "outlet", "pollutant_code"], name="permit_limit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pollutant_code} ≤ {self.concentration_limit} {self.unit}"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from qingyuan.enterprises import views
+
+app_name = "enterprises"
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("export.xlsx", views.enterprise_export, name="export"),
+    path("import/", views.enterprise_import, name="import"),
+    path("import/template.xlsx", views.enterprise_template, name="import_template"),
+    path("new/", views.enterprise_create, name="create"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/transition/", views.enterprise_transition, name="transition"),
+]

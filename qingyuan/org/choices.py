@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    LEADING_GROUP = "leading_group", _("Leading group")
+    OFFICE = "office", _("Office")
+    DEPARTMENT = "department", _("Department")
+    TOWNSHIP = "township", _("Township")
+    TASK_GROUP = "task_group", _("Task group")
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    OFFICE_STAFF = "office_staff", _("Office staff")
+    UNIT_OFFICER = "unit_officer", _("Unit officer")
+    ENTERPRISE_USER = "enterprise_user", _("Enterprise user")
+    INSPECTOR = "inspector", _("Inspector")
+    EXPERT = "expert", _("Expert")
+    SUPERVISOR = "supervisor", _("Supervision group member")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles that see everything in their park. Supervisors, inspectors and experts only read.
+PARK_WIDE_ROLES = frozenset(
+    {Role.LEADER, Role.OFFICE_STAFF, Role.SUPERVISOR, Role.UNIT_OFFICER, Role.INSPECTOR, Role.EXPERT, Role.ADMIN}
+)
+# Roles that manage the whole park: create enterprises, fire any lifecycle change.
+PARK_MANAGER_ROLES = frozenset({Role.LEADER, Role.OFFICE_STAFF, Role.ADMIN})

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from qingyuan import home
+from qingyuan.api import api
+
+admin.site.site_header = _("Qingyuan administration")
+admin.site.site_title = _("Qingyuan")
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("enterprises/", include("qingyuan.enterprises.urls")),
+    path("units/", include("qingyuan.org.urls")),
+    path("", include("qingyuan.core.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
