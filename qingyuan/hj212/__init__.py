@@ -1,0 +1,66 @@
+"""HJ 212 (2005 / 2017 / 2025) protocol codec for Qingyuan: sans-IO, standard library only.
+
+Feed bytes to a :class:`Decoder`, take :class:`Packet` / :class:`InvalidFrame`
+events until ``NEED_DATA``; build frames with :func:`build_packet` and the
+replies and commands in ``commands``. See docs/hj212.md.
+"""
+
+from .codes import POLLUTANT_CODES, DataKind, PollutantCode, medium_of, normalize_code
+from .commands import (
+    data_ack,
+    get_field_info,
+    get_min_interval,
+    get_rtd_interval,
+    get_time,
+    new_qn,
+    notify_ack,
+    set_min_interval,
+    set_rtd_interval,
+    set_time,
+    start_realtime,
+    stop_realtime,
+)
+from .crc import CrcMode, crc16
+from .decoder import NEED_DATA, Decoder, Event
+from .encoder import build_packet
+from .errors import CommandError, InvalidFrame, InvalidReason, ProtocolError
+from .packet import CP, Equipment, Packet, Param, Tolerance, parse_time
+from .reassembly import Reassembled, Reassembler
+
+__all__ = [
+    "CP",
+    "NEED_DATA",
+    "POLLUTANT_CODES",
+    "CommandError",
+    "CrcMode",
+    "DataKind",
+    "Decoder",
+    "Equipment",
+    "Event",
+    "InvalidFrame",
+    "InvalidReason",
+    "Packet",
+    "Param",
+    "PollutantCode",
+    "ProtocolError",
+    "Reassembled",
+    "Reassembler",
+    "Tolerance",
+    "build_packet",
+    "crc16",
+    "data_ack",
+    "get_field_info",
+    "get_min_interval",
+    "get_rtd_interval",
+    "get_time",
+    "medium_of",
+    "new_qn",
+    "normalize_code",
+    "notify_ack",
+    "parse_time",
+    "set_min_interval",
+    "set_rtd_interval",
+    "set_time",
+    "start_realtime",
+    "stop_realtime",
+]

@@ -1,0 +1,326 @@
+"""Sans-IO framing: bytes in (``receive_data``), events out (``next_event``).
+
+A frame is ``##`` + 4-digit length + data segment + 4 hex CRC + CR LF (§6.3.1).
+``next_event`` returns a :class:`Packet`, an :class:`InvalidFrame` (the bytes
+dropped and why; the session goes on at the next ``##``) or ``NEED_DATA``.
+
+Every decision depends only on the bytes up to the point where it is taken, so
+a stream gives the same events whether it arrives whole or byte by byte. In
+order of position in the stream, the first of these decides a frame:
+
+- a CR LF whose preceding 4 hex digits are the CRC of the bytes between the
+  header and them (at the declared end: the normal case; elsewhere: the length
+  field is wrong, accepted with a :class:`Tolerance` unless ``lenient_length``
+  is off; a character-count length is accepted either way);
+- the declared end: a CRC that does not verify with CR LF after it is BAD_CRC,
+  a CRC that verifies without CR LF is MISSING_CRLF; anything else keeps
+  looking (the length may be too short, or count characters);
+- a new ``##dddd`` header: the frame so far is dropped (TRUNCATED before its
+  declared end, BAD_LENGTH or MISSING_CRLF after), so a bogus ``##9999`` cannot
+  hold back the packets behind it;
+- ``max_segment + 12`` bytes without a decision, or the end of the stream.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from typing import Final, Literal
+
+from .crc import CrcMode, crc16
+from .errors import InvalidFrame, InvalidReason, ProtocolError
+from .packet import Packet, Tolerance
+from .segment import parse_packet
+
+STANDARD_MAX_SEGMENT: Final = 1024
+_OVERHEAD: Final = 12  # "##" + LLLL + CRC + CR LF
+_HEX: Final = b"0123456789abcdefABCDEF"
+_MN = re.compile(rb"(?:^|[;,])\s*[Mm][Nn]\s*=\s*([^;,]*)")
+
+
+class _NeedData(enum.Enum):
+    NEED_DATA = "NEED_DATA"
+
+    def __repr__(self) -> str:
+        return "NEED_DATA"
+
+
+NEED_DATA: Final = _NeedData.NEED_DATA
+Event = Packet | InvalidFrame
+
+
+class _Crc:
+    """The verdict on 4 CRC characters."""
+
+    __slots__ = ("got", "hex", "lower", "mode", "ok", "want")
+
+    def __init__(self, segment: bytes, crc: bytes, mode: CrcMode) -> None:
+        self.mode = mode
+        self.got = crc.decode("ascii", "replace")
+        self.hex = len(crc) == 4 and not crc.translate(None, _HEX)
+        self.want = f"{crc16(segment, mode):04X}" if self.hex else ""
+        self.ok = self.hex and self.got.upper() == self.want
+        self.lower = self.ok and self.got != self.want
+
+    def describe(self) -> str:
+        if not self.hex:
+            return f"crc not hex: {self.got!r}"
+        return f"crc mismatch: got {self.got} want {self.want}"
+
+
+class Decoder:
+    """HJ 212 stream decoder. Feed bytes, then call ``next_event`` until NEED_DATA.
+
+    ``crc_mode_for(mn)`` picks a device's CRC mode (default HJ212 for all).
+    ``max_buffer`` bounds the bytes held but not yet decoded: feeding beyond it
+    without draining ``next_event`` raises :class:`ProtocolError`.
+    """
+
+    __slots__ = (
+        "_buf", "_pos", "_eof", "_max_segment", "_cap", "_crc_mode_for", "_lenient", "_max_buffer",
+        "_crlf_from", "_hash_from", "_end_checked", "_diag",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        max_segment: int = 9999,
+        crc_mode_for: Callable[[str], CrcMode] | None = None,
+        lenient_length: bool = True,
+        max_buffer: int | None = 1 << 20,
+    ) -> None:
+        if not 0 <= max_segment <= 9999:
+            raise ValueError("max_segment must be within 0..9999")
+        self._buf = bytearray()
+        self._pos = 0
+        self._eof = False
+        self._max_segment = max_segment
+        self._cap = max_segment + _OVERHEAD
+        self._crc_mode_for = crc_mode_for
+        self._lenient = lenient_length
+        self._max_buffer = max_buffer
+        self._reset_scan()
+
+    # -- input -----------------------------------------------------------------
+    def receive_data(self, data: bytes) -> None:
+        """Add bytes from the peer; ``b""`` means the stream ended."""
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise ProtocolError(f"expected bytes, got {type(data).__name__}")
+        if self._eof:
+            if data:
+                raise ProtocolError("data received after end of stream")
+            return
+        if not data:
+            self._eof = True
+            return
+        if self._pos and (self._pos >= 65536 or 2 * self._pos >= len(self._buf)):
+            del self._buf[: self._pos]
+            self._pos = 0
+        held = len(self._buf) - self._pos
+        if self._max_buffer is not None and held + len(data) > self._max_buffer:
+            raise ProtocolError(f"{held + len(data)} bytes buffered, above max_buffer {self._max_buffer}")
+        self._buf += data
+
+    @property
+    def buffer(self) -> bytes:
+        """The bytes received and not yet turned into events."""
+        return bytes(self._buf[self._pos :])
+
+    @property
+    def eof(self) -> bool:
+        return self._eof
+
+    # -- output ----------------------------------------------------------------
+    def next_event(self) -> Packet | InvalidFrame | Literal[_NeedData.NEED_DATA]:
+        buf, i = self._buf, self._pos
+        n = len(buf)
+        if i >= n:
+            return NEED_DATA
+        if not buf.startswith(b"##", i):
+            return self._garbage(i, n)
+        if n < i + 6:
+            if not buf[i + 2 : n].isdigit() and n > i + 2:
+                return self._skip(i, n, InvalidReason.BAD_HEADER, f"bad length field {bytes(buf[i + 2 : n])!r}")
+            if self._eof:
+                return self._drop(n - i, InvalidReason.TRUNCATED, "truncated: stream ended in the frame header")
+            return NEED_DATA
+        digits = buf[i + 2 : i + 6]
+        if not digits.isdigit():
+            return self._skip(i, n, InvalidReason.BAD_HEADER, f"bad length field {bytes(digits)!r}")
+        length = int(digits)
+        if length > self._max_segment:
+            return self._skip(i, n, InvalidReason.OVERSIZE, f"declared length {length} above {self._max_segment}")
+        end = i + length + _OVERHEAD
+        if (
+            n >= end
+            and buf[end - 2] == 13
+            and buf[end - 1] == 10
+            and buf.find(b"\r\n", i + 6, end - 2) < 0
+            and buf.find(b"##", i + 2, end) < 0
+        ):
+            raw = bytes(buf[i:end])
+            crc = self._check(raw[6 : length + 6], raw[-6:-2])
+            if crc.ok:
+                return self._accept(raw, length, length, crc, ())
+            return self._drop(end - i, InvalidReason.BAD_CRC, crc.describe(), self._alt_mode(raw[6:-6], crc))
+        return self._scan(i, n, length, end)
+
+    # -- helpers ---------------------------------------------------------------
+    def _reset_scan(self) -> None:
+        self._crlf_from = 0  # offsets from the frame start: where to search next
+        self._hash_from = 2
+        self._end_checked = False
+        self._diag: tuple[int, _Crc] | None = None  # first CR LF whose CRC did not verify
+
+    def _drop(self, count: int, reason: InvalidReason, detail: str, alt: CrcMode | None = None) -> InvalidFrame:
+        data = bytes(self._buf[self._pos : self._pos + count])
+        self._pos += count
+        self._reset_scan()
+        return InvalidFrame(reason, detail, data, alt)
+
+    def _garbage(self, i: int, n: int) -> InvalidFrame | Literal[_NeedData.NEED_DATA]:
+        q = self._buf.find(b"##", i)
+        if 0 <= q and q - i <= self._cap:
+            return self._drop(q - i, InvalidReason.BAD_HEADER, f"missing ##: {q - i} bytes of garbage before ##")
+        if q >= 0 or n - i > self._cap:
+            return self._drop(self._cap, InvalidReason.BAD_HEADER, f"missing ##: {self._cap} bytes without ##")
+        if self._eof:
+            return self._drop(n - i, InvalidReason.BAD_HEADER, f"missing ##: {n - i} bytes without ##")
+        return NEED_DATA
+
+    def _skip(self, i: int, n: int, reason: InvalidReason, detail: str) -> InvalidFrame | Literal[_NeedData.NEED_DATA]:
+        """Drop a frame whose header is unusable through to the next ``##``."""
+        q = self._buf.find(b"##", i + 1)
+        if 0 <= q and q - i <= self._cap:
+            return self._drop(q - i, reason, detail)
+        if q >= 0 or n - i > self._cap:
+            return self._drop(self._cap, reason, detail)
+        if self._eof:
+            return self._drop(n - i, reason, detail)
+        return NEED_DATA
+
+    def _mode(self, segment: bytes) -> CrcMode:
+        if self._crc_mode_for is None:
+            return CrcMode.HJ212
+        match = _MN.search(segment)
+        if match is None:
+            return CrcMode.HJ212
+        return self._crc_mode_for(match.group(1).decode("utf-8", "replace").strip())
+
+    def _check(self, segment: bytes, crc: bytes) -> _Crc:
+        return _Crc(segment, crc, self._mode(segment))
+
+    @staticmethod
+    def _alt_mode(segment: bytes, crc: _Crc) -> CrcMode | None:
+        if not crc.hex:
+            return None
+        for mode in CrcMode:
+            if mode is not crc.mode and f"{crc16(segment, mode):04X}" == crc.got.upper():
+                return mode
+        return None
+
+    def _accept(
+        self, raw: bytes, declared: int, seglen: int, crc: _Crc, extra: tuple[Tolerance, ...]
+    ) -> Packet | InvalidFrame:
+        self._pos += len(raw)
+        self._reset_scan()
+        tolerances = set(extra)
+        warnings = []
+        if crc.lower:
+            tolerances.add(Tolerance.LOWERCASE_CRC)
+        if crc.mode is not CrcMode.HJ212:
+            tolerances.add(Tolerance.ALT_CRC_MODE)
+            warnings.append(f"CRC verified in mode {crc.mode.name}")
+        if seglen > STANDARD_MAX_SEGMENT:
+            tolerances.add(Tolerance.OVERSIZE_SEGMENT)
+            warnings.append(f"data segment of {seglen} bytes exceeds the standard's {STANDARD_MAX_SEGMENT}")
+        if extra:
+            warnings.append(f"declared length {declared} but data segment is {seglen} bytes")
+        return parse_packet(raw, raw[6 : 6 + seglen], declared, crc.got, frozenset(tolerances), warnings)
+
+    def _resync_at(self, i: int, n: int) -> int:
+        """Position of the first ``##dddd`` inside the frame at ``i``, or -1."""
+        buf = self._buf
+        k = buf.find(b"##", i + self._hash_from, n)
+        while k >= 0:
+            if k + 6 > n:
+                self._hash_from = k - i
+                return -1
+            if buf[k + 2 : k + 6].isdigit():
+                self._hash_from = k - i
+                return k
+            k = buf.find(b"##", k + 1, n)
+        self._hash_from = max(2, n - 1 - i)
+        return -1
+
+    def _scan(self, i: int, n: int, length: int, end: int) -> Packet | InvalidFrame | Literal[_NeedData.NEED_DATA]:
+        """The slow path: anything but a well-formed frame at the declared length."""
+        buf = self._buf
+        q = self._resync_at(i, n)
+        horizon = min(n, i + self._cap, q + 5 if q >= 0 else n)  # events must complete by here
+        p = buf.find(b"\r\n", i + max(self._crlf_from, 10), horizon)
+        while True:
+            done = p + 2 if p >= 0 else horizon + 1
+            if end <= horizon and end < done and not self._end_checked:
+                self._end_checked = True
+                crc = self._check(bytes(buf[i + 6 : end - 6]), bytes(buf[end - 6 : end - 2]))
+                if crc.ok:
+                    return self._drop(length + 10, InvalidReason.MISSING_CRLF, "missing CR LF after a valid CRC")
+            if p < 0:
+                break
+            decided = self._candidate(i, p, length, end)
+            if decided is not None:
+                return decided
+            self._crlf_from = p + 1 - i
+            p = buf.find(b"\r\n", p + 1, horizon)
+        self._crlf_from = max(self._crlf_from, horizon - 1 - i)
+        if q >= 0:
+            return self._give_up(i, q - i, length, end)
+        if n - i >= self._cap:
+            return self._give_up(i, self._cap - 5, length, end)
+        if self._eof:
+            return self._give_up(i, n - i, length, end)
+        return NEED_DATA
+
+    def _candidate(self, i: int, p: int, length: int, end: int) -> Packet | InvalidFrame | None:
+        """Decide on the CR LF at ``p``, or None to keep looking."""
+        raw = bytes(self._buf[i : p + 2])
+        segment, crc_bytes = raw[6:-6], raw[-6:-2]
+        if p + 2 == end:
+            crc = self._check(segment, crc_bytes)
+            if crc.ok:
+                return self._accept(raw, length, length, crc, ())
+            return self._drop(end - i, InvalidReason.BAD_CRC, crc.describe(), self._alt_mode(segment, crc))
+        crc = self._check(segment, crc_bytes)
+        if not crc.hex or not segment.endswith(b"&&"):
+            return None
+        if not crc.ok:
+            if self._diag is None:
+                self._diag = (len(segment), crc)
+            return None
+        seglen = len(segment)
+        if p + 2 > end and len(segment.decode("utf-8", "replace")) == length:
+            return self._accept(raw, length, seglen, crc, (Tolerance.CHAR_COUNT_LENGTH,))
+        if not self._lenient:
+            return self._drop(len(raw), InvalidReason.BAD_LENGTH, _mismatch(length, seglen))
+        if seglen + 6 == length:
+            return self._accept(raw, length, seglen, crc, (Tolerance.LENGTH_MISMATCH, Tolerance.LENGTH_PLUS_6))
+        return self._accept(raw, length, seglen, crc, (Tolerance.LENGTH_MISMATCH,))
+
+    def _give_up(self, i: int, count: int, length: int, end: int) -> InvalidFrame:
+        """Drop ``count`` bytes of a frame that nothing verified."""
+        diag = self._diag
+        if diag is not None:
+            seglen, crc = diag
+            return self._drop(count, InvalidReason.BAD_LENGTH, f"{_mismatch(length, seglen)}; {crc.describe()}")
+        if i + count < end:
+            why = "stream ended" if self._eof and i + count == len(self._buf) else "a new ## began"
+            return self._drop(count, InvalidReason.TRUNCATED, f"truncated: {why} after {count} of {length + 12} bytes")
+        return self._drop(count, InvalidReason.MISSING_CRLF, f"no CR LF at the declared end ({length} bytes)")
+
+
+def _mismatch(declared: int, actual: int) -> str:
+    if actual > declared:
+        return f"length mismatch (trailing {actual - declared} bytes): declared {declared}, segment {actual}"
+    return f"length mismatch: declared {declared}, segment {actual} bytes"
