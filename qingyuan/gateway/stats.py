@@ -37,7 +37,7 @@ class Stats:
 
     def snapshot(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            name: getattr(self, name) for name in self.__slots__  # type: ignore[attr-defined]
+            name: getattr(self, name) for name in self.__slots__
         }
         for name, value in data.items():
             if isinstance(value, Counter):

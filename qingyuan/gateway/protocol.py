@@ -1,0 +1,266 @@
+"""One device connection: bytes in, packets to the sink, replies after the outcome.
+
+The connection feeds every received byte to a sans-IO :class:`Decoder` and hands
+each complete packet to the batcher. It answers a packet only once the sink
+has decided about it (9014 for an upload with A=1; 9013 then 1012 for a 1013
+time-calibration request; nothing for 9011/9012/9013/9014, quarantined or
+rejected packets), and always in the order the packets arrived.
+
+Limits enforced here: connections over the server's limits are closed at once;
+rejected frames are counted and logged with peer and reason; a frame that stays
+incomplete longer than ``frame_timeout`` (a slow sender) or a buffer the decoder
+refuses (:class:`ProtocolError`) closes the connection; no packet for
+``idle_timeout`` with nothing pending closes it; reading pauses above the
+high-water mark of unanswered bytes (see :mod:`.flow`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import time
+from typing import Protocol
+
+from qingyuan.hj212 import NEED_DATA, Decoder, InvalidFrame, Packet, ProtocolError
+
+from . import flow
+from .batcher import Batcher, Pending
+from .config import GatewayConfig
+from .replies import replies_for
+from .sink import InvalidReceived, Outcome, Received, Verdict
+from .stats import Stats
+
+log = logging.getLogger("qingyuan.gateway")
+
+ACCEPTED = (Verdict.STORED, Verdict.DUPLICATE)
+
+
+class Hub(Protocol):
+    """What a connection needs from the server."""
+
+    config: GatewayConfig
+    stats: Stats
+    batcher: Batcher
+
+    def admit(self, conn: Connection) -> str | None:
+        """Register the connection; return why it is refused, or None."""
+        ...
+
+    def authenticated(self, conn: Connection, packet: Packet) -> None:
+        """First stored packet of its MN on this connection."""
+        ...
+
+    def forget(self, conn: Connection, reason: str) -> None: ...
+
+
+class Connection(asyncio.Protocol):
+    __slots__ = (
+        "hub", "id", "transport", "peer", "ip", "decoder", "flow", "pending", "mns",
+        "opened_at", "last_packet", "frame_started", "timer", "close_reason", "eof", "refused",
+    )
+
+    def __init__(self, hub: Hub, connection_id: int) -> None:
+        self.hub = hub
+        self.id = connection_id
+        self.transport: asyncio.Transport | None = None
+        self.peer = "?"
+        self.ip = "?"
+        self.decoder: Decoder | None = None
+        self.flow: flow.FlowControl | None = None
+        self.pending: collections.deque[Pending] = collections.deque()
+        self.mns: set[str] = set()
+        self.opened_at = 0.0
+        self.last_packet = 0.0  # loop time of the last packet (or of the connection)
+        self.frame_started: float | None = None  # loop time an incomplete frame began
+        self.timer: asyncio.TimerHandle | None = None
+        self.close_reason = ""
+        self.eof = False
+        self.refused = False
+
+    # -- asyncio.Protocol ------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peername = transport.get_extra_info("peername")
+        if isinstance(peername, tuple) and len(peername) >= 2:
+            self.ip, port = str(peername[0]), peername[1]
+            self.peer = f"{self.ip}:{port}"
+        self.opened_at = time.time()
+        refusal = self.hub.admit(self)
+        if refusal is not None:
+            self.refused = True
+            transport.abort()
+            return
+        config = self.hub.config
+        transport.set_write_buffer_limits(high=config.write_high_water)
+        self.flow = flow.FlowControl(transport, high_water=config.high_water, low_water=config.low_water)
+        self.last_packet = self._now()
+        self._arm(self.last_packet + config.idle_timeout)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.refused:
+            return
+        reason = self.close_reason or (f"reset: {exc}" if exc else "closed by peer")
+        self.hub.forget(self, reason)
+
+    def pause_writing(self) -> None:
+        if self.flow is not None:
+            self.flow.pause(flow.WRITING)
+
+    def resume_writing(self) -> None:
+        if self.flow is not None:
+            self.flow.resume(flow.WRITING)
+
+    def eof_received(self) -> bool:
+        self.eof = True
+        self._feed(b"")
+        if not self.pending:
+            self.close("end of stream")
+        return True  # keep the write side open until pending packets are answered
+
+    def data_received(self, data: bytes) -> None:
+        if self.close_reason:
+            return
+        self._feed(data)
+
+    # -- decoding --------------------------------------------------------------
+    def _feed(self, data: bytes) -> None:
+        decoder = self.decoder
+        if decoder is None:
+            decoder = self.decoder = Decoder(max_segment=self.hub.config.max_segment)
+        progressed = False
+        try:
+            decoder.receive_data(data)
+            while True:
+                event = decoder.next_event()
+                if event is NEED_DATA:
+                    break
+                progressed = True
+                if isinstance(event, Packet):
+                    self._packet(event)
+                elif isinstance(event, InvalidFrame):
+                    self._invalid(event.reason.value, event.detail, event.data)
+        except ProtocolError as exc:
+            self._invalid("PROTOCOL_ERROR", str(exc), b"")
+            self.close(f"protocol error: {exc}")
+            return
+        self._track_frame(progressed)
+
+    def _track_frame(self, progressed: bool) -> None:
+        """Start the slow-sender clock when bytes of an unfinished frame are buffered."""
+        if not buffered(self.decoder):
+            self.frame_started = None
+            return
+        if progressed or self.frame_started is None:
+            now = self._now()
+            self.frame_started = now
+            self._arm(now + self.hub.config.frame_timeout)
+
+    def _packet(self, packet: Packet) -> None:
+        hub = self.hub
+        hub.stats.packets += 1
+        self.last_packet = self._now()
+        pending = Pending(Received(packet, self.peer, time.time(), self.id), self)
+        self.pending.append(pending)
+        assert self.flow is not None
+        self.flow.add(pending.size)
+        hub.batcher.submit(pending)
+
+    def _invalid(self, reason: str, detail: str, data: bytes) -> None:
+        stats = self.hub.stats
+        stats.invalid[reason] += 1
+        log.warning("rejected frame from %s: %s (%s)", self.peer, reason, detail)
+        self.hub.batcher.submit_invalid(
+            InvalidReceived(reason, detail, bytes(data[:2048]), self.peer, time.time(), self.id)
+        )
+
+    # -- answering -------------------------------------------------------------
+    def resolved(self, pending: Pending, outcome: Outcome | None) -> None:
+        """Called by the batcher; answers every finished packet at the head, in order."""
+        queue = self.pending
+        while queue and queue[0].done:
+            head = queue.popleft()
+            if self.flow is not None:
+                self.flow.done(head.size)
+            self._answer(head.received.packet, head.outcome)
+        if self.eof and not queue:
+            self.close("end of stream")
+
+    def _answer(self, packet: Packet, outcome: Outcome | None) -> None:
+        if outcome is None:
+            return  # store failed: say nothing, the device retransmits
+        if outcome.verdict not in ACCEPTED:
+            log.info("%s packet from %s MN=%s CN=%s: %s",
+                     outcome.verdict.value, self.peer, packet.mn, packet.cn, outcome.reason)
+            return
+        replies = replies_for(packet, self.hub.config.time_zone)
+        if replies and self.write(b"".join(replies)):
+            self.hub.stats.acked += 1
+        if packet.mn and packet.mn not in self.mns:
+            self.mns.add(packet.mn)
+            self.hub.authenticated(self, packet)
+
+    def write(self, data: bytes) -> bool:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return False
+        transport.write(data)
+        return True
+
+    # -- closing and timers ----------------------------------------------------
+    def close(self, reason: str) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
+        if not self.close_reason:
+            self.close_reason = reason
+        if reason not in ("end of stream", "shutdown"):
+            log.info("closing %s: %s", self.peer, reason)
+        self.transport.close()
+
+    def stop_reading(self) -> None:
+        """Graceful shutdown: read nothing more, keep answering what was read."""
+        if self.flow is not None:
+            self.flow.pause(flow.CLOSING)
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _arm(self, when: float) -> None:
+        """Make sure the deadline check runs no later than ``when``."""
+        if self.timer is not None:
+            if self.timer.when() <= when:
+                return
+            self.timer.cancel()
+        self.timer = asyncio.get_running_loop().call_at(when, self._check_deadlines)
+
+    def _check_deadlines(self) -> None:
+        self.timer = None
+        if self.transport is None or self.transport.is_closing():
+            return
+        config = self.hub.config
+        now = self._now()
+        if self.frame_started is not None and now - self.frame_started >= config.frame_timeout:
+            self.hub.stats.invalid["FRAME_TIMEOUT"] += 1
+            log.warning("rejected frame from %s: FRAME_TIMEOUT (incomplete for %.1fs)",
+                        self.peer, now - self.frame_started)
+            self.close("frame timeout (slow sender)")
+            return
+        idle_deadline = self.last_packet + config.idle_timeout
+        if now >= idle_deadline and not self.pending:
+            self.close("idle timeout")
+            return
+        next_check = max(idle_deadline, now + config.idle_timeout * (1 if self.pending else 0))
+        if self.frame_started is not None:
+            next_check = min(next_check, self.frame_started + config.frame_timeout)
+        self._arm(max(next_check, now + 0.001))
+
+
+def buffered(decoder: Decoder | None) -> int:
+    """Bytes the decoder holds of a frame not yet complete."""
+    if decoder is None:
+        return 0
+    return len(decoder.buffer)

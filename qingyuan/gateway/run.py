@@ -1,0 +1,73 @@
+"""Entry point: ``main(sink_factory)`` runs the gateway until SIGTERM or SIGINT.
+
+The Django management command calls ``main(DjangoSink)``; tests and benchmarks
+run ``python -m qingyuan.gateway --sink module:factory``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import resource
+import signal
+from collections.abc import Callable, Mapping
+
+from .config import ConfigError, GatewayConfig
+from .server import GatewayServer
+from .sink import Sink
+
+log = logging.getLogger("qingyuan.gateway")
+
+
+def raise_open_files_limit() -> int:
+    """Lift the soft RLIMIT_NOFILE to the hard limit: each device is one descriptor."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = max(soft, 1 << 20)
+    if soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+async def serve(config: GatewayConfig, sink_factory: Callable[[], Sink]) -> GatewayServer:
+    """Run until a signal arrives, then shut down gracefully; a second signal exits at once."""
+    server = GatewayServer(config, sink_factory)
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+
+    def on_signal(signum: int) -> None:
+        if server.closing:
+            log.warning("second %s: exiting without waiting", signal.Signals(signum).name)
+            raise SystemExit(1)
+        log.info("%s received: shutting down", signal.Signals(signum).name)
+        server.request_shutdown()
+
+    for signum in signals:
+        loop.add_signal_handler(signum, on_signal, signum)
+    try:
+        await server.serve()
+    finally:
+        for signum in signals:
+            loop.remove_signal_handler(signum)
+    return server
+
+
+def main(sink_factory: Callable[[], Sink], environ: Mapping[str, str] | None = None) -> int:
+    try:
+        config = GatewayConfig.from_env(environ)
+    except ConfigError as exc:
+        logging.basicConfig()
+        log.error("%s", exc)
+        return 2
+    logging.basicConfig(
+        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    limit = raise_open_files_limit()
+    if limit < config.max_connections + 64:
+        log.warning("open files limit %d is below max_connections %d", limit, config.max_connections)
+    asyncio.run(serve(config, sink_factory))
+    return 0

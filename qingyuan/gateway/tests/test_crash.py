@@ -1,0 +1,104 @@
+"""The gateway in a subprocess: SIGKILL mid-burst loses no acknowledged packet,
+SIGTERM shuts down gracefully, and ``qingyuan.gateway`` imports no Django."""
+
+import asyncio
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from .sqlite_sink import SqliteSink
+from .support import PW, Device, GatewayProcess, mn_of, qn_of, qns, upload
+
+pytestmark = pytest.mark.slow
+
+DEVICES = 20
+PER_DEVICE = 300
+
+
+def prepare(db_path):
+    sink = SqliteSink(db_path)
+    sink.add_devices([(mn_of(i), PW) for i in range(DEVICES)])
+    sink.close()
+
+
+async def burst(port, pending, acked, *, stop_after=None):
+    """Every device pipelines what it has not had acknowledged; collects acks until the end or a kill."""
+
+    async def device(i):
+        try:
+            dev = await Device.connect(port)
+        except OSError:
+            return
+        todo = list(pending[i])
+
+        async def send():
+            for start in range(0, len(todo), 25):
+                await dev.send(b"".join(upload(mn_of(i), qn) for qn in todo[start:start + 25]))
+                await asyncio.sleep(0.002)
+
+        async def receive():
+            while len(acked[i]) < len(pending[i]) or stop_after is not None:
+                for qn in qns(await dev.replies(1, timeout=30)):
+                    acked[i].add(qn)
+
+        try:
+            await asyncio.gather(send(), receive())
+        except (ConnectionError, OSError, asyncio.IncompleteReadError):
+            pass  # the gateway was killed
+        finally:
+            dev.close()
+
+    await asyncio.gather(*(device(i) for i in range(DEVICES)))
+
+
+def test_it_loses_no_acknowledged_packet_and_duplicates_none_across_sigkill(tmp_path):
+    db_path = str(tmp_path / "gw.sqlite3")
+    log_path = str(tmp_path / "gw.log")
+    prepare(db_path)
+    sent = [[qn_of(i * PER_DEVICE + n) for n in range(PER_DEVICE)] for i in range(DEVICES)]
+    acked = [set() for _ in range(DEVICES)]
+
+    gateway = GatewayProcess(db_path, log_path)
+
+    async def first_round():
+        task = asyncio.create_task(burst(gateway.port, sent, acked, stop_after=True))
+        while sum(map(len, acked)) < 1500:  # well into the burst
+            await asyncio.sleep(0.005)
+        gateway.kill()  # SIGKILL
+        await asyncio.wait_for(task, 30)
+
+    asyncio.run(first_round())
+    acked_before = sum(map(len, acked))
+    total = DEVICES * PER_DEVICE
+    assert 1500 <= acked_before < total
+    with sqlite3.connect(db_path) as db:
+        stored = {qn for (qn,) in db.execute("SELECT qn FROM packets")}
+    assert set().union(*acked) <= stored  # every acknowledged packet was committed
+
+    gateway = GatewayProcess(db_path, log_path)
+    retransmit = [[qn for qn in sent[i] if qn not in acked[i]] for i in range(DEVICES)]
+    acked_again = [set() for _ in range(DEVICES)]
+    asyncio.run(burst(gateway.port, retransmit, acked_again))
+    assert gateway.terminate() == 0  # SIGTERM: graceful
+
+    assert all(acked_again[i] == set(retransmit[i]) for i in range(DEVICES))
+    with sqlite3.connect(db_path) as db:
+        count, distinct = db.execute("SELECT count(*), count(DISTINCT qn) FROM packets").fetchone()
+    assert count == distinct == total  # all stored, none twice
+    log = open(log_path, encoding="utf-8", errors="replace").read()
+    assert "SIGTERM received: shutting down" in log and "gateway stopped" in log
+
+
+def test_it_imports_no_django():
+    code = (
+        "import sys\n"
+        "import qingyuan.gateway, qingyuan.gateway.server, qingyuan.gateway.run, qingyuan.gateway.forward\n"
+        "import qingyuan.gateway.__main__\n"
+        "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+        "print(bad)\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
