@@ -63,14 +63,15 @@ def test_it_stores_and_answers_in_flight_packets_then_closes():
     async def scenario():
         sink = SlowSink(0.3)
         server = await start(sink, shutdown_grace=5.0)
-        dev = await Device.connect(server.port)
+        port = server.port
+        dev = await Device.connect(port)
         await dev.send(b"".join(upload(mn_of(0), qn_of(n)) for n in range(25)))
         while not sink.storing.is_set():
             await asyncio.sleep(0.01)
         shutdown = asyncio.create_task(server.shutdown())
         await asyncio.sleep(0.05)
         with pytest.raises(OSError):  # 1. no longer accepting
-            await Device.connect(server.port)
+            await Device.connect(port)
         replies = await dev.replies(25, timeout=5)  # 3. everything read was stored and answered
         assert qns(replies) == [qn_of(n) for n in range(25)]
         assert await dev.closed_within(2)  # 4. then closed
