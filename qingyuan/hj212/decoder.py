@@ -150,7 +150,8 @@ class Decoder:
             return self._skip(i, n, InvalidReason.BAD_HEADER, f"bad length field {bytes(digits)!r}")
         length = int(digits)
         if length > self._max_segment:
-            return self._skip(i, n, InvalidReason.OVERSIZE, f"declared length {length} above {self._max_segment}")
+            detail = f"declared length {length} above max_segment {self._max_segment}"
+            return self._skip(i, n, InvalidReason.OVERSIZE, detail, length + _OVERHEAD)
         end = i + length + _OVERHEAD
         if (
             n >= end
@@ -180,8 +181,13 @@ class Decoder:
         return InvalidFrame(reason, detail, data, alt)
 
     def _garbage(self, i: int, n: int) -> InvalidFrame | Literal[_NeedData.NEED_DATA]:
-        q = self._buf.find(b"##", i)
+        buf = self._buf
+        q = buf.find(b"##", i)
+        while 0 <= q < n - 2 and buf[q + 2] == 0x23:  # "###": the frame starts at the last pair
+            q += 1
         if 0 <= q and q - i <= self._cap:
+            if q == n - 2 and not self._eof:
+                return NEED_DATA  # a third "#" may follow
             return self._drop(q - i, InvalidReason.BAD_HEADER, f"missing ##: {q - i} bytes of garbage before ##")
         if q >= 0 or n - i > self._cap:
             return self._drop(self._cap, InvalidReason.BAD_HEADER, f"missing ##: {self._cap} bytes without ##")
@@ -189,13 +195,16 @@ class Decoder:
             return self._drop(n - i, InvalidReason.BAD_HEADER, f"missing ##: {n - i} bytes without ##")
         return NEED_DATA
 
-    def _skip(self, i: int, n: int, reason: InvalidReason, detail: str) -> InvalidFrame | Literal[_NeedData.NEED_DATA]:
-        """Drop a frame whose header is unusable through to the next ``##``."""
+    def _skip(
+        self, i: int, n: int, reason: InvalidReason, detail: str, limit: int = 0
+    ) -> InvalidFrame | Literal[_NeedData.NEED_DATA]:
+        """Drop a frame whose header is unusable through to the next ``##`` (at most ``limit`` bytes)."""
+        limit = limit or self._cap
         q = self._buf.find(b"##", i + 1)
-        if 0 <= q and q - i <= self._cap:
+        if 0 <= q and q - i <= limit:
             return self._drop(q - i, reason, detail)
-        if q >= 0 or n - i > self._cap:
-            return self._drop(self._cap, reason, detail)
+        if q >= 0 or n - i > limit:
+            return self._drop(limit, reason, detail)
         if self._eof:
             return self._drop(n - i, reason, detail)
         return NEED_DATA
