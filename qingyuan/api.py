@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from qingyuan.core import tokens
+from qingyuan.core.api import ErrorOut
 from qingyuan.enterprises.api import router as enterprises_router
 
 
@@ -30,11 +31,6 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
-
-
-class ErrorOut(Schema):
-    error: str
-    detail: Any | None = None
 
 
 class TokenIn(Schema):

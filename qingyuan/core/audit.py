@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
@@ -34,10 +35,14 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
 
 
 def user_name(user: Any) -> str:
+    """The name colleagues know the user by: their profile name, else full name, else username."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or user.get_username()
+    try:
+        profile_name = user.person.name
+    except (AttributeError, ObjectDoesNotExist):
+        profile_name = ""
+    return profile_name or user.get_full_name() or user.get_username()
 
 
 def record(

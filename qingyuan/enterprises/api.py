@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from django.http import HttpRequest
+from ninja import Query, Router
 
+from qingyuan.core.api import ERRORS, Paging, paginate
 from qingyuan.enterprises.access import access_enterprise
 from qingyuan.enterprises.choices import EnterpriseStatus, Industry, RiskClass
 from qingyuan.enterprises.filters import apply_filters
@@ -20,11 +19,6 @@ IndustryValue = Literal[tuple(Industry.values)]  # type: ignore[valid-type]
 RiskValue = Literal[tuple(RiskClass.values)]  # type: ignore[valid-type]
 
 
-class Paging(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(25, ge=1, le=200)
-
-
 class EnterpriseFilters(Paging):
     q: str = ""
     status: StatusValue | None = None
@@ -33,23 +27,15 @@ class EnterpriseFilters(Paging):
     linked_unit: int | None = None
 
 
-def _page(qs: Any, paging: Paging) -> dict[str, Any]:
-    paginator = Paginator(qs, paging.page_size)
-    if paging.page > max(paginator.num_pages, 1):
-        raise Http404
-    return {"count": paginator.count, "page": paging.page, "page_size": paging.page_size,
-            "results": list(paginator.page(paging.page).object_list)}
-
-
-@router.get("/enterprises", response=EnterprisePage)
+@router.get("/enterprises", response={200: EnterprisePage, **ERRORS})
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) -> dict[str, Any]:
     qs = Enterprise.objects.visible_to(request.user).select_related("linked_unit")
     qs = apply_filters(qs, q=filters.q, status=filters.status or "", industry=filters.industry or "",
                        risk_class=filters.risk_class or "", linked_unit=filters.linked_unit)
-    return _page(qs.order_by("name", "id"), filters)
+    return paginate(qs.order_by("name", "id"), filters)
 
 
-@router.get("/enterprises/{enterprise_id}", response=EnterpriseDetailOut)
+@router.get("/enterprises/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
     return access_enterprise(request.user, enterprise_id)
 
@@ -60,7 +46,7 @@ class PointFilters(Paging):
     medium: Literal["water", "gas"] | None = None
 
 
-@router.get("/points", response=PointPage)
+@router.get("/points", response={200: PointPage, **ERRORS})
 def list_points(request: HttpRequest, filters: Query[PointFilters]) -> dict[str, Any]:
     qs = MonitoringPoint.objects.visible_to(request.user).select_related("outlet")
     if filters.enterprise is not None:
@@ -69,4 +55,4 @@ def list_points(request: HttpRequest, filters: Query[PointFilters]) -> dict[str,
         qs = qs.filter(mn=filters.mn)
     if filters.medium:
         qs = qs.filter(outlet__medium=filters.medium)
-    return _page(qs.order_by("park_id", "name", "id"), filters)
+    return paginate(qs.order_by("park_id", "name", "id"), filters)

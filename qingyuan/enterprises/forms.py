@@ -28,6 +28,7 @@ class EnterpriseForm(forms.ModelForm):
             pk__in=[p for p in actor.roles_by_park if actor.manages_park(p)])
         self.fields["park"].queryset = parks
         if self.instance.pk:
+            self.fields["park"].queryset = Park.objects.filter(pk=self.instance.park_id)
             self.fields["park"].disabled = True
         park_ids = [self.instance.park_id] if self.instance.pk else list(parks.values_list("pk", flat=True))
         self.fields["linked_unit"].queryset = Unit.objects.filter(park_id__in=park_ids, is_active=True)

@@ -10,25 +10,26 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from qingyuan.core.excel import read_rows, workbook_bytes
 from qingyuan.enterprises.choices import Industry, RiskClass
 from qingyuan.enterprises.models import Enterprise
+from qingyuan.enterprises.validators import validate_credit_code
 from qingyuan.org.models import Park, Unit
 
 # (field, header label); labels are translated, and imports accept either language.
 COLUMNS = [
-    ("name", N_("Enterprise name")),
-    ("credit_code", N_("Unified social credit code")),
-    ("legal_representative", N_("Legal representative")),
-    ("industry", N_("Industry")),
-    ("address", N_("Address")),
-    ("longitude", N_("Longitude")),
-    ("latitude", N_("Latitude")),
-    ("risk_class", N_("Risk class")),
-    ("linked_unit", N_("Linked unit")),
-    ("contact_phone", N_("Contact phone")),
+    ("name", gettext_noop("Enterprise name")),
+    ("credit_code", gettext_noop("Unified social credit code")),
+    ("legal_representative", gettext_noop("Legal representative")),
+    ("industry", gettext_noop("Industry")),
+    ("address", gettext_noop("Address")),
+    ("longitude", gettext_noop("Longitude")),
+    ("latitude", gettext_noop("Latitude")),
+    ("risk_class", gettext_noop("Risk class")),
+    ("linked_unit", gettext_noop("Linked unit")),
+    ("contact_phone", gettext_noop("Contact phone")),
 ]
 REQUIRED = {"name", "credit_code", "legal_representative", "industry", "address", "risk_class"}
 
@@ -126,6 +127,11 @@ def parse(upload: Any, park: Park, *, max_rows: int) -> tuple[list[dict[str, Any
             values_out[field] = raw.get(field, "")
         code = raw.get("credit_code", "").upper()
         values_out["credit_code"] = code
+        if code:
+            try:
+                validate_credit_code(code)
+            except ValidationError as exc:
+                err("credit_code", exc.messages[0])
         if code and code in existing:
             err("credit_code", _("An enterprise with this credit code already exists."))
         elif code and code in seen_codes:

@@ -1,0 +1,39 @@
+# Qingyuan: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: demo test test-sqlite test-postgres test-browser bench lint messages install clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	cd qingyuan && ../$(PY) ../manage.py compilemessages -l zh_Hans -v 0
+
+demo: install
+	$(VENV)/bin/qingyuan demo
+
+lint: install
+	$(VENV)/bin/ruff check qingyuan bench
+	$(VENV)/bin/mypy qingyuan/hj212 qingyuan/gateway qingyuan/standards
+
+test-sqlite: install
+	$(VENV)/bin/pytest -n 2 -q
+
+test-postgres: install
+	bin/with-postgres $(VENV)/bin/pytest -n 2 -q -m "not browser"
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	bin/bench
+
+clean:
+	rm -rf var .pytest_cache
