@@ -55,7 +55,7 @@ def read_rows(upload: Any, *, max_rows: int) -> tuple[list[str], list[tuple[int,
         raise SpreadsheetError(_("The file is larger than 10 MB."))
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
+    except Exception:  # openpyxl raises many types for a file that is not xlsx
         raise SpreadsheetError(_("This is not a readable .xlsx file.")) from None
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)

@@ -97,6 +97,9 @@ class TransitionRecord(AppendOnlyModel):
         ordering = ["time", "id"]
         indexes = [models.Index(fields=["object_type", "object_id", "time"])]
 
+    def __str__(self) -> str:
+        return f"{self.workflow}.{self.transition} {self.from_state}→{self.to_state}"
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(

@@ -15,5 +15,5 @@ class Command(BaseCommand):
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password {data.PASSWORD}):")
-        for username, name, position, role, _unit in data.ACCOUNTS:
+        for username, name, position, _role, _unit in data.ACCOUNTS:
             self.stdout.write(f"  {username:<11} {name} · {position}")
