@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "qingyuan.core",
     "qingyuan.org",
     "qingyuan.enterprises",
+    "qingyuan.monitoring", "qingyuan.ingest", "qingyuan.simulator",
     "qingyuan.demo",
 ]
 
@@ -106,6 +107,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 STATICFILES_DIRS = [BASE_DIR / "qingyuan" / "static"]
 MEDIA_ROOT = Path(env_str("QINGYUAN_MEDIA_ROOT", str(VAR_DIR / "media")))
 WHITENOISE_USE_FINDERS = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("qingyuan.enterprises.urls")),
     path("units/", include("qingyuan.org.urls")),
+    path("monitoring/", include("qingyuan.monitoring.urls")),
     path("", include("qingyuan.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,316 @@
+"""What the gateway stores: readings, raw packets, quarantine, devices, commands, forwarding.
+
+Readings are narrow rows keyed by (point, kind, time, parameter) with a unique
+constraint, so storing a retransmitted packet again changes nothing. On
+PostgreSQL the readings table is partitioned by month (migration 0002,
+``monitoring.partitions``); the model is the same on both databases.
+
+These rows are written by ``qingyuan.ingest`` (the gateway's sink) in bulk and
+by the actions in ``monitoring.actions``; see docs/monitoring.md.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qingyuan.enterprises.models import MonitoringPoint
+from qingyuan.monitoring.choices import (
+    CommandKind,
+    CommandStatus,
+    PacketVerdict,
+    QuarantineReason,
+    ReadingKind,
+)
+
+
+class Reading(models.Model):
+    """One parameter of one upload: a real-time value or a minute/hour/day statistic."""
+
+    # DO_NOTHING: the database refuses to delete a point with readings; Django never loads them all.
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+        verbose_name=_("monitoring point"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=ReadingKind.choices)
+    time = models.DateTimeField(_("data time"))  # DataTime, device local time made aware, stored UTC
+    parameter = models.CharField(_("parameter"), max_length=16)  # HJ 212-2017 code (2005 codes normalised)
+    rtd = models.FloatField(_("real-time value"), null=True, blank=True)
+    avg = models.FloatField(_("average"), null=True, blank=True)
+    min = models.FloatField(_("minimum"), null=True, blank=True)
+    max = models.FloatField(_("maximum"), null=True, blank=True)
+    cou = models.FloatField(_("total"), null=True, blank=True)
+    zs_rtd = models.FloatField(_("corrected real-time value"), null=True, blank=True)
+    zs_avg = models.FloatField(_("corrected average"), null=True, blank=True)
+    zs_min = models.FloatField(_("corrected minimum"), null=True, blank=True)
+    zs_max = models.FloatField(_("corrected maximum"), null=True, blank=True)
+    flag = models.CharField(_("flag"), max_length=4, blank=True)
+    eflag = models.CharField(_("equipment flag"), max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+        constraints = [
+            models.UniqueConstraint(fields=["point", "kind", "time", "parameter"], name="monitoring_reading_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parameter} {self.kind} {self.time:%Y-%m-%d %H:%M}"
+
+    @property
+    def value(self) -> float | None:
+        return self.rtd if self.kind == ReadingKind.REALTIME else self.avg
+
+
+class RawPacket(models.Model):
+    """A packet as received, kept as evidence with its peer, time and parse result.
+
+    ``dedup_key`` (MN|CN|QN or DataTime|PNO) is unique: a retransmission is found
+    by it and reported DUPLICATE. Rejected packets have no key, so the device's
+    retransmission is judged again.
+    """
+
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+        verbose_name=_("monitoring point"),
+    )
+    mn = models.CharField(_("MN"), max_length=64)
+    cn = models.CharField(_("CN"), max_length=8, blank=True)
+    qn = models.CharField(_("QN"), max_length=24, blank=True)
+    pno = models.PositiveIntegerField(_("sub-packet"), null=True, blank=True)
+    pnum = models.PositiveIntegerField(_("sub-packets"), null=True, blank=True)
+    data_time = models.DateTimeField(_("data time"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"))
+    peer = models.CharField(_("peer"), max_length=64)
+    connection_id = models.BigIntegerField(_("connection"), null=True, blank=True)
+    text = models.TextField(_("raw packet"))
+    # {"tolerances": [...], "warnings": [...], "notes": [...]} or null when the packet was clean.
+    result = models.JSONField(_("parse result"), null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=PacketVerdict.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    duplicates = models.PositiveIntegerField(_("retransmissions"), default=0)
+    dedup_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("raw packet")
+        verbose_name_plural = _("raw packets")
+        indexes = [
+            models.Index(fields=["point", "-received_at"], name="monitoring_raw_point_recv"),
+            models.Index(fields=["point", "qn"], name="monitoring_raw_point_qn"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mn} CN={self.cn} QN={self.qn}"
+
+
+class Quarantine(models.Model):
+    """Packets refused for who sent them (unknown MN, wrong PW): one open row per MN and reason."""
+
+    mn = models.CharField(_("MN"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=20, choices=QuarantineReason.choices)
+    pw_given = models.CharField(_("password given"), max_length=64, blank=True)
+    st = models.CharField(_("ST"), max_length=8, blank=True)
+    cn = models.CharField(_("CN"), max_length=8, blank=True)
+    version = models.PositiveSmallIntegerField(_("protocol version bits"), default=1)
+    peer = models.CharField(_("peer"), max_length=64)
+    first_seen = models.DateTimeField(_("first seen"))
+    received_at = models.DateTimeField(_("last seen"))
+    count = models.PositiveIntegerField(_("packets"), default=1)
+    text = models.TextField(_("last raw packet"))
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("monitoring point"),
+    )
+    resolved = models.BooleanField(_("resolved"), default=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("quarantined device")
+        verbose_name_plural = _("quarantine")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mn", "reason"], condition=models.Q(resolved=False), name="monitoring_quarantine_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mn} ({self.get_reason_display()})"
+
+
+class InvalidFrameCount(models.Model):
+    """Frames the gateway discarded, counted per day, reason and MN (when the bytes name one)."""
+
+    day = models.DateField(_("day"))
+    reason = models.CharField(_("reason"), max_length=32)
+    mn = models.CharField(_("MN"), max_length=64, blank=True)
+    count = models.PositiveIntegerField(_("frames"), default=0)
+
+    class Meta:
+        verbose_name = _("rejected frames")
+        verbose_name_plural = _("rejected frames")
+        constraints = [models.UniqueConstraint(fields=["day", "reason", "mn"], name="monitoring_invalid_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.reason} {self.mn}: {self.count}"
+
+
+class InvalidFrameSample(models.Model):
+    """The last few hundred discarded frames, as evidence (older ones are deleted)."""
+
+    KEEP = 500
+
+    reason = models.CharField(_("reason"), max_length=32)
+    detail = models.CharField(_("detail"), max_length=300)
+    mn = models.CharField(_("MN"), max_length=64, blank=True)
+    peer = models.CharField(_("peer"), max_length=64)
+    received_at = models.DateTimeField(_("received"))
+    data = models.TextField(_("bytes"))
+
+    class Meta:
+        verbose_name = _("rejected frame")
+        verbose_name_plural = _("rejected frame samples")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} from {self.peer}"
+
+
+class DeviceSession(models.Model):
+    """One TCP connection of a data logger to a gateway."""
+
+    connection_id = models.BigIntegerField(_("connection"), unique=True)
+    peer = models.CharField(_("peer"), max_length=64)
+    mn = models.CharField(_("MN"), max_length=64, blank=True)
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("monitoring point"),
+    )
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_reason = models.CharField(_("close reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("device session")
+        verbose_name_plural = _("device sessions")
+        indexes = [models.Index(fields=["point", "-opened_at"], name="monitoring_session_point")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.mn}"
+
+
+class DeviceState(models.Model):
+    """What the platform knows about a logger now: last packet, online, packets today."""
+
+    point = models.OneToOneField(
+        MonitoringPoint, on_delete=models.CASCADE, primary_key=True, related_name="device_state",
+        verbose_name=_("monitoring point"),
+    )
+    online = models.BooleanField(_("online"), default=False)
+    changed_at = models.DateTimeField(_("online/offline since"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("last packet"), null=True, blank=True)
+    last_data_time = models.DateTimeField(_("newest data time"), null=True, blank=True)
+    last_cn = models.CharField(_("last CN"), max_length=8, blank=True)
+    last_peer = models.CharField(_("last peer"), max_length=64, blank=True)
+    packets_day = models.DateField(_("counting day"), null=True, blank=True)
+    packets_today = models.PositiveIntegerField(_("packets today"), default=0)
+    packets_total = models.BigIntegerField(_("packets"), default=0)
+
+    class Meta:
+        verbose_name = _("device status")
+        verbose_name_plural = _("device status")
+
+    def __str__(self) -> str:
+        return f"{self.point_id}: {'online' if self.online else 'offline'}"
+
+    def packets_on(self, day: object) -> int:
+        return self.packets_today if self.packets_day == day else 0
+
+
+class DeviceCommand(models.Model):
+    """A command queued by the web for a logger, and the logger's answers (9011, 9012)."""
+
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.CASCADE, related_name="+", verbose_name=_("monitoring point")
+    )
+    kind = models.CharField(_("command"), max_length=20, choices=CommandKind.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    cn = models.CharField(_("CN"), max_length=8)
+    qn = models.CharField(_("QN"), max_length=20)
+    status = models.CharField(_("status"), max_length=14, choices=CommandStatus.choices, default=CommandStatus.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    qn_rtn = models.CharField(_("QnRtn"), max_length=8, blank=True)
+    exe_rtn = models.CharField(_("ExeRtn"), max_length=8, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)  # CP of the device's upload answering it
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("device command")
+        verbose_name_plural = _("device commands")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["point", "qn"], name="monitoring_command_qn")]
+        indexes = [models.Index(fields=["status", "id"], name="monitoring_command_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} QN={self.qn}"
+
+
+class Upstream(models.Model):
+    """An upper-level platform that receives our packets by HJ 212 forwarding."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    port = models.PositiveIntegerField(_("port"))
+    mn_patterns = models.TextField(
+        _("MN filter"), blank=True, default="*",
+        help_text=_("MNs or shell patterns (36112301*), separated by commas or lines; * or empty: all."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("upstream platform")
+        verbose_name_plural = _("upstream platforms")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.host}:{self.port})"
+
+    @property
+    def patterns(self) -> list[str]:
+        return [p.strip() for p in self.mn_patterns.replace("\n", ",").split(",") if p.strip()]
+
+
+class OutboxItem(models.Model):
+    """A packet waiting to be forwarded to an upstream; written in the transaction that stored it."""
+
+    upstream = models.ForeignKey(Upstream, on_delete=models.CASCADE, related_name="outbox")
+    mn = models.CharField(_("MN"), max_length=64)
+    payload = models.BinaryField(_("packet"))
+    created_at = models.DateTimeField(_("created"))
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox item")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            models.Index(
+                fields=["upstream", "id"], condition=models.Q(delivered_at__isnull=True), name="monitoring_outbox_todo"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upstream_id}/{self.pk}"
