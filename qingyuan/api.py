@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -47,7 +47,7 @@ class TokenOut(Schema):
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"error": "Invalid username or password."}
+        return Status(401, {"error": "Invalid username or password."})
     key, token = tokens.issue(user)
     return {"token": key, "expires_at": token.expires_at.isoformat()}
 
