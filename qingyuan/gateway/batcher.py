@@ -57,10 +57,6 @@ class SinkThread:
     def run(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
         return self.loop.run_in_executor(self.executor, fn, *args)
 
-    def fire(self, fn: Callable[..., object], *args: Any) -> None:
-        """Run and forget: a failure is logged, never raised into the loop."""
-        self.run(fn, *args).add_done_callback(_log_failure)
-
     async def close(self) -> None:
         close = getattr(self._sink, "close", None)
         if callable(close):
@@ -69,11 +65,6 @@ class SinkThread:
             except Exception:
                 log.exception("sink close failed")
         self.executor.shutdown(wait=True)
-
-
-def _log_failure(fut: asyncio.Future[Any]) -> None:
-    if not fut.cancelled() and fut.exception() is not None:
-        log.error("sink call failed", exc_info=fut.exception())
 
 
 class Owner(Protocol):
@@ -144,6 +135,7 @@ class Batcher:
         self.on_stored = on_stored
         self.queue: collections.deque[Pending] = collections.deque()
         self.invalid: list[InvalidReceived] = []
+        self.calls: list[tuple[Callable[..., object], tuple[Any, ...]]] = []  # session events
         self.busy = False
         self.saturated = False
         self.flush_now = False  # shutdown: do not wait for batch_delay
@@ -174,6 +166,16 @@ class Batcher:
             self._idle.clear()
             self._schedule()
 
+    def submit_call(self, fn: Callable[..., object], *args: Any) -> None:
+        """A sink call with no answer (session events): made in the next flush, in order.
+
+        Batching them costs one thread hand-off per flush instead of one per event,
+        which matters when thousands of devices connect or drop at once.
+        """
+        self.calls.append((fn, args))
+        self._idle.clear()
+        self._schedule()
+
     async def drain(self) -> None:
         """Store everything queued now, and return once nothing is queued or storing."""
         self.flush_now = True
@@ -182,7 +184,7 @@ class Batcher:
 
     # -- scheduling ----------------------------------------------------------
     def _schedule(self) -> None:
-        if self.busy or (not self.queue and not self.invalid):
+        if self.busy or not (self.queue or self.invalid or self.calls):
             return
         now = self.loop.time()
         at = max(self._retry_at, now)
@@ -207,15 +209,24 @@ class Batcher:
         n = min(len(self.queue), self.config.batch_size)
         batch = [self.queue.popleft() for _ in range(n)]
         invalid, self.invalid = self.invalid, []
+        calls, self.calls = self.calls, []
         self.stats.sink_queue = len(self.queue)
         self.busy = True
-        fut = self.thread.run(self._flush_in_thread, [p.received for p in batch], invalid)
+        fut = self.thread.run(self._flush_in_thread, [p.received for p in batch], invalid, calls)
         fut.add_done_callback(lambda f: self._finished(batch, f))
 
     def _flush_in_thread(
-        self, batch: list[Received], invalid: list[InvalidReceived]
+        self,
+        batch: list[Received],
+        invalid: list[InvalidReceived],
+        calls: list[tuple[Callable[..., object], tuple[Any, ...]]],
     ) -> list[Outcome | None]:
         sink = self.thread.sink
+        for fn, args in calls:
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("sink call %s failed", getattr(fn, "__name__", fn))
         if invalid:
             try:
                 sink.record_invalid(invalid)
@@ -244,7 +255,7 @@ class Batcher:
             self.saturated = False
             log.info("sink queue below %d: resuming reads", self.config.sink_queue_low)
             self.on_saturated(False)
-        if not self.queue and not self.invalid and not self.busy:
+        if not (self.queue or self.invalid or self.calls or self.busy):
             self._idle.set()
         self._schedule()
 

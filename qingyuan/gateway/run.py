@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import resource
 import signal
 from collections.abc import Callable, Mapping
@@ -34,25 +35,33 @@ def raise_open_files_limit() -> int:
 
 
 async def serve(config: GatewayConfig, sink_factory: Callable[[], Sink]) -> GatewayServer:
-    """Run until a signal arrives, then shut down gracefully; a second signal exits at once."""
+    """Run until SIGTERM/SIGINT, then shut down gracefully; a second signal exits at once.
+
+    The handlers are plain ``signal.signal`` handlers that schedule the shutdown
+    on the loop: unlike ``loop.add_signal_handler`` they cannot lose a signal when
+    the loop's wake-up pipe is full (thousands of sink completions at once).
+    """
     server = GatewayServer(config, sink_factory)
     loop = asyncio.get_running_loop()
     signals = (signal.SIGTERM, signal.SIGINT)
 
     def on_signal(signum: int) -> None:
+        name = signal.Signals(signum).name
         if server.closing:
-            log.warning("second %s: exiting without waiting", signal.Signals(signum).name)
-            raise SystemExit(1)
-        log.info("%s received: shutting down", signal.Signals(signum).name)
+            log.warning("second %s: exiting without waiting", name)
+            os._exit(1)
+        log.info("%s received: shutting down", name)
         server.request_shutdown()
 
-    for signum in signals:
-        loop.add_signal_handler(signum, on_signal, signum)
+    def handler(signum: int, frame: object) -> None:
+        loop.call_soon_threadsafe(on_signal, signum)
+
+    previous = {signum: signal.signal(signum, handler) for signum in signals}
     try:
         await server.serve()
     finally:
-        for signum in signals:
-            loop.remove_signal_handler(signum)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
     return server
 
 

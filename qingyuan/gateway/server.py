@@ -121,6 +121,8 @@ class GatewayServer:
         for conn in list(self.connections):
             if conn.transport is not None:
                 conn.transport.abort()
+        with contextlib.suppress(TimeoutError):  # the session_closed records
+            await asyncio.wait_for(self.batcher.drain(), max(0.5, deadline - loop.time()))
         if self.forwarder is not None:  # 5. background work
             await self.forwarder.stop(timeout=max(0.5, deadline - loop.time()))
         for task in self._tasks:
@@ -151,7 +153,7 @@ class GatewayServer:
         stats.connections_total += 1
         if self.batcher.saturated:
             self._pause_later(conn)
-        self.thread.fire(self.thread.sink.session_opened, conn.id, conn.peer, conn.opened_at)
+        self.batcher.submit_call(self.thread.sink.session_opened, conn.id, conn.peer, conn.opened_at)
         return None
 
     def _pause_later(self, conn: Connection) -> None:
@@ -164,7 +166,7 @@ class GatewayServer:
     def authenticated(self, conn: Connection, packet: Packet) -> None:
         mn = packet.mn or ""
         self.by_mn[mn] = conn
-        self.thread.fire(self.thread.sink.session_mn, conn.id, mn, time.time())
+        self.batcher.submit_call(self.thread.sink.session_mn, conn.id, mn, time.time())
         if self.config.sync_time_on_connect:
             conn.write(set_time_for(packet, self.config.time_zone))
         self._commands_wanted.set()  # commands may be waiting for this device
@@ -181,7 +183,7 @@ class GatewayServer:
                 del self.by_mn[mn]
         self.stats.connections_open = len(self.connections)
         self.stats.connections_closed[reason.partition(":")[0]] += 1
-        self.thread.fire(self.thread.sink.session_closed, conn.id, time.time(), reason)
+        self.batcher.submit_call(self.thread.sink.session_closed, conn.id, time.time(), reason)
         if not self.connections:
             self._all_closed.set()
 

@@ -1,0 +1,255 @@
+"""End-to-end gateway benchmark: simulated devices -> gateway (subprocess) -> sink.
+
+    .venv/bin/python bench/gateway_e2e.py                   # max rate, then half of it
+    .venv/bin/python bench/gateway_e2e.py --rate 3000       # a fixed rate only
+    .venv/bin/python bench/gateway_e2e.py --sink django     # the Django sink, once it exists
+
+200 devices pipeline 2051 (minute) and 2011 (real-time) packets with A=1 over
+loopback. The figures count packets committed by the sink AND acknowledged
+(the 9014 came back), per second, with the acknowledgement latency (send ->
+9014) at p50/p99. The raw-insert line is the physical limit: the same rows
+written by ``executemany`` straight into SQLite, same schema, same batch size
+and synchronous mode, without any network or protocol.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from qingyuan.gateway.tests.sqlite_sink import INSERT_PACKET, SCHEMA, SqliteSink  # noqa: E402
+from qingyuan.gateway.tests.support import PW, mn_of, realtime, upload  # noqa: E402
+
+QN_RE = re.compile(rb"QN=(\d+);")
+
+
+# -- server side ---------------------------------------------------------------------
+def serve(args: argparse.Namespace) -> int:
+    from qingyuan.gateway.run import main
+
+    if args.sink == "django":
+        try:
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingyuan.settings")
+            import django
+
+            django.setup()
+            from qingyuan.ingest.sink import DjangoSink  # type: ignore[import-not-found]
+        except ImportError:
+            print("django sink not available yet")
+            return 0
+        return main(DjangoSink)
+    return main(lambda: SqliteSink(args.db, synchronous=args.sync))
+
+
+def start_gateway(args: argparse.Namespace, log_path: str) -> tuple[subprocess.Popen[bytes], int]:
+    env = dict(os.environ, QINGYUAN_GATEWAY_HOST="127.0.0.1", QINGYUAN_GATEWAY_PORT="0",
+               QINGYUAN_GATEWAY_MAX_PER_IP="100000", QINGYUAN_GATEWAY_LOG_LEVEL="INFO")
+    cmd = [sys.executable, os.path.abspath(__file__), "--serve", "--sink", args.sink, "--db", args.db,
+           "--sync", args.sync]
+    log = open(log_path, "wb")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        text = open(log_path, "rb").read()
+        if b"django sink not available yet" in text:
+            break
+        found = re.findall(rb"gateway listening on [^\s:]+:(\d+)", text)
+        if found:
+            return proc, int(found[-1])
+        time.sleep(0.05)
+    proc.wait(10)
+    sys.stdout.write(open(log_path, encoding="utf-8", errors="replace").read()[-2000:])
+    raise SystemExit(0 if b"not available" in open(log_path, "rb").read() else 1)
+
+
+# -- load generator ------------------------------------------------------------------
+class Load:
+    def __init__(self, port: int, devices: int, window: int, first_qn: int) -> None:
+        self.port = port
+        self.devices = devices
+        self.window = window
+        self.next_qn = first_qn
+        self.sent_at: dict[bytes, float] = {}
+        self.latencies: list[float] = []
+        self.acked = 0
+        self.measuring = False
+        self.stop = False
+
+    def packet(self, device: int) -> tuple[bytes, bytes]:
+        n = self.next_qn
+        self.next_qn += 1
+        qn = f"2{n:016d}"
+        data = upload(mn_of(device), qn) if n % 2 else realtime(mn_of(device), qn, n)
+        return qn.encode(), data
+
+    async def device(self, i: int, rate_share: float | None) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        outstanding = 0
+        rest = b""
+        wake = asyncio.Event()
+
+        async def receive() -> None:
+            nonlocal outstanding, rest
+            while chunk := await reader.read(65536):
+                now = time.perf_counter()
+                data = rest + chunk
+                cut = data.rfind(b"\r\n") + 2
+                rest = data[cut:]
+                for qn in QN_RE.findall(data[:cut]):
+                    sent = self.sent_at.pop(qn, None)
+                    if sent is None:
+                        continue
+                    outstanding -= 1
+                    if self.measuring:
+                        self.acked += 1
+                        self.latencies.append(now - sent)
+                wake.set()
+
+        reader_task = asyncio.create_task(receive())
+        try:
+            if rate_share is None:  # as fast as the window allows
+                while not self.stop:
+                    room = self.window - outstanding
+                    if room > 0:
+                        self._send(i, writer, room)
+                        outstanding += room
+                    wake.clear()
+                    await wake.wait()
+            else:  # a fixed rate: one send every 1/rate_share seconds on average
+                loop = asyncio.get_running_loop()
+                start, sent = loop.time(), 0
+                while not self.stop:
+                    due = int((loop.time() - start) * rate_share) - sent
+                    if due > 0 and outstanding < self.window:
+                        self._send(i, writer, due)
+                        outstanding += due
+                        sent += due
+                    await asyncio.sleep(0.01)
+        finally:
+            reader_task.cancel()
+            writer.close()
+
+    def _send(self, i: int, writer: asyncio.StreamWriter, count: int) -> None:
+        now = time.perf_counter()
+        chunks = []
+        for _ in range(count):
+            qn, data = self.packet(i)
+            self.sent_at[qn] = now
+            chunks.append(data)
+        writer.write(b"".join(chunks))
+
+    async def run(self, seconds: float, rate: float | None, warmup: float = 1.0) -> tuple[float, float]:
+        share = None if rate is None else rate / self.devices
+        tasks = [asyncio.create_task(self.device(i, share)) for i in range(self.devices)]
+        await asyncio.sleep(warmup)
+        self.measuring = True
+        t0 = time.perf_counter()
+        await asyncio.sleep(seconds)
+        self.measuring = False
+        elapsed = time.perf_counter() - t0
+        self.stop = True
+        await asyncio.sleep(0.5)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return self.acked / elapsed, elapsed
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def report(label: str, rate: float, latencies: list[float]) -> None:
+    print(f"{label}: {rate:,.0f} packets/s committed+acknowledged, ack latency "
+          f"p50 {percentile(latencies, 50) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms "
+          f"({len(latencies):,} acks)")
+
+
+def raw_insert_limit(rows: int, sync: str, batch: int = 500) -> float:
+    """The same rows by executemany, in transactions of the gateway's batch size."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sqlite3.connect(os.path.join(tmp, "raw.sqlite3"), isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA synchronous={sync}")
+        db.executescript(SCHEMA)
+        now = time.time()
+        data = []
+        for n in range(rows):
+            qn = f"3{n:016d}"
+            raw = upload(mn_of(n % 200), qn) if n % 2 else realtime(mn_of(n % 200), qn, n)
+            data.append((mn_of(n % 200), "2051" if n % 2 else "2011", qn, 0, qn, raw, "127.0.0.1:1", now, 1))
+        t0 = time.perf_counter()
+        for start in range(0, rows, batch):
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(INSERT_PACKET, data[start:start + batch])
+            db.execute("COMMIT")
+        elapsed = time.perf_counter() - t0
+        db.close()
+    return rows / elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sink", choices=["sqlite", "django"], default="sqlite")
+    parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--window", type=int, default=64, help="unacknowledged packets per device")
+    parser.add_argument("--rate", type=float, default=None, help="total packets/s (default: max, then half)")
+    parser.add_argument("--sync", default="FULL", choices=["OFF", "NORMAL", "FULL"], help="SQLite synchronous")
+    parser.add_argument("--db", default="")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args)
+
+    tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
+    args.db = args.db or os.path.join(tmp, "gateway.sqlite3")
+    if args.sink == "sqlite":
+        setup = SqliteSink(args.db)
+        setup.add_devices([(mn_of(i), PW) for i in range(args.devices)])
+        setup.close()
+    proc, port = start_gateway(args, os.path.join(tmp, "gateway.log"))
+    print(f"gateway pid {proc.pid} on port {port}, sink {args.sink} (synchronous={args.sync}), "
+          f"{args.devices} devices, {os.cpu_count()} CPUs")
+    max_rate = None
+    try:
+        first_qn = 0
+        if args.rate is None:
+            load = Load(port, args.devices, args.window, first_qn)
+            max_rate, _ = asyncio.run(load.run(args.seconds, None))
+            report("max rate", max_rate, load.latencies)
+            first_qn = load.next_qn
+            args.rate = max_rate / 2
+        load = Load(port, args.devices, 10**6, first_qn)
+        achieved, _ = asyncio.run(load.run(args.seconds, args.rate))
+        report(f"fixed rate {args.rate:,.0f}/s", achieved, load.latencies)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(60)
+    if args.sink == "sqlite":
+        with sqlite3.connect(args.db) as db:
+            (stored,) = db.execute("SELECT count(*) FROM packets").fetchone()
+        print(f"rows committed: {stored:,}; gateway exit code {code}")
+        limit = raw_insert_limit(50_000, args.sync)
+        print(f"raw-insert limit (executemany, batches of 500, synchronous={args.sync}): {limit:,.0f} rows/s")
+        if max_rate is not None:
+            print(f"gateway max rate = {max_rate / limit:.0%} of the raw-insert limit")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
