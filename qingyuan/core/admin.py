@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 
 from qingyuan.core import audit
-from qingyuan.core.models import AuditEntry, Notification, TransitionRecord
+from qingyuan.core.models import AuditEntry, Delivery, Notification, TransitionRecord, WebhookEndpoint
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -63,3 +63,14 @@ class TransitionRecordAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(AuditedAdmin):
+    list_display = ["name", "flavour", "is_active"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "channel", "kind", "title", "status", "attempts", "last_error"]
+    list_filter = ["channel", "status"]

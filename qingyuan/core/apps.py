@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from qingyuan.core import checks  # noqa: F401  (registers the system checks)
+        from qingyuan.core import notify, worker
+
+        worker.register("deliver_notifications", notify.deliver_one)

@@ -138,3 +138,105 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class Attachment(models.Model):
+    """A stored file (evidence, a photo, a signed record) belonging to any domain object."""
+
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    owner_id = models.CharField(max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    name = models.CharField(_("file name"), max_length=200)
+    path = models.CharField(max_length=300, unique=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    mime = models.CharField(_("type"), max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NotificationPreference(models.Model):
+    """Which channels a user wants for one kind of notification (absent: inbox only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    kind = models.CharField(_("kind"), max_length=50)
+    inbox = models.BooleanField(_("inbox"), default=True)
+    email = models.BooleanField(_("e-mail"), default=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notify_pref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}"
+
+
+class WebhookEndpoint(models.Model):
+    """A WeCom or DingTalk group robot that receives notifications of chosen kinds."""
+
+    class Flavour(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
+
+    name = models.CharField(_("name"), max_length=100)
+    flavour = models.CharField(_("type"), max_length=10, choices=Flavour.choices)
+    url = models.URLField(_("webhook URL"), max_length=500)
+    kinds = models.JSONField(_("kinds"), default=list, blank=True, help_text=_("Empty: every kind."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, kind: str) -> bool:
+        return self.is_active and (not self.kinds or kind in self.kinds)
+
+
+class Delivery(models.Model):
+    """One message to send outside the inbox (e-mail, webhook), sent and retried by the worker."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        WEBHOOK = "webhook", _("webhook")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, null=True, blank=True)
+    address = models.CharField(max_length=254, blank=True)
+    kind = models.CharField(max_length=50)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.title}"

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingyuan.core import notify
 from qingyuan.core.htmx import render_page
-from qingyuan.core.models import Notification
+from qingyuan.core.models import Notification, NotificationPreference
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -33,3 +36,20 @@ def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox_read_all(request: HttpRequest) -> HttpResponse:
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("core:inbox")
+
+
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Per kind of notification: receive it in the inbox, by e-mail, both or neither."""
+    kinds = sorted(notify.KINDS.items(), key=lambda item: item[0])
+    current = {p.kind: p for p in NotificationPreference.objects.filter(user=request.user)}
+    if request.method == "POST":
+        for kind, _label in kinds:
+            NotificationPreference.objects.update_or_create(
+                user=request.user, kind=kind,
+                defaults={"inbox": request.POST.get(f"inbox-{kind}") == "on",
+                          "email": request.POST.get(f"email-{kind}") == "on"})
+        messages.success(request, _("Notification settings saved."))
+        return redirect("core:preferences")
+    rows = [(kind, label, current[kind].inbox if kind in current else True,
+             current[kind].email if kind in current else False) for kind, label in kinds]
+    return render(request, "core/preferences.html", {"rows": rows, "has_email": bool(request.user.email)})
