@@ -1,0 +1,206 @@
+"""Every change to monitoring records that is not the bulk storage of packets.
+
+People's actions (``do_*``) run in one transaction and write their audit entry:
+queueing a device command, registering a quarantined MN as a monitoring point.
+The system's (no user, no audit entry; the rows themselves are the record):
+handing queued commands to the gateway, recording the device's answers,
+failing commands nobody answered, marking devices offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from qingyuan import hj212
+from qingyuan.core import audit
+from qingyuan.enterprises import actions as enterprise_actions
+from qingyuan.enterprises.models import MonitoringPoint, Outlet
+from qingyuan.monitoring import frames
+from qingyuan.monitoring.choices import (
+    ANSWERED_BY_9012,
+    COMMAND_CN,
+    CommandKind,
+    CommandStatus,
+    QuarantineReason,
+)
+from qingyuan.monitoring.models import DeviceCommand, DeviceState, Quarantine
+from qingyuan.org.models import Park
+
+# A command sent without a 9011 within this long, or queued this long without the
+# device connecting, is failed (the web can queue it again).
+ANSWER_TIMEOUT = dt.timedelta(minutes=2)
+QUEUE_TIMEOUT = dt.timedelta(hours=24)
+
+
+class CommandRefused(ValueError):
+    """The command cannot be built for this point (bad parameter, unknown kind)."""
+
+
+# -- people ----------------------------------------------------------------------------
+@transaction.atomic
+def do_queue_command(
+    point: MonitoringPoint, kind: str, params: dict[str, Any] | None = None, *, acting_user: Any
+) -> DeviceCommand:
+    params = dict(params or {})
+    qn = _free_qn(point)
+    try:
+        frames.payload(kind, params, point, qn)  # validate now: a bad value never reaches the queue
+    except (hj212.CommandError, KeyError, TypeError, ValueError) as exc:
+        raise CommandRefused(str(exc)) from exc
+    command = DeviceCommand.objects.create(
+        point=point, kind=kind, params=params, cn=COMMAND_CN[CommandKind(kind)], qn=qn, created_by=acting_user
+    )
+    audit.record("device_command.queue", command, acting_user=acting_user, related=point,
+                 after={"kind": kind, "params": params, "qn": qn, "mn": point.mn})
+    return command
+
+
+def _free_qn(point: MonitoringPoint) -> str:
+    now = timezone.now()
+    taken = set(DeviceCommand.objects.filter(point=point, created_at__gte=now - dt.timedelta(minutes=1))
+                .values_list("qn", flat=True))
+    qn = frames.new_qn(now)
+    while qn in taken:
+        now += dt.timedelta(milliseconds=1)
+        qn = frames.new_qn(now)
+    return qn
+
+
+@transaction.atomic
+def do_register_point_from_quarantine(
+    entry: Quarantine, *, acting_user: Any, outlet: Outlet | None, park: Park, name: str, password: str,
+    protocol_version: str, st: str,
+) -> MonitoringPoint:
+    """Create the monitoring point for a quarantined unknown MN; its next packets are accepted."""
+    locked = Quarantine.objects.select_for_update().get(pk=entry.pk)
+    if locked.resolved or locked.reason != QuarantineReason.UNKNOWN_MN:
+        raise ValueError("only an open unknown-MN entry can be registered")
+    point = enterprise_actions.do_create_point(
+        acting_user=acting_user, park=park, outlet=outlet, name=name, mn=locked.mn, password=password,
+        protocol_version=protocol_version, st=st,
+    )
+    now = timezone.now()
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    Quarantine.objects.filter(mn=locked.mn, resolved=False).update(
+        resolved=True, resolved_at=now, resolved_by=user, point=point
+    )
+    audit.record("quarantine.register", locked, acting_user=acting_user, related=point,
+                 before={"resolved": False}, after={"resolved": True, "point_id": point.pk, "mn": point.mn})
+    return point
+
+
+# -- the system --------------------------------------------------------------------------
+def claim_commands(mns: Collection[str], limit: int, now: dt.datetime | None = None) -> list[tuple[DeviceCommand, bytes]]:
+    """Queued commands for these connected MNs, marked sent (an optimistic UPDATE per command)."""
+    now = now or timezone.now()
+    wanted = set(mns)
+    queued = (DeviceCommand.objects.filter(status=CommandStatus.QUEUED).select_related("point")
+              .order_by("id")[: max(limit * 4, 100)])
+    claimed = []
+    for command in queued:
+        if command.point.mn not in wanted or len(claimed) >= limit:
+            continue
+        try:
+            data = frames.payload(command.kind, command.params, command.point, command.qn, now)
+        except (hj212.CommandError, KeyError, TypeError, ValueError) as exc:
+            DeviceCommand.objects.filter(pk=command.pk, status=CommandStatus.QUEUED).update(
+                status=CommandStatus.FAILED, finished_at=now, error=str(exc)[:200])
+            continue
+        if DeviceCommand.objects.filter(pk=command.pk, status=CommandStatus.QUEUED).update(
+                status=CommandStatus.SENT, sent_at=now):
+            claimed.append((command, data))
+    return claimed
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A device packet that answers a command: 9011, 9012, or an upload with the command's QN."""
+
+    point_id: int
+    qn: str
+    cn: str
+    fields: dict[str, str]
+    at: dt.datetime
+
+
+def record_command_answers(answers: Iterable[Answer]) -> int:
+    """Apply the answers to the commands with the same point and QN; return how many matched."""
+    answers = list(answers)
+    if not answers:
+        return 0
+    keys = Q()
+    for a in answers:
+        keys |= Q(point_id=a.point_id, qn=a.qn)
+    commands = {(c.point_id, c.qn): c for c in DeviceCommand.objects.filter(keys)}
+    matched = 0
+    for a in answers:
+        command = commands.get((a.point_id, a.qn))
+        if command is None:
+            continue
+        matched += 1
+        _apply_answer(command, a)
+    for command in commands.values():
+        if getattr(command, "_answered", False):
+            command.save(update_fields=["status", "qn_rtn", "exe_rtn", "result", "acknowledged_at", "finished_at",
+                                        "error"])
+    return matched
+
+
+def _apply_answer(command: DeviceCommand, a: Answer) -> None:
+    command._answered = True  # type: ignore[attr-defined]
+    if a.cn == "9011":
+        command.qn_rtn = a.fields.get("QnRtn", "")[:8]
+        command.acknowledged_at = a.at
+        if command.qn_rtn != "1":
+            command.status, command.finished_at = CommandStatus.FAILED, a.at
+            command.error = f"QnRtn={command.qn_rtn}"
+        elif command.kind in ANSWERED_BY_9012:
+            if command.status != CommandStatus.DONE:
+                command.status = CommandStatus.ACKNOWLEDGED
+        else:
+            command.status, command.finished_at = CommandStatus.DONE, a.at
+    elif a.cn == "9012":
+        command.exe_rtn = a.fields.get("ExeRtn", "")[:8]
+        command.finished_at = a.at
+        command.status = CommandStatus.DONE if command.exe_rtn == "1" else CommandStatus.FAILED
+        command.error = "" if command.exe_rtn == "1" else f"ExeRtn={command.exe_rtn}"
+    else:
+        command.result = {**(command.result or {}), **a.fields}
+
+
+def fail_stale_commands(now: dt.datetime | None = None) -> int:
+    """Commands nobody answered: sent without a 9011, or queued while the device never came."""
+    now = now or timezone.now()
+    unanswered = DeviceCommand.objects.filter(status=CommandStatus.SENT, sent_at__lt=now - ANSWER_TIMEOUT).update(
+        status=CommandStatus.FAILED, finished_at=now, error="no answer from the device")
+    unsent = DeviceCommand.objects.filter(status=CommandStatus.QUEUED, created_at__lt=now - QUEUE_TIMEOUT).update(
+        status=CommandStatus.FAILED, finished_at=now, error="the device did not connect")
+    return unanswered + unsent
+
+
+OFFLINE_FLOOR = dt.timedelta(minutes=10)
+
+
+def offline_after(min_interval_min: int) -> dt.timedelta:
+    """A device is offline when nothing arrived for max(3 x its minute-data interval, 10 minutes)."""
+    return max(3 * dt.timedelta(minutes=max(min_interval_min, 1)), OFFLINE_FLOOR)
+
+
+def mark_offline(now: dt.datetime | None = None) -> int:
+    """Flip online devices whose last packet is too old; one UPDATE per configured interval."""
+    now = now or timezone.now()
+    intervals = set(DeviceState.objects.filter(online=True).values_list("point__min_interval_min", flat=True))
+    changed = 0
+    for minutes in intervals:
+        cutoff = now - offline_after(minutes)
+        changed += DeviceState.objects.filter(
+            online=True, point__min_interval_min=minutes, last_seen__lt=cutoff
+        ).update(online=False, changed_at=now)
+    return changed
