@@ -308,3 +308,34 @@ def test_it_closes_a_slow_sender_after_the_frame_timeout():
         assert transport.closing
         assert hub.stats.invalid["FRAME_TIMEOUT"] == 1
     run(scenario())
+
+
+class FlakySink(StubSink):
+    def __init__(self, failures):
+        super().__init__()
+        self.failures = failures
+
+    def store(self, batch):
+        self.calls += 1
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("database is restarting")
+        self.stored.extend(batch)
+        return [Outcome(Verdict.STORED) for _ in batch]
+
+
+def test_it_retries_a_failed_batch_and_acknowledges_once_the_sink_recovers():
+    async def scenario():
+        sink = FlakySink(failures=4)  # two whole-batch failures (each bisected once)
+        hub, conn, transport = await connect(sink)
+        hub.batcher.config = hub.config.replace(store_retry_delay=0.05)
+        hub.batcher._backoff = 0.05
+        packets = [upload(mn_of(12), f"2024010112000030{i}") for i in range(2)]
+        conn.data_received(b"".join(packets))
+        for _ in range(100):
+            if transport.written:
+                break
+            await asyncio.sleep(0.02)
+        assert bytes(transport.written) == b"".join(data_ack(decode(p)[0]) for p in packets)
+        assert len(sink.stored) == 2 and hub.stats.store_errors == 2
+    run(scenario())

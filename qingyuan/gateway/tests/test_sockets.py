@@ -210,3 +210,32 @@ def test_it_writes_queued_commands_to_the_device_and_stores_its_replies(db_path)
 
     asyncio.run(scenario())
     assert rows(db_path, "SELECT state, qn_rtn, exe_rtn FROM commands") == [("done", "1", "1")]
+
+
+def test_it_answers_what_was_sent_before_the_device_half_closed(db_path):
+    async def scenario():
+        sink = make_sink(db_path, devices=1)
+        async with running_gateway(lambda: sink) as server:
+            dev = await Device.connect(server.port)
+            await dev.send(b"".join(upload(mn_of(0), qn_of(n)) for n in range(5)) + b"##0100QN=trunc")
+            dev.writer.write_eof()
+            assert qns(await dev.replies(5)) == [qn_of(n) for n in range(5)]
+            assert await dev.closed_within(1.0)
+            assert server.stats.invalid["truncated"] == 1
+
+    asyncio.run(scenario())
+    assert rows(db_path, "SELECT count(*) FROM packets") == [(5,)]
+
+
+def test_it_sets_the_device_clock_on_first_authentication_when_configured(db_path):
+    async def scenario():
+        sink = make_sink(db_path, devices=1)
+        async with running_gateway(lambda: sink, sync_time_on_connect=True) as server:
+            dev = await Device.connect(server.port)
+            await dev.send(upload(mn_of(0), qn_of(1)))
+            await dev.send(upload(mn_of(0), qn_of(2)))
+            replies = await dev.replies(3)
+            assert cns(replies) == ["9014", "1012", "9014"]
+            assert qns(replies)[0::2] == [qn_of(1), qn_of(2)]
+
+    asyncio.run(scenario())
