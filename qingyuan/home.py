@@ -9,7 +9,9 @@ from django.db.models import CharField, Count
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from qingyuan.core import work
 from qingyuan.core.models import Notification, TransitionRecord
 from qingyuan.enterprises.choices import EnterpriseStatus
 from qingyuan.enterprises.lifecycle import LIFECYCLE
@@ -24,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     visible = Enterprise.objects.visible_to(user)
     context: dict[str, object] = {
         "actor": actor,
+        "work_items": work.items_for(user, timezone.localdate())[:6],
         "notifications": Notification.objects.filter(recipient=user, read_at__isnull=True)[:5],
         "own_enterprises": Enterprise.objects.filter(accounts__user=user).select_related("linked_unit"),
     }

@@ -4,6 +4,7 @@ from qingyuan.core import views
 
 app_name = "core"
 urlpatterns = [
+    path("work/", views.my_work, name="my_work"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),

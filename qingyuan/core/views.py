@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qingyuan.core import notify
+from qingyuan.core import notify, work
 from qingyuan.core.htmx import render_page
 from qingyuan.core.models import Notification, NotificationPreference
 
@@ -53,3 +53,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
     rows = [(kind, label, current[kind].inbox if kind in current else True,
              current[kind].email if kind in current else False) for kind, label in kinds]
     return render(request, "core/preferences.html", {"rows": rows, "has_email": bool(request.user.email)})
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """What waits on the user, across every app, most urgent first."""
+    today = timezone.localdate()
+    items = work.items_for(request.user, today)
+    return render(request, "core/my_work.html", {"items": items, "today": today})

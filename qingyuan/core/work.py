@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
+from collections.abc import Callable
 from typing import Any
 
 
@@ -39,3 +40,17 @@ class WorkItem:
     def sort_key(self, today: dt.date) -> tuple[int, int, str]:
         days = (self.deadline - today).days if self.deadline else 10**6
         return (-int(self.colour), days, self.title)
+
+
+_PROVIDERS: list[Callable[[Any], list[WorkItem]]] = []
+
+
+def register_provider(provider: Callable[[Any], list[WorkItem]]) -> None:
+    """Apps register their ``work_items(user)`` in ``AppConfig.ready``."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+def items_for(user: Any, today: dt.date) -> list[WorkItem]:
+    items = [item for provider in _PROVIDERS for item in provider(user)]
+    return sorted(items, key=lambda item: item.sort_key(today))

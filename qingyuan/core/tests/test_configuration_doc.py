@@ -15,7 +15,8 @@ def code_variables():
     for path in (ROOT / "qingyuan").rglob("*.py"):
         if "tests" in path.parts:
             continue
-        found.update(re.findall(r'"((?:QINGYUAN_[A-Z_]+)|DATABASE_URL)"', path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        found.update(re.findall(r'(?:env_\w+\(|\.get\(|environ\[|getenv\(|setdefault\()\s*"((?:QINGYUAN_[A-Z_]+)|DATABASE_URL)"', text))
     found.discard("QINGYUAN_GATEWAY_")
     found.update(PREFIX + f.name.upper() for f in dataclasses.fields(GatewayConfig))
     return found
