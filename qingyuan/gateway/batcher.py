@@ -43,6 +43,7 @@ class SinkThread:
         self.loop = loop
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qingyuan-sink")
         self._sink: Sink | None = None
+        self.closed = False
 
     @property
     def sink(self) -> Sink:
@@ -58,6 +59,7 @@ class SinkThread:
         return self.loop.run_in_executor(self.executor, fn, *args)
 
     async def close(self) -> None:
+        self.closed = True
         close = getattr(self._sink, "close", None)
         if callable(close):
             try:
@@ -184,7 +186,7 @@ class Batcher:
 
     # -- scheduling ----------------------------------------------------------
     def _schedule(self) -> None:
-        if self.busy or not (self.queue or self.invalid or self.calls):
+        if self.busy or self.thread.closed or not (self.queue or self.invalid or self.calls):
             return
         now = self.loop.time()
         at = max(self._retry_at, now)

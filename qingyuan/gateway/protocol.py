@@ -243,6 +243,13 @@ class Connection(asyncio.Protocol):
             return
         config = self.hub.config
         now = self._now()
+        if self.flow is not None and self.flow.read_paused:
+            # We are not reading (flow control): the device is not the slow one. The
+            # clocks restart; data waiting in the kernel is read once we resume.
+            if self.frame_started is not None:
+                self.frame_started = now
+            self._arm(now + min(config.frame_timeout, config.idle_timeout))
+            return
         if self.frame_started is not None and now - self.frame_started >= config.frame_timeout:
             self.hub.stats.invalid["FRAME_TIMEOUT"] += 1
             log.warning("rejected frame from %s: FRAME_TIMEOUT (incomplete for %.1fs)",

@@ -121,6 +121,7 @@ class GatewayServer:
         for conn in list(self.connections):
             if conn.transport is not None:
                 conn.transport.abort()
+        await asyncio.sleep(0)  # let connection_lost run and record session_closed
         with contextlib.suppress(TimeoutError):  # the session_closed records
             await asyncio.wait_for(self.batcher.drain(), max(0.5, deadline - loop.time()))
         if self.forwarder is not None:  # 5. background work

@@ -339,3 +339,22 @@ def test_it_retries_a_failed_batch_and_acknowledges_once_the_sink_recovers():
         assert bytes(transport.written) == b"".join(data_ack(decode(p)[0]) for p in packets)
         assert len(sink.stored) == 2 and hub.stats.store_errors == 2
     run(scenario())
+
+
+def test_it_does_not_blame_the_device_for_time_spent_paused_by_flow_control():
+    async def scenario():
+        hub, conn, transport = await connect(StubSink(), HoldingBatcher)
+        hub.config = hub.config.replace(frame_timeout=0.1)
+        conn.flow.high_water, conn.flow.low_water = 100, 50
+        data = upload(mn_of(13), "20240101120000013")
+        conn.data_received(data + data[:10])  # one packet (now paused) and a partial frame
+        assert transport.paused
+        await asyncio.sleep(0.4)
+        assert not transport.closing  # paused by us: no frame timeout
+        pending = hub.batcher.held[0]
+        pending.outcome, pending.done = Outcome(Verdict.STORED), True
+        conn.resolved(pending, pending.outcome)
+        assert not transport.paused
+        await asyncio.sleep(0.4)
+        assert transport.closing  # reading again and the frame never completes
+    run(scenario())
