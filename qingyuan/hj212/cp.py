@@ -9,11 +9,13 @@ and noted in ``warnings``; nothing here raises.
 
 from __future__ import annotations
 
-from .codes import normalize_code
-from .packet import CP, Equipment, Param
+import math
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+from typing import Any
 
-_NUMERIC = frozenset({"Rtd", "Min", "Avg", "Max", "Cou", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax"})
-_TEXT = frozenset({"Flag", "EFlag", "SampleTime", "Info"})
+from .codes import medium_of, normalize_code
+from .packet import CP, Equipment, Param, new_param
 
 
 def _next_sep(text: str, start: int) -> int:
@@ -59,17 +61,49 @@ def _pairs_quoted(text: str, warnings: list[str]) -> list[tuple[str, str]]:
 def _pairs(text: str, warnings: list[str]) -> list[tuple[str, str]]:
     if "//" in text:
         return _pairs_quoted(text, warnings)
-    strip = " " in text or "\t" in text
     pairs = []
     for item in text.replace(";", ",").split(","):
         key, eq, value = item.partition("=")
-        if strip:
-            key, value = key.strip(), value.strip()
+        key, value = key.strip(), value.strip()
         if eq and key:
             pairs.append((key, value))
         elif item.strip():
             warnings.append(f"CP item without key=value: {item[:40]!r}")
     return pairs
+
+
+# Where a CP key's value goes: (factor code, slot). Slots 0-8 are the numeric
+# Param fields, 9-12 the text ones, _EXTRA anything else; SB facilities get
+# _RS/_RT; keys without "-" are _PLAIN. Keys repeat across packets, so the
+# answer is cached (bounded: cleared when it grows past _CACHE_MAX).
+_SLOTS = {name: k for k, name in enumerate(
+    ["Rtd", "Min", "Avg", "Max", "Cou", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "Flag", "EFlag", "SampleTime", "Info"]
+)}  # fmt: skip
+_TEXT_SLOT = 9
+_EXTRA, _RS, _RT = 13, 14, 15
+_PLAIN = ("", -1)
+_CACHE_MAX = 4096
+_key_cache: dict[str, tuple[str, int]] = {}
+
+
+def _classify(key: str) -> tuple[str, int]:
+    code, dash, suffix = key.rpartition("-")
+    if not dash or not code:
+        info = _PLAIN
+    elif code.startswith("SB") and suffix in ("RS", "RT"):
+        info = (code, _RS if suffix == "RS" else _RT)
+    else:
+        info = (code, _SLOTS.get(suffix, _EXTRA))
+    if len(_key_cache) >= _CACHE_MAX:
+        _key_cache.clear()
+    _key_cache[key] = info
+    return info
+
+
+def _param(code: str, original: str, v: list[Any]) -> Param:
+    return Param(
+        code, original, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]
+    )
 
 
 def _float(text: str) -> float | None:
@@ -79,33 +113,6 @@ def _float(text: str) -> float | None:
         return None
     # float() also takes "nan", "inf" and "1_000": none of them is an HJ 212 number.
     return x if x - x == 0.0 and "_" not in text else None
-
-
-def _param(code: str, original: str, values: dict[str, str], warnings: list[str]) -> Param:
-    nums: dict[str, float] = {}
-    texts: dict[str, str] = {}
-    extra: dict[str, str] = {}
-    for suffix, value in values.items():
-        if suffix in _NUMERIC:
-            x = _float(value)
-            if x is None:
-                extra[suffix] = value
-                warnings.append(f"{original}-{suffix} is not a number: {value[:40]!r}")
-            else:
-                nums[suffix] = x
-        elif suffix in _TEXT:
-            texts[suffix] = value
-        else:
-            extra[suffix] = value
-    info = texts.get("Info")
-    if info is not None and len(info) >= 4 and info.startswith("//") and info.endswith("//"):
-        info = info[2:-2]
-    get = nums.get
-    return Param(
-        code, original, get("Rtd"), get("Min"), get("Avg"), get("Max"), get("Cou"),
-        get("ZsRtd"), get("ZsMin"), get("ZsAvg"), get("ZsMax"),
-        texts.get("Flag"), texts.get("EFlag"), texts.get("SampleTime"), info, extra,
-    )  # fmt: skip
 
 
 def _equipment(name: str, values: dict[str, str], warnings: list[str]) -> Equipment:
@@ -119,28 +126,165 @@ def _equipment(name: str, values: dict[str, str], warnings: list[str]) -> Equipm
 
 def parse_cp(text: str, st: str | None, warnings: list[str]) -> CP:
     """Parse the text between ``CP=&&`` and the closing ``&&``."""
-    fields: dict[str, str] = {}
-    for key, value in _pairs(text, warnings):
-        if key in fields:
-            warnings.append(f"duplicate CP key {key} (last kept)")
-        fields[key] = value
-    groups: dict[str, dict[str, str]] = {}
+    if text and "//" not in text and " " not in text and "\t" not in text:
+        cp = _parse_planned(text, st)
+        if cp is not None:
+            return cp
+    return _parse_generic(text, st, warnings)
+
+
+def _parse_generic(text: str, st: str | None, warnings: list[str]) -> CP:
+    pairs = _pairs(text, warnings)
+    fields = dict(pairs)
+    if len(fields) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                warnings.append(f"duplicate CP key {key} (last kept)")
+            seen.add(key)
+    groups: dict[str, list[Any]] = {}
     facilities: dict[str, dict[str, str]] = {}
+    cache = _key_cache
     for key, value in fields.items():
-        code, dash, suffix = key.rpartition("-")
-        if not dash or not code:
+        code, slot = cache.get(key) or _classify(key)
+        if slot < 0:
             continue
-        if code.startswith("SB") and (suffix == "RS" or suffix == "RT"):
-            facilities.setdefault(code, {})[suffix] = value
-        elif code in groups:
-            groups[code][suffix] = value
+        if slot > _EXTRA:
+            facilities.setdefault(code, {})["RS" if slot == _RS else "RT"] = value
+            continue
+        values = groups.get(code)
+        if values is None:
+            values = groups[code] = [None, None, None, None, None, None, None, None, None, None, None, None, None, {}]
+        if slot < _TEXT_SLOT:
+            try:
+                x = float(value)
+            except ValueError:
+                x = None
+            if x is not None and x - x == 0.0 and "_" not in value:
+                values[slot] = x
+                continue
+            values[_EXTRA][key.rpartition("-")[2]] = value
+            warnings.append(f"{key} is not a number: {value[:40]!r}")
+        elif slot == _EXTRA:
+            values[_EXTRA][key.rpartition("-")[2]] = value
         else:
-            groups[code] = {suffix: value}
+            values[slot] = value
     params: dict[str, Param] = {}
     for original, values in groups.items():
+        info = values[12]
+        if info is not None and len(info) >= 4 and info.startswith("//") and info.endswith("//"):
+            values[12] = info[2:-2]
         code = normalize_code(original, st)
         if code in params:
             warnings.append(f"{original} and {params[code].original_code} are both {code} (last kept)")
-        params[code] = _param(code, original, values, warnings)
+        params[code] = _param(code, original, values)
     equipment = {name: _equipment(name, values, warnings) for name, values in facilities.items()}
     return CP(text, fields, fields.get("DataTime"), params, equipment)
+
+
+# -- fast path -------------------------------------------------------------------
+# A device sends the same keys in the same order packet after packet. For such
+# a key sequence (and medium) a plan is made once: which values are numbers and
+# which Param slot each value fills. Applying it is a few C-level calls plus one
+# Param per factor. It gives exactly what _parse_generic gives (a test checks)
+# and declines, returning None, whenever _parse_generic would warn or needs
+# Param.extra or facilities: then the generic path runs.
+
+Picker = Callable[[Sequence[Any]], tuple[Any, ...]]
+
+
+def _picker(indices: list[int]) -> Picker:
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda seq: (seq[only],)
+    getter: Picker = itemgetter(*indices)
+    return getter
+
+
+class _Plan:
+    __slots__ = ("numeric", "params")
+
+    def __init__(self, numeric: Picker | None, params: list[tuple[str, str, Picker]]) -> None:
+        self.numeric = numeric
+        self.params = params
+
+
+_DECLINE = _Plan(None, [])
+_plans: dict[tuple[str | None, tuple[str, ...]], _Plan] = {}
+
+
+def _make_plan(medium: str | None, st: str | None, keys: tuple[str, ...]) -> _Plan:
+    numeric: list[int] = []
+    slots: dict[str, dict[int, int]] = {}  # original code -> slot -> position in values
+    for position, key in enumerate(keys):
+        code, slot = _key_cache.get(key) or _classify(key)
+        if slot < 0:
+            continue
+        if slot >= _EXTRA:
+            return _DECLINE
+        if slot < _TEXT_SLOT:
+            numeric.append(position)
+        slots.setdefault(code, {})[slot] = position
+    where = {position: k for k, position in enumerate(numeric)}  # numbers come first in the combined list
+    none = len(numeric) + len(keys)
+    params: list[tuple[str, str, Picker]] = []
+    seen: set[str] = set()
+    for original, by_slot in slots.items():
+        code = normalize_code(original, st)
+        if code in seen:
+            return _DECLINE
+        seen.add(code)
+        indices = []
+        for slot in range(_EXTRA):
+            at = by_slot.get(slot)
+            if at is None:
+                indices.append(none)
+            else:
+                indices.append(where[at] if slot < _TEXT_SLOT else len(numeric) + at)
+        params.append((code, original, _picker(indices)))
+    return _Plan(_picker(numeric) if numeric else None, params)
+
+
+_ALTERNATING = b"=," * 5000  # "k=v,k=v,...": what the separators of a plain CP look like
+_NOT_SEPARATOR = bytes(c for c in range(256) if c not in b";,=")
+
+
+def _plain_fields(text: str) -> dict[str, str] | None:
+    """``fields`` when every item is exactly one ``key=value`` and keys are unique."""
+    separators = text.encode().translate(None, _NOT_SEPARATOR).replace(b";", b",")
+    if separators != _ALTERNATING[: len(separators)] or not separators.endswith(b"="):
+        return None
+    parts = text.replace(";", ",").replace("=", ",").split(",")
+    keys = parts[0::2]
+    fields = dict(zip(keys, parts[1::2], strict=True))
+    if len(fields) != len(keys) or "" in fields:
+        return None
+    return fields
+
+
+def _parse_planned(text: str, st: str | None) -> CP | None:
+    fields = _plain_fields(text)
+    if fields is None:
+        return None
+    medium = medium_of(st)
+    key = (medium, tuple(fields))
+    plan = _plans.get(key)
+    if plan is None:
+        if len(_plans) >= _CACHE_MAX:
+            _plans.clear()
+        plan = _plans[key] = _make_plan(medium, st, key[1])
+    if plan is _DECLINE:
+        return None
+    values = list(fields.values())
+    combined: list[Any] = values
+    if plan.numeric is not None:
+        try:
+            combined = list(map(float, plan.numeric(values)))
+        except ValueError:
+            return None
+        if not math.isfinite(sum(combined)) or "_" in text:
+            return None
+        combined += values
+    combined.append(None)
+    params = {code: new_param(code, original, pick(combined), {}) for code, original, pick in plan.params}
+    return CP(text, fields, fields.get("DataTime"), params, {})

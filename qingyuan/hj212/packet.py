@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .codes import DataKind
 
@@ -114,3 +115,36 @@ class Packet:
     @property
     def data_kind(self) -> DataKind | None:
         return DataKind.from_cn(self.cn)
+
+
+# Frozen dataclasses set each field through object.__setattr__ in __init__; the
+# CP fast path builds many Params per packet, so it writes the slots directly.
+# test_packet checks that this gives the same Param as the constructor.
+_new = object.__new__
+_s = {name: getattr(Param, name).__set__ for name in Param.__slots__}
+(_s_code, _s_orig, _s_rtd, _s_min, _s_avg, _s_max, _s_cou, _s_zrtd, _s_zmin, _s_zavg, _s_zmax,
+ _s_flag, _s_eflag, _s_stime, _s_info, _s_extra) = (_s[name] for name in (
+    "code", "original_code", "rtd", "min", "avg", "max", "cou", "zs_rtd", "zs_min", "zs_avg", "zs_max",
+    "flag", "eflag", "sample_time", "info", "extra"))  # fmt: skip
+
+
+def new_param(code: str, original_code: str, v: tuple[Any, ...], extra: dict[str, str]) -> Param:
+    """``Param(code, original_code, *v, extra)`` without the frozen-init overhead (``v`` has 13 items)."""
+    p: Param = _new(Param)
+    _s_code(p, code)
+    _s_orig(p, original_code)
+    _s_rtd(p, v[0])
+    _s_min(p, v[1])
+    _s_avg(p, v[2])
+    _s_max(p, v[3])
+    _s_cou(p, v[4])
+    _s_zrtd(p, v[5])
+    _s_zmin(p, v[6])
+    _s_zavg(p, v[7])
+    _s_zmax(p, v[8])
+    _s_flag(p, v[9])
+    _s_eflag(p, v[10])
+    _s_stime(p, v[11])
+    _s_info(p, v[12])
+    _s_extra(p, extra)
+    return p

@@ -10,6 +10,7 @@ Header keys are case-insensitive (``FLAG=``), ``,`` is accepted as a separator
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 from .cp import parse_cp
 from .errors import InvalidFrame, InvalidReason
@@ -23,8 +24,20 @@ def _number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+_SPELLED = {"QN": "qn", "ST": "st", "CN": "cn", "PW": "pw", "MN": "mn", "Flag": "flag", "PNUM": "pnum", "PNO": "pno"}
+
+
 def _parse_header(head: str, warnings: list[str]) -> tuple[dict[str, str], dict[str, str]] | str:
     """Known fields (lower-case names) and unknown ones, or an error text."""
+    if "," not in head and " " not in head:
+        # Fast path: the usual spelling, every item one key=value, no repeats.
+        items = head.split(";")
+        try:
+            pairs: dict[str, str] = dict(map(str.split, items, repeat("="), repeat(1)))
+        except ValueError:
+            pairs = {}
+        if len(pairs) == len(items) and pairs.keys() <= _SPELLED.keys():
+            return {_SPELLED[k]: v for k, v in pairs.items()}, {}
     known: dict[str, str] = {}
     extra: dict[str, str] = {}
     if "," in head:
