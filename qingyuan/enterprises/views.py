@@ -20,6 +20,7 @@ from qingyuan.enterprises.filters import EnterpriseFilter
 from qingyuan.enterprises.forms import EnterpriseForm, ImportForm, TransitionForm
 from qingyuan.enterprises.lifecycle import LIFECYCLE
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Permit
+from qingyuan.enterprises.registry_forms import OutletForm, PermitForm, PermitLimitFormSet, PointForm
 from qingyuan.org.actor import actor_for
 
 
@@ -138,3 +139,39 @@ def enterprise_transition(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Status changed to “%(status)s”.") % {"status": enterprise.get_status_display()})
     return redirect("enterprises:detail", pk=pk)
+
+
+def outlet_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = access_enterprise(request.user, pk, for_write=True)
+    form = OutletForm(request.POST or None, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        actions.do_create_outlet(enterprise, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Outlet added."))
+        return redirect("enterprises:detail", pk=pk)
+    return render(request, "enterprises/registry_form.html",
+                  {"form": form, "enterprise": enterprise, "title": _("New outlet")}, status=400 if form.errors else 200)
+
+
+def point_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = access_enterprise(request.user, pk, for_write=True)
+    form = PointForm(request.POST or None, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        actions.do_create_point(acting_user=request.user, park=enterprise.park, **form.cleaned_data)
+        messages.success(request, _("Monitoring point added."))
+        return redirect("enterprises:detail", pk=pk)
+    return render(request, "enterprises/registry_form.html",
+                  {"form": form, "enterprise": enterprise, "title": _("New monitoring point")},
+                  status=400 if form.errors else 200)
+
+
+def permit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = access_enterprise(request.user, pk, for_write=True)
+    form = PermitForm(request.POST or None)
+    limits = PermitLimitFormSet(request.POST or None, form_kwargs={"enterprise": enterprise}, prefix="limits")
+    if request.method == "POST" and form.is_valid() and limits.is_valid():
+        rows = [f.cleaned_data for f in limits.forms if f.cleaned_data.get("pollutant_code")]
+        actions.do_create_permit(enterprise, acting_user=request.user, limits=rows, **form.cleaned_data)
+        messages.success(request, _("Permit registered."))
+        return redirect("enterprises:detail", pk=pk)
+    return render(request, "enterprises/permit_form.html", {"form": form, "limits": limits, "enterprise": enterprise},
+                  status=400 if form.errors or limits.total_error_count() else 200)

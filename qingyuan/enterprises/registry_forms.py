@@ -1,0 +1,106 @@
+"""Forms for an enterprise's outlets, monitoring points and permit (with its pollutant limits)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qingyuan.enterprises.models import MonitoringPoint, Outlet, Permit, PermitLimit
+from qingyuan.standards import pollutant, unit_matches
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(field.widget, forms.Select):
+            field.widget.attrs.setdefault("class", "form-select")
+        else:
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+class OutletForm(forms.ModelForm):
+    class Meta:
+        model = Outlet
+        fields = ["medium", "code", "name", "longitude", "latitude", "receiving", "standard"]
+
+    def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        _style(self)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if Outlet.objects.filter(enterprise=self.enterprise, code=code).exists():
+            raise forms.ValidationError(_("This enterprise already has an outlet with this code."))
+        return code
+
+
+class PointForm(forms.ModelForm):
+    class Meta:
+        model = MonitoringPoint
+        fields = ["outlet", "name", "mn", "password", "protocol_version", "st", "crc_mode",
+                  "rtd_interval_s", "min_interval_min", "sends_hourly", "sends_daily"]
+
+    def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = Outlet.objects.filter(enterprise=enterprise)  # type: ignore[attr-defined]
+        self.fields["outlet"].required = True
+        _style(self)
+
+    def clean_min_interval_min(self) -> int:
+        value: int = self.cleaned_data["min_interval_min"]
+        if value not in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30):
+            raise forms.ValidationError(_("HJ 212 allows a minute-data interval of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 minutes."))
+        return value
+
+
+class PermitForm(forms.ModelForm):
+    class Meta:
+        model = Permit
+        fields = ["number", "management_class", "issuer", "valid_from", "valid_to"]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}),
+                   "valid_to": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end <= start:
+            self.add_error("valid_to", _("The permit must end after it starts."))
+        return data
+
+
+class PermitLimitForm(forms.ModelForm):
+    class Meta:
+        model = PermitLimit
+        fields = ["outlet", "pollutant_code", "concentration_limit", "unit", "standard_ref", "annual_load_t"]
+
+    def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = Outlet.objects.filter(enterprise=enterprise)  # type: ignore[attr-defined]
+        _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code, unit = data.get("pollutant_code", ""), data.get("unit", "")
+        if code and pollutant(code) is None:
+            self.add_error("pollutant_code", _("“%(code)s” is not an HJ 212-2017 pollutant code.") % {"code": code})
+        elif code and data.get("concentration_limit") is not None and not unit:
+            self.add_error("unit", _("A concentration limit needs its unit."))
+        elif code and unit and not unit_matches(code, unit):
+            self.add_error("unit", _("“%(unit)s” is not a unit for %(name)s (expected like %(expected)s).") % {
+                "unit": unit, "name": pollutant(code).name_zh, "expected": pollutant(code).default_unit})  # type: ignore[union-attr]
+        for field in ("concentration_limit", "annual_load_t"):
+            value = data.get(field)
+            if value is not None and value < 0:
+                self.add_error(field, _("A limit cannot be negative."))
+        return data
+
+
+PermitLimitFormSet = forms.formset_factory(PermitLimitForm, extra=4, can_delete=False)
