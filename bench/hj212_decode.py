@@ -79,13 +79,16 @@ def crc_only(frames: list[bytes]) -> int:
     return ok
 
 
-def _best(fn: object, arg: object, rounds: int) -> tuple[float, int]:
-    best, result = float("inf"), 0
+def _best(fn: object, arg: object, rounds: int) -> tuple[float, float, int]:
+    """Best wall-clock and best CPU time (this process only) over ``rounds`` runs."""
+    wall = cpu = float("inf")
+    result = 0
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = fn(arg)  # type: ignore[operator]
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        cpu = min(cpu, time.process_time() - start_cpu)
+        wall = min(wall, time.perf_counter() - start)
+    return wall, cpu, result
 
 
 def _reference_loop_us() -> float:
@@ -110,14 +113,16 @@ def main() -> None:
     rng = random.Random(212)
     frames = [_minute_packet(rng, k) for k in range(args.packets)]
     stream = b"".join(frames)
-    decode_s, decoded = _best(decode_all, stream, args.rounds)
-    crc_s, verified = _best(crc_only, frames, args.rounds)
+    decode_wall, decode_cpu, decoded = _best(decode_all, stream, args.rounds)
+    crc_wall, crc_cpu, verified = _best(crc_only, frames, args.rounds)
     assert decoded == verified == len(frames)
-    decode_rate = len(frames) / decode_s
-    crc_rate = len(frames) / crc_s
+    # CPU time of this process is the "one core" figure: it does not count time
+    # the scheduler gave to other processes on a shared machine.
+    decode_rate = len(frames) / decode_cpu
+    crc_rate = len(frames) / crc_cpu
     print(f"packets={len(frames)} mean_bytes={len(stream) / len(frames):.0f} rounds={args.rounds} (best of)")
-    print(f"decode_2051_per_s={decode_rate:,.0f}")
-    print(f"crc_only_per_s={crc_rate:,.0f}")
+    print(f"decode_2051_per_s={decode_rate:,.0f}  (CPU time; wall clock {len(frames) / decode_wall:,.0f})")
+    print(f"crc_only_per_s={crc_rate:,.0f}  (CPU time; wall clock {len(frames) / crc_wall:,.0f})")
     print(f"ratio={decode_rate / crc_rate:.3f}  (decode rate / CRC-only rate)")
     print(f"decode_us_per_packet={1e6 / decode_rate:.1f} crc_us_per_packet={1e6 / crc_rate:.1f}")
     print(f"target_40000_met={'yes' if decode_rate >= 40000 else 'no'}")

@@ -50,7 +50,7 @@ _Q = tuple(bytes(_h_power(e, x) for x in range(256)) for e in range(8))
 _INIT = tuple(_h_power(e, 0xFF) for e in range(8))
 
 
-def _crc_hj212(data: bytes | bytearray | memoryview) -> int:
+def crc_hj212(data: bytes | bytearray | memoryview) -> int:
     n = len(data)
     if not n:
         return 0xFFFF
@@ -91,7 +91,7 @@ def crc16(data: bytes | bytearray | memoryview, mode: CrcMode = CrcMode.HJ212) -
     high-byte-first gives the text a low-byte-first device sends.
     """
     if mode is CrcMode.HJ212:
-        return _crc_hj212(data)
+        return crc_hj212(data)
     crc = _crc_modbus(data)
     if mode is CrcMode.MODBUS_LE:
         return ((crc & 0xFF) << 8) | (crc >> 8)

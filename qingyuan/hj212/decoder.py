@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from typing import Final, Literal
 
-from .crc import CrcMode, crc16
+from .crc import CrcMode, crc16, crc_hj212
 from .errors import InvalidFrame, InvalidReason, ProtocolError
 from .packet import Packet, Tolerance
 from .segment import parse_packet
@@ -37,6 +37,15 @@ STANDARD_MAX_SEGMENT: Final = 1024
 _OVERHEAD: Final = 12  # "##" + LLLL + CRC + CR LF
 _HEX: Final = b"0123456789abcdefABCDEF"
 _MN = re.compile(rb"(?:^|[;,])\s*[Mm][Nn]\s*=\s*([^;,]*)")
+
+
+_NO_TOLERANCE: Final[frozenset[Tolerance]] = frozenset()
+_HEX4: dict[int, bytes] = {}  # CRC value -> its 4 upper-case hex digits (HJ212 has only 256 values)
+
+
+def _hex4(value: int) -> bytes:
+    text = _HEX4[value] = b"%04X" % value
+    return text
 
 
 class _NeedData(enum.Enum):
@@ -79,7 +88,7 @@ class Decoder:
 
     __slots__ = (
         "_buf", "_pos", "_eof", "_max_segment", "_cap", "_crc_mode_for", "_lenient", "_max_buffer",
-        "_crlf_from", "_hash_from", "_end_checked", "_diag",
+        "_crlf_from", "_hash_from", "_end_checked", "_diag", "_scanned",
     )  # fmt: skip
 
     def __init__(
@@ -161,10 +170,19 @@ class Decoder:
             and buf.find(b"##", i + 2, end) < 0
         ):
             raw = bytes(buf[i:end])
-            crc = self._check(raw[6 : length + 6], raw[-6:-2])
+            segment = raw[6:-6]
+            if self._crc_mode_for is None and length <= STANDARD_MAX_SEGMENT:
+                value = crc_hj212(segment)
+                want = _HEX4.get(value) or _hex4(value)
+                if raw[-6:-2] == want:  # the usual case: no tolerance, nothing to note
+                    self._pos = end
+                    if self._scanned:
+                        self._reset_scan()
+                    return parse_packet(raw, segment, length, want.decode("ascii"), _NO_TOLERANCE, [])
+            crc = self._check(segment, raw[-6:-2])
             if crc.ok:
                 return self._accept(raw, length, length, crc, ())
-            return self._drop(end - i, InvalidReason.BAD_CRC, crc.describe(), self._alt_mode(raw[6:-6], crc))
+            return self._drop(end - i, InvalidReason.BAD_CRC, crc.describe(), self._alt_mode(segment, crc))
         return self._scan(i, n, length, end)
 
     # -- helpers ---------------------------------------------------------------
@@ -172,6 +190,7 @@ class Decoder:
         self._crlf_from = 0  # offsets from the frame start: where to search next
         self._hash_from = 2
         self._end_checked = False
+        self._scanned = False  # whether the fields above were touched for the current frame
         self._diag: tuple[int, _Crc] | None = None  # first CR LF whose CRC did not verify
 
     def _drop(self, count: int, reason: InvalidReason, detail: str, alt: CrcMode | None = None) -> InvalidFrame:
@@ -265,6 +284,7 @@ class Decoder:
 
     def _scan(self, i: int, n: int, length: int, end: int) -> Packet | InvalidFrame | Literal[_NeedData.NEED_DATA]:
         """The slow path: anything but a well-formed frame at the declared length."""
+        self._scanned = True
         buf = self._buf
         q = self._resync_at(i, n)
         horizon = min(n, i + self._cap, q + 5 if q >= 0 else n)  # events must complete by here
