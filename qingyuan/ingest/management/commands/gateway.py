@@ -4,7 +4,9 @@ Settings come from ``QINGYUAN_GATEWAY_*`` (docs/gateway-behavior.md). Two
 defaults differ from the bare gateway: it listens on 127.0.0.1 unless
 ``QINGYUAN_GATEWAY_HOST`` says otherwise (set it to 0.0.0.0 to take devices
 from the network), and it writes its counters to ``var/gateway-stats.json``
-for the device status page. SIGTERM or SIGINT shuts it down gracefully.
+for the device status page. Listening on loopback only, the per-address
+connection limit is lifted (every simulated device comes from 127.0.0.1).
+SIGTERM or SIGINT shuts it down gracefully.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from qingyuan.gateway.run import main
 from qingyuan.ingest.sink import DjangoSink
 
 DEFAULT_HOST = "127.0.0.1"
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def stats_path() -> str:
@@ -39,6 +42,8 @@ class Command(BaseCommand):
             environ["QINGYUAN_GATEWAY_HOST"] = options["host"]
         if options["port"] is not None:
             environ["QINGYUAN_GATEWAY_PORT"] = str(options["port"])
+        if environ["QINGYUAN_GATEWAY_HOST"] in LOOPBACK:  # every device of a demo comes from 127.0.0.1
+            environ.setdefault("QINGYUAN_GATEWAY_MAX_PER_IP", environ.get("QINGYUAN_GATEWAY_MAX_CONNECTIONS", "20000"))
         os.makedirs(os.path.dirname(environ["QINGYUAN_GATEWAY_STATS_PATH"]) or ".", exist_ok=True)
         code = main(DjangoSink, environ)
         if code:
