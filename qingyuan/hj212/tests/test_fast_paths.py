@@ -16,7 +16,7 @@ def test_it_builds_the_same_param_as_the_constructor() -> None:
     names = [f.name for f in dataclasses.fields(Param)]
     values = tuple(f"v{k}" for k in range(len(names)))
     fast = new_param(values[0], values[1], values[2:-1], {"x": "1"})
-    slow = Param(*values[:-1], {"x": "1"})  # type: ignore[arg-type]
+    slow = Param(*values[:-1], {"x": "1"})  # type: ignore[arg-type, call-arg]
     assert fast == slow
     assert [getattr(fast, n) for n in names] == [*values[:-1], {"x": "1"}]
     assert len(values[2:-1]) == 13
