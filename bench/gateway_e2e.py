@@ -85,6 +85,7 @@ class Load:
         self.acked = 0
         self.measuring = False
         self.stop = False
+        self.writers: dict[int, asyncio.StreamWriter] = {}
 
     def packet(self, device: int) -> tuple[bytes, bytes]:
         n = self.next_qn
@@ -93,8 +94,9 @@ class Load:
         data = upload(mn_of(device), qn) if n % 2 else realtime(mn_of(device), qn, n)
         return qn.encode(), data
 
-    async def device(self, i: int, rate_share: float | None) -> None:
+    async def device(self, i: int, paced: bool) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        self.writers[i] = writer
         outstanding = 0
         rest = b""
         wake = asyncio.Event()
@@ -118,27 +120,32 @@ class Load:
 
         reader_task = asyncio.create_task(receive())
         try:
-            if rate_share is None:  # as fast as the window allows
-                while not self.stop:
-                    room = self.window - outstanding
-                    if room > 0:
-                        self._send(i, writer, room)
-                        outstanding += room
-                    wake.clear()
-                    await wake.wait()
-            else:  # a fixed rate: one send every 1/rate_share seconds on average
-                loop = asyncio.get_running_loop()
-                start, sent = loop.time(), 0
-                while not self.stop:
-                    due = int((loop.time() - start) * rate_share) - sent
-                    if due > 0 and outstanding < self.window:
-                        self._send(i, writer, due)
-                        outstanding += due
-                        sent += due
-                    await asyncio.sleep(0.01)
+            while not self.stop and not paced:  # as fast as the window allows
+                room = self.window - outstanding
+                if room > 0:
+                    self._send(i, writer, room)
+                    outstanding += room
+                wake.clear()
+                await wake.wait()
+            while not self.stop:  # paced by the central ticker
+                await asyncio.sleep(0.1)
         finally:
             reader_task.cancel()
             writer.close()
+
+    async def pace(self, rate: float) -> None:
+        """One ticker for all devices: every 10 ms, the packets due, round robin."""
+        loop = asyncio.get_running_loop()
+        start, sent, turn = loop.time(), 0, 0
+        while not self.stop:
+            due = int((loop.time() - start) * rate) - sent
+            for _ in range(due):
+                turn = (turn + 1) % self.devices
+                writer = self.writers.get(turn)
+                if writer is not None:
+                    self._send(turn, writer, 1)
+            sent += due
+            await asyncio.sleep(0.01)
 
     def _send(self, i: int, writer: asyncio.StreamWriter, count: int) -> None:
         now = time.perf_counter()
@@ -150,8 +157,9 @@ class Load:
         writer.write(b"".join(chunks))
 
     async def run(self, seconds: float, rate: float | None, warmup: float = 1.0) -> tuple[float, float]:
-        share = None if rate is None else rate / self.devices
-        tasks = [asyncio.create_task(self.device(i, share)) for i in range(self.devices)]
+        tasks = [asyncio.create_task(self.device(i, rate is not None)) for i in range(self.devices)]
+        if rate is not None:
+            tasks.append(asyncio.create_task(self.pace(rate)))
         await asyncio.sleep(warmup)
         self.measuring = True
         t0 = time.perf_counter()
@@ -159,7 +167,9 @@ class Load:
         self.measuring = False
         elapsed = time.perf_counter() - t0
         self.stop = True
-        await asyncio.sleep(0.5)
+        deadline = time.perf_counter() + 60
+        while self.sent_at and time.perf_counter() < deadline:  # let the gateway drain
+            await asyncio.sleep(0.05)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

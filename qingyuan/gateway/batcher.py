@@ -70,9 +70,9 @@ class SinkThread:
 
 
 class Owner(Protocol):
-    """The connection a packet came from: told its outcome (``None`` = not stored)."""
+    """The connection packets came from: told when some of its packets have an outcome."""
 
-    def resolved(self, pending: Pending, outcome: Outcome | None) -> None: ...
+    def resolved(self) -> None: ...
 
 
 class Pending:
@@ -278,8 +278,10 @@ class Batcher:
         self._backoff = min(self._backoff * 2, self.config.store_retry_cap)
 
     def _resolve(self, batch: Sequence[Pending], outcomes: Sequence[Outcome | None]) -> None:
+        """Record each outcome, then tell each connection once (one write per connection)."""
         stats = self.stats
         stored = False
+        owners: dict[int, Owner] = {}
         for pending, outcome in zip(batch, outcomes, strict=True):
             if outcome is None:
                 stats.store_failed += 1
@@ -294,9 +296,11 @@ class Batcher:
                 stats.rejected += 1
             pending.outcome = outcome
             pending.done = True
+            owners.setdefault(id(pending.owner), pending.owner)
+        for owner in owners.values():
             try:
-                pending.owner.resolved(pending, outcome)
+                owner.resolved()
             except Exception:
-                log.exception("answering a packet failed")
+                log.exception("answering packets failed")
         if stored:
             self.on_stored()

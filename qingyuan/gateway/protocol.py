@@ -179,30 +179,42 @@ class Connection(asyncio.Protocol):
         )
 
     # -- answering -------------------------------------------------------------
-    def resolved(self, pending: Pending, outcome: Outcome | None) -> None:
-        """Called by the batcher; answers every finished packet at the head, in order."""
+    def resolved(self) -> None:
+        """Called by the batcher: answer every finished packet at the head, in order, in one write."""
         queue = self.pending
+        out: list[bytes] = []
+        answered = 0
         while queue and queue[0].done:
             head = queue.popleft()
             if self.flow is not None:
                 self.flow.done(head.size)
-            self._answer(head.received.packet, head.outcome)
+            packet, outcome = head.received.packet, head.outcome
+            replies = self._answer(packet, outcome)
+            if replies:
+                out.extend(replies)
+                answered += 1
+            if outcome is not None and outcome.verdict in ACCEPTED and packet.mn and packet.mn not in self.mns:
+                self._flush(out, answered)  # our replies go before anything registration sends
+                out, answered = [], 0
+                self.mns.add(packet.mn)
+                self.hub.authenticated(self, packet)
+        self._flush(out, answered)
         if self.eof and not queue:
             self.close("end of stream")
 
-    def _answer(self, packet: Packet, outcome: Outcome | None) -> None:
+    def _flush(self, out: list[bytes], answered: int) -> None:
+        if out and self.write(b"".join(out)):
+            self.hub.stats.acked += answered
+
+    def _answer(self, packet: Packet, outcome: Outcome | None) -> list[bytes]:
+        """The replies this outcome calls for."""
         if outcome is None:
-            return  # store failed: say nothing, the device retransmits
+            return []  # store failed: say nothing, the device retransmits
         if outcome.verdict not in ACCEPTED:
             log.info("%s packet from %s MN=%s CN=%s: %s",
                      outcome.verdict.value, self.peer, packet.mn, packet.cn, outcome.reason)
-            return
-        replies = replies_for(packet, self.hub.config.time_zone)
-        if replies and self.write(b"".join(replies)):
-            self.hub.stats.acked += 1
-        if packet.mn and packet.mn not in self.mns:
-            self.mns.add(packet.mn)
-            self.hub.authenticated(self, packet)
+            return []
+        return replies_for(packet, self.hub.config.time_zone)
 
     def write(self, data: bytes) -> bool:
         transport = self.transport

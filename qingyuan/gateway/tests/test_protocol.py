@@ -234,7 +234,7 @@ def test_it_replies_in_packet_order_whatever_order_outcomes_arrive_in():
         assert len(held) == 3
         for pending in reversed(held):
             pending.outcome, pending.done = Outcome(Verdict.STORED), True
-            conn.resolved(pending, pending.outcome)
+            conn.resolved()
             if pending is not held[0]:
                 assert transport.written == b""  # the first is not answered yet
         assert bytes(transport.written) == b"".join(data_ack(decode(p)[0]) for p in packets)
@@ -290,7 +290,7 @@ def test_it_pauses_reading_above_the_high_water_mark():
         assert transport.paused
         for pending in hub.batcher.held:
             pending.outcome, pending.done = Outcome(Verdict.STORED), True
-            conn.resolved(pending, pending.outcome)
+            conn.resolved()
         assert not transport.paused
     run(scenario())
 
@@ -353,7 +353,7 @@ def test_it_does_not_blame_the_device_for_time_spent_paused_by_flow_control():
         assert not transport.closing  # paused by us: no frame timeout
         pending = hub.batcher.held[0]
         pending.outcome, pending.done = Outcome(Verdict.STORED), True
-        conn.resolved(pending, pending.outcome)
+        conn.resolved()
         assert not transport.paused
         await asyncio.sleep(0.4)
         assert transport.closing  # reading again and the frame never completes
