@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 from qingyuan.core import tokens
 from qingyuan.core.api import ErrorOut
 from qingyuan.enterprises.api import router as enterprises_router
+from qingyuan.plans.api import router as plans_router
 
 
 class BearerToken(HttpBearer):
@@ -73,3 +74,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", enterprises_router)
+api.add_router("/", plans_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "qingyuan.org",
     "qingyuan.enterprises",
     "qingyuan.monitoring", "qingyuan.ingest", "qingyuan.simulator",
+    "qingyuan.plans",
     "qingyuan.demo",
 ]
 

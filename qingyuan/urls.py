@@ -17,6 +17,7 @@ urlpatterns = [
     path("enterprises/", include("qingyuan.enterprises.urls")),
     path("units/", include("qingyuan.org.urls")),
     path("monitoring/", include("qingyuan.monitoring.urls")),
+    path("plans/", include("qingyuan.plans.urls")),
     path("", include("qingyuan.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
