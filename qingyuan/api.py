@@ -14,6 +14,7 @@ from qingyuan.core import tokens
 from qingyuan.core.api import ErrorOut
 from qingyuan.enterprises.api import router as enterprises_router
 from qingyuan.plans.api import router as plans_router
+from qingyuan.tasks.api import router as tasks_router
 
 
 class BearerToken(HttpBearer):
@@ -75,3 +76,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", enterprises_router)
 api.add_router("/", plans_router)
+api.add_router("/", tasks_router)

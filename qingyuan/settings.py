@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "qingyuan.enterprises",
     "qingyuan.monitoring", "qingyuan.ingest", "qingyuan.simulator",
     "qingyuan.plans",
+    "qingyuan.tasks",
     "qingyuan.demo",
 ]
 

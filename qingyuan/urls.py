@@ -18,6 +18,7 @@ urlpatterns = [
     path("units/", include("qingyuan.org.urls")),
     path("monitoring/", include("qingyuan.monitoring.urls")),
     path("plans/", include("qingyuan.plans.urls")),
+    path("tasks/", include("qingyuan.tasks.urls")),
     path("", include("qingyuan.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

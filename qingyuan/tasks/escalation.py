@@ -1,0 +1,181 @@
+"""The escalation ladder applied by the worker: step ``escalate``.
+
+The ladder itself is pure (``qingyuan.tasks.ladder``: dates in, level out). This
+module schedules it: every assignment that waits on its unit (awaiting signature or
+in progress) carries ``next_escalation_at``, the local midnight on which its level next
+changes. The step reads a small batch of due rows, computes each row's new level,
+and claims each row with ``UPDATE ... WHERE escalation_level = <read level> AND
+deadline = <read deadline> AND next_escalation_at = <read time>``: if another worker
+(or an approved extension) got there first, the update touches nothing and this
+worker stays silent, so nobody is notified twice. Rows it won are recorded (an
+EscalationEvent and an audit entry each) and notified, one message per unit and
+level and batch, naming the items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingyuan.core.context import get_request_id
+from qingyuan.core.models import AuditEntry
+from qingyuan.core.notify import notify
+from qingyuan.org.choices import Role
+from qingyuan.org.models import Membership
+from qingyuan.tasks.choices import ESCALATING_STATUSES, EscalationLevel
+from qingyuan.tasks.ladder import Ladder, due_on, level_on, next_level  # noqa: F401  (re-exported)
+from qingyuan.tasks.models import Assignment, EscalationEvent, EscalationPolicy
+
+BATCH = 200
+KIND = "assignment.escalated"
+
+
+def next_check_at(deadline: dt.date, ladder: Ladder, level: int) -> dt.datetime | None:
+    """The aware local midnight on which an item at ``level`` next climbs (None at the top)."""
+    day = due_on(deadline, ladder, level)
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def schedule(status: str, deadline: dt.date, ladder: Ladder, level: int) -> dt.datetime | None:
+    """``next_escalation_at`` for an assignment in ``status``: only items waiting on their unit climb."""
+    return next_check_at(deadline, ladder, level) if status in ESCALATING_STATUSES else None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    pk: int
+    park_id: int
+    assignee_unit_id: int
+    issued_by_id: int | None
+    number: str
+    subject: str
+    deadline: dt.date
+    level: int
+    next_at: dt.datetime
+
+
+_FIELDS = ("pk", "park_id", "assignee_unit_id", "issued_by_id", "number", "subject", "deadline",
+           "escalation_level", "next_escalation_at")
+
+
+def due_rows(now: dt.datetime, *, limit: int = BATCH) -> list[Row]:
+    qs = (Assignment.objects.filter(next_escalation_at__lte=now, status__in=ESCALATING_STATUSES)
+          .order_by("next_escalation_at", "id").values_list(*_FIELDS)[:limit])
+    return [Row(*values) for values in qs]
+
+
+def ladders_for(park_ids: Iterable[int]) -> dict[int, Ladder]:
+    ids = set(park_ids)
+    found = {p.park_id: p.ladder for p in EscalationPolicy.objects.filter(park_id__in=ids)}
+    return {park_id: found.get(park_id, Ladder.DEFAULT) for park_id in ids}
+
+
+def apply_rows(rows: list[Row], now: dt.datetime) -> int:
+    """Move each row to the level its dates call for; return how many changed level."""
+    today = timezone.localdate(now)
+    ladders = ladders_for(r.park_id for r in rows)
+    moved: list[tuple[Row, int]] = []
+    with transaction.atomic():
+        for row in rows:
+            ladder = ladders[row.park_id]
+            new = next_level(row.deadline, today, ladder, row.level)
+            updates: dict[str, Any] = {"next_escalation_at": next_check_at(row.deadline, ladder, new)}
+            if new != row.level:
+                updates.update(escalation_level=new, escalated_at=now)
+            claimed = Assignment.objects.filter(
+                pk=row.pk, escalation_level=row.level, deadline=row.deadline, next_escalation_at=row.next_at,
+                status__in=ESCALATING_STATUSES,
+            ).update(**updates)
+            if claimed and new != row.level:
+                moved.append((row, new))
+        if moved:
+            _record(moved, today)
+            _notify(moved)
+    return len(moved)
+
+
+def handle_one_escalation() -> bool:
+    """Worker step: escalate one batch of due assignments. False when nothing is due."""
+    now = timezone.now()
+    rows = due_rows(now)
+    if not rows:
+        return False
+    apply_rows(rows, now)
+    return True
+
+
+def _record(moved: list[tuple[Row, int]], today: dt.date) -> None:
+    EscalationEvent.objects.bulk_create(
+        EscalationEvent(assignment_id=row.pk, from_level=row.level, to_level=new, deadline=row.deadline,
+                        note=_overdue_note(row.deadline, today))
+        for row, new in moved)
+    # The worker's audit entries, written in bulk with the shape ``audit.record`` gives one.
+    ct = ContentType.objects.get_for_model(Assignment)
+    request_id = get_request_id()
+    AuditEntry.objects.bulk_create(
+        AuditEntry(user=None, user_name="", request_id=request_id, action="assignment.escalate",
+                   object_type=ct, object_id=str(row.pk), object_repr=f"{row.number} {row.subject}"[:200],
+                   before={"escalation_level": row.level},
+                   after={"escalation_level": new, "deadline": row.deadline.isoformat()},
+                   message=str(EscalationLevel(new).label))
+        for row, new in moved)
+
+
+def _overdue_note(deadline: dt.date, today: dt.date) -> str:
+    days = (today - deadline).days
+    if days > 0:
+        return _("%(days)d days overdue") % {"days": days}
+    if days == 0:
+        return _("due today")
+    return _("due in %(days)d days") % {"days": -days}
+
+
+def _notify(moved: list[tuple[Row, int]]) -> None:
+    """One message per unit, level and issuer: the unit's officers; from 督办 on, also the issuer and leaders."""
+    high = [(row, new) for row, new in moved if new >= EscalationLevel.SUPERVISED]
+    officers: dict[int, list[Any]] = defaultdict(list)
+    for m in Membership.objects.filter(
+            unit_id__in={row.assignee_unit_id for row, _new in moved}, role=Role.UNIT_OFFICER, is_active=True,
+    ).select_related("user"):
+        officers[m.unit_id].append(m.user)
+    leaders: dict[int, list[Any]] = defaultdict(list)
+    issuers: dict[int, Any] = {}
+    if high:
+        for m in Membership.objects.filter(park_id__in={row.park_id for row, _new in high}, role=Role.LEADER,
+                                           is_active=True).select_related("user"):
+            leaders[m.park_id].append(m.user)
+        ids = {row.issued_by_id for row, _new in high if row.issued_by_id}
+        issuers = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
+    groups: dict[tuple[int, int, int, int | None], list[Row]] = defaultdict(list)
+    for row, new in moved:
+        issuer = row.issued_by_id if new >= EscalationLevel.SUPERVISED else None
+        groups[(row.park_id, row.assignee_unit_id, new, issuer)].append(row)
+    for (park_id, unit_id, new, issuer_id), rows in groups.items():
+        recipients = list(officers[unit_id])
+        if new >= EscalationLevel.SUPERVISED:
+            recipients += leaders[park_id] + ([issuers[issuer_id]] if issuer_id in issuers else [])
+        level = EscalationLevel(new).label
+        if len(rows) == 1:
+            row = rows[0]
+            title = _("%(level)s: %(number)s %(subject)s") % {"level": level, "number": row.number,
+                                                              "subject": row.subject}
+            url = reverse("tasks:detail", args=[row.pk])
+        else:
+            title = _("%(level)s: %(n)d assignments, %(number)s and others") % {
+                "level": level, "n": len(rows), "number": rows[0].number}
+            url = f"{reverse('tasks:list')}?assignee_unit={unit_id}&level={new}"
+        body = "\n".join(_("%(number)s %(subject)s, deadline %(deadline)s") % {
+            "number": r.number, "subject": r.subject, "deadline": r.deadline.isoformat()} for r in rows)
+        notify(recipients, kind=KIND, title=title, body=body, url=url)
