@@ -204,3 +204,20 @@ def mark_offline(now: dt.datetime | None = None) -> int:
             online=True, point__min_interval_min=minutes, last_seen__lt=cutoff
         ).update(online=False, changed_at=now)
     return changed
+
+
+OUTBOX_KEEP_DELIVERED = dt.timedelta(days=7)
+
+
+def expire_outbox_claims(now: dt.datetime | None = None, *, prune_batch: int = 5000) -> int:
+    """Release leases a gateway did not finish (it died mid-send) and prune old delivered items."""
+    from qingyuan.monitoring.models import OutboxItem
+
+    now = now or timezone.now()
+    released = OutboxItem.objects.filter(delivered_at__isnull=True, claimed_until__lt=now).update(
+        claimed_until=None, claim_token="")
+    old = list(OutboxItem.objects.filter(delivered_at__lt=now - OUTBOX_KEEP_DELIVERED)
+               .values_list("id", flat=True)[:prune_batch])
+    if old:
+        OutboxItem.objects.filter(id__in=old).delete()
+    return released + len(old)

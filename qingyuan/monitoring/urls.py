@@ -5,4 +5,11 @@ from qingyuan.monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("", views.device_status, name="status"),
+    path("points/<int:pk>/", views.point_detail, name="point"),
+    path("points/<int:pk>/chart.json", views.point_chart, name="chart"),
+    path("points/<int:pk>/packets/", views.point_packets, name="packets"),
+    path("points/<int:pk>/commands/", views.point_commands, name="commands"),
+    path("packets/<int:pk>/", views.packet_detail, name="packet"),
+    path("quarantine/", views.quarantine_list, name="quarantine"),
+    path("quarantine/<int:pk>/register/", views.quarantine_register, name="quarantine_register"),
 ]

@@ -1,7 +1,177 @@
+"""Device status, a point's data and packets, commands, and the quarantine.
+
+Every page scopes points with ``MonitoringPoint.objects.visible_to(user)``
+(``monitoring.access``): a point, packet or chart the user may not see is a 404.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from qingyuan.core.htmx import is_htmx, render_page
+from qingyuan.monitoring import access, actions, queries
+from qingyuan.monitoring.choices import EXE_RTN, QN_RTN
+from qingyuan.monitoring.forms import CommandForm, RegisterPointForm, initial_for_quarantine
+from qingyuan.monitoring.models import DeviceCommand, DeviceSession, DeviceState, Quarantine, RawPacket
+
+STATUS_FILTERS = ("online", "offline", "never")
 
 
 def device_status(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    points = access.visible_points(request.user)
+    counts = queries.status_counts(points)
+    shown = points.select_related("outlet__enterprise", "device_state").order_by("name", "id")
+    q = request.GET.get("q", "").strip()
+    if q:
+        shown = shown.filter(Q(name__icontains=q) | Q(mn__icontains=q) | Q(outlet__enterprise__name__icontains=q))
+    status = request.GET.get("status", "")
+    if status == "online":
+        shown = shown.filter(device_state__online=True)
+    elif status == "offline":
+        shown = shown.filter(device_state__online=False)
+    elif status == "never":
+        shown = shown.filter(device_state__isnull=True)
+    page = Paginator(shown, settings.QINGYUAN_PAGE_SIZE * 4).get_page(request.GET.get("page"))
+    rows = list(page)
+    park_wide = access.sees_quarantine(request.user)
+    per_mn, totals = queries.rejects_today(None if park_wide else [p.mn for p in rows])
+    day = queries.today()
+    for p in rows:
+        state = getattr(p, "device_state", None)
+        p.state = state  # type: ignore[attr-defined]
+        p.packets_today = state.packets_on(day) if state else 0  # type: ignore[attr-defined]
+        p.rejects = sorted(per_mn.get(p.mn, {}).items())  # type: ignore[attr-defined]
+    context = {
+        "page": page, "rows": rows, "counts": counts, "q": q, "status": status, "park_wide": park_wide,
+        "rejects_total": totals if park_wide else {},
+        "open_quarantine": Quarantine.objects.filter(resolved=False).count() if park_wide else 0,
+        "gateway": queries.gateway_stats() if park_wide else None,
+    }
+    return render_page(request, "monitoring/status.html", context, partial="monitoring/partials/status_table.html")
+
+
+def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    point = access.access_point(request.user, pk)
+    latest_time, latest = queries.latest_readings(point)
+    per_mn, _totals = queries.rejects_today([point.mn])
+    state = DeviceState.objects.filter(point=point).first()
+    context = {
+        "point": point,
+        "state": state,
+        "packets_today": state.packets_on(queries.today()) if state else 0,
+        "latest_time": latest_time,
+        "latest": latest,
+        "rejects": sorted(per_mn.get(point.mn, {}).items()),
+        "sessions": DeviceSession.objects.filter(point=point).order_by("-opened_at")[:5],
+        "can_command": access.can_command(request.user, point),
+        "form": CommandForm(),
+        **_commands_context(point),
+    }
+    return render(request, "monitoring/point.html", context)
+
+
+def point_chart(request: HttpRequest, pk: int) -> JsonResponse:
+    point = access.access_point(request.user, pk)
+    range_key = request.GET.get("range", "24h")
+    if range_key not in queries.RANGES:
+        return JsonResponse({"error": "range must be 24h or 7d"}, status=400)
+    return JsonResponse(queries.chart_series(point, range_key))
+
+
+def point_packets(request: HttpRequest, pk: int) -> HttpResponse:
+    point = access.access_point(request.user, pk)
+    packets = RawPacket.objects.filter(point=point).order_by("-received_at", "-id").defer("text")
+    cn = request.GET.get("cn", "").strip()
+    if cn:
+        packets = packets.filter(cn=cn)
+    page = Paginator(packets, settings.QINGYUAN_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    context = {"point": point, "page": page, "cn": cn,
+               "cns": ["2011", "2051", "2061", "2031", "9011", "9012", "1011", "1061", "1063", "3020"]}
+    return render_page(request, "monitoring/packets.html", context, partial="monitoring/partials/packets_table.html")
+
+
+def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    packet = access.access_packet(request.user, pk)
+    context = {"packet": packet, "parsed": queries.parse_stored(packet.text), "point": packet.point}
+    return render_page(request, "monitoring/packet.html", context, partial="monitoring/partials/packet_detail.html")
+
+
+# -- commands ---------------------------------------------------------------------------
+def _commands_context(point) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    commands = list(DeviceCommand.objects.filter(point=point).select_related("created_by__person")[:10])
+    for c in commands:
+        c.qn_rtn_text = QN_RTN.get(c.qn_rtn, "")  # type: ignore[attr-defined]
+        c.exe_rtn_text = EXE_RTN.get(c.exe_rtn, "")  # type: ignore[attr-defined]
+    return {"commands": commands, "polling": any(c.status in ("queued", "sent", "acknowledged") for c in commands)}
+
+
+def point_commands(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the command list (polled while a command is open). POST: queue a command (park managers)."""
+    if request.method == "POST":
+        point = access.access_point(request.user, pk, for_write=True)
+        form = CommandForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.do_queue_command(point, form.cleaned_data["kind"], form.params(), acting_user=request.user)
+            except actions.CommandRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Command queued: it is sent when the device is connected."))
+                form = CommandForm()
+        status = 400 if form.errors else 200
+    else:
+        point = access.access_point(request.user, pk)
+        form, status = CommandForm(), 200
+    if not is_htmx(request) and request.method == "POST" and status == 200:
+        return redirect("monitoring:point", pk=point.pk)
+    context = {"point": point, "form": form, "can_command": access.can_command(request.user, point),
+               **_commands_context(point)}
+    return render(request, "monitoring/partials/commands.html", context, status=status)
+
+
+# -- quarantine ---------------------------------------------------------------------------
+def quarantine_list(request: HttpRequest) -> HttpResponse:
+    if not access.sees_quarantine(request.user):
+        raise Http404
+    open_entries = Quarantine.objects.filter(resolved=False).select_related("point").order_by("-received_at")
+    resolved = Quarantine.objects.filter(resolved=True).select_related("point", "resolved_by").order_by(
+        "-resolved_at")[:20]
+    context = {"open_entries": open_entries[:200], "resolved": resolved,
+               "can_register": access.manages_any_park(request.user)}
+    return render(request, "monitoring/quarantine.html", context)
+
+
+def quarantine_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one quarantine action: register an unknown MN as a monitoring point."""
+    entry = access.access_quarantine(request.user, pk, for_write=True)
+    if entry.resolved or entry.reason != "unknown_mn":
+        messages.error(request, _("Only an open unknown-MN entry can be registered."))
+        return redirect("monitoring:quarantine")
+    form = RegisterPointForm(request.POST or None, user=request.user, initial=initial_for_quarantine(entry))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not access.can_register_in(request.user, data["park"].pk):
+            raise PermissionDenied
+        try:
+            point = actions.do_register_point_from_quarantine(
+                entry, acting_user=request.user, outlet=data["outlet"], park=data["park"], name=data["name"],
+                password=data["password"], protocol_version=data["protocol_version"], st=data["st"])
+        except ValidationError as exc:  # the point's own checks (MN format, a point registered meanwhile)
+            for message in exc.messages:
+                form.add_error(None, message)
+        except (ValueError, IntegrityError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Monitoring point registered: packets from %(mn)s are accepted now.")
+                             % {"mn": point.mn})
+            return redirect("monitoring:point", pk=point.pk)
+    status = 400 if form.errors else 200
+    return render(request, "monitoring/register.html", {"entry": entry, "form": form}, status=status)

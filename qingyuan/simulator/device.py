@@ -39,6 +39,7 @@ class Options:
     window: int = 16  # unacknowledged uploads in flight per device
     realtime: bool = True
     reconnect_cap: float = 10.0
+    start: dt.datetime | None = None  # the simulated clock's start (local, naive); None: now
 
 
 @dataclass
@@ -113,16 +114,25 @@ class Device:
 
     # -- lifecycle ----------------------------------------------------------------------
     async def run(self) -> None:
+        """Run until the fleet's stop event: whatever is in flight then is abandoned."""
         link = asyncio.create_task(self._link(), name=f"link-{self.spec.mn}")
+        body = asyncio.create_task(self._body(), name=f"device-{self.spec.mn}")
+        stopper = asyncio.create_task(self.stop.wait())
         try:
-            if self.options.backfill_hours > 0:
-                await self._backfill(dt.timedelta(hours=self.options.backfill_hours))
-            await self._schedule()
+            await asyncio.wait({body, stopper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in [*self.tasks, link]:
+            tasks = [body, stopper, link, *self.tasks]
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*self.tasks, link, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             self._disconnect()
+        if body.done() and not body.cancelled() and body.exception() is not None:
+            raise body.exception()  # type: ignore[misc]
+
+    async def _body(self) -> None:
+        if self.options.backfill_hours > 0:
+            await self._backfill(dt.timedelta(hours=self.options.backfill_hours))
+        await self._schedule()
 
     def _spawn(self, coro: object) -> None:
         task = asyncio.ensure_future(coro)  # type: ignore[arg-type]

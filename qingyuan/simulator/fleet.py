@@ -35,7 +35,7 @@ async def run_fleet(
     if handle_signals:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-    clock = Clock(options.speed)
+    clock = Clock(options.speed, options.start)
     devices = [Device(spec, options, clock, stop, stats) for spec in specs]
     tasks = [asyncio.create_task(d.run(), name=f"device-{d.spec.mn}") for d in devices]
     reporter = asyncio.create_task(_report(stats, stop, report_every))

@@ -1,0 +1,54 @@
+// A point's readings: one small ECharts line chart per parameter, for 24 h (minute) or 7 d (hourly) data.
+(function () {
+  var box = document.getElementById("point-charts");
+  if (!box || !window.echarts) { return; }
+  var charts = [];
+
+  function draw(data) {
+    charts.forEach(function (c) { c.dispose(); });
+    charts = [];
+    box.innerHTML = "";
+    if (!data.series.length) {
+      box.innerHTML = '<p class="text-muted mb-0">' + box.dataset.empty + "</p>";
+      return;
+    }
+    data.series.forEach(function (s) {
+      var title = document.createElement("div");
+      title.className = "small fw-semibold mt-2";
+      title.textContent = s.name + (s.unit ? " (" + s.unit + ")" : "") + " · " + s.code;
+      var el = document.createElement("div");
+      el.className = "chart";
+      el.style.height = "180px";
+      box.appendChild(title);
+      box.appendChild(el);
+      var chart = echarts.init(el);
+      chart.setOption({
+        grid: { left: 50, right: 12, top: 10, bottom: 28 },
+        tooltip: { trigger: "axis", formatter: function (items) {
+          var p = items[0];
+          return echarts.format.formatTime("MM-dd hh:mm", p.value[0]) + "<br>" + p.value[1] +
+            (p.value[2] && p.value[2] !== "N" ? " (" + p.value[2] + ")" : "");
+        } },
+        xAxis: { type: "time", min: data.from, max: data.to },
+        yAxis: { type: "value", scale: true },
+        series: [{ type: "line", showSymbol: false, data: s.points, connectNulls: false }]
+      });
+      charts.push(chart);
+    });
+  }
+
+  function load(range) {
+    fetch(box.dataset.url + "?range=" + range, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); }).then(draw);
+  }
+
+  document.querySelectorAll("#chart-range button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      document.querySelectorAll("#chart-range button").forEach(function (b) { b.classList.remove("active"); });
+      button.classList.add("active");
+      load(button.dataset.range);
+    });
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  load("24h");
+})();
