@@ -21,6 +21,7 @@ from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, Monitorin
 from qingyuan.org.choices import Role, UnitKind
 from qingyuan.org.models import Membership, Park, Person, Unit
 from qingyuan.standards import discharge_limit
+from qingyuan.tasks import demo as tasks_demo
 
 User = get_user_model()
 
@@ -49,6 +50,7 @@ class Seeder:
         self._enterprises()
         self._enterprise_accounts()
         self._water_station()
+        tasks_demo.seed(self)
 
     def _park(self) -> Park:
         park, _ = Park.objects.get_or_create(code=data.PARK["code"], defaults=data.PARK)

@@ -148,7 +148,9 @@ def assignment_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, exc.message)
         return redirect("tasks:detail", pk=a.pk)
-    form = form_class(request.POST or None, request.FILES or None, assignment=a, auto_id=f"{name}-%s")
+    posted = request.method == "POST"
+    form = form_class(request.POST if posted else None, request.FILES if posted else None, assignment=a,
+                      auto_id=f"{name}-%s")
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_transition_assignment(a, name, acting_user=request.user, **form.cleaned_data)
