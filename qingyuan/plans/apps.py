@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+NAV_LABEL = gettext_noop("Plans")  # the nav link in base.html; its translation lives in this app's catalogue
 
 
 class PlansConfig(AppConfig):
