@@ -72,8 +72,10 @@ class GatewayConfig:
     forward_batch: int = 200
     forward_backoff: float = 1.0
     forward_backoff_cap: float = 60.0
-    #: Wait this long for the upstream's 9014 to a forwarded packet that asked for one.
+    #: Wait this long for the upstream's 9014 to a forwarded packet that asked for one;
+    #: with ``forward_require_ack`` off, a packet counts as delivered once written.
     forward_ack_timeout: float = 10.0
+    forward_require_ack: bool = True
     #: Time zone of the 1012 time the gateway sends after a 1013 request.
     time_zone: str = "Asia/Shanghai"
     #: Send 1012 (set time) when a device is first authenticated on a connection (§6.7).
@@ -214,6 +216,7 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "forward_backoff": _seconds(0.01),
     "forward_backoff_cap": _seconds(0.01),
     "forward_ack_timeout": _seconds(0.01),
+    "forward_require_ack": parse_bool,
     "time_zone": parse_time_zone,
     "sync_time_on_connect": parse_bool,
     "stats_path": _text,

@@ -174,7 +174,8 @@ class Link:
     async def _send(self, items: Sequence[OutboxItem]) -> int:
         """Write the items; return how many, from the first, are known delivered."""
         writer = await self._connect()
-        expected = [expected_ack(item.payload) for item in items]
+        require = self.config.forward_require_ack
+        expected = [expected_ack(item.payload) if require else None for item in items]
         writer.write(b"".join(item.payload for item in items))
         await asyncio.wait_for(writer.drain(), self.config.forward_ack_timeout)
         loop = asyncio.get_running_loop()

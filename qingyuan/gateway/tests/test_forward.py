@@ -86,3 +86,45 @@ def test_it_delivers_the_outbox_in_order_exactly_once_after_the_upstream_and_gat
 
     received = asyncio.run(scenario())
     assert received == [qn_of(n) for n in range(25)]  # in order, exactly once
+
+
+class SilentFirstUpstream(Upstream):
+    """Reads but never answers on its first connection, then behaves."""
+
+    def __init__(self):
+        super().__init__()
+        self.connections = 0
+
+    async def _handle(self, reader, writer):
+        self.connections += 1
+        if self.connections == 1:
+            while await reader.read(65536):
+                pass
+            return
+        await super()._handle(reader, writer)
+
+
+def test_it_sends_again_what_the_upstream_did_not_acknowledge(tmp_path):
+    db_path = str(tmp_path / "gw.sqlite3")
+    port = free_port()
+    setup = SqliteSink(db_path)
+    setup.add_devices([(mn_of(0), PW)])
+    setup.add_upstream("province", "127.0.0.1", port)
+    setup.close()
+
+    async def scenario():
+        upstream = SilentFirstUpstream()
+        await upstream.start(port)
+        fast = dict(forward_interval=0.05, forward_backoff=0.05, forward_backoff_cap=0.2, forward_ack_timeout=0.3)
+        async with running_gateway(lambda: SqliteSink(db_path, lease=0.5), **fast) as server:
+            dev = await Device.connect(server.port)
+            await dev.send(b"".join(upload(mn_of(0), qn_of(n)) for n in range(5)))
+            await dev.replies(5)
+            await eventually(lambda: outbox(db_path)[1] == 5)
+            assert server.stats.forward_errors >= 1
+        await upstream.stop()
+        return upstream
+
+    upstream = asyncio.run(scenario())
+    assert upstream.connections >= 2
+    assert upstream.received[-5:] == [qn_of(n) for n in range(5)]  # at least once, in order
