@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from qingyuan.core import tokens
+from qingyuan.complaints.api import router as complaints_router
 from qingyuan.core.api import ErrorOut
 from qingyuan.enterprises.api import router as enterprises_router
 from qingyuan.plans.api import router as plans_router
@@ -77,3 +78,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", enterprises_router)
 api.add_router("/", plans_router)
 api.add_router("/", tasks_router)
+api.add_router("/", complaints_router)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("monitoring/", include("qingyuan.monitoring.urls")),
     path("plans/", include("qingyuan.plans.urls")),
     path("tasks/", include("qingyuan.tasks.urls")),
+    path("complaints/", include("qingyuan.complaints.urls")),
+    path("public/complaints/", include("qingyuan.complaints.public_urls")),
     path("", include("qingyuan.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,100 @@
+"""Who may see and act on complaints. Not visible means 404.
+
+Visibility lives in ``Complaint.objects.visible_to`` (one line per rule): office staff,
+leaders, admins, supervision-group members and inspectors see their park's complaints;
+a unit officer sees the complaints routed to their unit; an enterprise user sees the
+accepted complaints about their enterprise, without personal data. The public sees
+only the tracking page of a code it holds (``public_complaint``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from qingyuan.complaints.choices import PHOTO, PUBLIC_PHOTO
+from qingyuan.complaints.models import Complaint
+from qingyuan.complaints.workflow import HANDLER, OFFICE
+from qingyuan.core.access import get_visible
+from qingyuan.core.models import Attachment
+from qingyuan.org.actor import actor_for
+from qingyuan.org.choices import Role
+from qingyuan.org.models import Park
+
+MANAGING_ROLES = frozenset({Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN})
+PERSONAL_DATA_ROLES = frozenset({Role.OFFICE_STAFF, Role.ADMIN})
+
+
+def _handles(actor: Any, complaint: Complaint) -> bool:
+    unit_id = complaint.handling_unit_id
+    return unit_id is not None and Role.UNIT_OFFICER in actor.roles_by_unit.get(unit_id, frozenset())
+
+
+def complaint_roles(user: Any, complaint: Complaint) -> frozenset[str]:
+    """Park roles plus ``office`` (manages the park's complaints) and ``handler`` (its unit handles it)."""
+    actor = actor_for(user)
+    roles = set(actor.roles_in_park(complaint.park_id))
+    if roles & MANAGING_ROLES:
+        roles.add(OFFICE)
+    if _handles(actor, complaint):
+        roles.add(HANDLER)
+    return frozenset(roles)
+
+
+def sees_personal_data(user: Any, complaint: Complaint) -> bool:
+    """Name and phone: the park's office staff and admins, and officers of the handling unit."""
+    actor = actor_for(user)
+    if actor.roles_in_park(complaint.park_id) & PERSONAL_DATA_ROLES:
+        return True
+    return _handles(actor, complaint)
+
+
+def can_register_in(user: Any, park_id: int) -> bool:
+    """Staff intake (hotline, letters, visits, transfers, petitions) is the office's job."""
+    return bool(actor_for(user).roles_in_park(park_id) & MANAGING_ROLES)
+
+
+def registering_parks(user: Any) -> Any:
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return Park.objects.all()
+    return Park.objects.filter(pk__in=list(actor.park_ids_with(MANAGING_ROLES)))
+
+
+def access_complaint(user: Any, pk: Any, *, for_write: bool = False) -> Complaint:
+    complaint = get_visible(
+        Complaint.objects.visible_to(user).select_related(
+            "park", "enterprise", "handling_unit", "suggested_unit", "township", "assignment", "merged_into",
+            "merged_into__handling_unit", "review_of", "created_by"),
+        pk=pk)
+    if for_write and not complaint_roles(user, complaint) & {OFFICE, HANDLER}:
+        raise PermissionDenied
+    return complaint
+
+
+def access_photo(user: Any, complaint: Complaint, attachment_id: Any) -> Attachment:
+    """A photo of a complaint the user already sees."""
+    return get_visible(Attachment.objects.filter(
+        owner_type__app_label="complaints", owner_type__model="complaint", owner_id=str(complaint.pk),
+        purpose__in=[PHOTO, PUBLIC_PHOTO]), pk=attachment_id)
+
+
+def public_complaint(code: str) -> Complaint:
+    """The complaint behind a tracking code; a code that does not exist and one that is not
+    trackable give the same 404."""
+    code = (code or "").strip().upper()
+    if not code.isalnum() or len(code) > 12:
+        raise Http404
+    return get_visible(Complaint.objects.select_related(
+        "park", "handling_unit", "merged_into", "merged_into__handling_unit", "enterprise"),
+        code=code, trackable=True)
+
+
+def public_photo(complaint: Complaint, attachment_id: Any) -> Attachment:
+    """Only the photos staff marked public, of the complaint itself or of the case it follows."""
+    owners = {str(complaint.pk), str(complaint.case.pk)}
+    return get_visible(Attachment.objects.filter(
+        owner_type__app_label="complaints", owner_type__model="complaint", owner_id__in=owners,
+        purpose=PUBLIC_PHOTO), pk=attachment_id)

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintsConfig(AppConfig):
+    name = "qingyuan.complaints"
+    verbose_name = _("Complaints and petitions")
+
+    def ready(self) -> None:
+        from qingyuan.complaints import actions, conf, services, sms  # noqa: F401  (conf reads the environment)
+        from qingyuan.core import work, worker
+        from qingyuan.core.notify import register_kind
+
+        for kind, label in KINDS.items():
+            register_kind(kind, label)
+        work.register_provider(services.work_items)
+        worker.register("send_sms", sms.send_one)
+        worker.register("close_complaints", actions.close_one, every=600)
+
+
+KINDS = {
+    "complaint.received": _("New complaint or petition to accept"),
+    "complaint.returned": _("Complaint returned by a unit as not theirs"),
+    "complaint.extension": _("Complaint extension requested"),
+    "complaint.dissatisfied": _("Complainant dissatisfied with a reply"),
+}

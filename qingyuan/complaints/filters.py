@@ -1,0 +1,86 @@
+"""The complaint board's filters, shared by the page, the Excel export and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qingyuan.complaints.choices import OFFICE_STATUSES, UNIT_STATUSES, CaseType, Category, Channel, Status
+from qingyuan.enterprises.models import Enterprise
+from qingyuan.org.models import Unit
+
+SELECT = {"class": "form-select"}
+DUE_CHOICES = [("", _("Any deadline")), ("overdue", _("Overdue")), ("soon", _("Due within 3 days")),
+               ("open", _("Open"))]
+
+
+def _with_blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    return [("", _("All")), *choices]
+
+
+class ComplaintFilter(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(
+        attrs={"placeholder": _("Code, description or place"), "class": "form-control"}))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_blank(Status.choices),
+                               widget=forms.Select(attrs=SELECT))
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=_with_blank(Category.choices),
+                                 widget=forms.Select(attrs=SELECT))
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_with_blank(Channel.choices),
+                                widget=forms.Select(attrs=SELECT))
+    case_type = forms.ChoiceField(label=_("Case type"), required=False, choices=_with_blank(CaseType.choices),
+                                  widget=forms.Select(attrs=SELECT))
+    unit = forms.ModelChoiceField(label=_("Handling unit"), required=False, queryset=Unit.objects.none(),
+                                  empty_label=_("All units"), widget=forms.Select(attrs=SELECT))
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), required=False, queryset=Enterprise.objects.none(),
+                                        empty_label=_("All enterprises"), widget=forms.Select(attrs=SELECT))
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": _("Year")}))
+    due = forms.ChoiceField(label=_("Deadline"), required=False, choices=DUE_CHOICES, widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, data: Any, *, user: Any) -> None:
+        super().__init__(data)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).filter(complaints__isnull=False).distinct()
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).filter(
+            complaints__isnull=False).distinct().order_by("name")
+
+    def apply(self, qs: QuerySet) -> QuerySet:
+        if not self.is_valid():
+            return qs.none()
+        return apply_filters(qs, **self.cleaned_data)
+
+
+def apply_filters(qs: QuerySet, *, q: str = "", status: str = "", category: str = "", channel: str = "",
+                  case_type: str = "", unit: Any = None, enterprise: Any = None, year: int | None = None,
+                  due: str = "", today: dt.date | None = None) -> QuerySet:
+    if q:
+        qs = qs.filter(Q(code__iexact=q.strip()) | Q(description__icontains=q) | Q(address__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if case_type:
+        qs = qs.filter(case_type=case_type)
+    if unit:
+        qs = qs.filter(handling_unit=unit)
+    if enterprise:
+        qs = qs.filter(enterprise=enterprise)
+    if year:
+        qs = qs.filter(year=year)
+    if due:
+        qs = _due(qs, due, today or timezone.localdate())
+    return qs
+
+
+def _due(qs: QuerySet, due: str, today: dt.date) -> QuerySet:
+    if due == "open":
+        return qs.filter(status__in=OFFICE_STATUSES | UNIT_STATUSES)
+    limit = today - dt.timedelta(days=1) if due == "overdue" else today + dt.timedelta(days=3)
+    return qs.filter(Q(status__in=OFFICE_STATUSES, accept_deadline__lte=limit)
+                     | Q(status__in=UNIT_STATUSES, handle_deadline__lte=limit))

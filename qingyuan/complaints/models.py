@@ -1,0 +1,301 @@
+"""Complaints (信访投诉) and petitions, the park's complaint policy and routing rules, and SMS.
+
+Statuses move only through ``qingyuan.complaints.workflow``; every change is a ``do_*``
+action in ``qingyuan.complaints.actions``. Personal data (name, phone) is stored for the
+handling staff only; the phone is also kept as a keyed hash so repeat complainants can
+be counted without reading numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qingyuan.complaints.choices import (
+    OFFICE_STATUSES,
+    OPEN_STATUSES,
+    UNIT_STATUSES,
+    CaseType,
+    Category,
+    Channel,
+    Rating,
+    ReviewLevel,
+    RoutingBasis,
+    SmsStatus,
+    Status,
+)
+from qingyuan.complaints.deadlines import PETITION, Clocks
+from qingyuan.core.work import Colour
+from qingyuan.enterprises.models import LATITUDE, LONGITUDE, Enterprise, EnterpriseAccount
+from qingyuan.org.actor import actor_for
+from qingyuan.org.choices import Role
+from qingyuan.org.models import Park, Unit
+
+# Roles that read every complaint of their park (supervisors and inspectors only read).
+PARK_READER_ROLES = frozenset({Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.INSPECTOR})
+
+
+class ComplaintPolicy(models.Model):
+    """A park's enforcement deadlines for environmental complaints and its routing distances.
+
+    Petitions always follow the 信访工作条例 clocks (``deadlines.PETITION``).
+    """
+
+    park = models.OneToOneField(Park, on_delete=models.CASCADE, related_name="complaint_policy",
+                                verbose_name=_("park"))
+    accept_days = models.PositiveSmallIntegerField(
+        _("days to accept or route"), default=15, validators=[MinValueValidator(1), MaxValueValidator(60)])
+    handle_days = models.PositiveSmallIntegerField(
+        _("days to handle after acceptance"), default=60, validators=[MinValueValidator(1), MaxValueValidator(365)])
+    extension_days = models.PositiveSmallIntegerField(
+        _("extension with approval (days)"), default=30, validators=[MaxValueValidator(90)])
+    review_request_days = models.PositiveSmallIntegerField(
+        _("days to ask for a review after the reply"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(90)])
+    review_answer_days = models.PositiveSmallIntegerField(
+        _("days to answer a review"), default=30, validators=[MinValueValidator(1), MaxValueValidator(90)])
+    nearest_radius_m = models.PositiveIntegerField(
+        _("nearest-enterprise radius (m)"), default=1000, validators=[MaxValueValidator(20000)],
+        help_text=_("A complaint whose place is within this distance of an enterprise goes to its linked unit."))
+    duplicate_radius_m = models.PositiveIntegerField(
+        _("duplicate distance (m)"), default=300, validators=[MaxValueValidator(5000)])
+    duplicate_hours = models.PositiveIntegerField(
+        _("duplicate time window (hours)"), default=72, validators=[MinValueValidator(1), MaxValueValidator(720)])
+    max_distance_km = models.PositiveIntegerField(
+        _("farthest place accepted (km from the park)"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(500)])
+    auto_accept = models.BooleanField(
+        _("accept automatically when routing finds a unit"), default=True,
+        help_text=_("Complaints with a suggested duplicate, or routed only to the office, always wait for the office."))
+    review_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("review unit"),
+        help_text=_("Reviews (复查) go to this unit; empty: the office routes each one."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint policy")
+        verbose_name_plural = _("complaint policies")
+
+    def __str__(self) -> str:
+        return f"{self.park}: {self.accept_days}/{self.handle_days}(+{self.extension_days})"
+
+    @property
+    def clocks(self) -> Clocks:
+        return Clocks(self.accept_days, self.handle_days, self.extension_days, self.review_request_days,
+                      self.review_answer_days)
+
+    def clocks_for(self, case_type: str) -> Clocks:
+        return PETITION if case_type == CaseType.PETITION else self.clocks
+
+    @classmethod
+    def for_park(cls, park: Park | int) -> ComplaintPolicy:
+        """The park's policy, or the defaults (unsaved) when it has none."""
+        park_id = park if isinstance(park, int) else park.pk
+        return cls.objects.filter(park_id=park_id).first() or cls(park_id=park_id)
+
+
+class CategoryRule(models.Model):
+    """The office's rule: complaints of this category with no enterprise nearby go to this unit."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="complaint_rules", verbose_name=_("park"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+
+    class Meta:
+        verbose_name = _("category rule")
+        verbose_name_plural = _("category rules")
+        ordering = ["park", "category"]
+        constraints = [models.UniqueConstraint(fields=["park", "category"], name="complaints_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} → {self.unit}"
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """Each rule on its own line; see docs/complaints.md."""
+        actor = actor_for(user)
+        if not actor.is_authenticated:
+            return self.none()
+        if actor.is_superuser:
+            return self
+        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
+        own_enterprises = EnterpriseAccount.objects.filter(user_id=actor.user_id).values("enterprise_id")
+        return self.filter(
+            models.Q(park_id__in=list(actor.park_ids_with(PARK_READER_ROLES)))   # office, leaders, readers
+            | models.Q(handling_unit_id__in=officer_units)                       # a unit: what was routed to it
+            | (models.Q(enterprise_id__in=own_enterprises)                        # an enterprise: about itself,
+               & ~models.Q(status__in=[Status.RECEIVED, Status.NOT_ACCEPTED]))   # once accepted
+        )
+
+    def open(self):  # type: ignore[no-untyped-def]
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Complaint(models.Model):
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("park"))
+    code = models.CharField(_("tracking code"), max_length=12, unique=True)
+    case_type = models.CharField(_("case type"), max_length=10, choices=CaseType.choices,
+                                 default=CaseType.COMPLAINT)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("description"))
+    address = models.CharField(_("place"), max_length=200, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=LONGITUDE)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=LATITUDE)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="complaints", verbose_name=_("enterprise"))
+    township = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("township"))
+    observed_at = models.DateTimeField(_("observed"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"))
+    received_on = models.DateField(_("received on"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    # Personal data: shown only to the office and the handling unit (access.sees_personal_data).
+    name = models.CharField(_("complainant's name"), max_length=50, blank=True)
+    phone = models.CharField(_("complainant's phone"), max_length=30, blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True)
+    trackable = models.BooleanField(_("trackable by code"), default=True,
+                                    help_text=_("Off: the tracking page answers as if the code did not exist."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    handling_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="complaints", verbose_name=_("handling unit"))
+    suggested_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                       verbose_name=_("suggested unit"))
+    routing_basis = models.CharField(_("routing"), max_length=12, choices=RoutingBasis.choices, blank=True)
+    accept_deadline = models.DateField(_("acceptance deadline"))
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    handle_deadline = models.DateField(_("handling deadline"), null=True, blank=True)
+    extension_requested = models.BooleanField(_("extension requested"), default=False)
+    extended = models.BooleanField(_("extended"), default=False)
+    not_accepted_reason = models.TextField(_("reason for not accepting"), blank=True)
+    reply = models.TextField(_("public reply"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    replied_on_time = models.BooleanField(_("replied on time"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged", verbose_name=_("merged into"))
+    review_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="reviews", verbose_name=_("review of"))
+    review_level = models.PositiveSmallIntegerField(_("review level"), choices=ReviewLevel.choices,
+                                                    default=ReviewLevel.ORIGINAL)
+    assignment = models.ForeignKey("tasks.Assignment", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="complaints", verbose_name=_("assignment"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("registered by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            # the statistics: a park's original cases by year, each index covering the grouped column
+            models.Index(fields=["park", "year", "review_level", "month"], name="complaints_stat_month"),
+            models.Index(fields=["park", "year", "review_level", "category"], name="complaints_stat_category"),
+            models.Index(fields=["park", "year", "review_level", "channel"], name="complaints_stat_channel"),
+            models.Index(fields=["park", "year", "review_level", "case_type"], name="complaints_stat_type"),
+            models.Index(fields=["park", "year", "review_level", "enterprise"], name="complaints_stat_enterprise"),
+            models.Index(fields=["park", "year", "review_level", "township"], name="complaints_stat_township"),
+            models.Index(fields=["park", "year", "review_level", "phone_hash"], name="complaints_stat_phone"),
+            models.Index(fields=["park", "year", "handling_unit", "replied_on_time"], name="complaints_stat_unit"),
+            # the duplicate check: open complaints of a category in a time window
+            models.Index(fields=["park", "status", "category", "received_at"], name="complaints_dup"),
+            models.Index(fields=["handling_unit", "status"], name="complaints_unit_status"),
+            models.Index(fields=["park", "-received_at"], name="complaints_board"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(merged_into=models.F("id")), name="complaints_not_self_merged"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.get_category_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:detail", args=[self.pk])
+
+    def tracking_url(self) -> str:
+        return reverse("complaints_public:track", args=[self.code])
+
+    @property
+    def case(self) -> Complaint:
+        """The case this complaint follows: the one it was merged into, or itself."""
+        return self.merged_into if self.merged_into_id else self  # type: ignore[return-value]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_petition(self) -> bool:
+        return self.case_type == CaseType.PETITION
+
+    @property
+    def is_review(self) -> bool:
+        return self.review_level > ReviewLevel.ORIGINAL
+
+    @property
+    def current_deadline(self) -> dt.date | None:
+        """The deadline that runs now: acceptance while the office holds it, handling while the unit does."""
+        if self.status in OFFICE_STATUSES:
+            return self.accept_deadline
+        if self.status in UNIT_STATUSES:
+            return self.handle_deadline
+        return None
+
+    def colour(self, today: dt.date) -> Colour:
+        """The assignment's escalation colour, or the ladder's colour for the running legal deadline."""
+        from qingyuan.tasks.choices import LEVEL_COLOURS
+        from qingyuan.tasks.ladder import Ladder, level_on
+
+        deadline = self.current_deadline
+        computed = LEVEL_COLOURS[level_on(deadline, today, Ladder.DEFAULT)] if deadline else Colour.NONE
+        assigned = Colour.NONE
+        if self.assignment_id and self.status in UNIT_STATUSES:
+            assigned = LEVEL_COLOURS[self.assignment.escalation_level]  # type: ignore[union-attr]
+        return max(computed, assigned)
+
+
+class SmsMessage(models.Model):
+    """A text message to a complainant, sent and retried by the worker through the SMS backend."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="sms")
+    phone = models.CharField(max_length=30)
+    text = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=SmsStatus.choices, default=SmsStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="complaints_sms_due")]
+
+    def __str__(self) -> str:
+        return f"SMS {self.pk} ({self.status})"
+
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.strip()
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"

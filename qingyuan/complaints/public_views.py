@@ -1,0 +1,193 @@
+"""The citizen's pages under /public/complaints/: no account, phone-first.
+
+Nothing here shows anyone's name or phone, internal notes, or photos staff did not mark
+public. A tracking code that does not exist and one that is not trackable get the same
+404 page, byte for byte (the page carries no per-request token).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qingyuan.complaints import actions, conf, geo, ratelimit
+from qingyuan.complaints.access import public_complaint, public_photo
+from qingyuan.complaints.choices import PUBLIC_PHOTO, Rating, Status
+from qingyuan.complaints.forms import PublicComplaintForm, RatingForm, TrackForm
+from qingyuan.complaints.models import Complaint
+from qingyuan.core import attachments
+from qingyuan.core.workflow import TransitionError
+from qingyuan.org.models import Park
+
+
+class ChallengeReused(Exception):
+    pass
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    parks = list(Park.objects.order_by("name"))
+    if len(parks) == 1:
+        return redirect("complaints_public:submit", park_code=parks[0].code)
+    return render(request, "complaints/public/index.html", {"parks": parks, "track_form": TrackForm()})
+
+
+def _park(code: str) -> Park:
+    park = Park.objects.filter(code=code).first()
+    if park is None:
+        raise Http404
+    return park
+
+
+def map_context(park: Park) -> dict[str, Any]:
+    centre = geo.park_centre(park)
+    return {"map": {"boundary": park.boundary, "centre": centre, "tiles": conf.get("QINGYUAN_MAP_TILE_URL"),
+                    "attribution": conf.get("QINGYUAN_MAP_TILE_ATTRIBUTION")}}
+
+
+def submit(request: HttpRequest, park_code: str) -> HttpResponse:
+    park = _park(park_code)
+    status = 200
+    if request.method == "POST":
+        form = PublicComplaintForm(request.POST, request.FILES, park=park)
+        if ratelimit.limited(request):
+            form.add_error(None, _("Too many complaints from this connection in the last hour. Please try again "
+                                   "later, or call the 12369 hotline."))
+            status = 429
+        elif form.is_bot:
+            ratelimit.hit(request)
+            form.add_error(None, _("The form was filled in automatically and was not sent."))
+            status = 400
+        elif form.is_valid():
+            complaint = _submit(request, form, park)
+            if complaint is not None:
+                return redirect(reverse("complaints_public:track", args=[complaint.code]) + "?new=1")
+            status = 400
+        else:
+            status = 400
+        form.new_challenge()  # a refused form always asks a fresh question
+    else:
+        form = PublicComplaintForm(park=park, initial={"observed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    context = {"form": form, "park": park, "track_form": TrackForm(), **map_context(park)}
+    return render(request, "complaints/public/submit.html", context, status=status)
+
+
+def _submit(request: HttpRequest, form: PublicComplaintForm, park: Park) -> Complaint | None:
+    data = form.cleaned_data
+    if not ratelimit.answer_ok(data["challenge"], data["answer"]):
+        ratelimit.hit(request)
+        form.add_error("answer", _("That is not the right answer. Please try the new question."))
+        return None
+    try:
+        with transaction.atomic():
+            complaint = actions.do_submit_complaint(
+                park=park, category=data["category"], description=data["description"], address=data["address"],
+                longitude=data["longitude"], latitude=data["latitude"], enterprise=data["enterprise"],
+                observed_at=data["observed_at"], name=data["name"], phone=data["phone"], photos=data["photos"])
+            if not ratelimit.consume(data["challenge"]):
+                raise ChallengeReused
+    except ChallengeReused:
+        form.add_error("answer", _("This form was already sent once. Please answer the new question."))
+        return None
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    ratelimit.hit(request)
+    return complaint
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        return redirect("complaints_public:track", code=form.cleaned_data["code"].strip().upper())
+    return render(request, "complaints/public/lookup.html", {"track_form": form})
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "complaints/public/not_found.html", {}, status=404)
+
+
+def tracking_context(c: Complaint, today: Any) -> dict[str, Any]:
+    """What the public may know about a complaint: never personal data, never internal notes."""
+    case = c.case
+    merged = c.status == Status.MERGED
+    rateable = (not c.rating) and ((merged and case.status in (Status.REPLIED, Status.CLOSED))
+                                  or c.status == Status.REPLIED)
+    return {
+        "c": c, "case": case, "merged": merged, "today": today,
+        "status_label": case.get_status_display(),
+        "status": case.status,
+        "unit": case.handling_unit if case.status not in (Status.RECEIVED, Status.NOT_ACCEPTED) else None,
+        "photos": list(attachments.for_owner(c).filter(purpose=PUBLIC_PHOTO))
+        + (list(attachments.for_owner(case).filter(purpose=PUBLIC_PHOTO)) if merged else []),
+        "rateable": rateable,
+        "rating_form": RatingForm() if rateable else None,
+        "review_deadline": actions.review_deadline(c),
+        "reviews": [r for r in c.reviews.all() if r.trackable],
+        "review_of": c.review_of if c.review_of_id and c.review_of.trackable else None,
+        "dissatisfied": c.rating == Rating.DISSATISFIED,
+        "can_request_review": c.rating == Rating.DISSATISFIED and actions.can_request_review(c, today),
+    }
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        c = public_complaint(code)
+    except Http404:
+        return _not_found(request)
+    context = {**tracking_context(c, timezone.localdate()), "new": request.GET.get("new") == "1"}
+    return render(request, "complaints/public/track.html", context)
+
+
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        c = public_complaint(code)
+    except Http404:
+        return _not_found(request)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_rate_complaint(c, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"],
+                                      request_review=form.cleaned_data["request_review"],
+                                      review_reason=form.cleaned_data["comment"])
+        except (TransitionError, ValidationError) as exc:
+            message = exc.message if isinstance(exc, TransitionError) else " ".join(exc.messages)
+            return render(request, "complaints/public/track.html",
+                          {**tracking_context(c, timezone.localdate()), "error": message}, status=400)
+        return redirect(reverse("complaints_public:track", args=[c.code]) + "?rated=1")
+    context = {**tracking_context(c, timezone.localdate()), "rating_form": form}
+    return render(request, "complaints/public/track.html", context, status=400)
+
+
+@require_POST
+def review(request: HttpRequest, code: str) -> HttpResponse:
+    """A dissatisfied complainant asks for a review after rating (within the window)."""
+    try:
+        c = public_complaint(code)
+    except Http404:
+        return _not_found(request)
+    try:
+        actions.do_request_review(c, reason=request.POST.get("reason", ""))
+    except (TransitionError, ValidationError) as exc:
+        message = exc.message if isinstance(exc, TransitionError) else " ".join(exc.messages)
+        return render(request, "complaints/public/track.html",
+                      {**tracking_context(c, timezone.localdate()), "error": message}, status=400)
+    return redirect(reverse("complaints_public:track", args=[c.code]) + "?review=1")
+
+
+def photo(request: HttpRequest, code: str, attachment_id: int) -> HttpResponse:
+    try:
+        c = public_complaint(code)
+        attachment = public_photo(c, attachment_id)
+    except Http404:
+        return _not_found(request)
+    return attachments.serve(attachment)

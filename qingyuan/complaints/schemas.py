@@ -1,0 +1,119 @@
+"""API schemas. The public ones carry no personal data at all (no name, no phone, no notes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from qingyuan.complaints.choices import Category, Rating
+
+CategoryValue = Literal[tuple(Category.values)]  # type: ignore[valid-type]
+RatingValue = Literal[tuple(Rating.values)]  # type: ignore[valid-type]
+
+
+class ChallengeOut(Schema):
+    question: str
+    token: str
+
+
+class ComplaintIn(Schema):
+    park: str = Field(..., description="The park's code, e.g. qingxi-chem.")
+    category: CategoryValue
+    description: str = Field(..., max_length=2000)
+    address: str = Field("", max_length=200)
+    longitude: Decimal | None = None
+    latitude: Decimal | None = None
+    enterprise_id: int | None = None
+    observed_at: dt.datetime | None = None
+    name: str = Field("", max_length=50)
+    phone: str = Field("", max_length=30)
+    website: str = Field("", description="Leave empty (a honeypot for bots).")
+    challenge_token: str = Field(..., description="From GET /api/v1/complaints/challenge.")
+    challenge_answer: str = Field(..., max_length=4)
+
+
+class CreatedOut(Schema):
+    code: str
+    status: str
+    tracking_url: str
+
+
+class PublicReviewOut(Schema):
+    code: str
+    level: int
+    status: str
+    status_label: str
+    reply: str
+    replied_on: dt.date | None
+
+
+class PublicComplaintOut(Schema):
+    code: str
+    status: str
+    status_label: str
+    merged: bool
+    category: str
+    category_label: str
+    received_on: dt.date
+    handling_unit: str | None
+    accept_deadline: dt.date | None
+    handle_deadline: dt.date | None
+    not_accepted_reason: str
+    reply: str
+    replied_on: dt.date | None
+    rating: str
+    can_rate: bool
+    review_deadline: dt.date | None
+    reviews: list[PublicReviewOut]
+
+
+class RatingIn(Schema):
+    rating: RatingValue
+    comment: str = Field("", max_length=1000)
+    request_review: bool = False
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class StaffComplaintOut(Schema):
+    id: int
+    park_id: int
+    code: str
+    case_type: str
+    channel: str
+    category: str
+    description: str
+    address: str
+    longitude: Decimal | None
+    latitude: Decimal | None
+    enterprise_id: int | None
+    enterprise: str | None
+    received_at: dt.datetime
+    status: str
+    handling_unit: UnitRef | None
+    accept_deadline: dt.date
+    handle_deadline: dt.date | None
+    replied_on: dt.date | None
+    replied_on_time: bool | None
+    reply: str
+    rating: str
+    colour: str
+    merged_into: str | None
+    review_level: int
+    assignment_id: int | None
+    name: str | None = Field(None, description="Only for the office and the handling unit; null otherwise.")
+    phone: str | None = Field(None, description="Only for the office and the handling unit; null otherwise.")
+
+
+class ComplaintPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[StaffComplaintOut]

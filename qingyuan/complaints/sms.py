@@ -1,0 +1,86 @@
+"""Text messages to complainants: a small backend interface and a queue the worker drains.
+
+Actions call ``queue`` inside their transaction; the rows become visible on commit and
+the worker step ``send_sms`` sends them through the configured backend
+(``QINGYUAN_SMS_BACKEND``), retrying with back-off like e-mail deliveries. Qingyuan ships
+only the log backend (it writes the message, phone masked, to the log) and the memory
+backend for tests; a real gateway (a carrier's or a cloud SMS service) is a class with
+``send(phone, text)`` that raises on failure — none is included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Protocol
+
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from qingyuan.complaints import conf
+from qingyuan.complaints.choices import SmsStatus
+from qingyuan.complaints.models import Complaint, SmsMessage, mask_phone
+
+log = logging.getLogger("qingyuan.complaints.sms")
+MAX_ATTEMPTS = 6
+
+
+class SmsBackend(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class LogBackend:
+    """Writes each message to the log instead of sending it (development, the demo)."""
+
+    def send(self, phone: str, text: str) -> None:
+        log.info("SMS to %s: %s", mask_phone(phone), text)
+
+
+class MemoryBackend:
+    """Keeps messages in ``outbox`` (tests)."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        MemoryBackend.outbox.append((phone, text))
+
+
+def backend() -> SmsBackend:
+    return import_string(conf.get("QINGYUAN_SMS_BACKEND"))()
+
+
+def queue(complaint: Complaint, text: str) -> SmsMessage | None:
+    """Queue a message to the complainant if they left a phone number."""
+    if not complaint.phone:
+        return None
+    return SmsMessage.objects.create(complaint=complaint, phone=complaint.phone, text=text[:500],
+                                     next_attempt_at=timezone.now())
+
+
+def send_one() -> bool:
+    """Worker step: claim one due message (optimistically), send it, retry with back-off."""
+    now = timezone.now()
+    candidate = (SmsMessage.objects.filter(status=SmsStatus.PENDING, next_attempt_at__lte=now)
+                 .order_by("next_attempt_at", "id").values_list("pk", "attempts").first())
+    if candidate is None:
+        return False
+    pk, attempts = candidate
+    claimed = SmsMessage.objects.filter(pk=pk, status=SmsStatus.PENDING, attempts=attempts).update(
+        attempts=attempts + 1, next_attempt_at=now + dt.timedelta(minutes=5))
+    if not claimed:
+        return True
+    message = SmsMessage.objects.get(pk=pk)
+    try:
+        backend().send(message.phone, message.text)
+    except Exception as exc:  # any gateway failure is retried
+        failed = message.attempts >= MAX_ATTEMPTS
+        SmsMessage.objects.filter(pk=pk).update(
+            status=SmsStatus.FAILED if failed else SmsStatus.PENDING,
+            next_attempt_at=now + dt.timedelta(seconds=min(3600, 60 * 2 ** message.attempts)),
+            last_error=str(exc)[:1000])
+        log.warning("SMS %s failed (attempt %s): %s", pk, message.attempts, exc)
+    else:
+        SmsMessage.objects.filter(pk=pk).update(status=SmsStatus.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+

@@ -1,0 +1,173 @@
+"""Complaint statistics as aggregate queries, one per table on the page.
+
+Counts are of complaints and petitions received (a merged duplicate is still a
+complaint someone made; reviews are counted separately), by the year and month they
+were received (stored columns, so every query can use a (park, year, …) index and
+never computes dates in SQL). Repeat complainants are counted by the keyed hash of
+their phone, never by the number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Round
+
+from qingyuan.complaints.choices import CaseType, Category, Channel, Rating, ReviewLevel, Status
+from qingyuan.complaints.models import PARK_READER_ROLES, Complaint
+from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
+from qingyuan.org.actor import actor_for
+from qingyuan.org.choices import Role
+from qingyuan.org.models import Unit
+
+HOTSPOT_CELL = 500  # cells of 1/500 degree (about 200 m)
+TOP = 15
+
+
+def scope(user: Any, park_id: int) -> QuerySet:
+    """The user's complaints of one park, as a query the (park, year, …) indexes can serve."""
+    actor = actor_for(user)
+    if actor.is_superuser or park_id in actor.park_ids_with(PARK_READER_ROLES):
+        return Complaint.objects.filter(park_id=park_id)
+    return Complaint.objects.visible_to(user).filter(park_id=park_id)
+
+
+def visible_parks(user: Any) -> list[int]:
+    actor = actor_for(user)
+    if actor.is_superuser:
+        from qingyuan.org.models import Park
+
+        return list(Park.objects.order_by("name").values_list("pk", flat=True))
+    parks = set(actor.park_ids_with(PARK_READER_ROLES))
+    officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
+    parks |= set(Unit.objects.filter(pk__in=officer_units).values_list("park_id", flat=True))
+    parks |= set(EnterpriseAccount.objects.filter(user_id=actor.user_id).values_list("enterprise__park_id", flat=True))
+    return sorted(parks)
+
+
+@dataclass
+class Report:
+    year: int
+    years: list[tuple[int, int]]
+    months: list[int]
+    months_last: list[int]
+    total: int
+    total_last: int
+    comparable_months: int
+    comparable_last: int
+    change_pct: float | None
+    by_category: list[tuple[str, Any, int]]
+    by_channel: list[tuple[str, Any, int]]
+    by_case_type: list[tuple[str, Any, int]]
+    by_enterprise: list[tuple[str, int]]
+    by_township: list[tuple[str, int]]
+    by_unit: list[dict[str, Any]]
+    repeaters: int
+    repeat_complaints: int
+    top_repeaters: list[tuple[str, int]]
+    hotspots: list[tuple[float, float, int]]
+    outcome: dict[str, Any] = field(default_factory=dict)
+
+
+def originals(qs: QuerySet) -> QuerySet:
+    return qs.filter(review_level=ReviewLevel.ORIGINAL)
+
+
+def by_year(qs: QuerySet) -> list[tuple[int, int]]:
+    return [(r["year"], r["n"]) for r in originals(qs).values("year").annotate(n=Count("id")).order_by("year")]
+
+
+def by_month(qs: QuerySet, year: int) -> list[int]:
+    months = [0] * 12
+    for r in originals(qs).filter(year=year).values("month").annotate(n=Count("id")):
+        months[r["month"] - 1] = r["n"]
+    return months
+
+
+def _grouped(qs: QuerySet, year: int, column: str) -> dict[Any, int]:
+    return {r[column]: r["n"] for r in originals(qs).filter(year=year).values(column).annotate(n=Count("id"))}
+
+
+def _labelled(counts: dict[Any, int], choices: Any) -> list[tuple[str, Any, int]]:
+    return [(value, label, counts.get(value, 0)) for value, label in choices.choices]
+
+
+def _named(counts: dict[Any, int], model: Any, *, none_label: str) -> list[tuple[str, int]]:
+    names = dict(model.objects.filter(pk__in=[k for k in counts if k is not None]).values_list("pk", "name"))
+    rows = [(names.get(k, none_label) if k is not None else none_label, n) for k, n in counts.items()]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def on_time_by_unit(qs: QuerySet, year: int, today: dt.date) -> list[dict[str, Any]]:
+    """Per handling unit: complaints routed, replied, replied on time, the on-time rate, and overdue ones open."""
+    rows = (qs.filter(year=year, handling_unit__isnull=False).exclude(status=Status.MERGED)
+            .values("handling_unit").annotate(
+                routed=Count("id"),
+                replied=Count("id", filter=Q(replied_on_time__isnull=False)),
+                on_time=Count("id", filter=Q(replied_on_time=True)),
+                overdue_open=Count("id", filter=Q(status__in=[Status.ACCEPTED, Status.IN_HANDLING],
+                                                  handle_deadline__lt=today))))
+    names = dict(Unit.objects.filter(pk__in=[r["handling_unit"] for r in rows]).values_list("pk", "name"))
+    out = []
+    for r in rows:
+        rate = round(100 * r["on_time"] / r["replied"], 1) if r["replied"] else None
+        out.append({**r, "unit": names.get(r["handling_unit"], ""), "rate": rate})
+    return sorted(out, key=lambda r: (-r["routed"], r["unit"]))
+
+
+def repeat_complainants(qs: QuerySet, year: int) -> tuple[int, int, list[tuple[str, int]]]:
+    """How many phones complained twice or more this year, how many complaints they made, the top ones."""
+    rows = list(originals(qs).filter(year=year).exclude(phone_hash="").values("phone_hash")
+                .annotate(n=Count("id")).filter(n__gte=2).order_by("-n", "phone_hash"))
+    return len(rows), sum(r["n"] for r in rows), [(r["phone_hash"][:8], r["n"]) for r in rows[:10]]
+
+
+def hotspots(qs: QuerySet, year: int, *, limit: int = 300) -> list[tuple[float, float, int]]:
+    """Complaint counts per cell of about 200 m, busiest first, at the cell's centre."""
+    rows = (originals(qs).filter(year=year, longitude__isnull=False, latitude__isnull=False)
+            .annotate(cx=Round(F("longitude") * HOTSPOT_CELL), cy=Round(F("latitude") * HOTSPOT_CELL))
+            .values("cx", "cy").annotate(n=Count("id")).order_by("-n")[:limit])
+    return [(float(r["cx"]) / HOTSPOT_CELL, float(r["cy"]) / HOTSPOT_CELL, r["n"]) for r in rows]
+
+
+def outcome(qs: QuerySet, year: int) -> dict[str, Any]:
+    totals = originals(qs).filter(year=year).aggregate(
+        replied=Count("id", filter=Q(replied_on_time__isnull=False)),
+        on_time=Count("id", filter=Q(replied_on_time=True)),
+        rated=Count("id", filter=~Q(rating="")),
+        satisfied=Count("id", filter=Q(rating=Rating.SATISFIED)),
+        basically=Count("id", filter=Q(rating=Rating.BASICALLY_SATISFIED)),
+        dissatisfied=Count("id", filter=Q(rating=Rating.DISSATISFIED)),
+        not_accepted=Count("id", filter=Q(status=Status.NOT_ACCEPTED)),
+        merged=Count("id", filter=Q(status=Status.MERGED)),
+        open=Count("id", filter=Q(status__in=[Status.RECEIVED, Status.ACCEPTED, Status.IN_HANDLING,
+                                              Status.RETURNED])))
+    totals["reviews"] = qs.filter(year=year, review_level__gt=ReviewLevel.ORIGINAL).count()
+    totals["on_time_rate"] = round(100 * totals["on_time"] / totals["replied"], 1) if totals["replied"] else None
+    happy = totals["satisfied"] + totals["basically"]
+    totals["satisfaction_rate"] = round(100 * happy / totals["rated"], 1) if totals["rated"] else None
+    return totals
+
+
+def report(qs: QuerySet, year: int, today: dt.date) -> Report:
+    years = by_year(qs)
+    months, months_last = by_month(qs, year), by_month(qs, year - 1)
+    comparable = today.month if year == today.year else 12
+    this, last = sum(months[:comparable]), sum(months_last[:comparable])
+    return Report(
+        year=year, years=years, months=months, months_last=months_last, total=sum(months),
+        total_last=sum(months_last), comparable_months=comparable, comparable_last=last,
+        change_pct=round(100 * (this - last) / last, 1) if last else None,
+        by_category=_labelled(_grouped(qs, year, "category"), Category),
+        by_channel=_labelled(_grouped(qs, year, "channel"), Channel),
+        by_case_type=_labelled(_grouped(qs, year, "case_type"), CaseType),
+        by_enterprise=_named(_grouped(qs, year, "enterprise"), Enterprise, none_label="—")[:TOP],
+        by_township=_named(_grouped(qs, year, "township"), Unit, none_label="—"),
+        by_unit=on_time_by_unit(qs, year, today),
+        repeaters=(rep := repeat_complainants(qs, year))[0], repeat_complaints=rep[1], top_repeaters=rep[2],
+        hotspots=hotspots(qs, year),
+        outcome=outcome(qs, year),
+    )

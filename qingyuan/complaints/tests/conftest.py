@@ -1,0 +1,60 @@
+"""Helpers for the complaint tests: a park with coordinates, a solved challenge, a clean cache."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from qingyuan.complaints import ratelimit, sms
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache_and_sms(settings: Any) -> None:
+    cache.clear()
+    sms.MemoryBackend.outbox.clear()
+    settings.QINGYUAN_SMS_BACKEND = "qingyuan.complaints.sms.MemoryBackend"
+    settings.QINGYUAN_COMPLAINT_RATE_LIMIT = 5
+
+
+@pytest.fixture
+def placed(world: Any) -> Any:
+    """The persona park placed on the map, with enterprise A and B 1.5 km apart."""
+    world.park.longitude, world.park.latitude = Decimal("116.415000"), Decimal("27.835000")
+    world.park.boundary = {"type": "Polygon", "coordinates": [[[116.40, 27.82], [116.43, 27.82], [116.43, 27.85],
+                                                                [116.40, 27.85], [116.40, 27.82]]]}
+    world.park.save()
+    world.enterprise_a.longitude, world.enterprise_a.latitude = Decimal("116.405000"), Decimal("27.830000")
+    world.enterprise_a.save()
+    world.enterprise_b.longitude, world.enterprise_b.latitude = Decimal("116.420000"), Decimal("27.830000")
+    world.enterprise_b.save()
+    return world
+
+
+def png(name: str = "photo.png", size: int | None = None) -> SimpleUploadedFile:
+    content = PNG if size is None else PNG + b"\x00" * (size - len(PNG))
+    return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def form_data(**fields: Any) -> dict[str, Any]:
+    challenge = ratelimit.new_challenge()
+    data = {"category": "odour", "description": "夜里有刺鼻气味", "address": "临江村", "longitude": "",
+            "latitude": "", "enterprise": "", "observed_at": "", "name": "", "phone": "", "website": "",
+            "challenge": challenge.token, "answer": str(challenge.a + challenge.b)}
+    data.update(fields)
+    return data
+
+
+def public_post(client: Any, park: Any, **fields: Any) -> Any:
+    return client.post(f"/public/complaints/{park.code}/", form_data(**fields))
+
+
+def bytes_io(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
