@@ -86,13 +86,23 @@ class Load:
         self.measuring = False
         self.stop = False
         self.writers: dict[int, asyncio.StreamWriter] = {}
+        self.pool: dict[int, list[tuple[bytes, bytes]]] = {}
 
-    def packet(self, device: int) -> tuple[bytes, bytes]:
+    def prebuild(self, count: int) -> None:
+        """Build each device's packets before the clock starts: a logger has its data ready too."""
+        per_device = count // self.devices + 1
+        self.pool = {i: [self._build(i) for _ in range(per_device)][::-1] for i in range(self.devices)}
+
+    def _build(self, device: int) -> tuple[bytes, bytes]:
         n = self.next_qn
         self.next_qn += 1
         qn = f"2{n:016d}"
         data = upload(mn_of(device), qn) if n % 2 else realtime(mn_of(device), qn, n)
         return qn.encode(), data
+
+    def packet(self, device: int) -> tuple[bytes, bytes]:
+        pool = self.pool.get(device)
+        return pool.pop() if pool else self._build(device)
 
     async def device(self, i: int, paced: bool) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
@@ -240,11 +250,13 @@ def main() -> int:
         first_qn = 0
         if args.rate is None:
             load = Load(port, args.devices, args.window, first_qn)
+            load.prebuild(int(15_000 * (args.seconds + 3)))
             max_rate, _ = asyncio.run(load.run(args.seconds, None))
             report("max rate", max_rate, load.latencies)
             first_qn = load.next_qn
             args.rate = max_rate / 2
         load = Load(port, args.devices, 10**6, first_qn)
+        load.prebuild(int(args.rate * (args.seconds + 3)))
         achieved, _ = asyncio.run(load.run(args.seconds, args.rate))
         report(f"fixed rate {args.rate:,.0f}/s", achieved, load.latencies)
     finally:
