@@ -14,6 +14,7 @@ from qingyuan.core import tokens
 from qingyuan.complaints.api import router as complaints_router
 from qingyuan.core.api import ErrorOut
 from qingyuan.enterprises.api import router as enterprises_router
+from qingyuan.inspections.api import router as inspections_router
 from qingyuan.plans.api import router as plans_router
 from qingyuan.tasks.api import router as tasks_router
 
@@ -78,4 +79,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", enterprises_router)
 api.add_router("/", plans_router)
 api.add_router("/", tasks_router)
+api.add_router("/", inspections_router)
 api.add_router("/", complaints_router)

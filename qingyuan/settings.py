@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "qingyuan.monitoring", "qingyuan.ingest", "qingyuan.simulator",
     "qingyuan.plans",
     "qingyuan.tasks",
+    "qingyuan.inspections",
     "qingyuan.complaints",
     "qingyuan.demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("monitoring/", include("qingyuan.monitoring.urls")),
     path("plans/", include("qingyuan.plans.urls")),
     path("tasks/", include("qingyuan.tasks.urls")),
+    path("inspections/", include("qingyuan.inspections.urls")),
     path("complaints/", include("qingyuan.complaints.urls")),
     path("public/complaints/", include("qingyuan.complaints.public_urls")),
     path("", include("qingyuan.core.urls")),
