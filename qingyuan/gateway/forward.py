@@ -131,13 +131,17 @@ class Link:
         sink = self.thread.sink
         try:
             while not self.stopping:
-                items = await self.thread.run(sink.claim_outbox, self.upstream.id, self.config.forward_batch)
-                if not items:
-                    self.wanted.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.wanted.wait(), self.config.forward_interval)
-                    continue
-                await self._deliver(items)
+                try:
+                    items = await self.thread.run(sink.claim_outbox, self.upstream.id, self.config.forward_batch)
+                    if items:
+                        await self._deliver(items)
+                        continue
+                except Exception:  # the sink failed: claims lapse, try again later
+                    log.exception("forwarding to %s failed in the sink", self.upstream.name)
+                    self._disconnect()
+                self.wanted.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wanted.wait(), self.config.forward_interval)
         finally:
             self._disconnect()
 
