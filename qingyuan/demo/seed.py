@@ -18,6 +18,7 @@ from qingyuan.demo import data
 from qingyuan.enterprises import actions as ent_actions
 from qingyuan.enterprises.creditcode import ALPHABET, make
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, MonitoringPoint, Outlet, Permit
+from qingyuan.inspections import demo as inspections_demo
 from qingyuan.org.choices import Role, UnitKind
 from qingyuan.org.models import Membership, Park, Person, Unit
 from qingyuan.standards import discharge_limit
@@ -51,6 +52,7 @@ class Seeder:
         self._enterprise_accounts()
         self._water_station()
         tasks_demo.seed(self)
+        inspections_demo.seed(self)
 
     def _park(self) -> Park:
         park, _ = Park.objects.get_or_create(code=data.PARK["code"], defaults=data.PARK)

@@ -21,12 +21,13 @@ from qingyuan.enterprises.models import Enterprise
 from qingyuan.inspections import actions, checklists
 from qingyuan.inspections.choices import PatrolKind, Severity
 from qingyuan.inspections.models import Finding, Patrol, PatrolPlan, RandomDraw
+from qingyuan.org.choices import Role
+from qingyuan.org.models import Membership
 
 DAYS = 30
-MORE_INSPECTORS = [
-    ("inspector2", "邹建军", "县环境监察大队队员", "inspector", "县监察大队"),
-    ("inspector3", "钟慧敏", "县环境监察大队队员", "inspector", "县监察大队"),
-]
+# A draw needs at least two inspectors. The demo has one inspector account; the environmental
+# bureau's officer (epb) also holds law-enforcement papers, so he joins the pool without a new account.
+SECOND_INSPECTOR = ("epb", "县环保局")
 # Findings an inspector writes, by checklist item.
 FINDINGS = {
     "ww_treatment": ("生化池曝气风机一台停运，好氧段溶解氧偏低，运行记录未注明原因。", Severity.SERIOUS),
@@ -60,7 +61,10 @@ def _png(rgb: tuple[int, int, int], width: int = 64, height: int = 48) -> bytes:
 
 def seed(seeder: Any) -> None:
     park = seeder.park
-    team = [seeder.users["inspector"]] + [seeder._account(*row) for row in MORE_INSPECTORS]
+    username, unit = SECOND_INSPECTOR
+    Membership.objects.get_or_create(user=seeder.users[username], park=park, unit=seeder.units[unit],
+                                     role=Role.INSPECTOR)
+    team = [seeder.users["inspector"], seeder.users[username]]
     actions.do_refresh_plans(park=park)
     if not Patrol.objects.filter(park=park).exists():
         _patrols(seeder, team)
