@@ -16,7 +16,7 @@ from qingyuan.core import attachments
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
-from qingyuan.org.models import Park
+from qingyuan.org.models import Membership, Park
 from qingyuan.plans.choices import (
     PlanStatus,
     Recommendation,
@@ -304,6 +304,7 @@ class ScheduleForm(StyledForm):
 
     def __init__(self, *args: Any, plan: EnterprisePlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.park_id = plan.enterprise.park_id
         people = User.objects.filter(
             memberships__park_id=plan.enterprise.park_id, memberships__is_active=True,
             memberships__role__in=[Role.EXPERT, Role.OFFICE_STAFF, Role.UNIT_OFFICER, Role.LEADER],
@@ -337,9 +338,11 @@ class ScheduleForm(StyledForm):
     def panel(self) -> list[dict[str, Any]]:
         lead = self.cleaned_data.get("lead")
         rows: list[dict[str, Any]] = []
+        units = dict(Membership.objects.filter(user__in=self.cleaned_data["members"], park_id=self.park_id,
+                                               unit__isnull=False).values_list("user_id", "unit__name"))
         for user in self.cleaned_data["members"]:
             person = getattr(user, "person", None)
-            rows.append({"user": user, "name": user_label(user), "organisation": "",
+            rows.append({"user": user, "name": user_label(user), "organisation": units.get(user.pk, ""),
                          "position": person.position if person else "", "is_lead": user == lead})
         external = [{**row, "user": None, "is_lead": False} for row in self.cleaned_data["external"]]
         rows += external

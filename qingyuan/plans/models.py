@@ -386,7 +386,7 @@ class PanelMember(models.Model):
     acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="panel")
     user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     name = models.CharField(_("name"), max_length=60)
-    organisation = models.CharField(_("organisation"), max_length=100)
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     position = models.CharField(_("position"), max_length=60, blank=True)
     is_lead = models.BooleanField(_("panel lead"), default=False)
 

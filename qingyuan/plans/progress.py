@@ -34,6 +34,11 @@ APPROVED_OR_LATER = (PlanStatus.APPROVED, PlanStatus.ACCEPTANCE, PlanStatus.ACCE
 ZERO = Decimal("0")
 
 
+def money(value: Decimal | None) -> Decimal:
+    """万元 with two decimals, whatever the database's SUM returns."""
+    return (value or ZERO).quantize(Decimal("0.01"))
+
+
 def share(part: Decimal | int, whole: Decimal | int) -> Decimal:
     """part / whole as a fraction rounded to 4 places; 0 when there is nothing to count."""
     if not whole:
@@ -143,7 +148,7 @@ def compute(park_plan: ParkPlan) -> Progress:
             target=t, plan=plan, reached=t.enterprise.status == OUTCOME_STATUS[Outcome(t.outcome)],
             accepted=plan is not None and plan.status == PlanStatus.ACCEPTED,
             measures=getattr(plan, "n_measures", 0), measures_done=getattr(plan, "n_done", 0),
-            investment=getattr(plan, "inv", None) or ZERO, investment_done=getattr(plan, "inv_done", None) or ZERO))
+            investment=money(getattr(plan, "inv", None)), investment_done=money(getattr(plan, "inv_done", None))))
     tallies = {o.value: Tally(o.value, o.label) for o in Outcome}
     overall = Tally("all", "")
     for row in rows:
@@ -156,8 +161,8 @@ def compute(park_plan: ParkPlan) -> Progress:
     progress = Progress(
         park_plan=park_plan, rows=rows, by_outcome=[t for t in tallies.values() if t.total], overall=overall,
         measures=sum(p.n_measures for p in all_plans), measures_done=sum(p.n_done for p in all_plans),
-        investment=sum((p.inv or ZERO for p in all_plans), ZERO),
-        investment_done=sum((p.inv_done or ZERO for p in all_plans), ZERO),
+        investment=money(sum((p.inv or ZERO for p in all_plans), ZERO)),
+        investment_done=money(sum((p.inv_done or ZERO for p in all_plans), ZERO)),
         loads=_loads(park_plan))
     progress.milestones = [_milestone(m, progress, tallies) for m in park_plan.milestones.all()]
     return progress

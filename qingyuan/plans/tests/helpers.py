@@ -22,14 +22,16 @@ def start_rectification(world) -> None:
                              reason="列入一厂一策", effective_date=timezone.localdate() - dt.timedelta(days=100))
 
 
-def reach(stage: str, world, plan: EnterprisePlan, experts, *, result: str = "pass") -> EnterprisePlan:
-    """Move ``plan`` forward up to ``stage`` (one of ORDER)."""
+def reach(stage: str, world, plan: EnterprisePlan, experts, *, result: str = "pass",
+          start: str = "draft", by=None) -> EnterprisePlan:
+    """Move ``plan`` forward from ``start`` up to ``stage`` (both in ORDER); ``by`` drafts (default ent_a)."""
     today = timezone.localdate()
+    by = by or world.ent_a
     lead, other = experts
-    for step in ORDER[1:ORDER.index(stage) + 1]:
+    for step in ORDER[ORDER.index(start) + 1:ORDER.index(stage) + 1]:
         plan = fresh(plan)
         if step == "submitted":
-            actions.do_submit_plan(plan, acting_user=world.ent_a, note="首次提交")
+            actions.do_submit_plan(plan, acting_user=by, note="首次提交")
         elif step == "in_review":
             actions.do_assign_reviewers(plan, [lead, other], acting_user=world.regulator,
                                         due_date=today + dt.timedelta(days=10), lead=lead)
@@ -39,10 +41,10 @@ def reach(stage: str, world, plan: EnterprisePlan, experts, *, result: str = "pa
         elif step == "approved":
             actions.do_conclude_review(plan, acting_user=world.regulator, conclusion="approve", text="同意通过。")
         elif step == "done":
-            for m in plan.measures.all():
-                actions.do_transition_measure(m, "finish", acting_user=world.ent_a, effective_date=today)
+            for m in plan.measures.filter(status__in=["not_started", "in_progress"]):
+                actions.do_transition_measure(m, "finish", acting_user=by, effective_date=today)
         elif step == "acceptance":
-            actions.do_request_acceptance(plan, acting_user=world.ent_a, note="措施已全部完成")
+            actions.do_request_acceptance(plan, acting_user=by, note="措施已全部完成")
         elif step == "scheduled":
             actions.do_schedule_acceptance(
                 plan.acceptances.get(), acting_user=world.regulator, inspection_date=today,
