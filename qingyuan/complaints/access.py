@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from qingyuan.complaints.choices import PHOTO, PUBLIC_PHOTO
-from qingyuan.complaints.models import Complaint
+from qingyuan.complaints.models import PARK_READER_ROLES, Complaint
 from qingyuan.complaints.workflow import HANDLER, OFFICE
 from qingyuan.core.access import get_visible
 from qingyuan.core.models import Attachment
@@ -74,11 +74,21 @@ def access_complaint(user: Any, pk: Any, *, for_write: bool = False) -> Complain
     return complaint
 
 
+def sees_all_photos(user: Any, complaint: Complaint) -> bool:
+    """Citizens' photos are evidence for the park's staff and the handling unit; an enterprise user sees
+    only those staff published."""
+    actor = actor_for(user)
+    if actor.is_superuser or actor.roles_in_park(complaint.park_id) & PARK_READER_ROLES:
+        return True
+    return _handles(actor, complaint)
+
+
 def access_photo(user: Any, complaint: Complaint, attachment_id: Any) -> Attachment:
     """A photo of a complaint the user already sees."""
+    purposes = [PHOTO, PUBLIC_PHOTO] if sees_all_photos(user, complaint) else [PUBLIC_PHOTO]
     return get_visible(Attachment.objects.filter(
         owner_type__app_label="complaints", owner_type__model="complaint", owner_id=str(complaint.pk),
-        purpose__in=[PHOTO, PUBLIC_PHOTO]), pk=attachment_id)
+        purpose__in=purposes), pk=attachment_id)
 
 
 def public_complaint(code: str) -> Complaint:

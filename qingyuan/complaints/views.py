@@ -20,6 +20,7 @@ from qingyuan.complaints.access import (
     access_photo,
     complaint_roles,
     registering_parks,
+    sees_all_photos,
     sees_personal_data,
 )
 from qingyuan.complaints.choices import PHOTO, PUBLIC_PHOTO, Status
@@ -100,7 +101,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_office = OFFICE in roles
     today = timezone.localdate()
     merged = list(Complaint.objects.filter(merged_into=c).order_by("received_at"))
-    photos = list(attachments.for_owner(c).filter(purpose__in=[PHOTO, PUBLIC_PHOTO]))
+    photos = list(attachments.for_owner(c).filter(
+        purpose__in=[PHOTO, PUBLIC_PHOTO] if sees_all_photos(request.user, c) else [PUBLIC_PHOTO]))
     transitions = [t for t in COMPLAINTS.available(c.status, roles) if t.name != "rate_merged"]
     context = {
         "c": c, "case": c.case, "can": {t.name: t for t in transitions}, "roles": roles, "personal": personal, "is_office": is_office, "today": today,
