@@ -110,7 +110,7 @@ def times(started_at: dt.datetime | None, finished_at: dt.datetime | None,
     if finished_at > now + CLOCK_SKEW:
         _add(errors, "finished_at", _("The end time is in the future; check the phone's clock."))
     if started_at < now - MAX_OFFLINE_AGE and not backdated:
-        _add(errors, "started_at", _("The patrol started more than 7 days ago; enter it as a new patrol."))
+        _add(errors, "started_at", _("The patrol started more than 7 days ago; it can no longer be sent from the phone."))
     return errors
 
 

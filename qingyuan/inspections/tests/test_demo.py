@@ -1,7 +1,9 @@
+import datetime as dt
+
 from qingyuan.demo.seed import Seeder
+from qingyuan.enterprises.models import Enterprise
 from qingyuan.inspections import demo
 from qingyuan.inspections.models import Finding, Patrol, PatrolPlan, RandomDraw
-from qingyuan.enterprises.models import Enterprise
 
 
 def counts():
@@ -20,6 +22,6 @@ def test_it_seeds_a_month_of_patrols_plans_and_a_draw_idempotently(db):
     assert plans == Enterprise.objects.count() and draws == 1
     assert patrols >= 30 and findings >= 5 and assigned == 2
     days = {p.started_at.date() for p in Patrol.objects.all()}
-    assert max(days) - min(days) >= __import__("datetime").timedelta(days=20)
+    assert max(days) - min(days) >= dt.timedelta(days=20)
     draw = RandomDraw.objects.get()
     assert draw.published and draw.items.count() == 3
