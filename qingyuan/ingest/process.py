@@ -50,6 +50,7 @@ DUPLICATE = Outcome(Verdict.DUPLICATE, "retransmission")
 # CNs whose packet, with the QN of a command, answers it (a 9011, a 9012, or the data asked for).
 ANSWER_CNS = frozenset({"9011", "9012", "1011", "1061", "1063", "3020"})
 FUTURE_TOLERANCE = dt.timedelta(hours=1)
+KINDS = {cn: str(kind.value) for cn, kind in KIND_BY_CN.items()}  # plain str: hashed once per reading
 
 READING_COLUMNS = ("point_id", "kind", "time", "parameter", "rtd", "avg", "min", "max", "cou",
                    "zs_rtd", "zs_avg", "zs_min", "zs_max", "flag", "eflag")
@@ -139,10 +140,11 @@ class _Batch:
             self.work.refused.append(Refused(item, reason))
             return Outcome(Verdict.QUARANTINED, QuarantineReason(reason).label)
         assert point is not None
+        pid = point.id
         received_at = dt.datetime.fromtimestamp(item.received_at, dt.UTC)
-        state = self.work.states.get(point.pk)
+        state = self.work.states.get(pid)
         if state is None:
-            state = self.work.states[point.pk] = _State(received_at, p.cn or "", item.peer)
+            state = self.work.states[pid] = _State(received_at, p.cn or "", item.peer)
         state.received_at, state.cn, state.peer = received_at, p.cn or "", item.peer
         if not p.cn:
             return Outcome(Verdict.REJECTED, "no CN")
@@ -150,26 +152,27 @@ class _Batch:
             self.work.duplicate_keys.add(key)
             return DUPLICATE
         notes: list[str] = []
-        data_time = self._data_time(p, point.pk, notes)
-        kind = KIND_BY_CN.get(p.cn)
+        data_time = self._data_time(p, pid, notes)
+        kind = KINDS.get(p.cn)
         if kind is not None and data_time is None:
             reason_text = f"no valid DataTime in a {p.cn} upload"
-            self.work.raw.append(self._raw_row(item, point.pk, None, notes, PacketVerdict.REJECTED, reason_text, None))
+            self.work.raw.append(self._raw_row(item, pid, None, notes, PacketVerdict.REJECTED, reason_text, None))
             return Outcome(Verdict.REJECTED, reason_text)
         self.known.add(key)
-        self.work.raw.append(self._raw_row(item, point.pk, data_time, notes, PacketVerdict.STORED, "", key))
+        self.work.raw.append(self._raw_row(item, pid, data_time, notes, PacketVerdict.STORED, "", key, received_at))
         state.stored += 1
         if data_time is not None and (state.data_time is None or data_time > state.data_time):
             state.data_time = data_time
         if kind is not None:
             assert data_time is not None
+            readings = self.work.readings
             for param in p.cp.params.values():
-                self.work.readings[(point.pk, kind, data_time, param.code)] = _reading(point.pk, kind, data_time, param)
+                readings[(pid, kind, data_time, param.code)] = _reading(pid, kind, data_time, param)
         if p.cn.startswith("2"):
             for upstream_id in self._routes(p.mn):
                 self.work.outbox.append((upstream_id, p.mn, p.raw, received_at, 0, "", ""))
         if p.cn in ANSWER_CNS and p.qn:
-            self.work.answers.append(Answer(point.pk, p.qn, p.cn, dict(p.cp.fields), received_at))
+            self.work.answers.append(Answer(pid, p.qn, p.cn, dict(p.cp.fields), received_at))
         return STORED
 
     def _data_time(self, p: Packet, point_id: int, notes: list[str]) -> dt.datetime | None:
@@ -188,7 +191,8 @@ class _Batch:
         return moment
 
     def _raw_row(self, item: Received, point_id: int, data_time: dt.datetime | None, notes: list[str],
-                 verdict: str, reason: str, key: str | None) -> tuple[object, ...]:
+                 verdict: str, reason: str, key: str | None, received_at: dt.datetime | None = None,
+                 ) -> tuple[object, ...]:
         p = item.packet
         result: dict[str, list[str]] = {}
         if p.tolerances:
@@ -198,7 +202,7 @@ class _Batch:
         if notes:
             result["notes"] = notes
         return (point_id, p.mn, p.cn or "", (p.qn or "")[:24], p.pno, p.pnum, data_time,
-                dt.datetime.fromtimestamp(item.received_at, dt.UTC), item.peer[:64], item.connection_id,
+                received_at or dt.datetime.fromtimestamp(item.received_at, dt.UTC), item.peer[:64], item.connection_id,
                 p.raw.decode("utf-8", "replace"), result or None, verdict, reason[:200], 0, key)
 
     def _routes(self, mn: str) -> list[int]:

@@ -53,11 +53,24 @@ class Insert:
     def run(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
-        prep = self._prep
-        params = [[p(v) if p is not None and v is not None else v for p, v in zip(prep, row, strict=True)]
-                  for row in rows]
+        columns = [(i, p, {}) for i, p in enumerate(self._prep) if p is not None]
+        if columns:
+            prepared = []
+            for row in rows:
+                values = list(row)
+                for i, prep, memo in columns:  # a batch repeats few distinct times: adapt each once
+                    v = values[i]
+                    if v is not None:
+                        try:
+                            values[i] = memo[v]
+                        except KeyError:
+                            values[i] = memo[v] = prep(v)
+                        except TypeError:  # unhashable (JSON)
+                            values[i] = prep(v)
+                prepared.append(values)
+            rows = prepared
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, params)
+            cursor.executemany(self.sql, rows)
 
 
 def _preparer(field: models.Field):  # type: ignore[type-arg,no-untyped-def]

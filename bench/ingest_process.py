@@ -1,0 +1,139 @@
+"""Throughput of ``qingyuan.ingest.process_packets``: packets and reading rows per second.
+
+    .venv/bin/python bench/ingest_process.py                      # SQLite (a WAL file in a temp dir)
+    DATABASE_URL=postgres://... .venv/bin/python bench/ingest_process.py   # PostgreSQL (a test database)
+    .venv/bin/python bench/ingest_process.py --points 200 --batches 40 --batch 500
+
+The packets are realistic minute uploads (2051) of gas outlets built by the
+simulator: 7 parameters with Min/Avg/Max/Cou/Zs values, already decoded (the
+decoder has its own benchmark), handed to ``process_packets`` in batches as the
+gateway's group commit does. Three passes: new packets (readings upserted, raw
+packets, device state, one forwarding upstream's outbox), the same packets again
+(all DUPLICATE: the cost of a retransmission storm), and new packets without
+an upstream. A throwaway test database is created and destroyed; nothing is
+written to the configured database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingyuan.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from qingyuan.gateway.sink import Received  # noqa: E402
+from qingyuan.hj212 import Decoder, Packet  # noqa: E402
+
+
+def make_points(n: int) -> list[object]:
+    from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet
+    from qingyuan.enterprises.creditcode import make
+    from qingyuan.org.models import Park
+
+    park = Park.objects.create(name="bench", code="bench", county="bench")
+    enterprise = Enterprise.objects.create(
+        park=park, name="bench", credit_code=make("91361123BENCH0001"), legal_representative="-",
+        industry="C26", address="-", risk_class="general")
+    outlet = Outlet.objects.create(enterprise=enterprise, medium="gas", code="DA001", name="-")
+    return list(MonitoringPoint.objects.bulk_create(
+        MonitoringPoint(park=park, outlet=outlet, name=f"P{i}", mn=f"BENCH{i:019d}", password="123456", st="31")
+        for i in range(n)))
+
+
+def make_batches(points: list, batches: int, size: int, start: dt.datetime) -> list[list[Received]]:
+    from qingyuan.simulator.packets import Builder, DeviceSpec
+
+    builders = [Builder(DeviceSpec(mn=p.mn, password=p.password, st="31", medium="gas")) for p in points]
+    out, n = [], 0
+    for _ in range(batches):
+        batch = []
+        for _ in range(size):
+            builder = builders[n % len(builders)]
+            when = start + dt.timedelta(minutes=10 * (n // len(builders)))
+            data = builder.minute(when)[0].data
+            decoder = Decoder()
+            decoder.receive_data(data)
+            packet = decoder.next_event()
+            assert isinstance(packet, Packet)
+            batch.append(Received(packet, "127.0.0.1:40000", time.time(), 1))
+            n += 1
+        out.append(batch)
+    return out
+
+
+def run(label: str, batches: list[list[Received]]) -> None:
+    from qingyuan.ingest.process import process_packets
+
+    durations, queries, verdicts = [], [], set()
+    for batch in batches:
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            outcomes = process_packets(batch)
+            durations.append(time.perf_counter() - t0)
+        queries.append(len(ctx.captured_queries))
+        verdicts |= {o.verdict.value for o in outcomes}
+    packets = sum(len(b) for b in batches)
+    readings = sum(len(r.packet.cp.params) for b in batches for r in b)
+    total = sum(durations)
+    print(f"  {label:34} {packets / total:9,.0f} packets/s  {readings / total:9,.0f} reading rows/s  "
+          f"batch p50 {statistics.median(durations) * 1000:6.1f} ms  {max(queries)} queries/batch  "
+          f"({'/'.join(sorted(verdicts))})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--points", type=int, default=200)
+    parser.add_argument("--batches", type=int, default=40)
+    parser.add_argument("--batch", type=int, default=500, help="packets per process_packets call")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}),
+                                            "NAME": os.path.join(tmp, "ingest.sqlite3")}
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        from qingyuan.monitoring.models import Reading, Upstream
+
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA journal_mode")
+                mode = cursor.fetchone()[0]
+                cursor.execute("PRAGMA synchronous")
+                where = f"SQLite {connection.Database.sqlite_version} (journal_mode={mode}, synchronous={cursor.fetchone()[0]})"
+            else:
+                cursor.execute("SHOW server_version")
+                where = f"PostgreSQL {cursor.fetchone()[0]} (monthly partitions)"
+        points = make_points(args.points)
+        print(f"process_packets on {where}: {args.batches} batches of {args.batch} minute packets "
+              f"(7 parameters each) from {args.points} points, {os.cpu_count()} CPUs")
+        start = dt.datetime(2026, 11, 1)
+        first = make_batches(points, args.batches, args.batch, start)
+        Upstream.objects.create(name="province", host="127.0.0.1", port=9)
+        run("new packets (+1 upstream outbox)", first)
+        run("the same packets again", first)
+        Upstream.objects.all().delete()
+        later = start + dt.timedelta(days=30)
+        run("new packets, no upstream", make_batches(points, args.batches, args.batch, later))
+        print(f"  reading rows stored: {Reading.objects.count():,}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
