@@ -319,9 +319,11 @@ def do_decide_extension(a: Assignment, *, acting_user: Any, approve: bool, reaso
         if approve and old_level:
             EscalationEvent.objects.create(assignment=a, from_level=old_level, to_level=EscalationLevel.NONE,
                                            deadline=request.new_deadline, note=_("extension approved"))
-        audit.record(f"assignment.{name}", request, acting_user=acting_user, related=a,
-                     before={"deadline": old_deadline.isoformat(), "escalation_level": old_level},
-                     after={"deadline": a.deadline.isoformat(), "escalation_level": a.escalation_level},
+        audit.record("assignment.extension_decision", request, acting_user=acting_user, related=a,
+                     before={"status": ExtensionStatus.PENDING, "deadline": old_deadline.isoformat(),
+                             "escalation_level": old_level},
+                     after={"status": ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+                            "deadline": a.deadline.isoformat(), "escalation_level": a.escalation_level},
                      message=reason.strip())
         title = (_("%(number)s: extension approved, new deadline %(date)s") if approve
                  else _("%(number)s: extension refused")) % {"number": a.number,

@@ -1,20 +1,24 @@
-"""Statuses and levels of assignments and supervision checks."""
+"""Statuses and levels of assignments and supervision checks.
+
+Labels carry the message context "assignment" so another app's translation of the same
+English word (In progress, Completed, Pending ...) never replaces ours.
+"""
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.core.work import Colour
 
 
 class AssignmentStatus(models.TextChoices):
-    ISSUED = "issued", _("Awaiting signature")
-    IN_PROGRESS = "in_progress", _("In progress")
-    RETURNED = "returned", _("Returned by the unit")
-    SUBMITTED = "submitted", _("Awaiting verification")
-    COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ISSUED = "issued", pgettext_lazy("assignment", "Awaiting signature")
+    IN_PROGRESS = "in_progress", pgettext_lazy("assignment", "In progress")
+    RETURNED = "returned", pgettext_lazy("assignment", "Returned by the unit")
+    SUBMITTED = "submitted", pgettext_lazy("assignment", "Awaiting verification")
+    COMPLETED = "completed", pgettext_lazy("assignment", "Completed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("assignment", "Withdrawn")
 
 
 # Open: someone still has to act. Escalating: the assignee unit has to act, so the ladder runs.
@@ -25,17 +29,17 @@ ESCALATING_STATUSES = frozenset({AssignmentStatus.ISSUED, AssignmentStatus.IN_PR
 
 
 class Priority(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    URGENT = "urgent", _("Urgent")
-    CRITICAL = "critical", _("Most urgent")
+    NORMAL = "normal", pgettext_lazy("assignment", "Normal")
+    URGENT = "urgent", pgettext_lazy("assignment", "Urgent")
+    CRITICAL = "critical", pgettext_lazy("assignment", "Most urgent")
 
 
 class EscalationLevel(models.IntegerChoices):
-    NONE = 0, _("On schedule")
-    REMINDER = 1, _("Reminder")
-    URGED = 2, _("Urged (催办)")
-    SUPERVISED = 3, _("Supervised (督办)")
-    LISTED = 4, _("Listed supervision (挂牌督办)")
+    NONE = 0, pgettext_lazy("assignment", "On schedule")
+    REMINDER = 1, pgettext_lazy("assignment", "Reminder")
+    URGED = 2, pgettext_lazy("assignment", "Urged (催办)")
+    SUPERVISED = 3, pgettext_lazy("assignment", "Supervised (督办)")
+    LISTED = 4, pgettext_lazy("assignment", "Listed supervision (挂牌督办)")
 
     @property
     def colour(self) -> Colour:
@@ -52,24 +56,24 @@ LEVEL_COLOURS = {
 
 
 class ReportKind(models.TextChoices):
-    PROGRESS = "progress", _("Progress report")
-    COMPLETION = "completion", _("Completion report")
+    PROGRESS = "progress", pgettext_lazy("assignment", "Progress report")
+    COMPLETION = "completion", pgettext_lazy("assignment", "Completion report")
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-    LAPSED = "lapsed", _("Lapsed")  # the assignment moved on (submitted, returned, withdrawn) before a decision
+    PENDING = "pending", pgettext_lazy("assignment", "Pending")
+    APPROVED = "approved", pgettext_lazy("assignment", "Approved")
+    REFUSED = "refused", pgettext_lazy("assignment", "Refused")
+    LAPSED = "lapsed", pgettext_lazy("assignment", "Lapsed")  # the assignment moved on (submitted, returned, withdrawn) before a decision
 
 
 class Rating(models.TextChoices):
-    GOOD = "good", _("Good")
-    NEEDS_IMPROVEMENT = "needs_improvement", _("Needs improvement")
-    POOR = "poor", _("Poor")
+    GOOD = "good", pgettext_lazy("assignment", "Good")
+    NEEDS_IMPROVEMENT = "needs_improvement", pgettext_lazy("assignment", "Needs improvement")
+    POOR = "poor", pgettext_lazy("assignment", "Poor")
 
 
 class CheckStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("assignment", "Planned")
+    COMPLETED = "completed", pgettext_lazy("assignment", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("assignment", "Cancelled")

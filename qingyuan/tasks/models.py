@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.core.models import AppendOnlyModel
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
@@ -110,7 +111,7 @@ class Assignment(models.Model):
     issuer_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="issued_assignments",
                                     verbose_name=_("issued by unit"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="issued_assignments", verbose_name=_("issued by"))
+                                  related_name="issued_assignments", verbose_name=pgettext_lazy("assignment", "issued by"))
     issued_by_name = models.CharField(_("issued by (name)"), max_length=150, blank=True)
     issued_on = models.DateField(_("issued on"))
     assignee_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments",
@@ -241,8 +242,8 @@ class EscalationEvent(AppendOnlyModel):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="escalations")
     time = models.DateTimeField(_("time"), auto_now_add=True)
-    from_level = models.PositiveSmallIntegerField(_("from"), choices=EscalationLevel.choices)
-    to_level = models.PositiveSmallIntegerField(_("to"), choices=EscalationLevel.choices)
+    from_level = models.PositiveSmallIntegerField(pgettext_lazy("assignment", "from"), choices=EscalationLevel.choices)
+    to_level = models.PositiveSmallIntegerField(pgettext_lazy("assignment", "to"), choices=EscalationLevel.choices)
     deadline = models.DateField(_("deadline"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -276,7 +277,7 @@ class SupervisionCheck(models.Model):
 
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="supervision_checks",
                              verbose_name=_("park"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("assignment", "title"), max_length=200)
     planned_on = models.DateField(_("date"))
     units = models.ManyToManyField(Unit, related_name="supervision_checks", verbose_name=_("units checked"))
     assignments = models.ManyToManyField(Assignment, blank=True, related_name="supervision_checks",

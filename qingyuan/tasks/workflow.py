@@ -9,7 +9,7 @@ the same table decides who may do them and when, and they appear in the history.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.core.workflow import Workflow, transition
 from qingyuan.tasks.choices import AssignmentStatus as S
@@ -22,27 +22,27 @@ ASSIGNMENTS = Workflow(
     name="assignment",
     states=S,
     transitions=[
-        transition("sign", {S.ISSUED}, S.IN_PROGRESS, roles={ASSIGNEE}, label=_("Sign for it"), style="primary"),
+        transition("sign", {S.ISSUED}, S.IN_PROGRESS, roles={ASSIGNEE}, label=pgettext_lazy("assignment", "Sign for it"), style="primary"),
         transition("report_progress", {S.IN_PROGRESS}, S.IN_PROGRESS, roles={ASSIGNEE},
-                   label=_("Report progress")),
+                   label=pgettext_lazy("assignment", "Report progress")),
         transition("request_extension", {S.IN_PROGRESS}, S.IN_PROGRESS, roles={ASSIGNEE},
-                   label=_("Request an extension"), reason=True, style="warning"),
+                   label=pgettext_lazy("assignment", "Request an extension"), reason=True, style="warning"),
         transition("approve_extension", {S.IN_PROGRESS}, S.IN_PROGRESS, roles={ISSUER},
-                   label=_("Approve the extension"), style="success"),
+                   label=pgettext_lazy("assignment", "Approve the extension"), style="success"),
         transition("refuse_extension", {S.IN_PROGRESS}, S.IN_PROGRESS, roles={ISSUER},
-                   label=_("Refuse the extension"), reason=True, style="danger"),
+                   label=pgettext_lazy("assignment", "Refuse the extension"), reason=True, style="danger"),
         transition("return", {S.ISSUED, S.IN_PROGRESS}, S.RETURNED, roles={ASSIGNEE},
-                   label=_("Return (not our remit)"), reason=True, style="secondary"),
+                   label=pgettext_lazy("assignment", "Return (not our remit)"), reason=True, style="secondary"),
         transition("reassign", {S.RETURNED}, S.ISSUED, roles={ISSUER},
-                   label=_("Reassign to another unit"), reason=True, style="primary"),
+                   label=pgettext_lazy("assignment", "Reassign to another unit"), reason=True, style="primary"),
         transition("submit", {S.IN_PROGRESS}, S.SUBMITTED, roles={ASSIGNEE},
-                   label=_("Submit completion"), style="success"),
+                   label=pgettext_lazy("assignment", "Submit completion"), style="success"),
         transition("accept", {S.SUBMITTED}, S.COMPLETED, roles={ISSUER},
-                   label=_("Accept as completed"), style="success"),
+                   label=pgettext_lazy("assignment", "Accept as completed"), style="success"),
         transition("send_back", {S.SUBMITTED}, S.IN_PROGRESS, roles={ISSUER},
-                   label=_("Send back"), reason=True, style="warning"),
+                   label=pgettext_lazy("assignment", "Send back"), reason=True, style="warning"),
         transition("withdraw", {S.ISSUED, S.IN_PROGRESS, S.RETURNED, S.SUBMITTED}, S.WITHDRAWN, roles={ISSUER},
-                   label=_("Withdraw"), reason=True, style="danger"),
+                   label=pgettext_lazy("assignment", "Withdraw"), reason=True, style="danger"),
     ],
 )
 
@@ -55,9 +55,9 @@ CHECKS = Workflow(
     name="supervision_check",
     states=C,
     transitions=[
-        transition("complete", {C.PLANNED}, C.COMPLETED, roles={ISSUER}, label=_("Complete the check"),
+        transition("complete", {C.PLANNED}, C.COMPLETED, roles={ISSUER}, label=pgettext_lazy("assignment", "Complete the check"),
                    style="success"),
-        transition("cancel", {C.PLANNED}, C.CANCELLED, roles={ISSUER}, label=_("Cancel the check"), reason=True,
+        transition("cancel", {C.PLANNED}, C.CANCELLED, roles={ISSUER}, label=pgettext_lazy("assignment", "Cancel the check"), reason=True,
                    style="danger"),
     ],
 )
