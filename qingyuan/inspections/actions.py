@@ -325,7 +325,7 @@ def do_draw(
         errors["sample_size"] = [_("Draw between 1 and %(n)d enterprises (the size of the pool).")
                                  % {"n": len(enterprises)}]
     if deadline is None or deadline < today:
-        errors["deadline"] = [_("The deadline cannot be in the past.")]
+        errors["deadline"] = [_("The patrols cannot be due before today.")]
     _raise(errors)
     seed = drawing.new_seed()
     result = drawing.run(seed, enterprises, pool, sample_size)

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.enterprises.models import LATITUDE, LONGITUDE, Enterprise, EnterpriseAccount
 from qingyuan.inspections import checklists
@@ -125,7 +126,7 @@ class Patrol(models.Model):
     checklist_key = models.CharField(_("checklist"), max_length=60)
     # {item key: {"answer": "ok" | "problem" | "na", "note": "..."}}, keys from ``checklists``.
     checklist = models.JSONField(_("checklist answers"), default=dict)
-    notes = models.TextField(_("summary"), blank=True)
+    notes = models.TextField(pgettext_lazy("patrol", "summary"), blank=True)
     internal_notes = models.TextField(_("internal notes"), blank=True,
                                       help_text=_("Seen by the inspection team and the park's office, "
                                                   "not by the enterprise or its linked unit."))
@@ -174,7 +175,7 @@ class Patrol(models.Model):
 
 class Finding(models.Model):
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="findings", verbose_name=_("patrol"))
-    text = models.TextField(_("finding"))
+    text = models.TextField(pgettext_lazy("patrol", "finding"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MINOR)
     checklist_item = models.CharField(_("checklist item"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN)
@@ -248,7 +249,7 @@ class DrawItem(models.Model):
     """One drawn enterprise and its two inspectors; the patrol that answers it links back."""
 
     draw = models.ForeignKey(RandomDraw, on_delete=models.CASCADE, related_name="items", verbose_name=_("draw"))
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("order drawn"))
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("enterprise"))
     inspector_1 = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

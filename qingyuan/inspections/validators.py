@@ -160,7 +160,7 @@ def findings(rows: Any, checklist_key: str) -> tuple[Errors, list[dict[str, str]
         severity = (row.get("severity") or Severity.MINOR) if isinstance(row, dict) else ""
         item = (row.get("checklist_item") or "") if isinstance(row, dict) else ""
         if not text:
-            _add(errors, f"findings-{i}-text", _("Describe the finding."))
+            _add(errors, f"findings-{i}-text", _("Describe the problem found."))
         elif len(text) > MAX_TEXT:
             _add(errors, f"findings-{i}-text", _("At most %(n)d characters.") % {"n": MAX_TEXT})
         if severity not in Severity.values:

@@ -393,7 +393,7 @@ def patrol_map(request: HttpRequest) -> HttpResponse:
                                 "center": [float(p.latitude), float(p.longitude)] if p.latitude else None}
                                for p in parks],
                      "tiles": getattr(settings, "QINGYUAN_MAP_TILE_URL", ""),
-                     "labels": {"findings": _("findings"), "open": _("open"), "no_gps": _("no GPS fix: shown at the "
+                     "labels": {"findings": _("problems found"), "open": _("still open"), "no_gps": _("no GPS fix: shown at the "
                                                                                           "enterprise")}},
         "count": len(points), "days": MAP_DAYS, "reads_park": access.reads_any_park(request.user),
     })
