@@ -16,6 +16,7 @@ from qingyuan.plans.access import access_plan, plan_roles
 from qingyuan.plans.choices import PlanStatus
 from qingyuan.plans.forms import apply_filters
 from qingyuan.plans.models import EnterprisePlan, Measure
+from qingyuan.plans.progress import money
 from qingyuan.plans.schemas import PlanDetailOut, PlanPage
 from qingyuan.plans.views.plans import listed
 from qingyuan.plans.workflow import EXPERT
@@ -38,7 +39,7 @@ def _row(plan: EnterprisePlan) -> dict[str, Any]:
             "title": plan.title, "outcome": plan.outcome, "status": plan.status, "version": plan.version,
             "start_date": plan.start_date, "deadline": plan.deadline, "revision_due": plan.revision_due,
             "n_measures": getattr(plan, "n_measures", 0), "n_done": getattr(plan, "n_done", 0),
-            "investment": getattr(plan, "investment", None)}
+            "investment": money(getattr(plan, "investment", None))}
 
 
 @router.get("/plans", response={200: PlanPage, **ERRORS})

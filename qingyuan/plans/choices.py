@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ParkPlanStatus(models.TextChoices):
@@ -82,7 +83,7 @@ class AcceptanceStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     SCHEDULED = "scheduled", _("Inspection scheduled")
     PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("acceptance", "Failed")
 
 
 class Finding(models.TextChoices):

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -122,7 +123,8 @@ def _render(acceptance: Acceptance) -> bytes:
     _heading(doc, _("2. Acceptance panel"))
     panel = [[str(i), p.name, p.organisation, (_("Panel lead") + " ") * p.is_lead + p.position, ""]
              for i, p in enumerate(acceptance.panel.all(), start=1)]
-    _table(doc, ["#", _("Name"), _("Organisation"), _("Position"), _("Signature")], panel, [1, 2.8, 5.4, 3.6, 3.2])
+    headers = ["#", pgettext("person", "Name"), pgettext("panel", "Organisation"), _("Position"), _("Signature")]
+    _table(doc, headers, panel, [1, 2.8, 5.4, 3.6, 3.2])
 
     _heading(doc, _("3. Acceptance opinion"))
     verdict = AcceptanceStatus(acceptance.status).label if decided else _("To be decided")

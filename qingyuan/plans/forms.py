@@ -375,7 +375,7 @@ class FindingsForm(forms.Form):
 
 
 class VerdictForm(StyledForm):
-    verdict = forms.ChoiceField(label=_("Verdict"), choices=[("pass", _("Pass")), ("fail", _("Fail"))],
+    verdict = forms.ChoiceField(label=_("Acceptance verdict"), choices=[("pass", _("Pass")), ("fail", _("Fail"))],
                                 widget=forms.RadioSelect)
     conclusion = forms.CharField(label=_("Acceptance opinion"), max_length=8000, widget=forms.Textarea({"rows": 5}))
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
@@ -385,7 +385,7 @@ class PanelMember(models.Model):
 
     acceptance = models.ForeignKey(Acceptance, on_delete=models.CASCADE, related_name="panel")
     user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     position = models.CharField(_("position"), max_length=60, blank=True)
     is_lead = models.BooleanField(_("panel lead"), default=False)
