@@ -21,6 +21,7 @@ from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, Monitorin
 from qingyuan.inspections import demo as inspections_demo
 from qingyuan.org.choices import Role, UnitKind
 from qingyuan.org.models import Membership, Park, Person, Unit
+from qingyuan.plans import demo as plans_demo
 from qingyuan.standards import discharge_limit
 from qingyuan.tasks import demo as tasks_demo
 
@@ -51,6 +52,7 @@ class Seeder:
         self._enterprises()
         self._enterprise_accounts()
         self._water_station()
+        plans_demo.seed(self)
         tasks_demo.seed(self)
         inspections_demo.seed(self)
 

@@ -45,30 +45,43 @@ def register_pressure_source(name: str, source: PressureSource) -> None:
     _SOURCES[name] = source
 
 
-def _complaints(ids: list[int], since: dt.datetime) -> Counter:
+def _complaint_model() -> Any:
     if not apps.is_installed("qingyuan.complaints"):
-        return Counter()
+        return None
     try:
         model = apps.get_model("complaints", "Complaint")
     except LookupError:
+        return None
+    return model if {"enterprise", "received_at"} <= {f.name for f in model._meta.get_fields()} else None
+
+
+def _complaints(ids: list[int], since: dt.datetime) -> Counter:
+    """Complaints about the enterprise received in the window: one per case (duplicates merged into
+    another and reviews of a case are the same case)."""
+    model = _complaint_model()
+    if model is None:
         return Counter()
     names = {f.name for f in model._meta.get_fields()}
-    if "enterprise" not in names:
-        return Counter()
-    qs = model._default_manager.filter(enterprise_id__in=ids)
-    stamp = next((n for n in ("received_at", "created_at", "submitted_at") if n in names), None)
-    if stamp:
-        qs = qs.filter(**{f"{stamp}__gte": since})
+    qs = model._default_manager.filter(enterprise_id__in=ids, received_at__gte=since)
+    if "merged_into" in names:
+        qs = qs.filter(merged_into__isnull=True)
+    if "review_level" in names:
+        qs = qs.filter(review_level=0)
     return Counter(dict(qs.values_list("enterprise_id").annotate(n=models.Count("id")).order_by()))
 
 
 def _open_assignments(ids: list[int], since: dt.datetime) -> Counter:
-    """Open assignments about the enterprise, however old: they are pressure until closed."""
+    """Open assignments about the enterprise, however old: they are pressure until closed. An
+    assignment opened for a complaint is already counted with the complaint."""
     if not apps.is_installed("qingyuan.tasks"):
         return Counter()
     from qingyuan.tasks.models import Assignment
 
     qs = Assignment.objects.open().filter(enterprise_id__in=ids)
+    complaint = _complaint_model()
+    if complaint is not None and "assignment" in {f.name for f in complaint._meta.get_fields()}:
+        counted = complaint._default_manager.filter(assignment__isnull=False, received_at__gte=since)
+        qs = qs.exclude(pk__in=counted.values("assignment_id"))
     return Counter(dict(qs.values_list("enterprise_id").annotate(n=models.Count("id")).order_by()))
 
 
