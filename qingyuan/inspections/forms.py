@@ -69,7 +69,7 @@ def patrol_payload(post: QueryDict, files: Any) -> dict[str, Any]:
 class AssignFindingForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Assign to unit"), queryset=Unit.objects.none(),
                                   widget=forms.Select(attrs=SELECT))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"))
     requirements = forms.CharField(label=_("Requirements"), required=False,
                                    widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
 
@@ -103,7 +103,7 @@ class DrawForm(forms.Form):
     sample_size = forms.IntegerField(label=_("Enterprises to draw"), min_value=1, max_value=500, initial=3,
                                      widget=forms.NumberInput(attrs=TEXT))
     deadline = forms.DateField(label=_("Complete patrols by"),
-                               widget=forms.DateInput(attrs={**TEXT, "type": "date"}))
+                               widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, inspectors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
