@@ -261,23 +261,31 @@ def _township(enterprise: Enterprise | None, route: routing.Route) -> Unit | Non
 
 
 def _maybe_accept(c: Complaint, acting_user: Any, route: routing.Route, policy: ComplaintPolicy) -> None:
-    """Accept at once when routing found a member unit and nothing looks like a duplicate."""
+    """Accept at once when routing found a member unit and nothing looks like a duplicate.
+
+    Petitions always wait for the office: whether a petition is accepted is a decision (信访工作条例 Art. 22).
+    """
+    if c.case_type == CaseType.PETITION:
+        return
     if route.is_triage or route.unit is None or not policy.auto_accept or route.unit.kind == UnitKind.OFFICE:
         return
     if dupes.for_complaint(c, policy):
         return
-    do_accept_complaint(c, unit=route.unit, acting_user=acting_user, basis=route.basis)
+    do_accept_complaint(c, unit=route.unit, acting_user=acting_user, basis=route.basis, at=c.received_at)
 
 
 def do_submit_complaint(*, park: Park, category: str, description: str, address: str = "",
                         longitude: Any = None, latitude: Any = None, enterprise: Enterprise | None = None,
                         observed_at: dt.datetime | None = None, name: str = "", phone: str = "",
-                        photos: Sequence[Any] = ()) -> Complaint:
-    """A citizen's complaint from the public form or the public API (no account)."""
+                        photos: Sequence[Any] = (), received_at: dt.datetime | None = None) -> Complaint:
+    """A citizen's complaint from the public form or the public API (no account).
+
+    ``received_at`` is for imports and the demo only; the pages and the API never pass it.
+    """
     return _create(park=park, acting_user=None, photos=photos, fields=dict(
         category=category, description=description, address=address, longitude=longitude, latitude=latitude,
         enterprise=enterprise, observed_at=observed_at, name=name, phone=phone, channel=Channel.ONLINE,
-        case_type=CaseType.COMPLAINT))
+        case_type=CaseType.COMPLAINT, received_at=received_at))
 
 
 def do_register_complaint(*, park: Park, acting_user: Any, channel: str, case_type: str, category: str,
@@ -546,7 +554,7 @@ def do_rate_complaint(c: Complaint, *, rating: str, comment: str = "", acting_us
                          body=c.rating_comment)
         if request_review:
             do_request_review(c, reason=review_reason or comment, acting_user=acting_user,
-                              as_complainant=as_complainant)
+                              as_complainant=as_complainant, at=at)
     return c
 
 
@@ -575,14 +583,16 @@ def can_request_review(c: Complaint, today: dt.date) -> bool:
             and c.case.status in (Status.REPLIED, Status.CLOSED) and not c.reviews.exists())
 
 
-def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_complainant: bool = True) -> Complaint:
+def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_complainant: bool = True,
+                      at: dt.datetime | None = None) -> Complaint:
     """Open a review (复查; 复核 for a review's review) with its own 30-day answer clock."""
     if as_complainant:
         if c.rating != Rating.DISSATISFIED:
             raise TransitionError(_("A review can be requested only when dissatisfied."), code="review")
     elif acting_user is None or not complaint_roles(acting_user, c) & {OFFICE}:
         raise PermissionDenied
-    today = timezone.localdate()
+    now = _when(at, c)
+    today = timezone.localdate(now)
     if not can_request_review(c, today):
         raise TransitionError(_("A review can no longer be requested for this reply (the window is %(days)d "
                                 "days from the reply, and only one review and one re-review are possible).") % {
@@ -592,7 +602,6 @@ def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_
         raise ValidationError({"reason": _("Say why the reply does not settle the matter.")})
     case, policy = c.case, ComplaintPolicy.for_park(c.park_id)
     clock = policy.clocks_for(c.case_type)
-    now = timezone.now()
     answer_by = clocks.review_answer_deadline(today, clock)
     values = dict(
         park=c.park, case_type=c.case_type, channel=c.channel, category=c.category, description=reason,
@@ -614,7 +623,7 @@ def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_
                          "code": c.code, "review": review.code}, body=reason[:300])
         unit = policy.review_unit
         if unit is not None and unit.is_active and unit.pk != case.handling_unit_id and _unit_error(review, unit) is None:
-            do_accept_complaint(review, unit=unit, acting_user=None, basis=RoutingBasis.MANUAL)
+            do_accept_complaint(review, unit=unit, acting_user=None, basis=RoutingBasis.MANUAL, at=now)
     return review
 
 

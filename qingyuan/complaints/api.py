@@ -79,7 +79,9 @@ def submit(request: HttpRequest, payload: ComplaintIn) -> Any:
                 longitude=payload.longitude, latitude=payload.latitude, enterprise=enterprise,
                 observed_at=payload.observed_at, name=payload.name, phone=payload.phone)
             if not ratelimit.consume(payload.challenge_token):
-                raise ValidationError({"challenge_token": "This challenge was already used."})
+                raise ratelimit.ChallengeReused
+    except ratelimit.ChallengeReused:
+        return Status(400, {"error": "This challenge was already used; ask for a new one."})
     except ValidationError as exc:
         return _invalid(exc)
     ratelimit.hit(request)

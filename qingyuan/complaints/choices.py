@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -16,7 +17,7 @@ class Category(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("Online")
+    ONLINE = "online", pgettext_lazy("complaint channel", "Online")
     HOTLINE = "hotline", _("12369 hotline")
     LETTER = "letter", _("Letter")
     VISIT = "visit", _("Visit")
@@ -31,14 +32,14 @@ class CaseType(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
-    IN_HANDLING = "in_handling", _("Being handled")
-    REPLIED = "replied", _("Replied")
-    CLOSED = "closed", _("Closed")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    RETURNED = "returned", _("Returned by the unit")
-    MERGED = "merged", _("Merged with another complaint")
+    RECEIVED = "received", pgettext_lazy("complaint status", "Awaiting acceptance")
+    ACCEPTED = "accepted", pgettext_lazy("complaint status", "Accepted")
+    IN_HANDLING = "in_handling", pgettext_lazy("complaint status", "Being handled")
+    REPLIED = "replied", pgettext_lazy("complaint status", "Replied")
+    CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("complaint status", "Not accepted")
+    RETURNED = "returned", pgettext_lazy("complaint status", "Returned by the unit")
+    MERGED = "merged", pgettext_lazy("complaint status", "Merged with another complaint")
 
 
 # Someone still has to act on these (the office or the handling unit).
@@ -74,9 +75,9 @@ class ReviewLevel(models.IntegerChoices):
 
 
 class SmsStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    PENDING = "pending", pgettext_lazy("text message", "Pending")
+    SENT = "sent", pgettext_lazy("text message", "Sent")
+    FAILED = "failed", pgettext_lazy("text message", "Failed")
 
 
 PHOTO = "complaint_photo"                # a citizen's photo: staff only

@@ -28,10 +28,6 @@ from qingyuan.core.workflow import TransitionError
 from qingyuan.org.models import Park
 
 
-class ChallengeReused(Exception):
-    pass
-
-
 def index(request: HttpRequest) -> HttpResponse:
     parks = list(Park.objects.order_by("name"))
     if len(parks) == 1:
@@ -92,8 +88,8 @@ def _submit(request: HttpRequest, form: PublicComplaintForm, park: Park) -> Comp
                 longitude=data["longitude"], latitude=data["latitude"], enterprise=data["enterprise"],
                 observed_at=data["observed_at"], name=data["name"], phone=data["phone"], photos=data["photos"])
             if not ratelimit.consume(data["challenge"]):
-                raise ChallengeReused
-    except ChallengeReused:
+                raise ratelimit.ChallengeReused
+    except ratelimit.ChallengeReused:
         form.add_error("answer", _("This form was already sent once. Please answer the new question."))
         return None
     except ValidationError as exc:

@@ -23,6 +23,10 @@ CHALLENGE_MAX_AGE = 2 * 3600
 HONEYPOT = "website"  # a field people never see and bots fill in
 
 
+class ChallengeReused(Exception):
+    """The right answer, but the challenge was already used (a replayed submission)."""
+
+
 def client_ip(request: Any) -> str:
     header = conf.get("QINGYUAN_COMPLAINT_IP_HEADER")
     if header:

@@ -98,7 +98,7 @@ def _labelled(counts: dict[Any, int], choices: Any) -> list[tuple[str, Any, int]
 def _named(counts: dict[Any, int], model: Any, *, none_label: str) -> list[tuple[str, int]]:
     names = dict(model.objects.filter(pk__in=[k for k in counts if k is not None]).values_list("pk", "name"))
     rows = [(names.get(k, none_label) if k is not None else none_label, n) for k, n in counts.items()]
-    return sorted(rows, key=lambda r: (-r[1], r[0]))
+    return sorted(rows, key=lambda r: (-r[1], r[0] == none_label, r[0]))  # "unknown" after named ones
 
 
 def on_time_by_unit(qs: QuerySet, year: int, today: dt.date) -> list[dict[str, Any]]:

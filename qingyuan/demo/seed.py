@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from qingyuan.complaints import demo as complaints_demo
 from qingyuan.demo import data
 from qingyuan.enterprises import actions as ent_actions
 from qingyuan.enterprises.creditcode import ALPHABET, make
@@ -31,6 +32,9 @@ WATER_PERMIT = ("GB 31571-2015", "indirect", ["w01018", "w21003", "w21011", "w21
 PLANT_PERMIT = ("GB 18918-2002", "1A", ["w01018", "w21003", "w21011", "w21001"])
 BOILER_PERMIT = ("GB 13271-2014", "in_use-coal", ["a21026", "a21002", "a34013"])
 PROCESS_PERMIT = ("GB 16297-1996", "new", ["a21026", "a21002", "a34013"])
+PARK_BOUNDARY = {"type": "Polygon", "coordinates": [[
+    [116.3965, 27.8180], [116.4180, 27.8160], [116.4335, 27.8215], [116.4345, 27.8465], [116.4210, 27.8535],
+    [116.3990, 27.8525], [116.3955, 27.8360], [116.3965, 27.8180]]]}
 
 
 def credit_code(rng: random.Random, index: int) -> str:
@@ -55,9 +59,13 @@ class Seeder:
         plans_demo.seed(self)
         tasks_demo.seed(self)
         inspections_demo.seed(self)
+        complaints_demo.seed(self)
 
     def _park(self) -> Park:
         park, _ = Park.objects.get_or_create(code=data.PARK["code"], defaults=data.PARK)
+        if not park.boundary:  # the park's outline on the complaint and patrol maps
+            park.boundary = PARK_BOUNDARY
+            Park.objects.filter(pk=park.pk).update(boundary=PARK_BOUNDARY)
         return park
 
     def _unit(self, name: str, short: str, kind: str, order: int, parent: Unit | None = None, duty: str = "") -> Unit:
