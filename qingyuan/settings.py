@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "qingyuan.tasks",
     "qingyuan.inspections",
     "qingyuan.complaints",
+    "qingyuan.quality",
+    "qingyuan.alarms",
     "qingyuan.demo",
 ]
 

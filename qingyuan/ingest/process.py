@@ -44,6 +44,7 @@ from qingyuan.monitoring.actions import Answer, record_command_answers
 from qingyuan.monitoring.choices import KIND_BY_CN, PacketVerdict, QuarantineReason
 from qingyuan.monitoring.frames import device_zone
 from qingyuan.monitoring.models import DeviceState, OutboxItem, RawPacket, Reading, Upstream
+from qingyuan.quality.queue import readings_committed
 
 STORED = Outcome(Verdict.STORED)
 DUPLICATE = Outcome(Verdict.DUPLICATE, "retransmission")
@@ -216,6 +217,9 @@ class _Batch:
         Insert(RawPacket, RAW_COLUMNS).run(w.raw)
         Insert(Reading, READING_COLUMNS, conflict=("point_id", "kind", "time", "parameter"),
                update=READING_VALUES).run(list(w.readings.values()))
+        # Monitoring intelligence (qingyuan.quality.queue): note what changed in this transaction;
+        # alarms are evaluated on commit, aggregates by the worker.
+        readings_committed(READING_COLUMNS, w.readings.values())
         Insert(DeviceState, STATE_COLUMNS, conflict=("point_id",), update=_state_update()).run(
             [self._state_row(point_id, s) for point_id, s in w.states.items()])
         Insert(OutboxItem, OUTBOX_COLUMNS).run(w.outbox)

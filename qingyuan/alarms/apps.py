@@ -1,0 +1,25 @@
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
+
+
+class AlarmsConfig(AppConfig):
+    name = "qingyuan.alarms"
+    verbose_name = _("Alarms")
+
+    def ready(self) -> None:
+        from qingyuan.alarms import engine, services
+        from qingyuan.core import worker
+        from qingyuan.core.notify import register_kind
+        from qingyuan.core.work import register_provider
+        from qingyuan.quality import queue
+
+        queue.register_batch_listener(engine.on_batch)
+        queue.register_period_listener(engine.on_periods)
+        worker.register("alarms.devices", services.check_devices_step, every=60)
+        register_provider(services.work_items)
+        register_kind("alarm.raised", _("Alarm raised about my enterprise or a linked enterprise"))
+        register_kind("alarm.updated", _("Alarm explained, sent back or verified"))
+        if apps.is_installed("qingyuan.inspections"):
+            from qingyuan.inspections.services import register_pressure_source
+
+            register_pressure_source("alarms", services.alarm_pressure)

@@ -1,0 +1,183 @@
+"""What the engine knows about a point: its limits (with their averaging basis), expected parameters, policy.
+
+Limits come from the enterprise's permit in force (the outlet's rows, or rows for
+every outlet), converted into the parameter's default unit; a parameter the
+permit does not limit falls back to the outlet's discharge standard. The
+averaging basis is the standard's (``standards.Limit.basis``): the category named
+at the end of the permit row's ``standard_ref`` ("GB 31571-2015 表1 indirect"), or
+the one basis all the standard's categories for the medium share, else daily for
+water and hourly for gas (NOTES §6). Gas limits of categories with a reference
+O2 are judged on the corrected (Zs) value.
+
+Contexts are cached per process for ``TTL`` seconds (``reset()`` clears them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.utils import timezone
+
+from qingyuan import standards
+from qingyuan.alarms.models import Policy
+from qingyuan.alarms.rules import LimitRule
+from qingyuan.enterprises.models import MonitoringPoint, Permit, PermitLimit
+from qingyuan.quality.aggregate import unit_of
+from qingyuan.quality.points import PointInfo, expected_parameters, point_infos
+
+TTL = 60.0
+DEFAULT_BASIS = {"water": "daily_mean", "gas": "hourly_mean"}
+_STANDARD_IN_REF = re.compile(r"^\s*(GB\s*\d+(?:\.\d+)?-\d{4})")
+
+
+def standard_in(ref: str) -> str:
+    """The standard code at the start of a permit row's reference ("GB 31571-2015 表1 indirect")."""
+    found = _STANDARD_IN_REF.match(ref or "")
+    return found[1] if found else ""
+
+
+@dataclass
+class PointContext:
+    info: PointInfo
+    name: str
+    standard: str
+    policy: Policy
+    expected: frozenset[str]  # pollutants the point must deliver, plus its flow ("" set: unknown)
+    permit: dict[str, LimitRule] = field(default_factory=dict)
+    loaded_at: float = 0.0
+
+    def limit(self, code: str) -> LimitRule | None:
+        found = self.permit.get(code)
+        if found is None and self.standard:
+            found = standard_limit(self.standard, self.info.medium, code)
+        return found
+
+
+def _categories(std: str, medium: str) -> list[standards.Category]:
+    found = standards.standard(std)
+    return [c for c in found.categories if c.medium == medium] if found else []
+
+
+def _category(std: str, medium: str, ref: str) -> standards.Category | None:
+    cats = _categories(std, medium)
+    token = (ref or "").split()[-1] if (ref or "").split() else ""
+    named = next((c for c in cats if c.id == token), None)
+    if named is not None:
+        return named
+    return cats[0] if len(cats) == 1 else None
+
+
+def basis_of(std: str, medium: str, ref: str = "") -> tuple[str, bool]:
+    """(averaging basis, judged on the corrected value) for a limit under standard ``std``."""
+    cat = _category(std, medium, ref)
+    if cat is not None:
+        return cat.basis, medium == "gas" and cat.reference_o2_percent is not None
+    cats = _categories(std, medium)
+    bases = {c.basis for c in cats}
+    o2 = {c.reference_o2_percent is not None for c in cats}
+    basis = bases.pop() if len(bases) == 1 else DEFAULT_BASIS.get(medium, "daily_mean")
+    return basis, medium == "gas" and o2 == {True}
+
+
+@cache
+def standard_limit(std: str, medium: str, code: str) -> LimitRule | None:
+    """The outlet standard's limit for ``code`` when its category is unambiguous, else None."""
+    cats = _categories(std, medium)
+    if len(cats) != 1:
+        return None
+    try:
+        found = standards.discharge_limit(std, code, category=cats[0].id)
+    except ValueError:
+        return None
+    if found is None:
+        return None
+    corrected = medium == "gas" and found.reference_o2_percent is not None
+    if found.comparison == "range" and found.range is not None:
+        return LimitRule(found.basis, low=found.range[0], high=found.range[1], unit=found.unit,
+                         corrected=corrected, source=found.standard_code)
+    if found.comparison != "le" or found.value is None:
+        return None
+    value = _in_default_unit(code, found.value, found.unit)
+    if value is None:
+        return None
+    return LimitRule(found.basis, value=value, unit=unit_of(code), corrected=corrected, source=found.standard_code)
+
+
+def _in_default_unit(code: str, value: float, unit: str) -> float | None:
+    target = unit_of(code)
+    if not unit or not target or unit == target:
+        return value
+    try:
+        return standards.convert(value, unit, target)
+    except ValueError:
+        return None  # a unit that does not fit the parameter: the limit is not applied
+
+
+def _permits_in_force(enterprise_ids: set[int], today: dt.date) -> dict[int, int]:
+    """enterprise → the permit in force today (else the latest)."""
+    chosen: dict[int, tuple[bool, dt.date, int]] = {}
+    for pk, ent, start, end in Permit.objects.filter(enterprise_id__in=enterprise_ids).values_list(
+            "pk", "enterprise_id", "valid_from", "valid_to"):
+        rank = (start <= today <= end, end, pk)
+        if ent not in chosen or rank > chosen[ent]:
+            chosen[ent] = rank
+    return {ent: rank[2] for ent, rank in chosen.items()}
+
+
+def load(ids: Iterable[int]) -> dict[int, PointContext]:
+    """Contexts of the points ``ids`` (a handful of queries for any number of points)."""
+    infos = point_infos(ids)
+    if not infos:
+        return {}
+    meta = dict(MonitoringPoint.objects.filter(pk__in=infos).values_list("pk", "name"))
+    standards_by_point = dict(MonitoringPoint.objects.filter(pk__in=infos).values_list("pk", "outlet__standard"))
+    expected = expected_parameters(infos.values())
+    policies = Policy.for_parks({i.park_id for i in infos.values()})
+    permits = _permits_in_force({i.enterprise_id for i in infos.values() if i.enterprise_id},
+                                timezone.localdate())
+    rows: dict[int, list[tuple[int | None, str, float, str, str]]] = defaultdict(list)
+    for permit_id, outlet, code, value, unit, ref in PermitLimit.objects.filter(
+            permit_id__in=permits.values(), concentration_limit__isnull=False).values_list(
+            "permit_id", "outlet_id", "pollutant_code", "concentration_limit", "unit", "standard_ref"):
+        rows[permit_id].append((outlet, code, float(value), unit, ref))
+    now = time.monotonic()
+    out = {}
+    for pid, info in infos.items():
+        std = standards_by_point.get(pid) or ""
+        ctx = PointContext(info, meta.get(pid, ""), std, policies[info.park_id], expected.get(pid, frozenset()),
+                           loaded_at=now)
+        for outlet, code, value, unit, ref in rows.get(permits.get(info.enterprise_id or 0, 0), []):
+            if outlet not in (None, info.outlet_id):
+                continue
+            if outlet is None and code in ctx.permit:
+                continue  # a row for this outlet wins over one for all outlets
+            converted = _in_default_unit(code, value, unit)
+            if converted is None:
+                continue
+            basis, corrected = basis_of(standard_in(ref) or std, info.medium, ref)
+            ctx.permit[code] = LimitRule(basis, value=converted, unit=unit_of(code), corrected=corrected)
+        out[pid] = ctx
+    return out
+
+
+_CACHE: dict[int, PointContext] = {}
+
+
+def contexts(ids: Iterable[int]) -> dict[int, PointContext]:
+    """Cached contexts; missing or stale ones are loaded together."""
+    ids = set(ids)
+    now = time.monotonic()
+    stale = {i for i in ids if i not in _CACHE or now - _CACHE[i].loaded_at > TTL}
+    if stale:
+        _CACHE.update(load(stale))
+    return {i: _CACHE[i] for i in ids if i in _CACHE}
+
+
+def reset() -> None:
+    _CACHE.clear()

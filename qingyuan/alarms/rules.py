@@ -1,0 +1,257 @@
+"""The alarm rules: small pure functions from values to ``Finding``s (table-tested in tests/test_rules.py).
+
+No database, no clock: the engine gathers the inputs and stores what they find.
+Every threshold is in ``RuleConfig``; the defaults follow shared/standards/NOTES.md
+§6–7, where most numbers are unconfirmed [U], so each park can change them
+(``AlarmPolicy``).
+
+=====================  =========================================================  ======================
+rule                   finds                                                      default
+=====================  =========================================================  ======================
+exceedance             valid mean of the limit's basis (hourly / daily) strictly  > limit (equal complies)
+                       above the limit (pH: outside the range) [P]
+exceedance_warning     valid hourly mean above a daily-mean limit [U]             > limit
+approaching            valid mean of the basis at or above a share of the limit   80 % [U]
+over_range             flag T (suspected exceedance) [1]                          any
+fault / maintenance /  flag D / M / C / B                                         any
+calibration/comm_error
+negative               a concentration or flow below 0 [1]                        any
+zero                   a concentration exactly 0 for a while (while the flow is   ≥ 60 min [1]
+                       not known to be 0: then the plant is stopped)
+constant               the same non-zero value, consecutive records               ≥ 60 min of minute
+                                                                                  data (≥ 3 records), or
+                                                                                  6 hourly records [U]
+sudden_drop            a value more than a share below the highest of the         > 50 % within 60 min,
+                       previous window, from a level worth watching               from ≥ 20 % of limit [U]
+missing                k expected minute records overdue (after a grace)          k = 1, grace 2 min [1]
+offline                no packet at all for N hours                               2 h [1]
+conc_no_flow           concentrations > 0 in an hour whose flow is 0 or absent    any [1]
+flow_no_conc           flow > 0 in an hour without any expected pollutant data    any [1]
+mismatch               device value ≠ computed (or -Cou ≠ mass) beyond tolerance  10 % [U]
+=====================  =========================================================  ======================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from qingyuan.alarms.choices import AlarmKind as K
+
+FLAG_KINDS = {"D": K.FAULT, "M": K.MAINTENANCE, "C": K.CALIBRATION, "B": K.COMM_ERROR, "T": K.OVER_RANGE}
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    approach_share: float = 0.8
+    constant_minutes: int = 60
+    constant_min_records: int = 3
+    constant_hour_records: int = 6
+    zero_minutes: int = 60
+    drop_share: float = 0.5
+    drop_window_minutes: int = 60
+    drop_floor_share: float = 0.2
+    missing_intervals: int = 1
+    missing_grace_minutes: int = 2
+    offline_hours: float = 2.0
+
+
+@dataclass(frozen=True)
+class LimitRule:
+    """The limit a parameter of a point is judged against."""
+
+    basis: str  # "hourly_mean" or "daily_mean"
+    value: float | None = None  # upper limit ("le")
+    low: float | None = None  # range limits (pH 6–9)
+    high: float | None = None
+    unit: str = ""
+    corrected: bool = False  # judge the O2-corrected (Zs) value
+    source: str = "permit"  # "permit" or the standard's code
+
+    def exceeded(self, mean: float) -> bool:
+        if self.value is not None:
+            return mean > self.value
+        if self.low is not None and self.high is not None:
+            return mean < self.low or mean > self.high
+        return False
+
+    @property
+    def shown(self) -> float | None:
+        return self.value if self.value is not None else self.high
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    parameter: str
+    start: dt.datetime
+    end: dt.datetime
+    value: float | None = None  # the rule's measure at its worst (see PEAK_LOWER)
+    limit: float | None = None  # the limit or threshold compared with
+    detail: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+# Kinds whose peak is the lowest value seen (all others: the highest).
+PEAK_LOWER = frozenset({K.NEGATIVE})
+
+
+# ---- limits ---------------------------------------------------------------------------------------
+
+def exceedance(period: str, start: dt.datetime, end: dt.datetime, code: str, mean: float | None, valid: bool,
+               limit: LimitRule | None, cfg: RuleConfig) -> Finding | None:
+    """A valid hourly (``period`` "hour") or daily ("day") mean against ``limit``.
+
+    Invalid data are never used for exceedance (标记规则). Exceedance is strictly
+    above (民法典 Art. 1259: a value equal to the limit complies).
+    """
+    if not valid or mean is None or limit is None:
+        return None
+    on_basis = (period == "hour" and limit.basis == "hourly_mean") or (
+        period == "day" and limit.basis == "daily_mean")
+    detail = {"period": period, "basis": limit.basis, "source": limit.source, "unit": limit.unit,
+              "corrected": limit.corrected}
+    if limit.exceeded(mean):
+        if on_basis:
+            detail["multiple"] = round((mean - limit.value) / limit.value, 4) if limit.value else None
+            return Finding(K.EXCEEDANCE, code, start, end, mean, limit.shown, detail)
+        if period == "hour" and limit.basis == "daily_mean":
+            return Finding(K.EXCEEDANCE_WARNING, code, start, end, mean, limit.shown, detail)
+        return None
+    if on_basis and limit.value is not None and mean >= cfg.approach_share * limit.value:
+        detail["share"] = cfg.approach_share
+        return Finding(K.APPROACHING, code, start, end, mean, limit.value, detail)
+    return None
+
+
+# ---- one record -----------------------------------------------------------------------------------
+
+def flag_state(code: str, start: dt.datetime, end: dt.datetime, flag: str, value: float | None) -> Finding | None:
+    """Instrument states D, M, C, B, and over range T."""
+    kind = FLAG_KINDS.get((flag or "").strip().upper())
+    if kind is None:
+        return None
+    return Finding(kind, code, start, end, value, None, {"flag": flag})
+
+
+def negative(code: str, start: dt.datetime, end: dt.datetime, value: float | None, *, signed: bool
+             ) -> Finding | None:
+    """A concentration or flow below zero (``signed``: the code is one where that is impossible)."""
+    if signed and value is not None and value < 0:
+        return Finding(K.NEGATIVE, code, start, end, value, 0.0)
+    return None
+
+
+# ---- a series of one parameter --------------------------------------------------------------------
+
+def _runs(points: Sequence[tuple[dt.datetime, float]], interval: dt.timedelta
+          ) -> list[tuple[int, int]]:
+    """(first, last) index of each run of equal values without a gap in time."""
+    runs: list[tuple[int, int]] = []
+    first = 0
+    for i in range(1, len(points) + 1):
+        ended = i == len(points) or points[i][1] != points[i - 1][1] \
+            or points[i][0] - points[i - 1][0] > interval * 1.5
+        if ended:
+            runs.append((first, i - 1))
+            first = i
+    return runs
+
+
+def stuck(code: str, points: Sequence[tuple[dt.datetime, float]], *, interval: dt.timedelta, hourly: bool,
+          new_from: dt.datetime, cfg: RuleConfig) -> list[Finding]:
+    """Constant (same non-zero value) and zero runs that qualify and reach ``new_from`` or later.
+
+    ``points``: valid (time, value) in time order; ``interval`` between records.
+    """
+    out = []
+    for a, b in _runs(points, interval):
+        end = points[b][0] + interval
+        if end <= new_from:
+            continue
+        count, span = b - a + 1, end - points[a][0]
+        value = points[a][1]
+        detail = {"records": count, "minutes": int(span.total_seconds() // 60)}
+        if value == 0:
+            if span >= dt.timedelta(minutes=cfg.zero_minutes):
+                out.append(Finding(K.ZERO, code, points[a][0], end, 0.0, None, detail))
+        elif (count >= cfg.constant_hour_records if hourly else
+              count >= cfg.constant_min_records and span >= dt.timedelta(minutes=cfg.constant_minutes)):
+            out.append(Finding(K.CONSTANT, code, points[a][0], end, value, None, detail))
+    return out
+
+
+def sudden_drop(code: str, points: Sequence[tuple[dt.datetime, float]], *, interval: dt.timedelta,
+                new_from: dt.datetime, limit: float | None, cfg: RuleConfig) -> list[Finding]:
+    """Each new value more than ``drop_share`` below the highest value of the window before it."""
+    window = dt.timedelta(minutes=cfg.drop_window_minutes)
+    floor = cfg.drop_floor_share * limit if limit else 0.0
+    out = []
+    for i, (t, v) in enumerate(points):
+        if t < new_from:
+            continue
+        before = [(pt, pv) for pt, pv in points[:i] if t - window <= pt < t]
+        if not before:
+            continue
+        top_t, top = max(before, key=lambda p: p[1])
+        if top <= 0 or top < floor:
+            continue
+        share = (top - v) / top
+        if share > cfg.drop_share:
+            out.append(Finding(K.SUDDEN_DROP, code, top_t, t + interval, round(share * 100, 2),
+                               round(cfg.drop_share * 100, 2), {"from": top, "to": v}))
+    return out
+
+
+# ---- an hour of a point -----------------------------------------------------------------------------
+
+def flow_consistency(start: dt.datetime, end: dt.datetime, flow_code: str, flow: float | None,
+                     concentrations: Mapping[str, float | None], expected: frozenset[str],
+                     flow_expected: bool) -> list[Finding]:
+    """An hour's flow against its concentrations.
+
+    ``flow``: the hour's valid mean flow (None: no valid flow data); ``concentrations``:
+    each pollutant's valid mean (None: no data); ``expected``: the pollutants the point
+    must deliver; ``flow_expected``: whether it must deliver a flow.
+    """
+    out = []
+    present = {c: v for c, v in concentrations.items() if v is not None}
+    if any(v > 0 for v in present.values()) and (flow == 0 or (flow is None and flow_expected)):
+        out.append(Finding(K.CONC_NO_FLOW, flow_code, start, end, flow, None,
+                           {"pollutants": sorted(c for c, v in present.items() if v > 0)}))
+    if flow is not None and flow > 0 and expected and not (expected & set(present)):
+        out.append(Finding(K.FLOW_NO_CONC, flow_code, start, end, flow, None, {"expected": sorted(expected)}))
+    return out
+
+
+# ---- the clock -------------------------------------------------------------------------------------
+
+def missing(now: dt.datetime, last_data: dt.datetime | None, interval: dt.timedelta, cfg: RuleConfig
+            ) -> Finding | None:
+    """At least ``missing_intervals`` records overdue: the record after ``last_data`` is due at
+    ``last_data + 2 × interval`` (its slice must end first), plus the grace."""
+    if last_data is None:
+        return None
+    grace = dt.timedelta(minutes=cfg.missing_grace_minutes)
+    overdue = int((now - grace - last_data) / interval) - 1
+    if overdue < cfg.missing_intervals:
+        return None
+    gap_start = last_data + interval
+    return Finding(K.MISSING, "", gap_start, now, round((now - gap_start).total_seconds() / 60, 1),
+                   float(cfg.missing_intervals * interval.total_seconds() / 60), {"records": overdue})
+
+
+def offline(now: dt.datetime, last_seen: dt.datetime | None, cfg: RuleConfig) -> Finding | None:
+    """No packet for more than ``offline_hours``."""
+    if last_seen is None or now - last_seen <= dt.timedelta(hours=cfg.offline_hours):
+        return None
+    return Finding(K.OFFLINE, "", last_seen, now, round((now - last_seen).total_seconds() / 3600, 2),
+                   cfg.offline_hours)
+
+
+def mismatch(period: str, start: dt.datetime, end: dt.datetime, code: str, *, device: float | None,
+             computed: float | None, cou: float | None, mass: float | None) -> Finding:
+    """The aggregates marked a row ``mismatch``; the finding carries both pairs of numbers."""
+    return Finding(K.MISMATCH, code, start, end, device, computed,
+                   {"period": period, "device": device, "computed": computed, "cou_kg": cou, "mass_kg": mass})

@@ -1,0 +1,263 @@
+"""Hourly, daily and monthly values from the records below them: pure functions (HJ 212-2017 App. D).
+
+* ``from_samples``: one parameter's minute records of one hour, plus the volume
+  of each time slice (from the flow parameter) → a ``Stats``.
+* ``from_parts``: one parameter's hourly ``Stats`` of a day (or daily ones of a
+  month) → a ``Stats``.
+* ``with_device``: the value the device sent for the period (2061 hourly, 2031
+  daily) combined with the computed one: the device's value is the record, ours
+  is compared, and a difference beyond the tolerance marks ``mismatch``.
+
+Means (NOTES §2.3): flow-weighted ``C = Σ Cᵢ·Dᵢ / Σ Dᵢ`` over the valid slices that
+have a volume (``mean_fw``), arithmetic ``Σ Cᵢ / n`` over the valid slices
+(``mean_arith``). ``mean`` — the value for compliance and loads — is the device's
+value when it sent one, else the flow-weighted mean, else the arithmetic one.
+
+Mass is additive: an hour's ``mass_kg`` is Σ Cᵢ·Dᵢ·k over its valid slices (or the
+device's valid hourly mean × the hour's volume when the minute data do not make a
+valid hour); a day's is the sum of its hours', a month's the sum of its days'.
+Invalid data contribute no mass (no HJ 75 substitution; see the docs).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from qingyuan.quality.conf import QualitySettings
+from qingyuan.quality.validity import FLOW_CODES, Validity, classify, is_concentration
+from qingyuan.standards.codes import pollutant
+from qingyuan.standards.units import GAS, LIQUID, unit_info
+
+_MASS_DIVISOR = {LIQUID: 1000.0, GAS: 1e6}  # mg/L × m³ = g; mg/m³ × m³ = mg
+_TOTALS_TO_KG = {"kg": 1.0, "g": 1e-3, "mg": 1e-6, "t": 1000.0, "m3": 1.0, "m³": 1.0}
+
+
+@dataclass(slots=True)
+class Sample:
+    """One record of one parameter: a minute (2051), hourly (2061) or daily (2031) upload."""
+
+    time: Any  # the slice key: comparable, equal for all parameters of one upload
+    avg: float | None
+    min: float | None = None
+    max: float | None = None
+    cou: float | None = None
+    zs: float | None = None
+    flag: str = ""
+
+
+@dataclass(slots=True)
+class Stats:
+    """A value row before it is stored (the fields of ``models.ValueRow``)."""
+
+    parameter: str
+    unit: str
+    source: str
+    valid: bool
+    n_expected: int
+    n_received: int
+    n_valid: int
+    mean: float | None = None
+    mean_arith: float | None = None
+    mean_fw: float | None = None
+    zs_mean: float | None = None
+    min: float | None = None
+    max: float | None = None
+    volume_m3: float | None = None
+    mass_kg: float | None = None
+    cou_reported: float | None = None
+    device_mean: float | None = None
+    mismatch: bool = False
+    flags: str = ""
+
+
+# ---- units --------------------------------------------------------------------------------------
+
+@cache
+def unit_of(code: str) -> str:
+    found = pollutant(code)
+    return found.default_unit if found else ""
+
+
+@cache
+def mass_factor(code: str) -> float | None:
+    """kg per (value in the code's default unit × m³): 1e-3 for mg/L, 1e-6 for mg/m³; None if not a mass."""
+    found = pollutant(code)
+    info = unit_info(found.default_unit) if found else None
+    if info is None or info.family not in _MASS_DIVISOR:
+        return None
+    return float(info.to_base) / _MASS_DIVISOR[info.family]
+
+
+@cache
+def totals_factor(code: str) -> float | None:
+    """Factor from the code's -Cou unit (kg, g, m³ ...) to kg (pollutants) or m³ (flows)."""
+    found = pollutant(code)
+    if found is None or not found.totals_unit:
+        return None
+    return _TOTALS_TO_KG.get(found.totals_unit.strip().lower())
+
+
+@cache
+def flow_to_m3_per_s(code: str) -> float | None:
+    """m³/s per unit of a flow code's value: 0.001 for L/s (water), 1 for m³/s (gas)."""
+    info = unit_info(unit_of(code))
+    if info is None or info.family != "volume_flow":
+        return None
+    return float(info.to_base) / 1000.0  # the family's base unit is L/s
+
+
+def slice_volume(code: str, flow: Sample, seconds: float, cfg: QualitySettings) -> float | None:
+    """Volume (m³) of one time slice from its flow record: the -Cou total if sent, else mean × duration.
+
+    None when the flow value is not valid (its slice has no known volume).
+    """
+    if classify(flow.flag, code, flow.avg, cfg) is not Validity.VALID:
+        return None
+    if flow.cou is not None and math.isfinite(flow.cou) and flow.cou >= 0:
+        factor = totals_factor(code)
+        return flow.cou * (factor if factor is not None else 1.0)
+    per = flow_to_m3_per_s(code)
+    if per is None or flow.avg is None:
+        return None
+    return flow.avg * per * seconds
+
+
+# ---- one period from its records ----------------------------------------------------------------
+
+def from_samples(code: str, samples: Sequence[Sample], volumes: Mapping[Any, float | None], *, expected: int,
+                 water: bool, cfg: QualitySettings, min_valid: int) -> Stats:
+    """An hour (or any period) of ``code`` from its records, in time order. ``volumes``: slice → m³."""
+    factor = mass_factor(code)
+    is_flow = code in FLOW_CODES
+    zero_flow_rule = water and cfg.zero_flow_invalidates_water and is_concentration(code)
+    n_valid = 0
+    total = 0.0
+    lo = hi = None
+    zs_total, zs_n = 0.0, 0
+    weighted = volume = 0.0
+    has_volume = False
+    cou_total, cou_seen = 0.0, False
+    flags: set[str] = set()
+    for s in samples:
+        flags.add(s.flag or "")
+        if s.cou is not None:
+            cou_total += s.cou
+            cou_seen = True
+        if classify(s.flag, code, s.avg, cfg) is not Validity.VALID:
+            continue
+        vol = volumes.get(s.time)
+        if zero_flow_rule and vol == 0.0:
+            continue
+        value: float = s.avg  # type: ignore[assignment]  # VALID implies a finite number
+        n_valid += 1
+        total += value
+        low = s.min if s.min is not None else value
+        high = s.max if s.max is not None else value
+        lo = low if lo is None or low < lo else lo
+        hi = high if hi is None or high > hi else hi
+        if s.zs is not None:
+            zs_total += s.zs
+            zs_n += 1
+        if vol is not None:
+            has_volume = True
+            volume += vol
+            weighted += value * vol
+    stats = Stats(code, unit_of(code), "computed", n_valid >= min_valid, expected, len(samples), n_valid,
+                  flags="".join(sorted(flags))[:12])
+    if n_valid:
+        stats.mean_arith = total / n_valid
+        stats.min, stats.max = lo, hi
+        stats.zs_mean = zs_total / zs_n if zs_n else None
+    if is_flow:
+        own = [v for v in (volumes.get(s.time) for s in samples) if v is not None]
+        stats.volume_m3 = sum(own) if own else None
+    elif factor is not None and has_volume:
+        stats.volume_m3 = volume
+        stats.mass_kg = weighted * factor
+        stats.mean_fw = weighted / volume if volume > 0 else None
+    if cou_seen:
+        stats.cou_reported = cou_total * (totals_factor(code) or 1.0)
+        if stats.mass_kg is not None and n_valid == len(samples) \
+                and differs(stats.mass_kg, stats.cou_reported, cfg.mismatch_tolerance):
+            stats.mismatch = True  # the device's own totals disagree with concentration × volume
+    stats.mean = stats.mean_fw if stats.mean_fw is not None else stats.mean_arith
+    return stats
+
+
+def from_parts(code: str, parts: Iterable[Stats], *, expected: int, valid: bool | None = None,
+               min_valid: int) -> Stats:
+    """A day from its hours, or a month from its days (``parts`` in time order)."""
+    factor = mass_factor(code)
+    parts = list(parts)
+    good = [p for p in parts if p.valid and p.mean is not None]
+    n_received = sum(1 for p in parts if p.n_received or p.source == "device")
+    stats = Stats(code, unit_of(code), "computed", len(good) >= min_valid if valid is None else valid,
+                  expected, n_received, len(good),
+                  flags="".join(sorted(set("".join(p.flags for p in parts))))[:12])
+    if good:
+        stats.mean_arith = sum(p.mean for p in good) / len(good)  # type: ignore[misc]
+        lows = [p.min for p in good if p.min is not None]
+        highs = [p.max for p in good if p.max is not None]
+        stats.min = min(lows) if lows else None
+        stats.max = max(highs) if highs else None
+        zs = [p.zs_mean for p in good if p.zs_mean is not None]
+        stats.zs_mean = sum(zs) / len(zs) if zs else None
+    masses = [p.mass_kg for p in parts if p.mass_kg is not None]
+    volumes = [p.volume_m3 for p in parts if p.volume_m3 is not None]
+    stats.mass_kg = sum(masses) if masses else None
+    stats.volume_m3 = sum(volumes) if volumes else None
+    if factor is not None:
+        paired = [p for p in good if p.mass_kg is not None and p.volume_m3]
+        volume = sum(p.volume_m3 for p in paired)  # type: ignore[misc]
+        if volume > 0:
+            stats.mean_fw = sum(p.mass_kg for p in paired) / volume / factor  # type: ignore[misc]
+    cous = [p.cou_reported for p in parts if p.cou_reported is not None]
+    stats.cou_reported = sum(cous) if cous else None
+    stats.mean = stats.mean_fw if stats.mean_fw is not None else stats.mean_arith
+    return stats
+
+
+# ---- the device's own value --------------------------------------------------------------------
+
+def differs(a: float, b: float, tolerance: float) -> bool:
+    """True if ``a`` and ``b`` differ by more than ``tolerance`` of the larger (and by more than 1e-6)."""
+    gap = abs(a - b)
+    return gap > 1e-6 and gap > tolerance * max(abs(a), abs(b))
+
+
+def with_device(code: str, computed: Stats | None, device: Sample | None, *, expected: int,
+                device_volume: float | None, cfg: QualitySettings) -> Stats | None:
+    """Combine the device's value for the period with ours (either may be missing)."""
+    if device is None:
+        return computed
+    factor = mass_factor(code)
+    valid = classify(device.flag, code, device.avg, cfg) is Validity.VALID
+    cou = device.cou * (totals_factor(code) or 1.0) if device.cou is not None else None
+    base = computed or Stats(code, unit_of(code), "computed", False, expected, 0, 0)
+    out = Stats(code, unit_of(code), "device", valid, base.n_expected, base.n_received, base.n_valid,
+                mean=device.avg, mean_arith=base.mean_arith if base.mean_arith is not None else device.avg,
+                mean_fw=base.mean_fw, zs_mean=device.zs if device.zs is not None else base.zs_mean,
+                min=device.min if device.min is not None else base.min,
+                max=device.max if device.max is not None else base.max,
+                cou_reported=cou if cou is not None else base.cou_reported, device_mean=device.avg,
+                flags="".join(sorted(set(base.flags + (device.flag or ""))))[:12])
+    if computed is not None and computed.valid:
+        out.volume_m3, out.mass_kg = computed.volume_m3, computed.mass_kg
+    elif code in FLOW_CODES:
+        out.volume_m3 = device_volume if valid and device_volume is not None else base.volume_m3
+    elif valid and factor is not None and device_volume is not None and device.avg is not None:
+        out.volume_m3, out.mass_kg = device_volume, device.avg * device_volume * factor
+    else:
+        out.volume_m3, out.mass_kg = base.volume_m3, base.mass_kg
+    if valid and computed is not None and computed.valid and device.avg is not None:
+        ours = [v for v in (computed.mean_arith, computed.mean_fw) if v is not None]
+        if ours and all(differs(device.avg, v, cfg.mismatch_tolerance) for v in ours):
+            out.mismatch = True
+    if valid and out.mass_kg is not None and cou is not None and factor is not None \
+            and differs(out.mass_kg, cou, cfg.mismatch_tolerance):
+        out.mismatch = True
+    return out

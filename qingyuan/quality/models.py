@@ -1,0 +1,220 @@
+"""Aggregates of monitoring data, transmission KPIs, stop-production declarations, and the work queues.
+
+The value tables (``HourlyValue``, ``DailyValue``, ``MonthlyValue``) are what
+other parts of Qingyuan read instead of raw readings: load control, the
+capacity ledger, the rebound watch and the pages. Their semantics are written
+down in docs/monitoring-intelligence.md; in short, one row per
+(point, parameter, period start), upserted on that key, so recomputing a
+period any number of times leaves the same rows.
+
+Units: concentrations (``mean`` ... ``max``) are in the HJ 212-2017 default unit
+of the parameter (``unit``; mg/L for water, mg/m³ for gas, L/s for water flow,
+m³/s for gas flow); ``volume_m3`` in m³; ``mass_kg`` and ``cou_reported`` (for
+pollutants) in kg, ``cou_reported`` of a flow parameter in m³.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qingyuan.enterprises.models import EnterpriseAccount, MonitoringPoint
+from qingyuan.org.actor import actor_for
+from qingyuan.quality.choices import DeclarationStatus, Period, Source
+
+
+class ValueRow(models.Model):
+    """One parameter of one point over one period. See the module doc and docs/monitoring-intelligence.md."""
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("monitoring point"))
+    parameter = models.CharField(_("parameter"), max_length=16)  # HJ 212-2017 code
+    unit = models.CharField(_("unit"), max_length=16, blank=True)  # default unit of the code
+    start = models.DateTimeField(_("period start"))  # aware; stored UTC; local midnight for days/months
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    valid = models.BooleanField(_("valid"))
+    n_expected = models.PositiveIntegerField(_("expected records"))  # minutes / hours / days
+    n_received = models.PositiveIntegerField(_("received records"))
+    n_valid = models.PositiveIntegerField(_("valid records"))
+    mean = models.FloatField(_("mean"), null=True, blank=True)  # the value for compliance and loads
+    mean_arith = models.FloatField(_("arithmetic mean"), null=True, blank=True)  # for display
+    mean_fw = models.FloatField(_("flow-weighted mean"), null=True, blank=True)
+    zs_mean = models.FloatField(_("corrected mean"), null=True, blank=True)  # gas: reference O2
+    min = models.FloatField(_("minimum"), null=True, blank=True)
+    max = models.FloatField(_("maximum"), null=True, blank=True)
+    volume_m3 = models.FloatField(_("volume (m³)"), null=True, blank=True)
+    mass_kg = models.FloatField(_("mass (kg)"), null=True, blank=True)
+    cou_reported = models.FloatField(_("device total"), null=True, blank=True)
+    device_mean = models.FloatField(_("device's mean"), null=True, blank=True)
+    mismatch = models.BooleanField(_("device and computed values differ"), default=False)
+    flags = models.CharField(_("flags seen"), max_length=12, blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.parameter} {self.start:%Y-%m-%d %H:%M}"
+
+
+class HourlyValue(ValueRow):
+    class Meta:
+        verbose_name = _("hourly value")
+        verbose_name_plural = _("hourly values")
+        constraints = [models.UniqueConstraint(fields=["point", "parameter", "start"], name="quality_hour_key")]
+        indexes = [models.Index(fields=["point", "start"], name="quality_hour_point_start")]
+
+
+class DailyValue(ValueRow):
+    day = models.DateField(_("day"))  # the local (Asia/Shanghai) date of ``start``
+
+    class Meta:
+        verbose_name = _("daily value")
+        verbose_name_plural = _("daily values")
+        constraints = [models.UniqueConstraint(fields=["point", "parameter", "start"], name="quality_day_key")]
+        indexes = [models.Index(fields=["point", "day"], name="quality_day_point_day")]
+
+
+class MonthlyValue(ValueRow):
+    month = models.DateField(_("month"))  # first day of the local month
+
+    class Meta:
+        verbose_name = _("monthly value")
+        verbose_name_plural = _("monthly values")
+        constraints = [models.UniqueConstraint(fields=["point", "parameter", "start"], name="quality_month_key")]
+        indexes = [models.Index(fields=["point", "month"], name="quality_month_point_month")]
+
+
+class KpiDaily(models.Model):
+    """Hourly records of one parameter of one point on one local day: expected, received, valid.
+
+    Rates (``qingyuan.quality.kpi``): transmission = received / expected; validity =
+    valid / received; valid transmission (有效传输率) = transmission × validity =
+    valid / expected. ``excluded`` hours were covered by an approved
+    stop-production declaration and are not in ``expected`` (nor counted as
+    received or valid).
+    """
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("monitoring point"))
+    day = models.DateField(_("day"))
+    parameter = models.CharField(_("parameter"), max_length=16)
+    expected = models.PositiveIntegerField(_("expected hours"))
+    excluded = models.PositiveIntegerField(_("hours excluded (stop-production)"), default=0)
+    received = models.PositiveIntegerField(_("hours received"))
+    valid = models.PositiveIntegerField(_("valid hours"))
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("daily transmission KPI")
+        verbose_name_plural = _("daily transmission KPIs")
+        constraints = [models.UniqueConstraint(fields=["point", "day", "parameter"], name="quality_kpi_key")]
+        indexes = [models.Index(fields=["day"], name="quality_kpi_day")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.day} {self.parameter}: {self.valid}/{self.expected}"
+
+
+class StopDeclarationQuerySet(models.QuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """Park-wide roles see their parks' declarations; an enterprise user sees their enterprise's."""
+        actor = actor_for(user)
+        if not actor.is_authenticated:
+            return self.none()
+        if actor.is_superuser:
+            return self
+        own = EnterpriseAccount.objects.filter(user_id=actor.user_id).values("enterprise_id")
+        return self.filter(
+            models.Q(enterprise__park_id__in=list(actor.park_wide_ids))  # regulators of the park
+            | models.Q(enterprise_id__in=own)                             # the enterprise itself
+        )
+
+
+class StopDeclaration(models.Model):
+    """An enterprise's statement that its source was stopped (停产/停排) over a period, with evidence.
+
+    Approved declarations take the period out of the expected counts of the KPIs
+    and silence the missing-data and offline alarms of the points it covers.
+    """
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE,
+                                   related_name="stop_declarations", verbose_name=_("enterprise"))
+    points = models.ManyToManyField(MonitoringPoint, related_name="+", blank=True,
+                                    verbose_name=_("monitoring points"),
+                                    help_text=_("Leave empty for every point of the enterprise."))
+    start = models.DateTimeField(_("stopped from"))
+    end = models.DateTimeField(_("stopped until"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=12, choices=DeclarationStatus.choices,
+                              default=DeclarationStatus.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+", verbose_name=_("submitted by"))
+    submitted_by_name = models.CharField(_("submitted by (name)"), max_length=150, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_by_name = models.CharField(_("reviewed by (name)"), max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    objects = StopDeclarationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stop-production declaration")
+        verbose_name_plural = _("stop-production declarations")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
+                                              name="quality_declaration_range")]
+        indexes = [models.Index(fields=["enterprise", "status", "start"], name="quality_decl_ent")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:declaration", args=[self.pk])
+
+
+class Touched(models.Model):
+    """What a committed ingest batch changed: one row per (point, kind) with its DataTime range.
+
+    Written by ``qingyuan.ingest.process`` in the batch's own transaction
+    (``quality.queue.readings_committed``), so nothing committed is ever missed.
+    The alarm engine evaluates the batch right after the commit and sets
+    ``evaluated_at``; the worker evaluates rows left unevaluated (a crash between
+    commit and evaluation), then turns evaluated rows into ``PendingPeriod``s.
+    """
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    kind = models.CharField(max_length=8)
+    first_time = models.DateTimeField()
+    last_time = models.DateTimeField()
+    created_at = models.DateTimeField()
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changed readings")
+        verbose_name_plural = _("changed readings")
+        indexes = [models.Index(fields=["evaluated_at", "id"], name="quality_touched_eval")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.kind} {self.first_time}–{self.last_time}"
+
+
+class PendingPeriod(models.Model):
+    """A period of a point to (re)compute once ``due_at`` has passed. Unique per (point, period, start)."""
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    period = models.CharField(max_length=6, choices=Period.choices)
+    start = models.DateTimeField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("period to compute")
+        verbose_name_plural = _("periods to compute")
+        constraints = [models.UniqueConstraint(fields=["point", "period", "start"], name="quality_pending_key")]
+        indexes = [models.Index(fields=["due_at"], name="quality_pending_due")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.period} {self.start}"
