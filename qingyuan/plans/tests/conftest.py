@@ -55,3 +55,25 @@ def plan(world, park_plan, today):
     actions.do_add_measure(plan, acting_user=world.ent_a, kind="voc", title="车间VOCs收集治理",
                            owner_name="王工", deadline=today + dt.timedelta(days=90), investment=Decimal("80"))
     return plan
+
+
+def seed_plans_demo() -> None:
+    """The demo county's foundation (park, units, accounts, enterprises) and then this app's demo.
+
+    The same steps ``Seeder.run`` takes before it calls ``plans_demo.seed``, so these tests do
+    not depend on the other apps' demo data.
+    """
+    from django.db import transaction
+
+    from qingyuan.demo import data
+    from qingyuan.demo.seed import Seeder
+    from qingyuan.plans import demo
+
+    seeder = Seeder(log=lambda line: None)
+    with transaction.atomic():
+        seeder.park = seeder._park()
+        seeder._units()
+        seeder.users = {u[0]: seeder._account(*u) for u in data.ACCOUNTS}
+        seeder._enterprises()
+        seeder._enterprise_accounts()
+        demo.seed(seeder)
