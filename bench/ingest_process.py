@@ -99,7 +99,13 @@ def main() -> int:
     parser.add_argument("--points", type=int, default=200)
     parser.add_argument("--batches", type=int, default=40)
     parser.add_argument("--batch", type=int, default=500, help="packets per process_packets call")
+    parser.add_argument("--storage-only", action="store_true",
+                        help="leave out the hook that hands committed readings to quality/alarms")
     args = parser.parse_args()
+    if args.storage_only:
+        import qingyuan.ingest.process as process
+
+        process.readings_committed = lambda *a, **k: None  # type: ignore[attr-defined]
 
     tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
     if connection.vendor == "sqlite":
@@ -120,7 +126,8 @@ def main() -> int:
                 where = f"PostgreSQL {cursor.fetchone()[0]} (monthly partitions)"
         points = make_points(args.points)
         print(f"process_packets on {where}: {args.batches} batches of {args.batch} minute packets "
-              f"(7 parameters each) from {args.points} points, {os.cpu_count()} CPUs")
+              f"(7 parameters each) from {args.points} points, {os.cpu_count()} CPUs"
+              f"{', storage only (no quality/alarm hook)' if args.storage_only else ''}")
         start = dt.datetime(2026, 11, 1)
         first = make_batches(points, args.batches, args.batch, start)
         Upstream.objects.create(name="province", host="127.0.0.1", port=9)

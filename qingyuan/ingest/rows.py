@@ -1,11 +1,13 @@
-"""Bulk writes as single ``executemany`` statements.
+"""Bulk writes as one statement per table and batch.
 
 ``bulk_create`` on SQLite splits rows into chunks of 999 parameters (a batch of
 500 packets would be dozens of statements) and builds a model instance per
-row. Here a batch is one prepared INSERT run over all its rows: one query for
-Django's query counter, one C loop in the driver. The SQL is the portable
-``INSERT ... ON CONFLICT (...) DO UPDATE/NOTHING`` that SQLite (3.24+) and
-PostgreSQL share; table and column names come from the models' ``_meta``.
+row. Here a batch is one prepared INSERT over all its rows: on SQLite an
+``executemany`` (one C loop in the driver), on PostgreSQL an
+``INSERT ... SELECT * FROM unnest(column arrays)`` (one round trip; psycopg's
+``executemany`` would make one per row). The conflict clause is the portable
+``ON CONFLICT (...) DO UPDATE/NOTHING`` of SQLite (3.24+) and PostgreSQL;
+table and column names come from the models' ``_meta``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ class Insert:
                 sql += f" ON CONFLICT ({target}) DO NOTHING"
         self.sql = sql
         self._prep = [_preparer(f) for f in self.fields]
+        # PostgreSQL: one statement over column arrays (one round trip); executemany would be one per row.
+        head, _, tail = sql.partition(" VALUES (")
+        tail = tail.partition(")")[2]
+        self.unnest_sql = (f"{head} SELECT * FROM unnest("
+                           f"{', '.join(f'%b::{f.db_type(connection)}[]' for f in self.fields)}){tail}")
 
     def run(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -69,8 +76,25 @@ class Insert:
                             values[i] = prep(v)
                 prepared.append(values)
             rows = prepared
+        if connection.vendor == "postgresql":
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            with _server_binding_cursor() as cursor:
+                cursor.execute(self.unnest_sql, columns)
+            return
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
+
+
+def _server_binding_cursor():  # type: ignore[no-untyped-def]
+    """A Django-wrapped (so counted and logged) psycopg cursor that sends parameters apart from the SQL.
+
+    Django's default client-side binding would quote every array element into
+    the statement text; bound, the column arrays travel in binary.
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
 
 
 def _preparer(field: models.Field):  # type: ignore[type-arg,no-untyped-def]
