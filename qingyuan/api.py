@@ -11,11 +11,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from qingyuan.core import tokens
+from qingyuan.alarms.api import router as alarms_router
 from qingyuan.complaints.api import router as complaints_router
 from qingyuan.core.api import ErrorOut
 from qingyuan.enterprises.api import router as enterprises_router
 from qingyuan.inspections.api import router as inspections_router
 from qingyuan.plans.api import router as plans_router
+from qingyuan.quality.api import router as quality_router
 from qingyuan.tasks.api import router as tasks_router
 
 
@@ -81,3 +83,5 @@ api.add_router("/", plans_router)
 api.add_router("/", tasks_router)
 api.add_router("/", inspections_router)
 api.add_router("/", complaints_router)
+api.add_router("/", quality_router)
+api.add_router("/", alarms_router)

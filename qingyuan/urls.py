@@ -21,6 +21,8 @@ urlpatterns = [
     path("tasks/", include("qingyuan.tasks.urls")),
     path("inspections/", include("qingyuan.inspections.urls")),
     path("complaints/", include("qingyuan.complaints.urls")),
+    path("alarms/", include("qingyuan.alarms.urls")),
+    path("quality/", include("qingyuan.quality.urls")),
     path("public/complaints/", include("qingyuan.complaints.public_urls")),
     path("", include("qingyuan.core.urls")),
     path("admin/", admin.site.urls),

@@ -34,6 +34,7 @@ mismatch               device value ≠ computed (or -Cou ≠ mass) beyond toler
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,8 +234,8 @@ def missing(now: dt.datetime, last_data: dt.datetime | None, interval: dt.timede
     ``last_data + 2 × interval`` (its slice must end first), plus the grace."""
     if last_data is None:
         return None
-    grace = dt.timedelta(minutes=cfg.missing_grace_minutes)
-    overdue = int((now - grace - last_data) / interval) - 1
+    elapsed = now - dt.timedelta(minutes=cfg.missing_grace_minutes) - last_data
+    overdue = math.ceil(elapsed / interval) - 2  # record k is due at last + (k + 1) × interval
     if overdue < cfg.missing_intervals:
         return None
     gap_start = last_data + interval

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from qingyuan.alarms import engine
 from qingyuan.alarms.choices import AlarmKind, AlarmStatus, Severity
 from qingyuan.alarms.models import Alarm
+from qingyuan.alarms.workflow import ALARMS
 from qingyuan.core import attachments, workflow
 from qingyuan.core.work import Colour, WorkItem
 from qingyuan.enterprises.models import EnterpriseAccount
@@ -87,7 +88,9 @@ def history(alarm: Alarm) -> list[Any]:
     records = list(workflow.history(alarm))
     files = list(attachments.for_owner(alarm).order_by("uploaded_at", "id"))
     for r in records:
-        r.files = [f for f in files if r.transition == "explain"]  # type: ignore[attr-defined]
+        t = ALARMS.get(r.transition)
+        r.label = t.label if t else r.transition  # type: ignore[attr-defined]
+        r.files = files if r.transition == "explain" else []  # type: ignore[attr-defined]
     return records
 
 

@@ -41,6 +41,7 @@ class LimitRow:
     label: str
     unit: str
     outlet: str
+    outlet_id: int | None
     limit: float | None
     annual_t: float | None
     basis: str
@@ -71,14 +72,14 @@ def limits_of(enterprise: Enterprise) -> list[LimitRow]:
         std = standard_in(lim.standard_ref) or (lim.outlet.standard if lim.outlet else "")
         basis, corrected = basis_of(std, medium, lim.standard_ref) if std else ("", False)
         rows.append(LimitRow(lim.pollutant_code, parameter_label(lim.pollutant_code), lim.unit,
-                             str(lim.outlet) if lim.outlet else "",
+                             str(lim.outlet) if lim.outlet else "", lim.outlet_id,
                              float(lim.concentration_limit) if lim.concentration_limit is not None else None,
                              float(lim.annual_load_t) if lim.annual_load_t is not None else None,
                              basis, lim.standard_ref))
     return rows
 
 
-def compliance(enterprise: Enterprise, *, days: int = 14) -> dict[str, Any]:
+def compliance(enterprise: Enterprise, *, days: int = 14, limits: list[LimitRow] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     """Per point: the newest hourly value of each parameter, the last ``days`` daily values, and this month's
     KPIs; the enterprise's KPIs this month and last. A fixed number of queries per point."""
     points = list(MonitoringPoint.objects.filter(outlet__enterprise=enterprise).select_related("outlet")
@@ -108,18 +109,20 @@ def compliance(enterprise: Enterprise, *, days: int = 14) -> dict[str, Any]:
         "kpi_month": kpi.totals(rows.filter(day__gte=month_first, day__lte=month_last)),
         "kpi_previous": kpi.totals(rows.filter(day__gte=prev_first, day__lte=prev_last)),
         "month": month_first, "previous_month": prev_first,
-        "chart": _chart(summaries),
+        "chart": _chart(summaries, {(r.outlet_id, r.code): r.limit for r in limits}),
     }
 
 
-def _chart(summaries: list[PointSummary]) -> list[dict[str, Any]]:
+def _chart(summaries: list[PointSummary], limits: dict[tuple[int | None, str], float | None]
+           ) -> list[dict[str, Any]]:
     """Daily means per point and parameter (with the limit) for the ECharts trend."""
     out = []
     for s in summaries:
         for code, rows in s.days.items():
             if code in ("w00000", "a00000"):
                 continue
-            out.append({"point": s.point.name, "code": code, "name": parameter_label(code),
+            limit = limits.get((s.point.outlet_id, code), limits.get((None, code)))
+            out.append({"point": s.point.name, "code": code, "name": parameter_label(code), "limit": limit,
                         "unit": rows[0].unit if rows else "",
                         "data": [[r.day.isoformat(), round(r.mean, 4) if r.mean is not None else None,
                                   r.valid] for r in rows]})

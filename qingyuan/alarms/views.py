@@ -1,0 +1,137 @@
+"""The alarm board, an alarm's page with its explanation and verification, and evidence downloads.
+
+Every page scopes alarms with ``Alarm.objects.visible_to`` (``alarms.access``):
+another enterprise's alarm is a 404. The board runs a fixed number of queries
+whatever the number of alarms (tests/test_pages.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qingyuan.alarms import access, actions, services
+from qingyuan.alarms.choices import AlarmKind
+from qingyuan.alarms.filters import AlarmFilterValues, apply_filters
+from qingyuan.alarms.forms import BoardFilter, ExplainForm, NoteForm
+from qingyuan.alarms.models import Alarm
+from qingyuan.alarms.workflow import ALARMS
+from qingyuan.core import attachments
+from qingyuan.core.htmx import render_page
+from qingyuan.core.workflow import TransitionError
+from qingyuan.enterprises.models import Enterprise
+from qingyuan.quality.models import HourlyValue
+from qingyuan.quality.services import parameter_label
+
+DEFAULT_STATUS = "active"
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = DEFAULT_STATUS
+    values = AlarmFilterValues.from_query(data)
+    visible = Alarm.objects.visible_to(request.user)
+    enterprises = list(Enterprise.objects.visible_to(request.user).order_by("name").values_list("pk", "name"))
+    filtered = apply_filters(visible, values)
+    page = Paginator(filtered.select_related("enterprise", "point").order_by("-last_detected_at", "-id"),
+                     settings.QINGYUAN_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    for alarm in page:
+        alarm.parameter_label = parameter_label(alarm.parameter) if alarm.parameter else ""  # type: ignore[attr-defined]
+    counts = services.board_counts(filtered)
+    context = {
+        "page": page, "filter": BoardFilter(data, enterprises=enterprises), "counts": counts,
+        "charts": json.dumps({"kinds": counts["kinds"], "enterprises": counts["enterprises"]}, ensure_ascii=False),
+        "query": _query_without_page(request),
+    }
+    return render_page(request, "alarms/board.html", context, partial="alarms/partials/board_body.html")
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    q = request.GET.copy()
+    q.pop("page", None)
+    return q.urlencode()
+
+
+def _chart(alarm: Alarm) -> dict[str, Any]:
+    """Hourly means of the alarm's parameter from a day before it to a day after, with its limit."""
+    if not alarm.parameter:
+        return {}
+    rows = (HourlyValue.objects.filter(point_id=alarm.point_id, parameter=alarm.parameter,
+                                       start__gte=alarm.start - dt.timedelta(hours=24),
+                                       start__lte=alarm.end + dt.timedelta(hours=24))
+            .order_by("start").values_list("start", "mean", "valid")[:24 * 14])
+    return {"name": parameter_label(alarm.parameter), "unit": alarm.unit,
+            "limit": alarm.limit if alarm.kind in (AlarmKind.EXCEEDANCE, AlarmKind.APPROACHING,
+                                                   AlarmKind.EXCEEDANCE_WARNING) else None,
+            "band": [int(alarm.start.timestamp() * 1000), int(alarm.end.timestamp() * 1000)],
+            "points": [[int(t.timestamp() * 1000), m, v] for t, m, v in rows]}
+
+
+def detail(request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = None, status: int = 200
+           ) -> HttpResponse:
+    alarm = access.access_alarm(request.user, pk)
+    roles = access.alarm_roles(request.user, alarm)
+    available = ALARMS.available(alarm.status, roles)
+    context = {
+        "alarm": alarm, "parameter_label": parameter_label(alarm.parameter) if alarm.parameter else "",
+        "available": available, "names": {t.name for t in available},
+        "explain_form": (forms or {}).get("explain") or ExplainForm(),
+        "note_form": (forms or {}).get("note") or NoteForm(),
+        "history": services.history(alarm), "files": list(attachments.for_owner(alarm).order_by("id")),
+        "chart": json.dumps(_chart(alarm), ensure_ascii=False),
+        "detail_items": sorted((k, v) for k, v in (alarm.detail or {}).items() if v not in (None, "", [])),
+    }
+    return render_page(request, "alarms/detail.html", context, status=status)
+
+
+@require_POST
+def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    alarm = access.access_alarm(request.user, pk, for_write=True)
+    note = NoteForm(request.POST)
+    reason = request.POST.get("reason", "").strip()
+    try:
+        if name == "acknowledge":
+            actions.do_acknowledge(alarm, acting_user=request.user)
+        elif name == "explain":
+            form = ExplainForm(request.POST, request.FILES)
+            form.is_valid()
+            try:
+                actions.do_explain(alarm, acting_user=request.user, kind=request.POST.get("kind", ""),
+                                   text=request.POST.get("text", ""), files=request.FILES.getlist("files"))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+                return detail(request, pk, forms={"explain": form}, status=422)
+        elif name == "send_back":
+            actions.do_send_back(alarm, acting_user=request.user, reason=reason)
+        elif name in ("accept", "reject", "refer"):
+            actions.do_verify(alarm, name, acting_user=request.user, note=reason)
+        elif name == "close":
+            actions.do_close(alarm, acting_user=request.user, note=reason)
+        elif name == "dismiss":
+            actions.do_dismiss(alarm, acting_user=request.user, reason=reason)
+        else:
+            raise TransitionError(_("Unknown action “%(name)s”.") % {"name": name}, code="unknown")
+    except TransitionError as exc:
+        if exc.code == "role":
+            raise PermissionDenied from exc
+        note.add_error(None, exc.message)
+        return detail(request, pk, forms={"note": note}, status=409 if exc.code == "conflict" else 400)
+    messages.success(request, _("Done: %(action)s.") % {"action": ALARMS.get(name).label})  # type: ignore[union-attr]
+    return redirect(alarm.get_absolute_url())
+
+
+def evidence(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    return attachments.serve(access.access_evidence(request.user, pk, attachment))
