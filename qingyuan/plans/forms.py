@@ -37,6 +37,11 @@ User = get_user_model()
 DATE = {"type": "date"}
 
 
+def date_input() -> forms.DateInput:
+    """An HTML date picker: its value must be ISO whatever the locale's date format."""
+    return forms.DateInput(DATE, format="%Y-%m-%d")
+
+
 def styled(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
@@ -77,7 +82,7 @@ class ParkPlanForm(StyledModelForm):
     class Meta:
         model = ParkPlan
         fields = ["park", "title", "compiled_by", "approved_by", "start_date", "deadline", "summary"]
-        widgets = {"start_date": forms.DateInput(DATE), "deadline": forms.DateInput(DATE),
+        widgets = {"start_date": date_input(), "deadline": date_input(),
                    "summary": forms.Textarea({"rows": 4})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -98,7 +103,7 @@ class ParkPlanForm(StyledModelForm):
 
 class ApproveParkPlanForm(StyledForm):
     approved_by = forms.CharField(label=_("Approved by"), max_length=100)
-    approved_on = forms.DateField(label=_("Approved on"), widget=forms.DateInput(DATE))
+    approved_on = forms.DateField(label=_("Approved on"), widget=date_input())
 
 
 class TargetForm(StyledModelForm):
@@ -131,7 +136,7 @@ class MilestoneForm(StyledModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_date", "rule"]
-        widgets = {"due_date": forms.DateInput(DATE)}
+        widgets = {"due_date": date_input()}
 
 
 # ---- enterprise plans ---------------------------------------------------------------------------
@@ -140,7 +145,7 @@ class PlanForm(StyledModelForm):
     class Meta:
         model = EnterprisePlan
         fields = ["park_plan", "enterprise", "title", "outcome", "start_date", "deadline", "summary"]
-        widgets = {"start_date": forms.DateInput(DATE), "deadline": forms.DateInput(DATE),
+        widgets = {"start_date": date_input(), "deadline": date_input(),
                    "summary": forms.Textarea({"rows": 4})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -175,7 +180,7 @@ class MeasureForm(StyledModelForm):
     class Meta:
         model = Measure
         fields = ["kind", "title", "description", "owner_name", "owner_user", "start_date", "deadline", "investment"]
-        widgets = {"start_date": forms.DateInput(DATE), "deadline": forms.DateInput(DATE),
+        widgets = {"start_date": date_input(), "deadline": date_input(),
                    "description": forms.Textarea({"rows": 3}),
                    "investment": forms.NumberInput({"step": "0.01", "min": "0"})}
 
@@ -221,7 +226,7 @@ class EvidenceForm(StyledForm):
 class MeasureTransitionForm(StyledForm):
     transition = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea({"rows": 2}))
-    effective_date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(DATE))
+    effective_date = forms.DateField(label=_("Date"), required=False, widget=date_input())
 
     def clean_effective_date(self) -> dt.date | None:
         value = self.cleaned_data.get("effective_date")
@@ -245,7 +250,7 @@ class AssignReviewersForm(StyledForm):
     reviewers = forms.ModelMultipleChoiceField(label=_("Reviewers"), queryset=User.objects.none(),
                                                widget=forms.CheckboxSelectMultiple)
     lead = forms.ModelChoiceField(label=_("Review lead"), queryset=User.objects.none(), required=False)
-    due_date = forms.DateField(label=_("Opinions due"), widget=forms.DateInput(DATE), validators=[not_past])
+    due_date = forms.DateField(label=_("Opinions due"), widget=date_input(), validators=[not_past])
 
     def __init__(self, *args: Any, plan: EnterprisePlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -273,7 +278,7 @@ class OpinionForm(StyledForm):
 class ConclusionForm(StyledForm):
     conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Recommendation.choices, widget=forms.RadioSelect)
     text = forms.CharField(label=_("Conclusion of the review"), max_length=8000, widget=forms.Textarea({"rows": 5}))
-    revision_due = forms.DateField(label=_("Revision due"), required=False, widget=forms.DateInput(DATE),
+    revision_due = forms.DateField(label=_("Revision due"), required=False, widget=date_input(),
                                    validators=[not_past])
 
     def clean(self) -> dict[str, Any]:
@@ -292,7 +297,7 @@ class AcceptanceRequestForm(StyledForm):
 
 
 class ScheduleForm(StyledForm):
-    inspection_date = forms.DateField(label=_("Inspection date"), widget=forms.DateInput(DATE), validators=[not_past])
+    inspection_date = forms.DateField(label=_("Inspection date"), widget=date_input(), validators=[not_past])
     organiser = forms.CharField(label=_("Organised by"), max_length=100,
                                 help_text=_("e.g. the provincial ecology office"))
     members = forms.ModelMultipleChoiceField(label=_("Panel members from the system"), required=False,
