@@ -86,6 +86,9 @@ def record_patrol(request: HttpRequest, payload: PatrolIn) -> Any:
         if draw_item is None:
             return Status(422, {"error": _("Unknown draw."), "detail": {"draw_item": [_("Unknown draw.")]}})
     co = list(get_user_model().objects.filter(pk__in=payload.co_inspector_ids))
+    if len(co) != len(set(payload.co_inspector_ids)):
+        message = _("Unknown user among the other inspectors.")
+        return Status(422, {"error": message, "detail": {"co_inspectors": [message]}})
     try:
         patrol = actions.do_record_patrol(
             enterprise=enterprise, acting_user=request.user, kind=payload.kind, draw_item=draw_item,

@@ -51,6 +51,25 @@ def _wants_json(request: HttpRequest) -> bool:
 
 # ---- patrols ----------------------------------------------------------------------------------
 
+JS_MESSAGES = {
+    "locating": gettext_lazy("Locating…"),
+    "no_geolocation": gettext_lazy("This browser cannot give a position."),
+    "position_failed": gettext_lazy("No position: %s"),
+    "restored": gettext_lazy("An unsent patrol from %s was restored on this phone."),
+    "sending": gettext_lazy("Sending…"),
+    "offline": gettext_lazy("No connection: the patrol is kept on this phone and will be sent when the "
+                            "connection returns."),
+    "refused": gettext_lazy("The server did not accept the patrol (%s); it is kept on this phone. Log in again "
+                            "if asked, then retry."),
+    "invalid": gettext_lazy("Please correct the marked fields."),
+    "pending": gettext_lazy("%s patrols are kept on this phone and not sent yet; retrying."),
+    "sent": gettext_lazy("Patrol sent."),
+    "not_image": gettext_lazy("%s is not a photo."),
+    "quota": gettext_lazy("The phone's storage is full: photos will only be sent if the connection holds."),
+    "remove": gettext_lazy("Remove"),
+}
+
+
 def patrol_list(request: HttpRequest) -> HttpResponse:
     form = PatrolFilter(request.GET or None)
     qs = form.apply(_patrols(request)) if request.GET else _patrols(request)
@@ -64,25 +83,6 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
         "messages_js": JS_MESSAGES,
     }, partial="inspections/partials/patrol_table.html")
 
-
-JS_MESSAGES = {
-    "locating": gettext_lazy("Locating…"),
-    "no_geolocation": gettext_lazy("This browser cannot give a position."),
-    "position_failed": gettext_lazy("No position: %s"),
-    "restored": gettext_lazy("An unsent patrol from %s was restored on this phone."),
-    "kept": gettext_lazy("Saved on this phone at %s."),
-    "sending": gettext_lazy("Sending…"),
-    "offline": gettext_lazy("No connection: the patrol is kept on this phone and will be sent when the "
-                            "connection returns."),
-    "refused": gettext_lazy("The server did not accept the patrol (%s); it is kept on this phone. Log in again "
-                            "if asked, then retry."),
-    "invalid": gettext_lazy("Please correct the marked fields."),
-    "pending": gettext_lazy("%s patrols are kept on this phone and not sent yet; retrying."),
-    "sent": gettext_lazy("Patrol sent."),
-    "not_image": gettext_lazy("%s is not a photo."),
-    "quota": gettext_lazy("The phone's storage is full: photos will only be sent if the connection holds."),
-    "remove": gettext_lazy("Remove"),
-}
 
 
 def _form_context(request: HttpRequest, enterprise: Enterprise, draw_item: DrawItem | None,
@@ -114,6 +114,10 @@ def patrol_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("draw_item"):
         draw_item = get_visible(DrawItem.objects.filter(draw__in=RandomDraw.objects.visible_to(request.user))
                                 .select_related("draw", "inspector_1", "inspector_2"), pk=request.GET["draw_item"])
+        answered = Patrol.objects.filter(draw_item=draw_item).first()
+        if answered is not None and request.method != "POST":
+            messages.info(request, _("This draw has already been answered by a patrol."))
+            return redirect(answered)
     inspectors = actions.inspectors_of(enterprise.park).exclude(pk=request.user.pk)
     checklist = checklists.checklist_for(enterprise)
     if request.method != "POST":

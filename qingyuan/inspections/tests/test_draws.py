@@ -117,3 +117,16 @@ def test_it_puts_the_drawn_enterprises_in_the_inspectors_work_list(pool, as_user
         assert item.enterprise.name in page
         assert f"/inspections/new/?enterprise={item.enterprise_id}&amp;draw_item={item.pk}" in page
     assert "丙" not in as_user(world.officer).get("/work/").content.decode()
+
+
+def test_it_sends_a_second_patrol_of_an_answered_draw_to_the_first(pool, as_user):
+    from qingyuan.inspections.tests.helpers import record
+
+    world = pool
+    post_draw(as_user(world.regulator))
+    item = RandomDraw.objects.get().items.first()
+    patrol = record(world, item.enterprise, draw_item=item)
+    assert patrol.kind == "random" and set(patrol.inspectors.values_list("pk", flat=True)) == set(
+        RandomDraw.objects.get().inspector_pool)
+    response = as_user(world.inspector).get(f"/inspections/new/?enterprise={item.enterprise_id}&draw_item={item.pk}")
+    assert response.status_code == 302 and response["Location"] == f"/inspections/{patrol.pk}/"

@@ -144,4 +144,4 @@ def test_it_keeps_the_offline_messages_for_the_script(world, as_user):
     page = as_user(world.inspector).get(url(world.enterprise_a)).content.decode()
     found = re.search(r'<script id="patrol-messages" type="application/json">(.*?)</script>', page, re.S)
     messages = json.loads(found.group(1))
-    assert "恢复" in messages["offline"] and messages["kept"]
+    assert "恢复" in messages["offline"] and "%s" in messages["restored"]

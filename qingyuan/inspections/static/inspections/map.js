@@ -4,7 +4,7 @@
   "use strict";
   var el = document.getElementById("patrol-map");
   var data = JSON.parse(document.getElementById("patrol-map-data").textContent);
-  var map = L.map(el, { preferCanvas: true });
+  var map = L.map(el);
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: "" }).addTo(map);
   }
