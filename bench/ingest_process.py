@@ -40,8 +40,8 @@ from qingyuan.hj212 import Decoder, Packet  # noqa: E402
 
 
 def make_points(n: int) -> list[object]:
-    from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet
     from qingyuan.enterprises.creditcode import make
+    from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet
     from qingyuan.org.models import Park
 
     park = Park.objects.create(name="bench", code="bench", county="bench")

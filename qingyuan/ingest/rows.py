@@ -39,8 +39,9 @@ class Insert:
         q = connection.ops.quote_name
         table = q(model._meta.db_table)
         self.table = table
-        sql = (f"INSERT INTO {table} ({', '.join(q(f.column) for f in self.fields)}) "
-               f"VALUES ({', '.join(['%s'] * len(self.fields))})")
+        names = ", ".join(q(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model's _meta
         if conflict:
             target = ", ".join(q(fields[c].column) for c in conflict)
             assignments = update if isinstance(update, dict) else {c: f"excluded.{q(c)}" for c in update}
@@ -54,8 +55,8 @@ class Insert:
         # PostgreSQL: one statement over column arrays (one round trip); executemany would be one per row.
         head, _, tail = sql.partition(" VALUES (")
         tail = tail.partition(")")[2]
-        self.unnest_sql = (f"{head} SELECT * FROM unnest("
-                           f"{', '.join(f'%b::{f.db_type(connection)}[]' for f in self.fields)}){tail}")
+        arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in self.fields)
+        self.unnest_sql = f"{head} SELECT * FROM unnest({arrays}){tail}"  # noqa: S608 - as above
 
     def run(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:

@@ -50,6 +50,17 @@ CREATE TABLE {TABLE} (
 """
 
 
+COPY_BACK = (
+    'INSERT INTO "monitoring_reading" OVERRIDING SYSTEM VALUE SELECT "id", "kind", "time", "parameter", "rtd",'
+    ' "avg", "min", "max", "cou", "zs_rtd", "zs_avg", "zs_min", "zs_max", "flag", "eflag", "point_id"'
+    ' FROM "monitoring_reading_unpartitioned"'
+)
+RESET_IDENTITY = (
+    "SELECT setval(pg_get_serial_sequence('\"monitoring_reading\"', 'id'),"
+    ' COALESCE((SELECT max("id") FROM "monitoring_reading"), 0) + 1, false)'
+)
+
+
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
@@ -136,16 +147,9 @@ def partition_table(schema_editor) -> None:  # type: ignore[no-untyped-def]
                 f'CREATE TABLE "{partition_name(first)}" PARTITION OF "{TABLE}" FOR VALUES FROM (%s) TO (%s)',
                 list(bounds(first)),
             )
-        cursor.execute(
-            f'INSERT INTO "{TABLE}" OVERRIDING SYSTEM VALUE SELECT "id", "kind", "time", "parameter", "rtd", "avg",'
-            ' "min", "max", "cou", "zs_rtd", "zs_avg", "zs_min", "zs_max", "flag", "eflag", "point_id"'
-            ' FROM "monitoring_reading_unpartitioned"'
-        )
+        cursor.execute(COPY_BACK)
         cursor.execute('DROP TABLE "monitoring_reading_unpartitioned"')
-        cursor.execute(
-            f"""SELECT setval(pg_get_serial_sequence('"{TABLE}"', 'id'),"""
-            f""" COALESCE((SELECT max("id") FROM "{TABLE}"), 0) + 1, false)"""  # noqa: S608
-        )
+        cursor.execute(RESET_IDENTITY)
 
 
 def unpartition_table(schema_editor) -> None:  # type: ignore[no-untyped-def]
@@ -163,7 +167,4 @@ def unpartition_table(schema_editor) -> None:  # type: ignore[no-untyped-def]
                        ' UNIQUE ("point_id", "kind", "time", "parameter")')
         cursor.execute(f'ALTER TABLE "{TABLE}" ADD FOREIGN KEY ("point_id")'
                        ' REFERENCES "enterprises_monitoringpoint" ("id") DEFERRABLE INITIALLY DEFERRED')
-        cursor.execute(
-            f"""SELECT setval(pg_get_serial_sequence('"{TABLE}"', 'id'),"""
-            f""" COALESCE((SELECT max("id") FROM "{TABLE}"), 0) + 1, false)"""  # noqa: S608
-        )
+        cursor.execute(RESET_IDENTITY)

@@ -1,0 +1,71 @@
+"""Admin: upstream platforms are configured here (audited); the gateway's records are read-only evidence.
+
+Readings are not listed: the table is large, and the point pages show them.
+"""
+
+from django.contrib import admin
+
+from qingyuan.core.admin import AuditedAdmin, ReadOnlyAdmin
+from qingyuan.monitoring.models import (
+    DeviceCommand,
+    DeviceSession,
+    DeviceState,
+    InvalidFrameSample,
+    OutboxItem,
+    Quarantine,
+    RawPacket,
+    Upstream,
+)
+
+
+@admin.register(Upstream)
+class UpstreamAdmin(AuditedAdmin):
+    list_display = ["name", "host", "port", "mn_patterns", "is_active"]
+    list_filter = ["is_active"]
+
+
+@admin.register(OutboxItem)
+class OutboxItemAdmin(ReadOnlyAdmin):
+    list_display = ["id", "upstream", "mn", "created_at", "delivered_at", "attempts", "last_error"]
+    list_filter = ["upstream"]
+    exclude = ["payload"]
+    show_full_result_count = False
+
+
+@admin.register(RawPacket)
+class RawPacketAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "mn", "cn", "qn", "data_time", "verdict", "peer", "duplicates"]
+    list_filter = ["verdict", "cn"]
+    search_fields = ["=mn", "=qn"]
+    show_full_result_count = False
+
+
+@admin.register(Quarantine)
+class QuarantineAdmin(ReadOnlyAdmin):
+    list_display = ["mn", "reason", "count", "first_seen", "received_at", "peer", "resolved"]
+    list_filter = ["reason", "resolved"]
+    search_fields = ["mn"]
+
+
+@admin.register(DeviceState)
+class DeviceStateAdmin(ReadOnlyAdmin):
+    list_display = ["point", "online", "last_seen", "last_cn", "packets_today", "packets_total"]
+    list_filter = ["online"]
+
+
+@admin.register(DeviceSession)
+class DeviceSessionAdmin(ReadOnlyAdmin):
+    list_display = ["connection_id", "peer", "mn", "opened_at", "closed_at", "close_reason"]
+    search_fields = ["mn", "peer"]
+
+
+@admin.register(DeviceCommand)
+class DeviceCommandAdmin(ReadOnlyAdmin):
+    list_display = ["point", "kind", "qn", "status", "created_at", "qn_rtn", "exe_rtn"]
+    list_filter = ["status", "kind"]
+
+
+@admin.register(InvalidFrameSample)
+class InvalidFrameSampleAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "reason", "mn", "peer", "detail"]
+    list_filter = ["reason"]
