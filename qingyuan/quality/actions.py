@@ -130,11 +130,13 @@ def _decide(declaration: StopDeclaration, name: str, *, acting_user: Any, note: 
 
 
 def _recount(declaration: StopDeclaration) -> None:
-    """The covered days' KPIs (up to today) are computed again without the stopped hours."""
+    """The covered days that are over have their KPIs computed again, without the stopped hours."""
     now = timezone.now()
     points = list(declaration.points.values_list("pk", flat=True)) or list(
         MonitoringPoint.objects.filter(outlet__enterprise_id=declaration.enterprise_id).values_list("pk", flat=True))
-    day, last = compute.local_day(declaration.start), compute.local_day(min(declaration.end, now))
+    day = compute.local_day(declaration.start)
+    last = min(compute.local_day(declaration.end - dt.timedelta(microseconds=1)),
+               compute.local_day(now) - dt.timedelta(days=1))
     rows = []
     while day <= last:
         rows += [(pk, Period.DAY, compute.local_midnight(day), now) for pk in points]

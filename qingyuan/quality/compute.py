@@ -82,7 +82,9 @@ class _Times:
 def _fetch(times: _Times, point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
     q = connection.ops.quote_name
     cols = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
-    sql = (f"SELECT {cols['parameter']}, {cols['time']}, {cols['avg']}, {cols['min']}, {cols['max']}, "  # noqa: S608 - names from _meta
+    # SQLite: the text as stored (no per-row datetime converter); PostgreSQL: aware datetimes.
+    when = f"CAST({cols['time']} AS TEXT)" if times.text else cols["time"]
+    sql = (f"SELECT {cols['parameter']}, {when}, {cols['avg']}, {cols['min']}, {cols['max']}, "  # noqa: S608 - names from _meta
            f"{cols['cou']}, {cols['zs_avg']}, {cols['flag']} FROM {q(Reading._meta.db_table)} "
            f"WHERE {cols['point_id']} = %s AND {cols['kind']} = %s AND {cols['time']} >= %s "
            f"AND {cols['time']} < %s ORDER BY {cols['time']}, {cols['parameter']}")

@@ -19,7 +19,7 @@ from qingyuan.quality.validity import (
 )
 
 CFG = QualitySettings()
-V, I, S = Validity.VALID, Validity.INVALID, Validity.STOPPED
+V, X, S = Validity.VALID, Validity.INVALID, Validity.STOPPED
 
 
 @pytest.mark.parametrize(("flag", "code", "value", "expected"), [
@@ -27,18 +27,18 @@ V, I, S = Validity.VALID, Validity.INVALID, Validity.STOPPED
     ("n", "w01018", 40.0, V),          # case does not matter
     ("", "w01018", 40.0, V),           # no flag (2005 loggers): valid by default [U]
     ("F", "w01018", 40.0, S),          # instrument/source stopped
-    ("M", "w01018", 40.0, I),          # maintenance
-    ("D", "w01018", 40.0, I),          # fault
-    ("C", "w01018", 40.0, I),          # calibration
-    ("B", "w01018", 40.0, I),          # communication with the instrument abnormal
-    ("T", "w01018", 900.0, I),         # above the measuring range: not a measurement
-    ("H", "w01018", 40.0, I),          # vendor: too few values
-    ("S", "w01018", 40.0, I),          # manually set value: not a measurement by default
-    ("X", "w01018", 40.0, I),          # unknown flag
-    ("N", "w01018", None, I),          # no value
-    ("N", "w01018", float("nan"), I),  # not a number
-    ("N", "w01018", -0.5, I),          # negative concentration
-    ("N", "w00000", -1.0, I),          # negative flow
+    ("M", "w01018", 40.0, X),          # maintenance
+    ("D", "w01018", 40.0, X),          # fault
+    ("C", "w01018", 40.0, X),          # calibration
+    ("B", "w01018", 40.0, X),          # communication with the instrument abnormal
+    ("T", "w01018", 900.0, X),         # above the measuring range: not a measurement
+    ("H", "w01018", 40.0, X),          # vendor: too few values
+    ("S", "w01018", 40.0, X),          # manually set value: not a measurement by default
+    ("X", "w01018", 40.0, X),          # unknown flag
+    ("N", "w01018", None, X),          # no value
+    ("N", "w01018", float("nan"), X),  # not a number
+    ("N", "w01018", -0.5, X),          # negative concentration
+    ("N", "w00000", -1.0, X),          # negative flow
     ("N", "w01010", -2.0, V),          # negative water temperature is a real value
     ("N", "w01018", 0.0, V),           # zero is a value (the zero rule is an alarm, not invalidity)
     ("N", "a21026", 120.0, V),
@@ -50,11 +50,11 @@ def test_it_maps_flags_and_values_to_validity(flag, code, value, expected):
 def test_it_accepts_s_flag_only_for_configured_codes():
     cfg = dataclasses.replace(CFG, s_flag_valid_codes=frozenset({"a01016"}))
     assert classify("S", "a01016", 3.2, cfg) is V
-    assert classify("S", "a21026", 3.2, cfg) is I
+    assert classify("S", "a21026", 3.2, cfg) is X
 
 
 def test_it_can_refuse_readings_without_a_flag():
-    assert classify("", "w01018", 40.0, dataclasses.replace(CFG, empty_flag_valid=False)) is I
+    assert classify("", "w01018", 40.0, dataclasses.replace(CFG, empty_flag_valid=False)) is X
 
 
 @pytest.mark.parametrize(("interval", "per_hour", "needed"), [
