@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.core import attachments
 from qingyuan.enterprises.models import Enterprise
@@ -380,7 +381,7 @@ class FindingsForm(forms.Form):
 
 
 class VerdictForm(StyledForm):
-    verdict = forms.ChoiceField(label=_("Acceptance verdict"), choices=[("pass", _("Pass")), ("fail", _("Fail"))],
+    verdict = forms.ChoiceField(label=_("Acceptance verdict"), choices=[("pass", pgettext_lazy("verdict", "Pass")), ("fail", pgettext_lazy("verdict", "Fail"))],
                                 widget=forms.RadioSelect)
     conclusion = forms.CharField(label=_("Acceptance opinion"), max_length=8000, widget=forms.Textarea({"rows": 5}))
 

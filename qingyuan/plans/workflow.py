@@ -61,7 +61,7 @@ MEASURE = Workflow(
         transition("reopen", {M.DONE}, M.IN_PROGRESS, roles=OFFICE, label=_("Reopen"), reason=True,
                    style="warning"),
         transition("cancel", {M.NOT_STARTED, M.IN_PROGRESS}, M.CANCELLED, roles=OFFICE,
-                   label=_("Cancel"), reason=True, style="danger"),
+                   label=_("Cancel the measure"), reason=True, style="danger"),
     ],
 )
 

@@ -64,7 +64,7 @@ def test_it_refuses_a_measure_cancellation_without_a_reason(world, experts, plan
     before = _counts()
     response = as_user(world.regulator).post(f"/plans/{plan.pk}/measures/{measure.pk}/transition/",
                                              {"transition": "cancel", "reason": " "}, follow=True)
-    assert "执行“取消”必须填写原因。" in response.content.decode()
+    assert "执行“取消该措施”必须填写原因。" in response.content.decode()
     assert Measure.objects.get(pk=measure.pk).status == "not_started" and _counts() == before
 
 

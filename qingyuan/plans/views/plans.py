@@ -34,7 +34,7 @@ from qingyuan.plans.forms import (
     ReturnForm,
     SubmitForm,
 )
-from qingyuan.plans.models import EnterprisePlan, Measure
+from qingyuan.plans.models import EnterprisePlan, Measure, pollutant_name
 from qingyuan.plans.services import colour_for
 from qingyuan.plans.views.common import attempt, form_errors
 from qingyuan.plans.workflow import MEASURE, OFFICE, PLAN
@@ -100,7 +100,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def timeline(plan: EnterprisePlan, measures: list[Measure]) -> str:
-    rows = [{"name": m.title[:24], "start": (m.start_date or plan.start_date).isoformat(),
+    rows = [{"name": m.title, "start": (m.start_date or plan.start_date).isoformat(),
              "end": m.deadline.isoformat(), "status": m.get_status_display(),
              "colour": STATUS_COLOURS[MeasureStatus(m.status)], "investment": str(m.investment)}
             for m in measures]
@@ -122,7 +122,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     measures = list(plan.measures.select_related("owner_user__person"))
     evidence = evidence_by_measure(measures)
     implementing = plan.status == PlanStatus.APPROVED
-    measure_rows = [(m, evidence.get(m.pk, []), MEASURE.available(m.status, roles) if implementing else [])
+    measure_rows = [(m, evidence.get(m.pk, []), MEASURE.available(m.status, roles) if implementing else [],
+                     [(pollutant_name(code), t) for code, t in (m.reductions or {}).items()])
                     for m in measures]
     plan_versions = list(plan.versions.all())
     context = {
@@ -130,7 +131,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit(roles, plan),
         "can_attach": bool(roles & (OFFICE | {"owner"})) and plan.status != PlanStatus.ACCEPTED,
         "transitions": [t for t in PLAN.available(plan.status, roles) if t.name in DETAIL_TRANSITIONS],
-        "can_request_acceptance": any(t.name == "request_acceptance" for t in PLAN.available(plan.status, roles)),
+        "can_request_acceptance": any(t.name == "request_acceptance" for t in PLAN.available(plan.status, roles))
+        and all(m.status in (MeasureStatus.DONE, MeasureStatus.CANCELLED) for m in measures),
         "versions": [(v, versions.describe(v.changes)) for v in plan_versions],
         "chart": timeline(plan, [m for m in measures if m.status != MeasureStatus.CANCELLED]),
         "totals": {"investment": sum((m.investment for m in measures if m.status != MeasureStatus.CANCELLED), 0),

@@ -8,10 +8,12 @@
     var d = JSON.parse(el.dataset.timeline);
     if (!d.rows.length) { el.style.display = "none"; return; }
     el.style.height = Math.max(160, 48 + d.rows.length * 30) + "px";
-    var names = d.rows.map(function (r) { return r.name; });
+    var max = el.clientWidth < 520 ? 7 : 18;
+    var names = d.rows.map(function (r, i) {
+      return (i + 1) + ". " + (r.name.length > max ? r.name.slice(0, max) + "…" : r.name); });
     var chart = echarts.init(el);
     chart.setOption({
-      grid: { left: 8, right: 16, top: 10, bottom: 24, containLabel: true },
+      grid: { left: 8, right: 16, top: 22, bottom: 24, containLabel: true },
       tooltip: { formatter: function (p) { var r = d.rows[p.dataIndex];
         return r.name + "<br>" + r.start + " → " + r.end + "<br>" + r.status; } },
       xAxis: { type: "time", min: d.start, max: d.end },
@@ -29,7 +31,7 @@
         encode: { x: [1, 2], y: 0 },
         data: d.rows.map(function (r, i) { return { value: [i, r.start, r.end], itemStyle: { color: r.colour } }; }),
         markLine: { symbol: "none", silent: true, lineStyle: { color: "#dc3545", type: "dashed" },
-                    label: { formatter: d.today }, data: [{ xAxis: d.today }] }
+                    label: { position: "start", formatter: d.today }, data: [{ xAxis: d.today }] }
       }]
     });
     onResize(chart);
