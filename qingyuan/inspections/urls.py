@@ -17,6 +17,7 @@ urlpatterns = [
     path("draws/<int:pk>/verify/", views.draw_verify, name="draw_verify"),
     path("draws/<int:pk>/publish/", views.draw_publish, name="draw_publish"),
     path("map/", views.patrol_map, name="map"),
+    path("map/patrols.geojson", views.patrol_layer, name="map_layer"),
     path("enterprise/<int:pk>/", views.enterprise_history, name="enterprise_history"),
     path("enterprise/<int:pk>/live/", views.live_data, name="live"),
 ]

@@ -373,7 +373,8 @@ def draw_publish(request: HttpRequest, pk: int) -> HttpResponse:
 MAP_DAYS = 90
 
 
-def patrol_map(request: HttpRequest) -> HttpResponse:
+def _map_patrols(request: HttpRequest) -> list[dict[str, Any]]:
+    """Patrols of the last MAP_DAYS days with a place: the GPS fix, else the enterprise's coordinates."""
     since = timezone.now() - dt.timedelta(days=MAP_DAYS)
     patrols = (Patrol.objects.visible_to(request.user).filter(started_at__gte=since)
                .filter(Q(latitude__isnull=False) | Q(enterprise__latitude__isnull=False))
@@ -388,9 +389,20 @@ def patrol_map(request: HttpRequest) -> HttpResponse:
         points.append({"lat": float(lat), "lon": float(lon), "gps": p.has_position, "name": p.enterprise.name,
                        "date": timezone.localtime(p.started_at).strftime("%Y-%m-%d %H:%M"),
                        "kind": p.get_kind_display(), "findings": p.finding_count, "open": p.open_count,
-                       "url": p.get_absolute_url()})
-    parks = Park.objects.filter(pk__in={p.park_id for p in patrols} or
-                                list(actor_for(request.user).roles_by_park))
+                       "url": p.get_absolute_url(), "park": p.park_id})
+    return points
+
+
+def patrol_layer(request: HttpRequest) -> JsonResponse:
+    """The patrol layer as GeoJSON, for maps that combine layers (complaints and patrols)."""
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.pop("lon"), p.pop("lat")]},
+                 "properties": p} for p in _map_patrols(request)]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def patrol_map(request: HttpRequest) -> HttpResponse:
+    points = _map_patrols(request)
+    parks = Park.objects.filter(pk__in={p["park"] for p in points} or list(actor_for(request.user).roles_by_park))
     return render(request, "inspections/map.html", {
         "map_data": {"points": points,
                      "parks": [{"name": p.name, "boundary": p.boundary,

@@ -70,6 +70,10 @@ def test_it_puts_patrols_on_the_map_without_tiles_unless_configured(world, as_us
     data = _map(as_user(world.supervisor))
     assert data["tiles"] == "" and data["parks"][0]["boundary"]["type"] == "Polygon"
     assert data["points"][0]["lat"] == 27.8351 and data["points"][0]["open"] == 1 and data["points"][0]["gps"]
+    layer = as_user(world.supervisor).get("/inspections/map/patrols.geojson").json()
+    assert layer["type"] == "FeatureCollection"
+    assert layer["features"][0]["geometry"] == {"type": "Point", "coordinates": [116.4122, 27.8351]}
+    assert as_user(world.outsider).get("/inspections/map/patrols.geojson").json()["features"] == []
     settings.QINGYUAN_MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
     assert _map(as_user(world.supervisor))["tiles"] == "https://tiles.example/{z}/{x}/{y}.png"
 
