@@ -18,7 +18,6 @@ from qingyuan.plans.forms import apply_filters
 from qingyuan.plans.models import EnterprisePlan, Measure
 from qingyuan.plans.progress import money
 from qingyuan.plans.schemas import PlanDetailOut, PlanPage
-from qingyuan.plans.views.plans import listed
 from qingyuan.plans.workflow import EXPERT
 
 router = Router(tags=["plans"])
@@ -46,7 +45,7 @@ def _row(plan: EnterprisePlan) -> dict[str, Any]:
 def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, Any]:
     qs = apply_filters(EnterprisePlan.objects.visible_to(request.user), q=filters.q, status=filters.status or "",
                        enterprise=filters.enterprise, park_plan=filters.park_plan)
-    page = paginate(listed(qs).order_by("deadline", "id"), filters)
+    page = paginate(qs.with_totals().order_by("deadline", "id"), filters)
     page["results"] = [_row(p) for p in page["results"]]
     return page
 
@@ -55,7 +54,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, A
 def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     plan = access_plan(request.user, plan_id)
     roles = plan_roles(request.user, plan)
-    plan = listed(EnterprisePlan.objects.filter(pk=plan.pk)).get()
+    plan = EnterprisePlan.objects.filter(pk=plan.pk).with_totals().get()
     measures = list(plan.measures.select_related("owner_user__person"))
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a in Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(Measure),

@@ -176,6 +176,15 @@ class EnterprisePlanQuerySet(models.QuerySet):
             | models.Q(pk__in=ReviewAssignment.objects.filter(reviewer_id=uid).values("version__plan_id"))
         )
 
+    def with_totals(self):  # type: ignore[no-untyped-def]
+        """Measure counts and investment per plan, in the same query (lists and the API)."""
+        live = ~models.Q(measures__status=MeasureStatus.CANCELLED)
+        return self.select_related("enterprise", "park_plan").annotate(
+            n_measures=models.Count("measures", filter=live),
+            n_done=models.Count("measures", filter=models.Q(measures__status=MeasureStatus.DONE)),
+            investment=models.Sum("measures__investment", filter=live),
+        )
+
 
 class EnterprisePlan(models.Model):
     """One enterprise's rectification plan (一厂一策方案) under a park plan."""

@@ -131,15 +131,16 @@ def do_record_findings(acceptance: Acceptance, findings: Mapping[int, tuple[str,
                                   code="state")
         if not roles & ACCEPTANCE.get("pass").roles:  # type: ignore[union-attr]
             raise TransitionError(_("Your role may not record findings."), code="role")
-        before, after = {}, {}
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
         for item in acceptance.items.select_for_update():
             if item.pk not in findings:
                 continue
             result, note = findings[item.pk]
             result, note = Finding(result).value, note.strip()[:500]
             if (item.result, item.note) != (result, note):
-                before[item.pk] = {"result": item.result, "note": item.note}
-                after[item.pk] = {"result": result, "note": note}
+                before[str(item.pk)] = {"result": item.result, "note": item.note}
+                after[str(item.pk)] = {"result": result, "note": note}
                 AcceptanceItem.objects.filter(pk=item.pk).update(result=result, note=note)
         if after:
             audit.record("acceptance.findings", acceptance, acting_user=acting_user, related=plan,

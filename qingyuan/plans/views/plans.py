@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,14 +43,6 @@ STATUS_COLOURS = {MeasureStatus.NOT_STARTED: "#adb5bd", MeasureStatus.IN_PROGRES
 DETAIL_TRANSITIONS = ("submit", "return_for_completion")
 
 
-def listed(qs: Any) -> Any:
-    return qs.select_related("enterprise", "park_plan").annotate(
-        n_measures=Count("measures", filter=~Q(measures__status=MeasureStatus.CANCELLED)),
-        n_done=Count("measures", filter=Q(measures__status=MeasureStatus.DONE)),
-        investment=Sum("measures__investment", filter=~Q(measures__status=MeasureStatus.CANCELLED)),
-    )
-
-
 def can_draft(user: Any) -> bool:
     actor = actor_for(user)
     return actor.is_superuser or bool(actor.park_ids_with(OFFICE)) or Enterprise.objects.filter(
@@ -62,7 +53,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     visible = EnterprisePlan.objects.visible_to(request.user)
     form = PlanFilter(request.GET or None, plans=visible)
     qs = form.apply(visible) if form.is_bound else visible
-    page = Paginator(listed(qs).order_by("deadline", "id"), settings.QINGYUAN_PAGE_SIZE).get_page(
+    page = Paginator(qs.with_totals().order_by("deadline", "id"), settings.QINGYUAN_PAGE_SIZE).get_page(
         request.GET.get("page"))
     today = timezone.localdate()
     rows = [(p, colour_for(p.deadline, today) if p.status != PlanStatus.ACCEPTED else None) for p in page]
