@@ -76,14 +76,17 @@ class _Merged:
     detail: dict[str, Any]
     spans: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
 
-    def episodes(self, after: dt.datetime | None = None) -> int:
-        """Separate episodes among the findings (touching or overlapping ones are one), counting only
-        those that start after ``after`` (an alarm's current end)."""
-        count, reach = 0, after
-        for start, end in sorted(self.spans):
-            if reach is None or start > reach:
+    def episodes(self, start: dt.datetime | None = None, end: dt.datetime | None = None) -> int:
+        """Separate episodes among the findings: touching or overlapping ones are one, and those that
+        touch an alarm's current span [``start``, ``end``] belong to it already."""
+        count, reach = 0, None
+        for s, e in sorted(self.spans):
+            if start is not None and end is not None and not (e < start or s > end):
+                reach = e if reach is None or e > reach else reach
+                continue
+            if reach is None or s > reach:
                 count += 1
-            reach = end if reach is None or end > reach else reach
+            reach = e if reach is None or e > reach else reach
         return count
 
 
@@ -133,7 +136,7 @@ def raise_findings(items: Iterable[tuple[PointContext, Finding]], *, now: dt.dat
 
 
 def _extend(alarm: Alarm, m: _Merged, now: dt.datetime) -> None:
-    new = m.episodes(after=alarm.end)
+    new = m.episodes(alarm.start, alarm.end)
     peak = _worse(alarm.kind, alarm.peak, m.peak)
     if m.end <= alarm.end and m.start >= alarm.start and peak == alarm.peak:
         return  # nothing the alarm does not already say: evaluating again changes nothing

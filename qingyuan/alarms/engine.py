@@ -177,7 +177,8 @@ def _series_findings(ctxs: dict[int, PointContext], series: dict[Key, list[tuple
         interval = _interval(ctx, kind)
         new_from = min(t for t, _ in new)
         cfg = ctx.policy.rules
-        for f in rules.stuck(code, points, interval=interval, hourly=kind == "hour", new_from=new_from, cfg=cfg):
+        for f in rules.stuck(code, points, interval=interval, hourly=kind == "hour", new_from=new_from, cfg=cfg,
+                             zeros=is_concentration(code)):
             out.append((ctx, f))
         if is_concentration(code):
             limit = ctx.limit(code)

@@ -109,7 +109,7 @@ class AlarmPolicy(models.Model):
 
     park = models.OneToOneField(Park, on_delete=models.CASCADE, related_name="alarm_policy", verbose_name=_("park"))
     approach_percent = models.PositiveSmallIntegerField(
-        _("approaching the limit from (% of the limit)"), default=80,
+        _("approaching the limit from (percent of the limit)"), default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)])
     constant_minutes = models.PositiveIntegerField(_("constant value after (minutes)"), default=60,
                                                    validators=[MinValueValidator(10)])
@@ -117,7 +117,7 @@ class AlarmPolicy(models.Model):
                                                              default=6, validators=[MinValueValidator(2)])
     zero_minutes = models.PositiveIntegerField(_("zero values after (minutes)"), default=60,
                                                validators=[MinValueValidator(1)])
-    drop_percent = models.PositiveSmallIntegerField(_("sudden drop of more than (%)"), default=50,
+    drop_percent = models.PositiveSmallIntegerField(_("sudden drop of more than (percent)"), default=50,
                                                     validators=[MinValueValidator(5), MaxValueValidator(99)])
     drop_window_minutes = models.PositiveIntegerField(_("sudden drop within (minutes)"), default=60,
                                                       validators=[MinValueValidator(5)])

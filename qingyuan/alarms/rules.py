@@ -161,10 +161,11 @@ def _runs(points: Sequence[tuple[dt.datetime, float]], interval: dt.timedelta
 
 
 def stuck(code: str, points: Sequence[tuple[dt.datetime, float]], *, interval: dt.timedelta, hourly: bool,
-          new_from: dt.datetime, cfg: RuleConfig) -> list[Finding]:
+          new_from: dt.datetime, cfg: RuleConfig, zeros: bool = True) -> list[Finding]:
     """Constant (same non-zero value) and zero runs that qualify and reach ``new_from`` or later.
 
-    ``points``: valid (time, value) in time order; ``interval`` between records.
+    ``points``: valid (time, value) in time order; ``interval`` between records. ``zeros``: whether
+    a run of zeros is an anomaly (concentrations; not flows, where 0 means the discharge stopped).
     """
     out = []
     for a, b in _runs(points, interval):
@@ -175,7 +176,7 @@ def stuck(code: str, points: Sequence[tuple[dt.datetime, float]], *, interval: d
         value = points[a][1]
         detail = {"records": count, "minutes": int(span.total_seconds() // 60)}
         if value == 0:
-            if span >= dt.timedelta(minutes=cfg.zero_minutes):
+            if zeros and span >= dt.timedelta(minutes=cfg.zero_minutes):
                 out.append(Finding(K.ZERO, code, points[a][0], end, 0.0, None, detail))
         elif (count >= cfg.constant_hour_records if hourly else
               count >= cfg.constant_min_records and span >= dt.timedelta(minutes=cfg.constant_minutes)):

@@ -99,6 +99,10 @@ def test_it_finds_constant_and_zero_runs(values, kinds):
     assert [f.kind for f in found] == kinds
 
 
+def test_it_does_not_call_a_stopped_flow_zero_values():
+    assert stuck("w00000", _series([0.0] * 8), interval=M10, hourly=False, new_from=T0, cfg=CFG, zeros=False) == []
+
+
 def test_it_reports_a_constant_run_with_its_span_and_breaks_it_at_a_gap():
     found = stuck("w01018", _series([7.0] * 8), interval=M10, hourly=False, new_from=T0, cfg=CFG)
     assert (found[0].start, found[0].end, found[0].value, found[0].detail["records"]) == (T0, T0 + 80 * MIN, 7.0, 8)

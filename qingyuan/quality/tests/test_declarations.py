@@ -31,7 +31,7 @@ def _declare(world, **overrides):
 def test_it_refuses_a_declaration_without_evidence(world, frozen):
     with pytest.raises(ValidationError) as info:
         _declare(world, files=[])
-    assert "evidence" in info.value.message_dict["files"][0]
+    assert "没有证据的申报不予受理" in info.value.message_dict["files"][0]
     assert not StopDeclaration.objects.exists()
 
 
