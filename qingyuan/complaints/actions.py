@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qingyuan.complaints import conf, geo, routing, sms
 from qingyuan.complaints import deadlines as clocks
@@ -58,6 +59,11 @@ from qingyuan.tasks.choices import AssignmentStatus as A
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 10
 PERSONAL = ("name", "phone", "phone_hash")
+# Text messages, written in the platform's language whoever triggers them.
+SMS_ACCEPTED = gettext_noop("Your complaint %(code)s was accepted and is handled by %(unit)s; reply due by %(date)s.")
+SMS_NOT_ACCEPTED = gettext_noop("Your complaint %(code)s was not accepted: %(reason)s")
+SMS_EXTENDED = gettext_noop("The handling of your complaint %(code)s was extended to %(date)s: %(reason)s")
+SMS_REPLIED = gettext_noop("Your complaint %(code)s has a reply: %(reply)s")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
 
@@ -220,8 +226,8 @@ def _create(*, park: Park, acting_user: Any, fields: dict[str, Any], photos: Seq
     township = fields.get("township") or _township(enterprise, route)
     values = dict(
         park=park, case_type=case_type, channel=fields.get("channel") or Channel.ONLINE, category=category,
-        description=description, address=address, longitude=lon, latitude=lat, enterprise=enterprise,
-        township=township, observed_at=observed_at, received_at=received_at, received_on=received_on,
+        description=description, address=address, longitude=lon, latitude=lat, place_cell=geo.cell(lon, lat),
+        enterprise=enterprise, township=township, observed_at=observed_at, received_at=received_at, received_on=received_on,
         year=received_on.year, month=received_on.month, name=name, phone=phone, phone_hash=phone_hash(phone),
         trackable=fields.get("trackable", True), status=Status.RECEIVED,
         suggested_unit=None if route.is_triage else route.unit, routing_basis=route.basis,
@@ -359,8 +365,7 @@ def do_accept_complaint(c: Complaint, *, unit: Unit | None, acting_user: Any, ba
         Complaint.objects.filter(pk=c.pk).update(assignment=c.assignment)
         Complaint.objects.filter(merged_into=c).update(handling_unit=unit, assignment=c.assignment)
         for follower in _followers(c):
-            sms.queue(follower, _text("Your complaint %(code)s was accepted and is handled by %(unit)s; "
-                                      "reply due by %(date)s.", code=follower.code, unit=unit,
+            sms.queue(follower, _text(SMS_ACCEPTED, code=follower.code, unit=unit,
                                       date=handle_deadline.isoformat()))
     return c
 
@@ -372,7 +377,7 @@ def do_not_accept_complaint(c: Complaint, *, acting_user: Any, reason: str) -> C
     with transaction.atomic():
         workflow.fire(COMPLAINTS, c, "not_accept", roles=roles, acting_user=acting_user, reason=reason,
                       extra_updates={"not_accepted_reason": reason, "closed_at": timezone.now()})
-        sms.queue(c, _text("Your complaint %(code)s was not accepted: %(reason)s", code=c.code, reason=reason))
+        sms.queue(c, _text(SMS_NOT_ACCEPTED, code=c.code, reason=reason))
     return c
 
 
@@ -480,8 +485,7 @@ def do_decide_extension(c: Complaint, *, acting_user: Any, approve: bool, reason
             tasks.do_decide_extension(a, acting_user=acting_user, approve=approve, reason=reason)
         if approve:
             for follower in _followers(c):
-                sms.queue(follower, _text("The handling of your complaint %(code)s was extended to %(date)s: "
-                                          "%(reason)s", code=follower.code, date=new_deadline.isoformat(),
+                sms.queue(follower, _text(SMS_EXTENDED, code=follower.code, date=new_deadline.isoformat(),
                                           reason=reason or "-"))
     return c
 
@@ -509,7 +513,7 @@ def do_reply_complaint(c: Complaint, *, acting_user: Any, reply: str, internal_n
         if a is not None and a.status == A.IN_PROGRESS:
             tasks.do_submit_assignment(a, acting_user=acting_user, text=reply)
         for follower in _followers(c):
-            sms.queue(follower, _text("Your complaint %(code)s has a reply: %(reply)s", code=follower.code,
+            sms.queue(follower, _text(SMS_REPLIED, code=follower.code,
                                       reply=reply[:300]))
     return c
 
@@ -605,7 +609,8 @@ def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_
     answer_by = clocks.review_answer_deadline(today, clock)
     values = dict(
         park=c.park, case_type=c.case_type, channel=c.channel, category=c.category, description=reason,
-        address=case.address, longitude=case.longitude, latitude=case.latitude, enterprise=case.enterprise,
+        address=case.address, longitude=case.longitude, latitude=case.latitude, place_cell=case.place_cell,
+        enterprise=case.enterprise,
         township=case.township, observed_at=None, received_at=now, received_on=today, year=today.year,
         month=today.month, name=c.name, phone=c.phone, phone_hash=c.phone_hash, trackable=c.trackable,
         status=Status.RECEIVED, review_of=c, review_level=c.review_level + 1,

@@ -16,7 +16,8 @@ from ninja import Query, Router, Status
 
 from qingyuan.complaints import actions, ratelimit
 from qingyuan.complaints.access import access_complaint, public_complaint, sees_personal_data
-from qingyuan.complaints.choices import CaseType, Category, Channel, Status as S
+from qingyuan.complaints.choices import CaseType, Category, Channel
+from qingyuan.complaints.choices import Status as S
 from qingyuan.complaints.filters import apply_filters
 from qingyuan.complaints.models import Complaint
 from qingyuan.complaints.public_views import tracking_context

@@ -71,5 +71,21 @@ def distance_to_park_m(park: Any, lon: float, lat: float) -> float | None:
     return min(distance_m(lon, lat, x, y) for x, y in candidates)
 
 
+CELLS_PER_DEGREE = 500  # a cell of 1/500 degree: about 200 m
+_CELL_SHIFT = 100_000
+
+
+def cell(lon: float | None, lat: float | None) -> int | None:
+    """The map cell of a place as one integer (for hotspot counts), or None without a place."""
+    if lon is None or lat is None:
+        return None
+    return round(float(lon) * CELLS_PER_DEGREE) * _CELL_SHIFT + round(float(lat) * CELLS_PER_DEGREE)
+
+
+def cell_centre(value: int) -> tuple[float, float]:
+    x, y = divmod(value, _CELL_SHIFT)
+    return x / CELLS_PER_DEGREE, y / CELLS_PER_DEGREE
+
+
 def as_float(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)

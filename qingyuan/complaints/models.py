@@ -9,6 +9,7 @@ be counted without reading numbers.
 from __future__ import annotations
 
 import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -153,6 +154,8 @@ class Complaint(models.Model):
                                    related_name="complaints", verbose_name=_("enterprise"))
     township = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name=_("township"))
+    # The ~200 m map cell of the place (geo.cell), stored so hotspots are one indexed GROUP BY.
+    place_cell = models.BigIntegerField(null=True, blank=True, editable=False)
     observed_at = models.DateTimeField(_("observed"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"))
     received_on = models.DateField(_("received on"))
@@ -213,7 +216,11 @@ class Complaint(models.Model):
             models.Index(fields=["park", "year", "review_level", "enterprise"], name="complaints_stat_enterprise"),
             models.Index(fields=["park", "year", "review_level", "township"], name="complaints_stat_township"),
             models.Index(fields=["park", "year", "review_level", "phone_hash"], name="complaints_stat_phone"),
-            models.Index(fields=["park", "year", "handling_unit", "replied_on_time"], name="complaints_stat_unit"),
+            models.Index(fields=["park", "year", "review_level", "place_cell"], name="complaints_stat_cell"),
+            models.Index(fields=["park", "year", "review_level", "status", "replied_on_time", "rating"],
+                         name="complaints_stat_outcome"),
+            models.Index(fields=["park", "year", "handling_unit", "status", "replied_on_time", "handle_deadline"],
+                         name="complaints_stat_unit"),
             # the duplicate check: open complaints of a category in a time window
             models.Index(fields=["park", "status", "category", "received_at"], name="complaints_dup"),
             models.Index(fields=["handling_unit", "status"], name="complaints_unit_status"),

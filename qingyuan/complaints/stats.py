@@ -13,9 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Round
+from django.db.models import Count, Q, QuerySet
 
+from qingyuan.complaints import geo
 from qingyuan.complaints.choices import CaseType, Category, Channel, Rating, ReviewLevel, Status
 from qingyuan.complaints.models import PARK_READER_ROLES, Complaint
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
@@ -23,7 +23,6 @@ from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Unit
 
-HOTSPOT_CELL = 500  # cells of 1/500 degree (about 200 m)
 TOP = 15
 
 
@@ -126,11 +125,10 @@ def repeat_complainants(qs: QuerySet, year: int) -> tuple[int, int, list[tuple[s
 
 
 def hotspots(qs: QuerySet, year: int, *, limit: int = 300) -> list[tuple[float, float, int]]:
-    """Complaint counts per cell of about 200 m, busiest first, at the cell's centre."""
-    rows = (originals(qs).filter(year=year, longitude__isnull=False, latitude__isnull=False)
-            .annotate(cx=Round(F("longitude") * HOTSPOT_CELL), cy=Round(F("latitude") * HOTSPOT_CELL))
-            .values("cx", "cy").annotate(n=Count("id")).order_by("-n")[:limit])
-    return [(float(r["cx"]) / HOTSPOT_CELL, float(r["cy"]) / HOTSPOT_CELL, r["n"]) for r in rows]
+    """Complaint counts per map cell of about 200 m (``geo.cell``), busiest first, at the cell's centre."""
+    rows = (originals(qs).filter(year=year, place_cell__isnull=False).values("place_cell")
+            .annotate(n=Count("id")).order_by("-n", "place_cell")[:limit])
+    return [(*geo.cell_centre(r["place_cell"]), r["n"]) for r in rows]
 
 
 def outcome(qs: QuerySet, year: int) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from qingyuan.complaints.access import (
     sees_all_photos,
     sees_personal_data,
 )
-from qingyuan.complaints.choices import PHOTO, PUBLIC_PHOTO, Status
+from qingyuan.complaints.choices import PHOTO, PUBLIC_PHOTO
 from qingyuan.complaints.filters import ComplaintFilter
 from qingyuan.complaints.forms import (
     MergeForm,

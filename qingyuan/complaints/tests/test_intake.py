@@ -7,7 +7,8 @@ from qingyuan.complaints.choices import PHOTO
 from qingyuan.complaints.models import Complaint
 from qingyuan.complaints.tests.conftest import form_data, png, public_post
 from qingyuan.core import attachments
-from qingyuan.core.models import AuditEntry, Attachment, Notification
+from qingyuan.core.models import Attachment, AuditEntry, Notification
+from qingyuan.org.models import Park
 
 
 def test_it_files_an_anonymous_complaint_with_a_photo_and_tracks_it(placed, client,
@@ -153,5 +154,9 @@ def test_it_redirects_the_lookup_form_to_the_tracking_page(world, client):
         "/public/complaints/track/ABCDEFGHJK/"
     index = client.get("/public/complaints/")  # two parks: a list to choose from
     assert index.status_code == 200 and f"/public/complaints/{world.park.code}/" in index.content.decode()
-    world.other_park.delete()
-    assert client.get("/public/complaints/")["Location"] == f"/public/complaints/{world.park.code}/"
+
+
+def test_it_goes_straight_to_the_form_when_there_is_one_park(db, client):
+    park = Park.objects.create(name="唯一园区", code="only-park", county="某县")
+    assert client.get("/public/complaints/")["Location"] == f"/public/complaints/{park.code}/"
+    assert client.get("/public/complaints/nowhere/").status_code == 404

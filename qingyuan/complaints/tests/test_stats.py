@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from qingyuan.complaints import stats
+from qingyuan.complaints import geo, stats
 from qingyuan.complaints.actions import new_code, phone_hash
 from qingyuan.complaints.models import Complaint
 
@@ -25,7 +25,7 @@ def make(world, day, *, category="odour", channel="online", case_type="complaint
         received_at=dt.datetime(d.year, d.month, d.day, 9, tzinfo=CST), received_on=d, year=d.year, month=d.month,
         phone=phone, phone_hash=phone_hash(phone), status=status, accept_deadline=d + dt.timedelta(days=15),
         handle_deadline=handle_deadline, replied_on_time=on_time, rating=rating, review_level=review_level,
-        longitude=lon, latitude=lat)
+        longitude=lon, latitude=lat, place_cell=geo.cell(lon, lat))
 
 
 @pytest.fixture
