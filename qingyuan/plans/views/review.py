@@ -27,7 +27,8 @@ def _context(request: HttpRequest, plan: EnterprisePlan) -> dict[str, object]:
     previous = [r for r in (current.reviews.all() if current else []) if r.submitted_at]
     last = next((v for v in all_versions if v.number == plan.version - 1), None)
     return {
-        "plan": plan, "roles": roles, "versions": all_versions, "current": current, "mine": mine,
+        "plan": plan, "roles": roles, "current": current, "mine": mine,
+        "earlier": [v for v in all_versions if v.number != plan.version],
         # An expert who has not given their opinion does not see the others' yet (independent review).
         "hide_opinions": waiting_on_me,
         "opinions_in": len(previous),
