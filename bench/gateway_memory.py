@@ -80,7 +80,6 @@ def start_gateway(db: str, log_path: str, connections: int) -> tuple[subprocess.
     log = open(log_path, "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-c",
-         "import faulthandler, signal; faulthandler.register(signal.SIGUSR1);"
          "import logging, sys; from qingyuan.gateway.__main__ import load_factory; from qingyuan.gateway.run import main;"
          "logging.getLogger('qingyuan.gateway').setLevel(logging.INFO);"
          "sys.exit(main(load_factory('qingyuan.gateway.tests.sqlite_sink:from_env')))"],
