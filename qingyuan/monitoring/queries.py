@@ -98,8 +98,11 @@ def chart_series(point: MonitoringPoint, range_key: str, now: dt.datetime | None
     for code in sorted(by_code):
         name, unit = label(code)
         series.append({"code": code, "name": name, "unit": unit, "points": by_code[code]})
+    offset = timezone.localtime(now).utcoffset() or dt.timedelta()
     return {"range": range_key, "kind": kind, "from": int((now - span).timestamp() * 1000),
-            "to": int(now.timestamp() * 1000), "series": series}
+            "to": int(now.timestamp() * 1000), "series": series,
+            # the page draws times in the platform's zone (Asia/Shanghai), whatever the browser's
+            "utc_offset_ms": int(offset.total_seconds() * 1000)}
 
 
 def latest_readings(point: MonitoringPoint, kind: str = ReadingKind.MINUTE) -> tuple[dt.datetime | None, list[Any]]:

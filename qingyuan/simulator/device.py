@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import zlib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -228,7 +229,7 @@ class Device:
             self.pending[upload.qn] = ack
             try:
                 for attempt in range(1 + self.options.re_count):
-                    if not await self._write(upload.data):
+                    if not await self._write(self._garble(upload) if attempt == 0 else upload.data):
                         return False
                     if attempt:
                         self.stats.retransmitted += 1
@@ -248,6 +249,13 @@ class Device:
                 return False
             finally:
                 self.pending.pop(upload.qn, None)
+
+    def _garble(self, upload: Upload) -> bytes:
+        """The frame as first sent: with the bad_crc scenario, one in ten has a wrong CRC."""
+        if "bad_crc" not in self.spec.scenarios or zlib.crc32((upload.qn or "").encode()) % 10:
+            return upload.data
+        crc = upload.data[-6:-2]
+        return upload.data[:-6] + (b"0000" if crc != b"0000" else b"FFFF") + b"\r\n"
 
     async def _send_all(self, uploads: list[Upload]) -> None:
         await asyncio.gather(*(self.send(u) for u in uploads))

@@ -46,7 +46,8 @@ def demo_scenarios(points: Sequence[MonitoringPoint]) -> list[str]:
     water = [p for p in points if p.outlet_id and p.outlet.medium == "water" and p.protocol_version != "2005"]  # type: ignore[union-attr]
     gas = [p for p in points if p.outlet_id and p.outlet.medium == "gas"]  # type: ignore[union-attr]
     picks = [("exceedance", water, 1), ("constant", water, 3), ("outage", water, 5), ("length_plus6", water, 7),
-             ("exceedance", gas, 0), ("fault", gas, 2), ("subpackets", gas, 4), ("clock_skew", gas, 6)]
+             ("exceedance", gas, 0), ("fault", gas, 2), ("subpackets", gas, 4), ("clock_skew", gas, 6),
+             ("bad_crc", gas, 8)]
     chosen = [f"{name}:{group[i].mn}" for name, group, i in picks if i < len(group)]
     return [*chosen, "unknown_mn"]
 

@@ -25,6 +25,7 @@ SCENARIOS: dict[str, str] = {
     "subpackets": "each upload split into sub-packets (Flag D=1, PNUM/PNO)",
     "length_plus6": "the length field counts 6 bytes too many (segment + CRC + CR LF)",
     "lowercase_crc": "CRC written in lower-case hex",
+    "bad_crc": "one upload in ten first goes out with a corrupted CRC (the platform rejects it; retransmitted)",
     "wrong_pw": "the logger sends a wrong password (the platform quarantines it)",
     "unknown_mn": "an extra logger whose MN the platform does not know (quarantined)",
 }

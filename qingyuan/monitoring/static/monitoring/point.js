@@ -12,6 +12,7 @@
       box.innerHTML = '<p class="text-muted mb-0">' + box.dataset.empty + "</p>";
       return;
     }
+    var shift = data.utc_offset_ms || 0;  // drawn with useUTC: the platform's local time on any browser
     data.series.forEach(function (s) {
       var title = document.createElement("div");
       title.className = "small fw-semibold mt-2";
@@ -23,15 +24,17 @@
       box.appendChild(el);
       var chart = echarts.init(el);
       chart.setOption({
+        useUTC: true,
         grid: { left: 50, right: 12, top: 10, bottom: 28 },
         tooltip: { trigger: "axis", formatter: function (items) {
           var p = items[0];
-          return echarts.format.formatTime("MM-dd hh:mm", p.value[0]) + "<br>" + p.value[1] +
+          return echarts.format.formatTime("MM-dd hh:mm", p.value[0], true) + "<br>" + p.value[1] +
             (p.value[2] && p.value[2] !== "N" ? " (" + p.value[2] + ")" : "");
         } },
-        xAxis: { type: "time", min: data.from, max: data.to },
+        xAxis: { type: "time", min: data.from + shift, max: data.to + shift },
         yAxis: { type: "value", scale: true },
-        series: [{ type: "line", showSymbol: false, data: s.points, connectNulls: false }]
+        series: [{ type: "line", showSymbol: false, connectNulls: false,
+                   data: s.points.map(function (p) { return [p[0] + shift, p[1], p[2]]; }) }]
       });
       charts.push(chart);
     });
