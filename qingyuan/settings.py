@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "qingyuan.complaints",
     "qingyuan.quality",
     "qingyuan.alarms",
+    "qingyuan.loads", "qingyuan.sections",
     "qingyuan.demo",
 ]
 

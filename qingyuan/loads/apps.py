@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+NAV_LABEL = gettext_noop("Loads")  # the nav link in base.html; its translation lives in this app's catalogue
+
+
+class LoadsConfig(AppConfig):
+    name = "qingyuan.loads"
+    verbose_name = _("Load control and environmental capacity")
+
+    def ready(self) -> None:
+        from qingyuan.core import worker
+        from qingyuan.core.notify import register_kind
+        from qingyuan.loads import rebound, services
+        from qingyuan.quality.views import register_compliance_context
+
+        worker.register("loads.ledger", services.ledger_step, every=300)
+        worker.register("loads.alerts", services.alerts_step, every=3600)
+        worker.register("loads.rebound", rebound.step, every=6 * 3600)
+        register_compliance_context(services.compliance_context)
+        register_kind("loads.alert", _("An enterprise's projected load nears or passes its quota"))

@@ -1,0 +1,290 @@
+"""Annual and monthly loads per enterprise and park, against quotas, baselines and targets.
+
+Everything is summed from ``quality.DailyValue.mass_kg`` (kg per point, parameter and
+local day; the quality app computes it as concentration × volume, NOTES §4), over the
+points of an enterprise's outlets, less ``ExcludedPoint``s. Totals are in tonnes.
+
+Projection to the year end (documented in docs/loads-and-sections.md):
+
+    ytd        = Σ mass of the days of the year up to ``as_of``           (t)
+    data_days  = number of those days with any mass for the pollutant
+    rate       = ytd / data_days                                          (t/d; 0 without data)
+    remaining  = days of the year after ``as_of``
+    projected  = ytd + rate × remaining
+
+Alert level of a pollutant: ``over`` when projected ≥ alert% of the quota, ``warning``
+when ≥ warn% (LoadPolicy; 80 % / 100 % by default, NOTES §10 [U]); else ``ok``.
+A fixed number of queries whatever the number of enterprises.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractMonth
+
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
+from qingyuan.loads.choices import KEY_POLLUTANTS, AlertLevel
+from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy
+from qingyuan.plans.models import LoadTarget, pollutant_name
+from qingyuan.quality.models import DailyValue
+
+KG_PER_T = 1000.0
+
+
+def days_in_year(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+def project(ytd_t: float, data_days: int, as_of: dt.date) -> float:
+    """ytd + (ytd / data_days) × days left in the year after ``as_of``."""
+    remaining = (dt.date(as_of.year, 12, 31) - as_of).days
+    rate = ytd_t / data_days if data_days else 0.0
+    return ytd_t + rate * remaining
+
+
+def level_of(value_t: float, quota_t: float | None, policy: LoadPolicy) -> str:
+    if quota_t is None:
+        return AlertLevel.OK
+    if quota_t <= 0:
+        return AlertLevel.OVER if value_t > 0 else AlertLevel.OK
+    share = value_t / quota_t
+    if share * 100 >= policy.alert_percent:
+        return AlertLevel.OVER
+    if share * 100 >= policy.warn_percent:
+        return AlertLevel.WARNING
+    return AlertLevel.OK
+
+
+@dataclass
+class PollutantLoad:
+    code: str
+    quota_t: float | None = None
+    baseline_t: float | None = None
+    ytd_t: float = 0.0
+    data_days: int = 0
+    projected_t: float = 0.0
+    months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
+    level: str = AlertLevel.OK
+
+    @property
+    def name(self) -> str:
+        return pollutant_name(self.code)
+
+    @property
+    def share_ytd(self) -> float | None:
+        return self.ytd_t / self.quota_t if self.quota_t else None
+
+    @property
+    def share_projected(self) -> float | None:
+        return self.projected_t / self.quota_t if self.quota_t else None
+
+    def month_quota_t(self, year: int, month: int) -> float | None:
+        """The quota pro rata for one month: quota × days of the month / days of the year."""
+        if self.quota_t is None:
+            return None
+        return self.quota_t * calendar.monthrange(year, month)[1] / days_in_year(year)
+
+
+@dataclass
+class EnterpriseLoads:
+    enterprise: Enterprise
+    year: int
+    as_of: dt.date
+    pollutants: list[PollutantLoad]
+
+    @property
+    def level(self) -> str:
+        levels = [p.level for p in self.pollutants]
+        return AlertLevel.OVER if AlertLevel.OVER in levels else (
+            AlertLevel.WARNING if AlertLevel.WARNING in levels else AlertLevel.OK)
+
+    def get(self, code: str) -> PollutantLoad | None:
+        return next((p for p in self.pollutants if p.code == code), None)
+
+
+def as_of_for(year: int, today: dt.date) -> dt.date:
+    """The last day counted: today in the current year, the 31st of December of a past year."""
+    return min(today, dt.date(year, 12, 31))
+
+
+def counted_points(enterprise_ids: Iterable[int]) -> dict[int, int]:
+    """point id → enterprise id, for the enterprises' outlet points that count toward loads."""
+    excluded = ExcludedPoint.objects.values("point_id")
+    rows = MonitoringPoint.objects.filter(outlet__enterprise_id__in=list(enterprise_ids)).exclude(
+        pk__in=excluded).values_list("pk", "outlet__enterprise_id")
+    return dict(rows)
+
+
+def quotas(enterprise_ids: Iterable[int], year: int, as_of: dt.date) -> dict[int, dict[str, float]]:
+    """enterprise → pollutant → permitted annual load (t/a) of the permit in force at ``as_of``
+    (else the latest permit valid during the year), summed over its outlets."""
+    rows = PermitLimit.objects.filter(
+        permit__enterprise_id__in=list(enterprise_ids), permit__valid_from__lte=dt.date(year, 12, 31),
+        permit__valid_to__gte=dt.date(year, 1, 1), annual_load_t__isnull=False,
+    ).values_list("permit__enterprise_id", "permit_id", "permit__valid_from", "permit__valid_to",
+                  "pollutant_code", "annual_load_t")
+    permits: dict[int, dict[int, tuple[bool, dt.date]]] = defaultdict(dict)
+    loads: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for ent, permit, start, end, code, tonnes in rows:
+        permits[ent][permit] = (start <= as_of <= end, end)
+        loads[permit][code] += tonnes
+    out: dict[int, dict[str, float]] = {}
+    for ent, candidates in permits.items():
+        chosen = max(candidates, key=lambda p: (candidates[p][0], candidates[p][1], p))
+        out[ent] = {code: float(t) for code, t in loads[chosen].items()}
+    return out
+
+
+def masses(points: dict[int, int], year: int, as_of: dt.date, codes: Iterable[str] | None = None
+           ) -> dict[tuple[int, str], tuple[list[float], int]]:
+    """(enterprise, pollutant) → (tonnes per month, days with data) from the daily masses, one query."""
+    qs = DailyValue.objects.filter(point_id__in=list(points), day__gte=dt.date(year, 1, 1), day__lte=as_of,
+                                   mass_kg__isnull=False)
+    if codes is not None:
+        qs = qs.filter(parameter__in=list(codes))
+    rows = (qs.annotate(m=ExtractMonth("day")).values_list("point__outlet__enterprise_id", "parameter", "m")
+            .annotate(kg=Sum("mass_kg"), days=Count("day", distinct=True)).order_by())
+    out: dict[tuple[int, str], tuple[list[float], int]] = {}
+    for ent, code, month, kg, days in rows:
+        months, n = out.get((ent, code), ([0.0] * 12, 0))
+        months[month - 1] += (kg or 0.0) / KG_PER_T
+        out[(ent, code)] = (months, n + days)
+    return out
+
+
+def baselines(enterprise_ids: Iterable[int], year: int) -> dict[int, dict[str, float]]:
+    out: dict[int, dict[str, float]] = defaultdict(dict)
+    for ent, code, tonnes in BaselineLoad.objects.filter(enterprise_id__in=list(enterprise_ids), year=year) \
+            .values_list("enterprise_id", "pollutant_code", "load_t"):
+        out[ent][code] = float(tonnes)
+    return out
+
+
+def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, policy: LoadPolicy,
+                     codes: Iterable[str] | None = None) -> list[EnterpriseLoads]:
+    """Loads of each enterprise in ``year`` up to ``as_of``, against its quota and baseline."""
+    ids = [e.pk for e in enterprises]
+    points = counted_points(ids)
+    quota = quotas(ids, year, as_of)
+    mass = masses(points, year, as_of, codes)
+    base = baselines(ids, policy.baseline_year)
+    wanted = set(codes) if codes is not None else None
+    out = []
+    for e in enterprises:
+        found = set(KEY_POLLUTANTS) | set(quota.get(e.pk, {})) | set(base.get(e.pk, {})) \
+            | {c for (ent, c) in mass if ent == e.pk}
+        if wanted is not None:
+            found &= wanted
+        rows = []
+        for code in sorted(found, key=_order):
+            months, days = mass.get((e.pk, code), ([0.0] * 12, 0))
+            row = PollutantLoad(code=code, quota_t=quota.get(e.pk, {}).get(code),
+                                baseline_t=base.get(e.pk, {}).get(code), months_t=months, data_days=days)
+            row.ytd_t = sum(months)
+            row.projected_t = project(row.ytd_t, days, as_of)
+            row.level = level_of(row.projected_t, row.quota_t, policy)
+            if row.quota_t is None and row.baseline_t is None and days == 0 and code not in KEY_POLLUTANTS:
+                continue
+            rows.append(row)
+        out.append(EnterpriseLoads(e, year, as_of, rows))
+    return out
+
+
+def _order(code: str) -> tuple[int, str]:
+    return (KEY_POLLUTANTS.index(code) if code in KEY_POLLUTANTS else len(KEY_POLLUTANTS), code)
+
+
+# ---- the park ------------------------------------------------------------------------------------
+
+@dataclass
+class ParkPollutant:
+    code: str
+    plan_baseline_t: float | None  # plans.LoadTarget: the park plan's baseline and target (t/a)
+    plan_target_t: float | None
+    baseline_sum_t: float  # Σ BaselineLoad of the park's enterprises in the baseline year
+    ledger_t: float  # Σ LedgerEntry.delta_t
+    quota_t: float
+    ytd_t: float
+    projected_t: float
+    months_t: list[float]
+
+    @property
+    def name(self) -> str:
+        return pollutant_name(self.code)
+
+    @property
+    def accounted_t(self) -> float:
+        """The accounted load: enterprise baselines plus every explained change since."""
+        return self.baseline_sum_t + self.ledger_t
+
+    @property
+    def reference_t(self) -> float | None:
+        """The baseline the reduction is measured against: the plan's, else the enterprises' sum."""
+        return self.plan_baseline_t if self.plan_baseline_t is not None else (self.baseline_sum_t or None)
+
+    @property
+    def required_share(self) -> float | None:
+        """The reduction the target asks for, as a share of the plan's baseline (e.g. 0.10)."""
+        if self.plan_baseline_t and self.plan_target_t is not None:
+            return 1 - self.plan_target_t / self.plan_baseline_t
+        return None
+
+    @property
+    def projected_change(self) -> float | None:
+        """Projected annual load against the reference baseline: −0.12 = 12 % below."""
+        ref = self.reference_t
+        return self.projected_t / ref - 1 if ref else None
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.plan_target_t is None:
+            return None
+        return self.projected_t <= self.plan_target_t
+
+
+def load_targets(park_id: int) -> dict[str, LoadTarget]:
+    """The park's reduction targets from its implementation plan (approved first, newest first)."""
+    out: dict[str, LoadTarget] = {}
+    rows = LoadTarget.objects.filter(park_plan__park_id=park_id).select_related("park_plan").order_by(
+        "park_plan__status", "-park_plan__approved_on", "-park_plan_id")  # "approved" < "draft"
+    for t in rows:
+        out.setdefault(t.pollutant_code, t)
+    return out
+
+
+def ledger_sums(park_id: int) -> dict[str, float]:
+    rows = LedgerEntry.objects.filter(park_id=park_id).values_list("pollutant_code").annotate(
+        t=Sum("delta_t")).order_by()
+    return {code: float(t) for code, t in rows}
+
+
+def park_totals(rows: list[EnterpriseLoads], park_id: int, year: int) -> list[ParkPollutant]:
+    targets = load_targets(park_id)
+    ledger = ledger_sums(park_id)
+    by_code: dict[str, ParkPollutant] = {}
+    for code in KEY_POLLUTANTS:
+        t = targets.get(code)
+        by_code[code] = ParkPollutant(code, float(t.baseline_t) if t else None, float(t.target_t) if t else None,
+                                      0.0, ledger.get(code, 0.0), 0.0, 0.0, 0.0, [0.0] * 12)
+    for ent in rows:
+        for p in ent.pollutants:
+            if p.code not in by_code:
+                continue
+            total = by_code[p.code]
+            total.baseline_sum_t += p.baseline_t or 0.0
+            total.quota_t += p.quota_t or 0.0
+            total.ytd_t += p.ytd_t
+            total.projected_t += p.projected_t
+            total.months_t = [a + b for a, b in zip(total.months_t, p.months_t, strict=True)]
+    return list(by_code.values())
+
+
+def park_enterprises(park_id: int) -> list[Enterprise]:
+    return list(Enterprise.objects.filter(park_id=park_id).order_by("name", "id"))
