@@ -109,7 +109,10 @@ class IssueForm(forms.Form):
 
 # ---- one form per workflow action ---------------------------------------------------------------
 
-def _reason(required: bool, label: Any = _("Reason")) -> forms.CharField:
+REASON = _("Reason")
+
+
+def _reason(required: bool, label: Any = REASON) -> forms.CharField:
     return forms.CharField(label=label, required=required, max_length=2000, widget=forms.Textarea(attrs=TEXT))
 
 

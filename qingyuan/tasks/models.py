@@ -134,6 +134,7 @@ class Assignment(models.Model):
                                                         default=EscalationLevel.NONE)
     next_escalation_at = models.DateTimeField(_("next escalation check"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    escalation_claim = models.CharField(max_length=32, blank=True, editable=False)  # last worker call that won it
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)

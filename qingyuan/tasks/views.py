@@ -33,7 +33,14 @@ from qingyuan.tasks.access import (
 )
 from qingyuan.tasks.choices import AssignmentStatus, CheckStatus, EscalationLevel, ExtensionStatus
 from qingyuan.tasks.filters import AssignmentFilter
-from qingyuan.tasks.forms import ACTION_FORMS, CheckForm, CompleteCheckForm, FindingForm, IssueForm, PolicyForm
+from qingyuan.tasks.forms import (
+    ACTION_FORMS,
+    CheckForm,
+    CompleteCheckForm,
+    FindingForm,
+    IssueForm,
+    PolicyForm,
+)
 from qingyuan.tasks.models import Assignment, EscalationPolicy, Finding, SupervisionCheck
 from qingyuan.tasks.services import timeline
 from qingyuan.tasks.workflow import ASSIGNMENTS, EXTENSION_DECISIONS

@@ -4,7 +4,17 @@ import datetime as dt
 
 import pytest
 
-from qingyuan.tasks.ladder import LISTED, NONE, REMINDER, SUPERVISED, URGED, Ladder, due_on, level_on, next_level
+from qingyuan.tasks.ladder import (
+    LISTED,
+    NONE,
+    REMINDER,
+    SUPERVISED,
+    URGED,
+    Ladder,
+    due_on,
+    level_on,
+    next_level,
+)
 
 D = dt.date(2026, 6, 30)  # the deadline in every row
 DEFAULT = Ladder()          # remind 3 days before, 督办 after 3 days overdue, 挂牌 after 10
