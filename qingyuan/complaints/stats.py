@@ -13,10 +13,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet, Sum
 
 from qingyuan.complaints import geo
-from qingyuan.complaints.choices import CaseType, Category, Channel, Rating, ReviewLevel, Status
+from qingyuan.complaints.choices import (
+    OPEN_STATUSES,
+    CaseType,
+    Category,
+    Channel,
+    Rating,
+    ReviewLevel,
+    Status,
+)
 from qingyuan.complaints.models import PARK_READER_ROLES, Complaint
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
 from qingyuan.org.actor import actor_for
@@ -24,12 +33,18 @@ from qingyuan.org.choices import Role
 from qingyuan.org.models import Unit
 
 TOP = 15
+YEARS_KEY = "qingyuan:complaints:years:{}"
+YEARS_TTL = 3600
+
+
+def whole_park(user: Any, park_id: int) -> bool:
+    actor = actor_for(user)
+    return actor.is_superuser or park_id in actor.park_ids_with(PARK_READER_ROLES)
 
 
 def scope(user: Any, park_id: int) -> QuerySet:
     """The user's complaints of one park, as a query the (park, year, …) indexes can serve."""
-    actor = actor_for(user)
-    if actor.is_superuser or park_id in actor.park_ids_with(PARK_READER_ROLES):
+    if whole_park(user, park_id):
         return Complaint.objects.filter(park_id=park_id)
     return Complaint.objects.visible_to(user).filter(park_id=park_id)
 
@@ -75,8 +90,22 @@ def originals(qs: QuerySet) -> QuerySet:
     return qs.filter(review_level=ReviewLevel.ORIGINAL)
 
 
-def by_year(qs: QuerySet) -> list[tuple[int, int]]:
-    return [(r["year"], r["n"]) for r in originals(qs).values("year").annotate(n=Count("id")).order_by("year")]
+def by_year(qs: QuerySet, *, park_id: int | None = None, this_year: int | None = None) -> list[tuple[int, int]]:
+    """Counts per year. For a whole park (``park_id``) the years before ``this_year`` come from the cache
+    (``forget_years`` clears it when a complaint is registered); the current year is always counted."""
+    if park_id is None or this_year is None:
+        return [(r["year"], r["n"]) for r in originals(qs).values("year").annotate(n=Count("id")).order_by("year")]
+    past = cache.get_or_set(
+        YEARS_KEY.format(park_id),
+        lambda: [(r["year"], r["n"]) for r in originals(qs).filter(year__lt=this_year).values("year")
+                 .annotate(n=Count("id")).order_by("year")], YEARS_TTL)
+    later = [(r["year"], r["n"]) for r in originals(qs).filter(year__gte=this_year).values("year")
+             .annotate(n=Count("id")).order_by("year")]
+    return [*past, *later]
+
+
+def forget_years(park_id: int) -> None:
+    cache.delete(YEARS_KEY.format(park_id))
 
 
 def by_month(qs: QuerySet, year: int) -> list[int]:
@@ -119,9 +148,11 @@ def on_time_by_unit(qs: QuerySet, year: int, today: dt.date) -> list[dict[str, A
 
 def repeat_complainants(qs: QuerySet, year: int) -> tuple[int, int, list[tuple[str, int]]]:
     """How many phones complained twice or more this year, how many complaints they made, the top ones."""
-    rows = list(originals(qs).filter(year=year).exclude(phone_hash="").values("phone_hash")
-                .annotate(n=Count("id")).filter(n__gte=2).order_by("-n", "phone_hash"))
-    return len(rows), sum(r["n"] for r in rows), [(r["phone_hash"][:8], r["n"]) for r in rows[:10]]
+    repeat = (originals(qs).filter(year=year).exclude(phone_hash="").values("phone_hash")
+              .annotate(n=Count("id")).filter(n__gte=2))
+    totals = repeat.aggregate(phones=Count("phone_hash"), complaints=Sum("n"))
+    top = repeat.order_by("-n", "phone_hash")[:10]
+    return totals["phones"], totals["complaints"] or 0, [(r["phone_hash"][:8], r["n"]) for r in top]
 
 
 def hotspots(qs: QuerySet, year: int, *, limit: int = 300) -> list[tuple[float, float, int]]:
@@ -132,17 +163,24 @@ def hotspots(qs: QuerySet, year: int, *, limit: int = 300) -> list[tuple[float, 
 
 
 def outcome(qs: QuerySet, year: int) -> dict[str, Any]:
-    totals = originals(qs).filter(year=year).aggregate(
-        replied=Count("id", filter=Q(replied_on_time__isnull=False)),
-        on_time=Count("id", filter=Q(replied_on_time=True)),
-        rated=Count("id", filter=~Q(rating="")),
-        satisfied=Count("id", filter=Q(rating=Rating.SATISFIED)),
-        basically=Count("id", filter=Q(rating=Rating.BASICALLY_SATISFIED)),
-        dissatisfied=Count("id", filter=Q(rating=Rating.DISSATISFIED)),
-        not_accepted=Count("id", filter=Q(status=Status.NOT_ACCEPTED)),
-        merged=Count("id", filter=Q(status=Status.MERGED)),
-        open=Count("id", filter=Q(status__in=[Status.RECEIVED, Status.ACCEPTED, Status.IN_HANDLING,
-                                              Status.RETURNED])))
+    """Replies, on-time replies, ratings and states of the year's cases: one pass over the covering index
+    (status, replied_on_time, rating), summed here."""
+    groups = (originals(qs).filter(year=year).values("status", "replied_on_time", "rating")
+              .annotate(n=Count("id")).order_by())
+    totals = dict.fromkeys(("replied", "on_time", "rated", "satisfied", "basically", "dissatisfied",
+                            "not_accepted", "merged", "open"), 0)
+    names = {Rating.SATISFIED: "satisfied", Rating.BASICALLY_SATISFIED: "basically",
+             Rating.DISSATISFIED: "dissatisfied"}
+    for g in groups:
+        n = g["n"]
+        totals["replied"] += n if g["replied_on_time"] is not None else 0
+        totals["on_time"] += n if g["replied_on_time"] else 0
+        if g["rating"]:
+            totals["rated"] += n
+            totals[names[g["rating"]]] += n
+        totals["not_accepted"] += n if g["status"] == Status.NOT_ACCEPTED else 0
+        totals["merged"] += n if g["status"] == Status.MERGED else 0
+        totals["open"] += n if g["status"] in OPEN_STATUSES else 0
     totals["reviews"] = qs.filter(year=year, review_level__gt=ReviewLevel.ORIGINAL).count()
     totals["on_time_rate"] = round(100 * totals["on_time"] / totals["replied"], 1) if totals["replied"] else None
     happy = totals["satisfied"] + totals["basically"]
@@ -150,8 +188,9 @@ def outcome(qs: QuerySet, year: int) -> dict[str, Any]:
     return totals
 
 
-def report(qs: QuerySet, year: int, today: dt.date) -> Report:
-    years = by_year(qs)
+def report(qs: QuerySet, year: int, today: dt.date, *, park_id: int | None = None) -> Report:
+    """Everything on the statistics page; ``park_id`` when ``qs`` is the whole park (past years cached)."""
+    years = by_year(qs, park_id=park_id, this_year=today.year)
     months, months_last = by_month(qs, year), by_month(qs, year - 1)
     comparable = today.month if year == today.year else 12
     this, last = sum(months[:comparable]), sum(months_last[:comparable])

@@ -221,7 +221,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or today.year)
     except ValueError:
         year = today.year
-    report = stats.report(stats.scope(request.user, park.pk), year, today)
+    whole = stats.whole_park(request.user, park.pk)
+    report = stats.report(stats.scope(request.user, park.pk), year, today, park_id=park.pk if whole else None)
     charts = {
         "years": [[str(y), n] for y, n in report.years],
         "months": report.months, "months_last": report.months_last,

@@ -15,6 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from qingyuan.complaints import stats
 from qingyuan.complaints.access import complaint_roles
 from qingyuan.complaints.models import Complaint
 from qingyuan.complaints.workflow import COMPLAINANT, COMPLAINTS, SYSTEM
@@ -116,6 +117,8 @@ def raise_errors(errors: dict[str, Any]) -> None:
 
 
 def insert_with_code(values: dict[str, Any]) -> Complaint:
+    """Create the complaint under a fresh tracking code (retried on the unlikely collision)."""
+    stats.forget_years(values["park"].pk)
     for attempt in range(5):
         try:
             with transaction.atomic():
