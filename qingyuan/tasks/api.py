@@ -19,7 +19,7 @@ from qingyuan.tasks.choices import AssignmentStatus, Priority
 from qingyuan.tasks.filters import apply_filters
 from qingyuan.tasks.models import Assignment
 from qingyuan.tasks.schemas import AssignmentDetailOut, AssignmentIn, AssignmentPage, TransitionIn
-from qingyuan.tasks.views import urgent_first
+from qingyuan.tasks.services import urgent_first
 
 router = Router(tags=["assignments"])
 

@@ -9,11 +9,13 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
-        from qingyuan.tasks import escalation
+        from qingyuan.core.work import register_provider
+        from qingyuan.tasks import escalation, services
 
         for kind, label in KINDS.items():
             register_kind(kind, label)
         worker.register("escalate", escalation.handle_one_escalation)
+        register_provider(services.work_items)
 
 
 KINDS = {

@@ -112,7 +112,7 @@ class AssignmentDetailOut(AssignmentOut):
     @staticmethod
     def resolve_actions(obj: Any, context: Any) -> list[str]:
         from qingyuan.tasks.access import assignment_roles
-        from qingyuan.tasks.views import available_actions
+        from qingyuan.tasks.services import available_actions
 
         user = context["request"].user
         return [t.name for t in available_actions(obj, assignment_roles(user, obj))]

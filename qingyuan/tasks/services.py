@@ -1,4 +1,4 @@
-"""Read-side helpers: the detail page's timeline and what waits on a user ("my work")."""
+"""Read-side helpers: list order, the actions a user may take, the timeline, and "my work"."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +20,32 @@ from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.tasks.choices import AssignmentStatus, EscalationLevel, ExtensionStatus
 from qingyuan.tasks.models import Assignment, EscalationEvent, ExtensionRequest, ProgressReport
-from qingyuan.tasks.workflow import ASSIGNMENTS
+from qingyuan.tasks.workflow import ASSIGNMENTS, EXTENSION_DECISIONS
 
 KIND = "assignment"
 KIND_LABEL = gettext_lazy("Assignment")
+
+
+CLOSED = [AssignmentStatus.COMPLETED, AssignmentStatus.WITHDRAWN]
+
+
+def urgent_first(qs: QuerySet) -> QuerySet:
+    """Open before closed, then the highest escalation, then the nearest deadline."""
+    return qs.annotate(closed=Case(When(status__in=CLOSED, then=Value(1)), default=Value(0),
+                                   output_field=IntegerField())).order_by("closed", "-escalation_level",
+                                                                          "deadline", "-id")
+
+
+def available_actions(a: Assignment, roles: frozenset[str]) -> list[Any]:
+    pending = a.extensions.filter(status=ExtensionStatus.PENDING).exists()
+    found = []
+    for t in ASSIGNMENTS.available(a.status, roles):
+        if t.name in EXTENSION_DECISIONS and not pending:
+            continue
+        if t.name == "request_extension" and pending:
+            continue
+        found.append(t)
+    return found
 
 
 # ---- timeline -----------------------------------------------------------------------------------

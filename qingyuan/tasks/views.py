@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +31,7 @@ from qingyuan.tasks.access import (
     issuing_parks,
     reads_whole_park,
 )
-from qingyuan.tasks.choices import AssignmentStatus, CheckStatus, EscalationLevel, ExtensionStatus
+from qingyuan.tasks.choices import CheckStatus, EscalationLevel, ExtensionStatus
 from qingyuan.tasks.filters import AssignmentFilter
 from qingyuan.tasks.forms import (
     ACTION_FORMS,
@@ -42,10 +42,9 @@ from qingyuan.tasks.forms import (
     PolicyForm,
 )
 from qingyuan.tasks.models import Assignment, EscalationPolicy, Finding, SupervisionCheck
-from qingyuan.tasks.services import timeline
-from qingyuan.tasks.workflow import ASSIGNMENTS, EXTENSION_DECISIONS
+from qingyuan.tasks.services import available_actions, timeline, urgent_first
+from qingyuan.tasks.workflow import ASSIGNMENTS
 
-CLOSED = [AssignmentStatus.COMPLETED, AssignmentStatus.WITHDRAWN]
 # Field names the actions use that the forms call differently.
 ALIASES = {"suggested_unit": "unit"}
 
@@ -58,13 +57,6 @@ def put_errors(form: Form, exc: ValidationError) -> None:
     for name, errors in exc.error_dict.items():
         target = ALIASES.get(name, name)
         form.add_error(target if target in form.fields else None, errors)
-
-
-def urgent_first(qs: QuerySet) -> QuerySet:
-    """Open before closed, then the highest escalation, then the nearest deadline."""
-    return qs.annotate(closed=Case(When(status__in=CLOSED, then=Value(1)), default=Value(0),
-                                   output_field=IntegerField())).order_by("closed", "-escalation_level",
-                                                                          "deadline", "-id")
 
 
 def _filtered(request: HttpRequest) -> tuple[AssignmentFilter, QuerySet]:
@@ -118,18 +110,6 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def available_actions(a: Assignment, roles: frozenset[str]) -> list[Any]:
-    pending = a.extensions.filter(status=ExtensionStatus.PENDING).exists()
-    found = []
-    for t in ASSIGNMENTS.available(a.status, roles):
-        if t.name in EXTENSION_DECISIONS and not pending:
-            continue
-        if t.name == "request_extension" and pending:
-            continue
-        found.append(t)
-    return found
-
-
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = access_assignment(request.user, pk)
     roles = assignment_roles(request.user, a)
@@ -138,7 +118,6 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tasks/detail.html", {
         "a": a, "forms": forms, "timeline": timeline(a), "today": timezone.localdate(),
         "pending": a.extensions.filter(status=ExtensionStatus.PENDING).first(),
-        "reports": a.reports.order_by("-created_at")[:1],
         "findings": a.findings.select_related("supervision_check"),
         "source_url": a.source_url(),
     })
