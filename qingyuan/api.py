@@ -16,8 +16,10 @@ from qingyuan.complaints.api import router as complaints_router
 from qingyuan.core.api import ErrorOut
 from qingyuan.enterprises.api import router as enterprises_router
 from qingyuan.inspections.api import router as inspections_router
+from qingyuan.loads.api import router as loads_router
 from qingyuan.plans.api import router as plans_router
 from qingyuan.quality.api import router as quality_router
+from qingyuan.sections.api import router as sections_router
 from qingyuan.tasks.api import router as tasks_router
 
 
@@ -85,3 +87,5 @@ api.add_router("/", inspections_router)
 api.add_router("/", complaints_router)
 api.add_router("/", quality_router)
 api.add_router("/", alarms_router)
+api.add_router("/", loads_router)
+api.add_router("/", sections_router)
