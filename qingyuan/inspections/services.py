@@ -2,10 +2,11 @@
 
 ``recent_pressure(enterprise) -> int`` is the interface patrol frequency uses for an
 enterprise's recent history. It adds up *pressure sources*; each source counts events
-per enterprise since a date. Today the sources are complaints about the enterprise
-(when ``qingyuan.complaints`` is installed) and open assignments about it. Monitoring
-alarms (issue 5) and rebound flags plug in later with ``register_pressure_source``
-without touching the frequency rule.
+per enterprise since a date. This module registers two: complaints about the enterprise
+(when ``qingyuan.complaints`` is installed) and open assignments about it. Other apps
+register theirs with ``register_pressure_source`` in their ``AppConfig.ready`` —
+``qingyuan.alarms`` adds monitoring alarms; rebound flags can follow — without touching
+the frequency rule.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -45,43 +47,48 @@ def register_pressure_source(name: str, source: PressureSource) -> None:
     _SOURCES[name] = source
 
 
-def _complaint_model() -> Any:
-    if not apps.is_installed("qingyuan.complaints"):
+def _model(app: str, name: str, needs: set[str]) -> Any:
+    """The other app's model if that app is installed and the model has the fields we read."""
+    if not apps.is_installed(f"qingyuan.{app}"):
         return None
     try:
-        model = apps.get_model("complaints", "Complaint")
+        model = apps.get_model(app, name)
     except LookupError:
         return None
-    return model if {"enterprise", "received_at"} <= {f.name for f in model._meta.get_fields()} else None
+    return model if needs <= {f.name for f in model._meta.get_fields()} else None
+
+
+def _complaint_cases(since: dt.datetime) -> Any:
+    """Complaints received in the window, one per case: a duplicate merged into another complaint
+    and the reviews of a case are the same case."""
+    model = _model("complaints", "Complaint", {"enterprise", "received_at", "merged_into", "review_level"})
+    if model is None:
+        return None
+    return model._default_manager.filter(received_at__gte=since, merged_into__isnull=True, review_level=0)
+
+
+def _per_enterprise(qs: Any, ids: list[int]) -> Counter:
+    if qs is None:
+        return Counter()
+    rows = qs.filter(enterprise_id__in=ids).values_list("enterprise_id").annotate(n=models.Count("id")).order_by()
+    return Counter(dict(rows))
 
 
 def _complaints(ids: list[int], since: dt.datetime) -> Counter:
-    """Complaints about the enterprise received in the window: one per case (duplicates merged into
-    another and reviews of a case are the same case)."""
-    model = _complaint_model()
-    if model is None:
-        return Counter()
-    names = {f.name for f in model._meta.get_fields()}
-    qs = model._default_manager.filter(enterprise_id__in=ids, received_at__gte=since)
-    if "merged_into" in names:
-        qs = qs.filter(merged_into__isnull=True)
-    if "review_level" in names:
-        qs = qs.filter(review_level=0)
-    return Counter(dict(qs.values_list("enterprise_id").annotate(n=models.Count("id")).order_by()))
+    return _per_enterprise(_complaint_cases(since), ids)
 
 
 def _open_assignments(ids: list[int], since: dt.datetime) -> Counter:
     """Open assignments about the enterprise, however old: they are pressure until closed. An
-    assignment opened for a complaint is already counted with the complaint."""
+    assignment opened for a complaint or a monitoring alarm is that case's, and counted by the
+    complaints or alarms source, not again here."""
     if not apps.is_installed("qingyuan.tasks"):
         return Counter()
     from qingyuan.tasks.models import Assignment
 
-    qs = Assignment.objects.open().filter(enterprise_id__in=ids)
-    complaint = _complaint_model()
-    if complaint is not None and "assignment" in {f.name for f in complaint._meta.get_fields()}:
-        counted = complaint._default_manager.filter(assignment__isnull=False, received_at__gte=since)
-        qs = qs.exclude(pk__in=counted.values("assignment_id"))
+    cases = [ContentType.objects.get_for_model(m) for m in (
+        _model("complaints", "Complaint", set()), _model("alarms", "Alarm", set())) if m is not None]
+    qs = Assignment.objects.open().filter(enterprise_id__in=ids).exclude(source_type__in=cases)
     return Counter(dict(qs.values_list("enterprise_id").annotate(n=models.Count("id")).order_by()))
 
 

@@ -115,3 +115,21 @@ def test_it_shows_done_and_due_patrols_on_the_calendar(world, as_user):
     assert f'data-date="{due}"' in page
     assert "巡查计划" in page and "甲化工有限公司" in page
     assert as_user(world.supervisor).get("/inspections/plans/", {"month": "2026-13"}).status_code == 200
+
+
+def test_it_counts_a_monitoring_alarm_and_its_assignment_once(world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from qingyuan.alarms.models import Alarm
+    from qingyuan.tasks.models import Assignment
+
+    assert "alarms" in services._SOURCES  # registered by qingyuan.alarms through our interface
+    now = timezone.now()
+    alarm = Alarm.objects.create(park=world.park, enterprise=world.enterprise_a, point=world.point_a,
+                                 parameter="w01018", kind="exceedance", severity="high", start=now, end=now,
+                                 first_detected_at=now, last_detected_at=now)
+    assert services.recent_pressure(world.enterprise_a) == 1
+    issue(world, 1, world.enterprise_a)
+    assert services.recent_pressure(world.enterprise_a) == 2
+    Assignment.objects.update(source_type=ContentType.objects.get_for_model(Alarm), source_id=str(alarm.pk))
+    assert services.recent_pressure(world.enterprise_a) == 1  # the alarm's assignment is the same case
