@@ -47,9 +47,10 @@ def test_it_turns_a_finding_into_an_assignment_to_the_linked_unit(world, finding
     issue = AuditEntry.objects.get(action="assignment.issue")
     assert issue.related_id == str(finding.pk)
     assert Notification.objects.filter(recipient=world.officer, kind="assignment.issued").exists()
-    # The unit's work list (qingyuan.tasks reports it to "my work"; the browser test reads the page).
+    # The unit's work list: qingyuan.tasks reports it to "my work".
     assert [i.url for i in tasks_work_items(world.officer)] == [a.get_absolute_url()]
     assert tasks_work_items(world.township) == []
+    assert a.subject in as_user(world.officer).get("/work/").content.decode()
 
 
 def test_it_lets_the_inspector_choose_another_unit(world, finding, as_user):
