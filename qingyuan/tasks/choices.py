@@ -74,6 +74,6 @@ class Rating(models.TextChoices):
 
 
 class CheckStatus(models.TextChoices):
-    PLANNED = "planned", pgettext_lazy("assignment", "Planned")
-    COMPLETED = "completed", pgettext_lazy("assignment", "Completed")
-    CANCELLED = "cancelled", pgettext_lazy("assignment", "Cancelled")
+    PLANNED = "planned", pgettext_lazy("supervision check", "Planned")
+    COMPLETED = "completed", pgettext_lazy("supervision check", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("supervision check", "Cancelled")

@@ -106,7 +106,7 @@ def apply_rows(rows: list[Row], now: dt.datetime) -> int:
             if rising else set()
         moved = [(plan[pk][0], plan[pk][1]) for pk in rising if pk in won]
         if moved:
-            _record(moved, today, now)
+            _record(moved, now)
             _notify(moved)
     return len(moved)
 
@@ -168,11 +168,11 @@ def handle_one_escalation() -> bool:
     return True
 
 
-def _record(moved: list[tuple[Row, int]], today: dt.date, now: dt.datetime) -> None:
+def _record(moved: list[tuple[Row, int]], now: dt.datetime) -> None:
     """An EscalationEvent and an audit entry (the shape ``audit.record`` gives one) per level change."""
     _insert_many(EscalationEvent, [
         {"assignment_id": row.pk, "time": now, "from_level": row.level, "to_level": new, "deadline": row.deadline,
-         "note": _overdue_note(row.deadline, today)} for row, new in moved])
+         "note": ""} for row, new in moved])  # the page says how late, in the reader's language
     ct = ContentType.objects.get_for_model(Assignment).pk
     request_id = get_request_id()
     labels = {level: str(level.label) for level in EscalationLevel}
@@ -197,15 +197,6 @@ def _insert_many(model: Any, rows: list[dict[str, Any]]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(sql, [[f.get_db_prep_save(row[f.attname if f.attname in row else f.name], connection)
                                   for f in fields] for row in rows])
-
-
-def _overdue_note(deadline: dt.date, today: dt.date) -> str:
-    days = (today - deadline).days
-    if days > 0:
-        return _("%(days)d days overdue") % {"days": days}
-    if days == 0:
-        return _("due today")
-    return _("due in %(days)d days") % {"days": -days}
 
 
 def _notify(moved: list[tuple[Row, int]]) -> None:

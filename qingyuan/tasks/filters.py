@@ -15,8 +15,8 @@ from qingyuan.org.models import Unit
 from qingyuan.tasks.choices import AssignmentStatus, EscalationLevel, Priority
 
 
-def _with_blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
-    return [("", _("All")), *choices]
+def _with_blank(choices: list[tuple[Any, Any]], label: Any) -> list[tuple[Any, Any]]:
+    return [("", label), *choices]
 
 
 SELECT = {"class": "form-select"}
@@ -26,15 +26,15 @@ class AssignmentFilter(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(
         attrs={"placeholder": _("Number, subject or requirements"), "class": "form-control"}))
     status = forms.ChoiceField(label=_("Status"), required=False, widget=forms.Select(attrs=SELECT),
-                               choices=_with_blank([*AssignmentStatus.choices, ("open", _("All open"))]))
+                               choices=_with_blank([*AssignmentStatus.choices, ("open", _("All open"))], _("All statuses")))
     assignee_unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none(),
                                            empty_label=_("All units"), widget=forms.Select(attrs=SELECT))
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), required=False, queryset=Enterprise.objects.none(),
                                         empty_label=_("All enterprises"), widget=forms.Select(attrs=SELECT))
-    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_with_blank(Priority.choices),
+    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_with_blank(Priority.choices, _("All priorities")),
                                  widget=forms.Select(attrs=SELECT))
     level = forms.TypedChoiceField(label=_("Escalation"), required=False, coerce=int, empty_value=None,
-                                   choices=_with_blank(EscalationLevel.choices), widget=forms.Select(attrs=SELECT))
+                                   choices=_with_blank(EscalationLevel.choices, _("All escalation levels")), widget=forms.Select(attrs=SELECT))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False,
                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 

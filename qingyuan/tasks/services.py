@@ -111,9 +111,19 @@ def timeline(a: Assignment) -> list[Entry]:
     for event in EscalationEvent.objects.filter(assignment=a):
         level = EscalationLevel(event.to_level)
         label = level.label if event.to_level > event.from_level else _("Escalation reset")
-        entries.append(Entry(event.time, str(label), _("System"), event.note, css=level.colour.css))
+        note = event.note or lateness(event.deadline, timezone.localdate(event.time))
+        entries.append(Entry(event.time, str(label), _("System"), note, css=level.colour.css))
     entries.sort(key=lambda e: e.time)
     return entries
+
+
+def lateness(deadline: dt.date, day: dt.date) -> str:
+    days = (day - deadline).days
+    if days > 0:
+        return _("%(days)d days overdue") % {"days": days}
+    if days == 0:
+        return _("due today")
+    return _("due in %(days)d days") % {"days": -days}
 
 
 # ---- my work ------------------------------------------------------------------------------------
