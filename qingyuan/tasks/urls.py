@@ -17,5 +17,6 @@ urlpatterns = [
     path("checks/<int:pk>/", views.check_detail, name="check_detail"),
     path("checks/<int:pk>/findings/", views.finding_create, name="finding_create"),
     path("checks/<int:pk>/complete/", views.check_complete, name="check_complete"),
+    path("checks/<int:pk>/cancel/", views.check_cancel, name="check_cancel"),
     path("findings/<int:pk>/spawn/", views.finding_spawn, name="finding_spawn"),
 ]

@@ -260,6 +260,18 @@ def check_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def check_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    sc = access_check(request.user, pk, for_write=True)
+    try:
+        actions.do_cancel_check(sc, acting_user=request.user, reason=request.POST.get("reason", ""))
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Supervision check cancelled."))
+    return redirect("tasks:check_detail", pk=sc.pk)
+
+
+@require_POST
 def finding_spawn(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: a follow-up assignment from the finding."""
     finding = Finding.objects.select_related("supervision_check__park", "assignment__assignee_unit", "unit").filter(

@@ -82,3 +82,15 @@ def test_who_sees_and_changes_checks(world, as_user, planned):
         assert client.post(f"/tasks/checks/{sc.pk}/complete/", {"overall_rating": "good"}).status_code == 403
     assert not Finding.objects.exists() and SupervisionCheck.objects.get().status == "planned"
     assert "第一季度督查" in as_user(world.supervisor).get("/tasks/checks/").content.decode()
+
+
+def test_a_check_can_be_cancelled_with_a_reason(world, as_user, planned):
+    sc, _scope = planned
+    client = as_user(world.regulator)
+    refused = client.post(f"/tasks/checks/{sc.pk}/cancel/", {"reason": ""}, follow=True)
+    assert "必须填写原因" in refused.content.decode() and SupervisionCheck.objects.get().status == "planned"
+    client.post(f"/tasks/checks/{sc.pk}/cancel/", {"reason": "汛期改期"})
+    sc.refresh_from_db()
+    assert sc.status == "cancelled"
+    assert TransitionRecord.objects.get(workflow="supervision_check").reason == "汛期改期"
+    assert as_user(world.supervisor).post(f"/tasks/checks/{sc.pk}/cancel/", {"reason": "x"}).status_code == 403
