@@ -20,9 +20,11 @@ from qingyuan.enterprises import actions as ent_actions
 from qingyuan.enterprises.creditcode import ALPHABET, make
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, MonitoringPoint, Outlet, Permit
 from qingyuan.inspections import demo as inspections_demo
+from qingyuan.loads import demo as loads_demo
 from qingyuan.org.choices import Role, UnitKind
 from qingyuan.org.models import Membership, Park, Person, Unit
 from qingyuan.plans import demo as plans_demo
+from qingyuan.sections import demo as sections_demo
 from qingyuan.standards import discharge_limit
 from qingyuan.tasks import demo as tasks_demo
 
@@ -60,6 +62,8 @@ class Seeder:
         tasks_demo.seed(self)
         inspections_demo.seed(self)
         complaints_demo.seed(self)
+        loads_demo.seed(self)
+        sections_demo.seed(self)
 
     def _park(self) -> Park:
         park, _ = Park.objects.get_or_create(code=data.PARK["code"], defaults=data.PARK)
