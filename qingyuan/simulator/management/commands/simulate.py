@@ -24,7 +24,7 @@ class Command(BaseCommand):
     help = "Simulate HJ 212 data loggers for the monitoring points (see docs/monitoring.md)."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--host", default=os.environ.get("QINGYUAN_SIMULATOR_HOST", "127.0.0.1"))
+        parser.add_argument("--host", default="127.0.0.1", help="The gateway's address (default 127.0.0.1).")
         parser.add_argument("--port", type=int, default=int(os.environ.get("QINGYUAN_GATEWAY_PORT", "9212")))
         parser.add_argument("--devices", type=int, default=0, help="Simulate only the first N points (0: all).")
         parser.add_argument("--mn", action="append", default=[], help="Simulate only these MNs.")
