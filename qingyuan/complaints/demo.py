@@ -1,7 +1,7 @@
 """Demo complaints for the demo county: two years whose counts fall after the clean-up.
 
-About seventy complaints in the year before the clean-up was finished (24 to 12 months
-ago), far fewer in the last twelve months, in every state: closed with ratings, late
+About seventy complaints last calendar year, before the clean-up was finished, far fewer
+this year, in every state: closed with ratings, late
 replies, one not accepted, merged duplicates, a review (复查) in progress, one returned as
 "not ours", recent ones waiting for the office or the unit, and one petition (信访) with
 an approved extension. Everything goes through the actions, back-dated with their
@@ -151,12 +151,19 @@ class ComplaintDemo:
     # ---- the two years -----------------------------------------------------------------------------
 
     def history(self) -> None:
-        """Closed complaints: 24–12 months ago (before the clean-up), then the quieter year after.
+        """Closed complaints: last calendar year (before the clean-up was finished), then the quieter
+        months of this year up to ten weeks ago.
 
         These were paper records: the office routed each one itself (no automatic acceptance).
         """
+        today = timezone.localdate()
+        last_jan1, jan1 = dt.date(today.year - 1, 1, 1), dt.date(today.year, 1, 1)
+        windows = ((True, BEFORE, (today - last_jan1).days, (today - jan1).days + 1),
+                   (False, AFTER, (today - jan1).days, 75))
         ComplaintPolicy.objects.filter(park=self.park).update(auto_accept=False)
-        for before, count, start, end in ((True, BEFORE, 730, 366), (False, AFTER, 365, 75)):
+        for before, count, start, end in windows:
+            if start < end:
+                continue  # early in the year: nothing between 1 January and ten weeks ago
             days = sorted(self.rng.randint(end, start) for _ in range(count))
             for ago in reversed(days):
                 when = self.now - dt.timedelta(days=ago, hours=self.rng.randint(0, 12))
@@ -202,6 +209,11 @@ class ComplaintDemo:
                                         at=now - dt.timedelta(days=8))
         actions.do_return_complaint(noise, acting_user=self.epb, reason="道路运输扬尘由住建部门负责。",
                                     suggested_unit=units["县住建局"])
+        # accepted ten weeks ago and still not answered: overdue, red on the board (督办)
+        late = actions.do_submit_complaint(
+            park=self.park, category="noise", description="夜间装卸噪声扰民，多次反映未解决。", address="临江村",
+            received_at=now - dt.timedelta(days=72))
+        actions.do_start_handling(late, acting_user=self._officer(late))
         # replied, waiting for the complainant's rating
         waiting = actions.do_submit_complaint(
             park=self.park, category="noise", description="夜里装卸铁桶很吵。", address="临江村",

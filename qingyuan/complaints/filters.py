@@ -19,20 +19,20 @@ DUE_CHOICES = [("", _("Any deadline")), ("overdue", _("Overdue")), ("soon", _("D
                ("open", _("Open"))]
 
 
-def _with_blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
-    return [("", _("All")), *choices]
+def _with_blank(choices: list[tuple[Any, Any]], label: Any) -> list[tuple[Any, Any]]:
+    return [("", label), *choices]
 
 
 class ComplaintFilter(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(
         attrs={"placeholder": _("Code, description or place"), "class": "form-control"}))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_blank(Status.choices),
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_blank(Status.choices, _("All statuses")),
                                widget=forms.Select(attrs=SELECT))
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=_with_blank(Category.choices),
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=_with_blank(Category.choices, _("All categories")),
                                  widget=forms.Select(attrs=SELECT))
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_with_blank(Channel.choices),
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_with_blank(Channel.choices, _("All channels")),
                                 widget=forms.Select(attrs=SELECT))
-    case_type = forms.ChoiceField(label=_("Case type"), required=False, choices=_with_blank(CaseType.choices),
+    case_type = forms.ChoiceField(label=_("Case type"), required=False, choices=_with_blank(CaseType.choices, _("All case types")),
                                   widget=forms.Select(attrs=SELECT))
     unit = forms.ModelChoiceField(label=_("Handling unit"), required=False, queryset=Unit.objects.none(),
                                   empty_label=_("All units"), widget=forms.Select(attrs=SELECT))

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from qingyuan.complaints import geo
 from qingyuan.complaints.choices import (
@@ -201,8 +202,8 @@ def report(qs: QuerySet, year: int, today: dt.date, *, park_id: int | None = Non
         by_category=_labelled(_grouped(qs, year, "category"), Category),
         by_channel=_labelled(_grouped(qs, year, "channel"), Channel),
         by_case_type=_labelled(_grouped(qs, year, "case_type"), CaseType),
-        by_enterprise=_named(_grouped(qs, year, "enterprise"), Enterprise, none_label="—")[:TOP],
-        by_township=_named(_grouped(qs, year, "township"), Unit, none_label="—"),
+        by_enterprise=_named(_grouped(qs, year, "enterprise"), Enterprise, none_label=_("Not named"))[:TOP],
+        by_township=_named(_grouped(qs, year, "township"), Unit, none_label=_("Not known")),
         by_unit=on_time_by_unit(qs, year, today),
         repeaters=(rep := repeat_complainants(qs, year))[0], repeat_complaints=rep[1], top_repeaters=rep[2],
         hotspots=hotspots(qs, year),

@@ -94,6 +94,11 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _action_label(name: str) -> Any:
+    t = COMPLAINTS.get(name)
+    return t.label if t is not None else name
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     c = access_complaint(request.user, pk)
     roles = complaint_roles(request.user, c)
@@ -107,7 +112,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "c": c, "case": c.case, "can": {t.name: t for t in transitions}, "roles": roles, "personal": personal, "is_office": is_office, "today": today,
         "colour": c.colour(today),
-        "history": [(h, COMPLAINTS.label(h.from_state), COMPLAINTS.label(h.to_state)) for h in workflow.history(c)],
+        "history": [(h, _action_label(h.transition),
+                     COMPLAINTS.label(h.to_state)) for h in workflow.history(c)],
         "audit_trail": audit.trail(c)[:30],
         "photos": photos,
         "merged": merged,

@@ -72,8 +72,8 @@ def test_it_counts_by_year_month_category_channel_and_type(dataset):
 
 def test_it_counts_by_enterprise_township_and_unit_with_the_on_time_rate(dataset):
     report = stats.report(Complaint.objects.filter(park=dataset.park), 2026, TODAY)
-    assert report.by_enterprise == [("乙化工有限公司", 2), ("甲化工有限公司", 1), ("—", 1)]
-    assert report.by_township == [("临江镇", 3), ("—", 1)]
+    assert report.by_enterprise == [("乙化工有限公司", 2), ("甲化工有限公司", 1), ("未指明", 1)]
+    assert report.by_township == [("临江镇", 3), ("不明", 1)]
     units = {u["unit"]: u for u in report.by_unit}
     assert (units["县环保局"]["routed"], units["县环保局"]["replied"], units["县环保局"]["rate"]) == (2, 1, 100.0)
     town = units["临江镇"]
