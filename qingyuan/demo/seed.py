@@ -166,7 +166,9 @@ class Seeder:
                 if lim is None or lim.value is None:
                     continue
                 value = Decimal(str(lim.value))
-                annual = (value * volume * Decimal("0.6") / Decimal(10**9)).quantize(Decimal("0.0001"))
+                # mg/L × m³ = g (÷10⁶ → t); mg/m³ × m³ = mg (÷10⁹ → t); discharge at 60 % of the limit.
+                per_tonne = Decimal(10**6) if outlet.medium == "water" else Decimal(10**9)
+                annual = (value * volume * Decimal("0.6") / per_tonne).quantize(Decimal("0.0001"))
                 limits.append({"outlet": outlet, "pollutant_code": pollutant, "concentration_limit": value,
                                "unit": lim.unit, "standard_ref": f"{code} {lim.table} {category}",
                                "annual_load_t": annual})
