@@ -16,6 +16,7 @@ class ComplaintsConfig(AppConfig):
         work.register_provider(services.work_items)
         worker.register("send_sms", sms.send_one)
         worker.register("close_complaints", actions.close_one, every=600)
+        worker.register("mirror_complaint_extensions", actions.mirror_extension_one, every=60)
 
 
 KINDS = {

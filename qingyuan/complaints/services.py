@@ -15,6 +15,7 @@ from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 
 LIMIT = 50
+ASSIGNMENT_OPEN = ["issued", "in_progress", "returned"]
 OFFICE_WORK_ROLES = frozenset({Role.OFFICE_STAFF, Role.ADMIN})
 
 
@@ -25,6 +26,9 @@ def _item(c: Complaint, action: Any, deadline: Any, today: Any) -> WorkItem:
 
 
 def work_items(user: Any) -> list[WorkItem]:
+    """Complaint work that no assignment stands for (the tasks app lists the assignments themselves:
+    signing, progress, a returned assignment, an extension request): complaints waiting to be accepted,
+    and those whose assignment is no longer open although the complainant still waits for a reply."""
     actor = actor_for(user)
     if not actor.is_authenticated:
         return []
@@ -33,21 +37,17 @@ def work_items(user: Any) -> list[WorkItem]:
     office_parks = list(actor.park_ids_with(OFFICE_WORK_ROLES))
     if office_parks:
         qs = (Complaint.objects.filter(park_id__in=office_parks)
-              .filter(Q(status__in=[Status.RECEIVED, Status.RETURNED])
-                      | Q(status=Status.IN_HANDLING, extension_requested=True))
+              .filter(Q(status=Status.RECEIVED) | Q(status=Status.RETURNED, assignment__isnull=True))
               .select_related("enterprise", "assignment").order_by("accept_deadline", "id")[:LIMIT])
         for c in qs:
-            if c.status == Status.RECEIVED:
-                items.append(_item(c, _("Accept and route, or refuse"), c.accept_deadline, today))
-            elif c.status == Status.RETURNED:
-                items.append(_item(c, _("Route to the responsible unit"), c.accept_deadline, today))
-            else:
-                items.append(_item(c, _("Decide on the extension"), c.handle_deadline, today))
+            action = _("Accept and route, or refuse") if c.status == Status.RECEIVED else _(
+                "Route to the responsible unit")
+            items.append(_item(c, action, c.accept_deadline, today))
     units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
     if units:
         qs = (Complaint.objects.filter(handling_unit_id__in=units, status__in=[Status.ACCEPTED, Status.IN_HANDLING])
+              .filter(Q(assignment__isnull=True) | ~Q(assignment__status__in=ASSIGNMENT_OPEN))
               .select_related("enterprise", "assignment").order_by("handle_deadline", "id")[:LIMIT])
         for c in qs:
-            action = _("Start handling") if c.status == Status.ACCEPTED else _("Investigate and reply")
-            items.append(_item(c, action, c.handle_deadline, today))
+            items.append(_item(c, _("Reply to the complainant"), c.handle_deadline, today))
     return items

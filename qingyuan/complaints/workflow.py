@@ -9,7 +9,8 @@
 Roles are derived per user and complaint in ``qingyuan.complaints.access.complaint_roles``:
 ``office`` (office staff, leaders and admins of the park), ``handler`` (unit officers of
 the handling unit), ``complainant`` (whoever holds the tracking code) and ``system``
-(automatic acceptance, closing after the feedback window).
+(automatic acceptance, closing after the feedback window, mirroring an extension the office
+decided on the assignment's page).
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ COMPLAINTS = Workflow(
                    label=_("Route to another unit"), reason=True, style="primary"),
         transition("request_extension", {S.IN_HANDLING}, S.IN_HANDLING, roles={HANDLER},
                    label=_("Request an extension"), reason=True, style="warning"),
-        transition("approve_extension", {S.IN_HANDLING}, S.IN_HANDLING, roles={OFFICE},
+        transition("approve_extension", {S.IN_HANDLING}, S.IN_HANDLING, roles={OFFICE, SYSTEM},
                    label=_("Approve the extension"), style="success"),
-        transition("refuse_extension", {S.IN_HANDLING}, S.IN_HANDLING, roles={OFFICE},
+        transition("refuse_extension", {S.IN_HANDLING}, S.IN_HANDLING, roles={OFFICE, SYSTEM},
                    label=_("Refuse the extension"), reason=True, style="danger"),
         transition("reply", {S.ACCEPTED, S.IN_HANDLING}, S.REPLIED, roles={HANDLER},
                    label=_("Reply"), style="success"),

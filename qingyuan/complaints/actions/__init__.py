@@ -32,6 +32,7 @@ from qingyuan.complaints.actions.handling import (
     do_reply_complaint,
     do_request_extension,
     do_start_handling,
+    mirror_extension_one,
 )
 from qingyuan.complaints.actions.intake import do_register_complaint, do_set_photo_public, do_submit_complaint
 from qingyuan.complaints.actions.merging import do_merge_complaint
@@ -40,5 +41,6 @@ __all__ = [
     "can_request_review", "clean_text", "close_one", "do_accept_complaint", "do_close_complaint", "do_decide_extension",
     "do_merge_complaint", "do_not_accept_complaint", "do_rate_complaint", "do_register_complaint", "do_reply_complaint",
     "do_request_extension", "do_request_review", "do_reroute_complaint", "do_return_complaint", "do_set_photo_public",
-    "do_start_handling", "do_submit_complaint", "new_code", "phone_hash", "public_snapshot", "review_deadline",
+    "do_start_handling", "do_submit_complaint", "mirror_extension_one", "new_code", "phone_hash", "public_snapshot",
+    "review_deadline",
 ]

@@ -106,8 +106,33 @@ def do_reply_complaint(c: Complaint, *, acting_user: Any, reply: str, internal_n
         if a is not None and a.status == A.ISSUED:
             tasks.do_sign_assignment(a, acting_user=acting_user)
         if a is not None and a.status == A.IN_PROGRESS:
+            # The assignment's job was to investigate and reply: replying completes it (the complainant's
+            # rating and the review are the complaint's own check), so it stops escalating.
             tasks.do_submit_assignment(a, acting_user=acting_user, text=reply)
+            tasks.do_verify_assignment(a, acting_user=None, accept=True)
         for follower in followers(c):
             sms.queue(follower, text(SMS_REPLIED, code=follower.code,
                                       reply=reply[:300]))
     return c
+
+
+def mirror_extension_one() -> bool:
+    """Worker step: an extension the office decided on the assignment's own page is mirrored on the
+    complaint (the legal deadline moves with the assignment's), recorded as done by the system."""
+    pending = Complaint.objects.filter(status="in_handling", extension_requested=True, assignment__isnull=False)
+    for c in pending.select_related("assignment").order_by("id")[:50]:
+        a = c.assignment
+        assert a is not None
+        if a.extensions.filter(status="pending").exists():
+            continue
+        last = a.extensions.exclude(status="lapsed").order_by("-decided_at", "-id").first()
+        if last is None or last.decided_at is None:
+            continue
+        try:
+            do_decide_extension(c, acting_user=None, approve=last.status == "approved",
+                                reason=last.decision_reason or _("Decided on the assignment %(number)s by %(name)s.")
+                                % {"number": a.number, "name": last.decided_by_name})
+        except TransitionError:
+            continue
+        return True
+    return False

@@ -13,6 +13,7 @@ from qingyuan.complaints.tests.helpers import register, submit
 from qingyuan.core.models import TransitionRecord
 from qingyuan.core.work import Colour
 from qingyuan.core.workflow import TransitionError
+from qingyuan.tasks import actions as tasks_actions
 
 CST = ZoneInfo("Asia/Shanghai")
 
@@ -84,7 +85,7 @@ def test_it_records_whether_the_reply_came_by_the_end_of_the_last_day(world):
     with time_machine.travel(at("2026-05-01", 0), tick=False):
         actions.do_reply_complaint(b, acting_user=world.officer, reply="已处理")
     assert (a.replied_on_time, b.replied_on_time) == (True, False)
-    assert a.assignment.status == "submitted"
+    assert a.assignment.status == "completed"  # the reply completes the assignment
 
 
 def test_it_colours_the_running_deadline_on_the_escalation_ladder(world):
@@ -166,3 +167,18 @@ def test_it_closes_a_replied_complaint_when_the_feedback_window_passes(world):
     assert c.status == "closed" and c.rating == "" and c.assignment.status == "completed"
     record = TransitionRecord.objects.get(transition="close")
     assert record.user is None and record.user_name == ""
+
+
+def test_it_mirrors_an_extension_the_office_approved_on_the_assignment(world):
+    with time_machine.travel(at("2026-03-01"), tick=False):
+        p = register(world, case_type="petition", channel="letter")
+        actions.do_accept_complaint(p, unit=world.bureau, acting_user=world.regulator)
+        actions.do_start_handling(p, acting_user=world.officer)
+        actions.do_request_extension(p, acting_user=world.officer, reason="需要检测")
+        assert actions.mirror_extension_one() is False  # still pending
+        tasks_actions.do_decide_extension(p.assignment, acting_user=world.regulator, approve=True, reason="同意")
+        assert actions.mirror_extension_one() is True
+    p.refresh_from_db()
+    assert (p.extended, p.extension_requested, p.handle_deadline) == (True, False, dt.date(2026, 5, 30))
+    record = TransitionRecord.objects.get(workflow="complaint", transition="approve_extension")
+    assert record.user is None and record.reason == "同意"
