@@ -209,18 +209,13 @@ class Complaint(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             # the statistics: a park's original cases by year, each index covering the grouped column
-            models.Index(fields=["park", "year", "review_level", "month"], name="complaints_stat_month"),
-            models.Index(fields=["park", "year", "review_level", "category"], name="complaints_stat_category"),
-            models.Index(fields=["park", "year", "review_level", "channel"], name="complaints_stat_channel"),
-            models.Index(fields=["park", "year", "review_level", "case_type"], name="complaints_stat_type"),
+            models.Index(fields=["park", "year", "review_level", "month", "category", "channel", "case_type",
+                                 "township"], name="complaints_stat_receipt"),
             models.Index(fields=["park", "year", "review_level", "enterprise"], name="complaints_stat_enterprise"),
-            models.Index(fields=["park", "year", "review_level", "township"], name="complaints_stat_township"),
             models.Index(fields=["park", "year", "review_level", "phone_hash"], name="complaints_stat_phone"),
             models.Index(fields=["park", "year", "review_level", "place_cell"], name="complaints_stat_cell"),
-            models.Index(fields=["park", "year", "review_level", "status", "replied_on_time", "rating"],
-                         name="complaints_stat_outcome"),
-            models.Index(fields=["park", "year", "handling_unit", "status", "replied_on_time", "handle_deadline"],
-                         name="complaints_stat_unit"),
+            models.Index(fields=["park", "year", "review_level", "handling_unit", "status", "replied_on_time",
+                                 "rating", "handle_deadline"], name="complaints_stat_handling"),
             # the duplicate check: open complaints of a category in a time window
             models.Index(fields=["park", "status", "category", "received_at"], name="complaints_dup"),
             models.Index(fields=["handling_unit", "status"], name="complaints_unit_status"),

@@ -116,6 +116,20 @@ def by_month(qs: QuerySet, year: int) -> list[int]:
     return months
 
 
+RECEIPT = ("month", "category", "channel", "case_type", "township")
+
+
+def receipt(qs: QuerySet, year: int) -> dict[str, dict[Any, int]]:
+    """Counts by month, category, channel, case type and township in one pass: the GROUP BY follows the
+    ``complaints_stat_receipt`` index, so SQLite streams it without sorting; the sums are made here."""
+    counts: dict[str, dict[Any, int]] = {column: {} for column in RECEIPT}
+    for r in originals(qs).filter(year=year).values(*RECEIPT).annotate(n=Count("id")).order_by(*RECEIPT):
+        for column in RECEIPT:
+            bucket = counts[column]
+            bucket[r[column]] = bucket.get(r[column], 0) + r["n"]
+    return counts
+
+
 def _grouped(qs: QuerySet, year: int, column: str) -> dict[Any, int]:
     return {r[column]: r["n"] for r in originals(qs).filter(year=year).values(column).annotate(n=Count("id"))}
 
@@ -128,23 +142,6 @@ def _named(counts: dict[Any, int], model: Any, *, none_label: str) -> list[tuple
     names = dict(model.objects.filter(pk__in=[k for k in counts if k is not None]).values_list("pk", "name"))
     rows = [(names.get(k, none_label) if k is not None else none_label, n) for k, n in counts.items()]
     return sorted(rows, key=lambda r: (-r[1], r[0] == none_label, r[0]))  # "unknown" after named ones
-
-
-def on_time_by_unit(qs: QuerySet, year: int, today: dt.date) -> list[dict[str, Any]]:
-    """Per handling unit: complaints routed, replied, replied on time, the on-time rate, and overdue ones open."""
-    rows = (qs.filter(year=year, handling_unit__isnull=False).exclude(status=Status.MERGED)
-            .values("handling_unit").annotate(
-                routed=Count("id"),
-                replied=Count("id", filter=Q(replied_on_time__isnull=False)),
-                on_time=Count("id", filter=Q(replied_on_time=True)),
-                overdue_open=Count("id", filter=Q(status__in=[Status.ACCEPTED, Status.IN_HANDLING],
-                                                  handle_deadline__lt=today))))
-    names = dict(Unit.objects.filter(pk__in=[r["handling_unit"] for r in rows]).values_list("pk", "name"))
-    out = []
-    for r in rows:
-        rate = round(100 * r["on_time"] / r["replied"], 1) if r["replied"] else None
-        out.append({**r, "unit": names.get(r["handling_unit"], ""), "rate": rate})
-    return sorted(out, key=lambda r: (-r["routed"], r["unit"]))
 
 
 def repeat_complainants(qs: QuerySet, year: int) -> tuple[int, int, list[tuple[str, int]]]:
@@ -163,49 +160,71 @@ def hotspots(qs: QuerySet, year: int, *, limit: int = 300) -> list[tuple[float, 
     return [(*geo.cell_centre(r["place_cell"]), r["n"]) for r in rows]
 
 
-def outcome(qs: QuerySet, year: int) -> dict[str, Any]:
-    """Replies, on-time replies, ratings and states of the year's cases: one pass over the covering index
-    (status, replied_on_time, rating), summed here."""
-    groups = (originals(qs).filter(year=year).values("status", "replied_on_time", "rating")
-              .annotate(n=Count("id")).order_by())
+HANDLING = ("review_level", "handling_unit", "status", "replied_on_time", "rating")
+
+
+def handling(qs: QuerySet, year: int, today: dt.date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The outcome of the year's cases (replies, on time, ratings, states, reviews) and, per handling unit,
+    cases routed, replied, replied on time, the on-time rate and open overdue ones: one pass over the
+    ``complaints_stat_handling`` index, summed here."""
+    open_overdue = Q(status__in=[Status.ACCEPTED, Status.IN_HANDLING], handle_deadline__lt=today)
+    groups = (qs.filter(year=year).values(*HANDLING)
+              .annotate(n=Count("id"), overdue=Count("id", filter=open_overdue)).order_by(*HANDLING))
     totals = dict.fromkeys(("replied", "on_time", "rated", "satisfied", "basically", "dissatisfied",
-                            "not_accepted", "merged", "open"), 0)
+                            "not_accepted", "merged", "open", "reviews"), 0)
     names = {Rating.SATISFIED: "satisfied", Rating.BASICALLY_SATISFIED: "basically",
              Rating.DISSATISFIED: "dissatisfied"}
+    units: dict[int, dict[str, Any]] = {}
     for g in groups:
-        n = g["n"]
-        totals["replied"] += n if g["replied_on_time"] is not None else 0
-        totals["on_time"] += n if g["replied_on_time"] else 0
+        n, replied, on_time = g["n"], g["replied_on_time"] is not None, bool(g["replied_on_time"])
+        if g["handling_unit"] is not None and g["status"] != Status.MERGED:
+            u = units.setdefault(g["handling_unit"], {"handling_unit": g["handling_unit"], "routed": 0,
+                                                      "replied": 0, "on_time": 0, "overdue_open": 0})
+            u["routed"] += n
+            u["replied"] += n if replied else 0
+            u["on_time"] += n if on_time else 0
+            u["overdue_open"] += g["overdue"]
+        if g["review_level"] != ReviewLevel.ORIGINAL:
+            totals["reviews"] += n
+            continue
+        totals["replied"] += n if replied else 0
+        totals["on_time"] += n if on_time else 0
         if g["rating"]:
             totals["rated"] += n
             totals[names[g["rating"]]] += n
         totals["not_accepted"] += n if g["status"] == Status.NOT_ACCEPTED else 0
         totals["merged"] += n if g["status"] == Status.MERGED else 0
         totals["open"] += n if g["status"] in OPEN_STATUSES else 0
-    totals["reviews"] = qs.filter(year=year, review_level__gt=ReviewLevel.ORIGINAL).count()
     totals["on_time_rate"] = round(100 * totals["on_time"] / totals["replied"], 1) if totals["replied"] else None
     happy = totals["satisfied"] + totals["basically"]
     totals["satisfaction_rate"] = round(100 * happy / totals["rated"], 1) if totals["rated"] else None
-    return totals
+    unit_names = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "name"))
+    by_unit = [{**u, "unit": unit_names.get(pk, ""),
+                "rate": round(100 * u["on_time"] / u["replied"], 1) if u["replied"] else None}
+               for pk, u in units.items()]
+    return totals, sorted(by_unit, key=lambda r: (-r["routed"], r["unit"]))
 
 
 def report(qs: QuerySet, year: int, today: dt.date, *, park_id: int | None = None) -> Report:
     """Everything on the statistics page; ``park_id`` when ``qs`` is the whole park (past years cached)."""
     years = by_year(qs, park_id=park_id, this_year=today.year)
-    months, months_last = by_month(qs, year), by_month(qs, year - 1)
+    counts = receipt(qs, year)
+    totals, by_unit = handling(qs, year, today)
+    months = [counts["month"].get(m, 0) for m in range(1, 13)]
+    months_last = by_month(qs, year - 1)
     comparable = today.month if year == today.year else 12
     this, last = sum(months[:comparable]), sum(months_last[:comparable])
     return Report(
         year=year, years=years, months=months, months_last=months_last, total=sum(months),
         total_last=sum(months_last), comparable_months=comparable, comparable_last=last,
         change_pct=round(100 * (this - last) / last, 1) if last else None,
-        by_category=_labelled(_grouped(qs, year, "category"), Category),
-        by_channel=_labelled(_grouped(qs, year, "channel"), Channel),
-        by_case_type=_labelled(_grouped(qs, year, "case_type"), CaseType),
+        by_category=_labelled(counts["category"], Category),
+        by_channel=_labelled(counts["channel"], Channel),
+        by_case_type=_labelled(counts["case_type"], CaseType),
         by_enterprise=_named(_grouped(qs, year, "enterprise"), Enterprise, none_label=_("Not named"))[:TOP],
-        by_township=_named(_grouped(qs, year, "township"), Unit, none_label=_("Not known")),
-        by_unit=on_time_by_unit(qs, year, today),
+        by_township=_named(counts["township"], Unit, none_label=_("Not known")),
+        by_unit=by_unit,
         repeaters=(rep := repeat_complainants(qs, year))[0], repeat_complaints=rep[1], top_repeaters=rep[2],
         hotspots=hotspots(qs, year),
-        outcome=outcome(qs, year),
+        outcome=totals,
     )
