@@ -25,10 +25,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from qingyuan.quality.conf import QualitySettings
-from qingyuan.quality.validity import FLOW_CODES, Validity, classify, is_concentration
+from qingyuan.quality.validity import FLOW_CODES, Validity, classify, flag_validity, is_concentration, signed
 from qingyuan.standards.codes import pollutant
 from qingyuan.standards.units import GAS, LIQUID, unit_info
 
@@ -36,9 +36,11 @@ _MASS_DIVISOR = {LIQUID: 1000.0, GAS: 1e6}  # mg/L × m³ = g; mg/m³ × m³ = m
 _TOTALS_TO_KG = {"kg": 1.0, "g": 1e-3, "mg": 1e-6, "t": 1000.0, "m3": 1.0, "m³": 1.0}
 
 
-@dataclass(slots=True)
-class Sample:
-    """One record of one parameter: a minute (2051), hourly (2061) or daily (2031) upload."""
+class Sample(NamedTuple):
+    """One record of one parameter: a minute (2051), hourly (2061) or daily (2031) upload.
+
+    A plain tuple, so the rows fetched from the readings table (in this column order) are used as they are.
+    """
 
     time: Any  # the slice key: comparable, equal for all parameters of one upload
     avg: float | None
@@ -47,6 +49,7 @@ class Sample:
     cou: float | None = None
     zs: float | None = None
     flag: str = ""
+    parameter: str = ""
 
 
 @dataclass(slots=True)
@@ -72,6 +75,27 @@ class Stats:
     device_mean: float | None = None
     mismatch: bool = False
     flags: str = ""
+
+
+# ---- validity, fast ----------------------------------------------------------------------------
+
+_INF = float("inf")
+
+
+@cache
+def _flag_ok(code: str, cfg: QualitySettings) -> dict[str, bool]:
+    return {}
+
+
+def value_ok(code: str, flag: str, value: float | None, cfg: QualitySettings) -> bool:
+    """``classify(...) is VALID``, with the flag's verdict cached per code: the aggregation's inner loop."""
+    table = _flag_ok(code, cfg)
+    ok = table.get(flag)
+    if ok is None:
+        ok = table[flag] = flag_validity(flag, code, cfg) is Validity.VALID
+    if not ok or value is None or value != value or value == _INF or value == -_INF:
+        return False
+    return not (value < 0 and cfg.negative_invalid and signed(code))
 
 
 # ---- units --------------------------------------------------------------------------------------
@@ -115,7 +139,7 @@ def slice_volume(code: str, flow: Sample, seconds: float, cfg: QualitySettings) 
 
     None when the flow value is not valid (its slice has no known volume).
     """
-    if classify(flow.flag, code, flow.avg, cfg) is not Validity.VALID:
+    if not value_ok(code, flow.flag, flow.avg, cfg):
         return None
     if flow.cou is not None and math.isfinite(flow.cou) and flow.cou >= 0:
         factor = totals_factor(code)
@@ -128,60 +152,124 @@ def slice_volume(code: str, flow: Sample, seconds: float, cfg: QualitySettings) 
 
 # ---- one period from its records ----------------------------------------------------------------
 
+class Group(NamedTuple):
+    """Minute records of one parameter in one period that the validity rules cannot tell apart, summed.
+
+    The key (``flag`` upper-cased, ``sign`` and ``volume_class``) holds everything the rules look at; the
+    sums hold everything the means, extremes, volumes and masses need. ``group_samples`` builds groups in
+    Python; ``compute`` lets the database build them (one GROUP BY), and both go through ``from_groups``.
+    """
+
+    flag: str
+    sign: int  # 0: a finite value ≥ 0; 1: a finite value < 0; 2: no value, or not finite
+    volume_class: int  # 0: the slice's volume is unknown; 1: it is 0 (no flow); 2: it is > 0
+    count: int
+    total: float | None  # Σ avg
+    low: float | None  # min of (min, else avg)
+    high: float | None  # max of (max, else avg)
+    zs_total: float | None
+    zs_count: int
+    volume: float | None  # Σ slice volume (m³)
+    weighted: float | None  # Σ avg × slice volume
+    cou_total: float | None
+    cou_count: int
+
+
+def _sign(value: float | None) -> int:
+    if value is None or value != value or value == _INF or value == -_INF:
+        return 2
+    return 1 if value < 0 else 0
+
+
+def group_samples(samples: Iterable[Sample], volumes: Mapping[Any, float | None]) -> list[Group]:
+    """Python's version of the database's GROUP BY (``compute._GROUPS``)."""
+    acc: dict[tuple[str, int, int], list[Any]] = {}
+    for t, avg, low, high, cou, zs, flag, _code in samples:
+        vol = volumes.get(t)
+        sign = _sign(avg)
+        key = ((flag or "").strip().upper(), sign, 0 if vol is None else 1 if vol == 0 else 2)
+        g = acc.get(key)
+        if g is None:
+            g = acc[key] = [0, None, None, None, None, 0, None, None, None, 0]
+        g[0] += 1
+        if vol is not None:
+            g[6] = vol if g[6] is None else g[6] + vol
+        if sign != 2:
+            g[1] = avg if g[1] is None else g[1] + avg
+            low = avg if low is None else low
+            high = avg if high is None else high
+            g[2] = low if g[2] is None or low < g[2] else g[2]
+            g[3] = high if g[3] is None or high > g[3] else g[3]
+            if vol is not None:
+                g[7] = avg * vol if g[7] is None else g[7] + avg * vol
+        if zs is not None:
+            g[4] = zs if g[4] is None else g[4] + zs
+            g[5] += 1
+        if cou is not None:
+            g[8] = cou if g[8] is None else g[8] + cou
+            g[9] += 1
+    return [Group(*k, *v) for k, v in sorted(acc.items())]
+
+
 def from_samples(code: str, samples: Sequence[Sample], volumes: Mapping[Any, float | None], *, expected: int,
                  water: bool, cfg: QualitySettings, min_valid: int) -> Stats:
-    """An hour (or any period) of ``code`` from its records, in time order. ``volumes``: slice → m³."""
+    """An hour (or any period) of ``code`` from its records. ``volumes``: slice → m³ (from the flow)."""
+    return from_groups(code, group_samples(samples, volumes), expected=expected, water=water, cfg=cfg,
+                       min_valid=min_valid)
+
+
+def from_groups(code: str, groups: Iterable[Group], *, expected: int, water: bool, cfg: QualitySettings,
+                min_valid: int) -> Stats:
+    """The rules of NOTES §1–3 over grouped records: which count (valid flag, finite value, not negative
+    for a concentration or flow, not a water concentration at zero flow), then the means and the mass."""
     factor = mass_factor(code)
-    is_flow = code in FLOW_CODES
     zero_flow_rule = water and cfg.zero_flow_invalidates_water and is_concentration(code)
-    n_valid = 0
-    total = 0.0
+    negative_invalid = cfg.negative_invalid and signed(code)
+    table = _flag_ok(code, cfg)
+    n_received = n_valid = zs_n = 0
+    total = zs_total = weighted = volume = own_volume = cou_total = 0.0
     lo = hi = None
-    zs_total, zs_n = 0.0, 0
-    weighted = volume = 0.0
-    has_volume = False
-    cou_total, cou_seen = 0.0, False
+    has_volume = has_own = cou_seen = False
     flags: set[str] = set()
-    for s in samples:
-        flags.add(s.flag or "")
-        if s.cou is not None:
-            cou_total += s.cou
+    for g in groups:
+        flags.add(g.flag)
+        n_received += g.count
+        if g.cou_count:
+            cou_total += g.cou_total  # type: ignore[operator]
             cou_seen = True
-        if classify(s.flag, code, s.avg, cfg) is not Validity.VALID:
+        if g.volume is not None:
+            has_own, own_volume = True, own_volume + g.volume
+        ok = table.get(g.flag)
+        if ok is None:
+            ok = table[g.flag] = flag_validity(g.flag, code, cfg) is Validity.VALID
+        if not ok or g.sign == 2 or (g.sign == 1 and negative_invalid) or (zero_flow_rule and g.volume_class == 1):
             continue
-        vol = volumes.get(s.time)
-        if zero_flow_rule and vol == 0.0:
-            continue
-        value: float = s.avg  # type: ignore[assignment]  # VALID implies a finite number
-        n_valid += 1
-        total += value
-        low = s.min if s.min is not None else value
-        high = s.max if s.max is not None else value
-        lo = low if lo is None or low < lo else lo
-        hi = high if hi is None or high > hi else hi
-        if s.zs is not None:
-            zs_total += s.zs
-            zs_n += 1
-        if vol is not None:
+        n_valid += g.count
+        total += g.total  # type: ignore[operator]
+        lo = g.low if lo is None or g.low < lo else lo  # type: ignore[operator]
+        hi = g.high if hi is None or g.high > hi else hi  # type: ignore[operator]
+        if g.zs_count:
+            zs_total += g.zs_total  # type: ignore[operator]
+            zs_n += g.zs_count
+        if g.volume_class:
             has_volume = True
-            volume += vol
-            weighted += value * vol
-    stats = Stats(code, unit_of(code), "computed", n_valid >= min_valid, expected, len(samples), n_valid,
+            volume += g.volume  # type: ignore[operator]
+            weighted += g.weighted  # type: ignore[operator]
+    stats = Stats(code, unit_of(code), "computed", n_valid >= min_valid, expected, n_received, n_valid,
                   flags="".join(sorted(flags))[:12])
     if n_valid:
         stats.mean_arith = total / n_valid
         stats.min, stats.max = lo, hi
         stats.zs_mean = zs_total / zs_n if zs_n else None
-    if is_flow:
-        own = [v for v in (volumes.get(s.time) for s in samples) if v is not None]
-        stats.volume_m3 = sum(own) if own else None
+    if code in FLOW_CODES:
+        stats.volume_m3 = own_volume if has_own else None
     elif factor is not None and has_volume:
         stats.volume_m3 = volume
         stats.mass_kg = weighted * factor
         stats.mean_fw = weighted / volume if volume > 0 else None
     if cou_seen:
         stats.cou_reported = cou_total * (totals_factor(code) or 1.0)
-        if stats.mass_kg is not None and n_valid == len(samples) \
+        if stats.mass_kg is not None and n_valid == n_received \
                 and differs(stats.mass_kg, stats.cou_reported, cfg.mismatch_tolerance):
             stats.mismatch = True  # the device's own totals disagree with concentration × volume
     stats.mean = stats.mean_fw if stats.mean_fw is not None else stats.mean_arith

@@ -58,7 +58,8 @@ def is_concentration(code: str) -> bool:
     return info is not None and info.family in (LIQUID, GAS)
 
 
-def _signed(code: str) -> bool:
+@cache
+def signed(code: str) -> bool:
     """Codes where a negative value is a measurement error (concentrations and flows)."""
     return code in FLOW_CODES or is_concentration(code)
 
@@ -84,7 +85,7 @@ def classify(flag: str, code: str, value: float | None, cfg: QualitySettings) ->
         return result
     if value is None or not math.isfinite(value):
         return Validity.INVALID
-    if value < 0 and cfg.negative_invalid and _signed(code):
+    if value < 0 and cfg.negative_invalid and signed(code):
         return Validity.INVALID
     return Validity.VALID
 

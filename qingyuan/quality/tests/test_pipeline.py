@@ -128,3 +128,24 @@ def test_it_reads_minute_data_with_a_fixed_number_of_queries(world):
     with CaptureQueriesContext(connection) as ctx:
         rows = compute.compute_hours(info, hours, compute.quality_settings())
     assert len(rows) == 12 and len(ctx.captured_queries) == 2  # minute and hourly uploads of one run
+
+
+def test_it_groups_minute_records_alike_in_the_database_and_in_python(world):
+    """The database's GROUP BY (PostgreSQL's fast path) and Python's grouping (SQLite's) agree."""
+    start = at("2026-03-02 08:00")
+    readings(world.point_a, "minute", start, "w01018", [40, 41.5, None, -3.0, 60, 0.0, 55, 52, 80, 81, 79, 78],
+             flags=["N", "n", "N", "N", "D", "N", "M", "N", "T", "N", "N", "N"])
+    readings(world.point_a, "minute", start, "w00000", [5, 5, 0, 10, 10, -1, 8, 8, 8, 9, 9, 9],
+             flags=["N", "N", "N", "N", "N", "N", "N", "D", "N", "N", "N", "N"])
+    info = compute.point_infos([world.point_a.pk])[world.point_a.pk]
+    cfg = compute.quality_settings()
+    times = compute._Times()
+    end = start + dt.timedelta(hours=2)
+    wanted = {times.key_of(start), times.key_of(start + dt.timedelta(hours=1))}
+    in_db = compute._minute_groups(times, info, start, end, cfg)
+    in_python = compute._python_groups(times, info, compute._fetch(times, info.id, "minute", start, end), wanted,
+                                       cfg)
+    assert len(in_db) == len(in_python) and len(in_db) > 10
+    for a, b in zip(in_db, in_python, strict=True):
+        assert a[:5] == b[:5] and a[5] == b[5] and a[13:] == b[13:]  # keys, counts
+        assert a[6:13] == pytest.approx(b[6:13])  # sums, extremes and volumes (float summation order)
