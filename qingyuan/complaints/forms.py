@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingyuan.complaints import ratelimit
 from qingyuan.complaints.choices import CaseType, Category, Channel, Rating
+from qingyuan.complaints.models import ComplaintPolicy
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.org.choices import UnitKind
 from qingyuan.org.models import Park, Unit
@@ -183,3 +184,30 @@ class RatingForm(forms.Form):
 class TrackForm(forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=12,
                            widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off", "autocapitalize": "characters"}))
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = ComplaintPolicy
+        fields = ["accept_days", "handle_days", "extension_days", "review_request_days", "review_answer_days",
+                  "nearest_radius_m", "duplicate_radius_m", "duplicate_hours", "max_distance_km", "auto_accept",
+                  "review_unit"]
+
+    def __init__(self, *args: Any, park: Park, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["review_unit"].queryset = _units(park.pk)
+        for name, field in self.fields.items():
+            css = "form-check-input" if name == "auto_accept" else ("form-select" if name == "review_unit"
+                                                                     else "form-control")
+            field.widget.attrs["class"] = css
+
+
+class RulesForm(forms.Form):
+    """One unit per category: where complaints of that category go when no enterprise is named or near."""
+
+    def __init__(self, *args: Any, park: Park, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for value, label in Category.choices:
+            self.fields[value] = forms.ModelChoiceField(
+                label=label, required=False, queryset=_units(park.pk), empty_label=_("The office triages"),
+                widget=forms.Select(attrs=SELECT))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", views.board_export, name="export"),
     path("new/", views.register, name="register"),
     path("statistics/", views.statistics, name="stats"),
+    path("settings/", views.policy, name="policy"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<slug:name>/", views.act, name="act"),
     path("<int:pk>/photos/<int:attachment_id>/", views.photo, name="photo"),

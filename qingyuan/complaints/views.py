@@ -28,14 +28,16 @@ from qingyuan.complaints.filters import ComplaintFilter
 from qingyuan.complaints.forms import (
     MergeForm,
     ParkChoiceForm,
+    PolicyForm,
     RatingForm,
     ReasonForm,
     ReplyForm,
     ReturnForm,
+    RulesForm,
     StaffComplaintForm,
     UnitForm,
 )
-from qingyuan.complaints.models import Complaint, ComplaintPolicy
+from qingyuan.complaints.models import CategoryRule, Complaint, ComplaintPolicy
 from qingyuan.complaints.workflow import COMPLAINTS, OFFICE
 from qingyuan.core import attachments, audit, workflow
 from qingyuan.core.htmx import render_page
@@ -241,3 +243,30 @@ def statistics(request: HttpRequest) -> HttpResponse:
                "year_choices": sorted({y for y, _n in report.years} | {today.year}, reverse=True),
                "charts": charts, "hotspots": report.hotspots, **public_views.map_context(park)}
     return render(request, "complaints/stats.html", context)
+
+
+def policy(request: HttpRequest) -> HttpResponse:
+    """The office sets the park's complaint deadlines, distances and category rules."""
+    parks = registering_parks(request.user)
+    if not parks.exists():
+        raise PermissionDenied
+    chooser = ParkChoiceForm(request.GET or None, parks=parks)
+    park = chooser.cleaned_data["park"] if chooser.is_valid() else parks.first()
+    current = ComplaintPolicy.for_park(park)
+    rules = {r.category: r.unit_id for r in CategoryRule.objects.filter(park=park)}
+    data = request.POST if request.method == "POST" else None
+    policy_form = PolicyForm(data, instance=current, park=park, prefix="policy")
+    rules_form = RulesForm(data, park=park, prefix="rules", initial=rules)
+    if request.method == "POST" and policy_form.is_valid() and rules_form.is_valid():
+        try:
+            actions.do_set_complaint_policy(park, acting_user=request.user, **{
+                name: policy_form.cleaned_data[name] for name in policy_form.Meta.fields})
+            actions.do_set_category_rules(park, acting_user=request.user, rules=rules_form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(policy_form, exc)
+        else:
+            messages.success(request, _("Complaint settings saved."))
+            return redirect(f"{request.path}?park={park.pk}")
+    return render(request, "complaints/policy.html",
+                  {"policy_form": policy_form, "rules_form": rules_form, "park": park, "parks": parks,
+                   "chooser": chooser}, status=400 if request.method == "POST" else 200)
