@@ -50,17 +50,25 @@ _Q = tuple(bytes(_h_power(e, x) for x in range(256)) for e in range(8))
 _INIT = tuple(_h_power(e, 0xFF) for e in range(8))
 
 
+_MASKS = {64 << k: (1 << (64 << k)) - 1 for k in range(12)}  # 64 bits .. 16 KiB
+
+
 def crc_hj212(data: bytes | bytearray | memoryview) -> int:
     n = len(data)
     if not n:
         return 0xFFFF
     acc = int.from_bytes(data, "big")
-    # XOR every 64-bit limb into the lowest one: byte e of the result holds the
-    # XOR of all bytes whose distance from the end is e (mod 8).
-    shift, top = 64, n << 3
-    while shift < top:
-        acc ^= acc >> shift
-        shift <<= 1
+    # XOR the upper limbs onto the lower ones, halving the width each time, down
+    # to one 64-bit limb: byte e of the result holds the XOR of all bytes whose
+    # distance from the end is e (mod 8). Halving keeps the big-integer work to
+    # about twice the data size.
+    limbs = (n + 7) >> 3
+    if limbs > 1:
+        half = 64 << ((limbs - 1).bit_length() - 1)  # the largest power of two below the width
+        masks = _MASKS
+        while half:
+            acc = (acc >> half) ^ (acc & (masks.get(half) or (1 << half) - 1))
+            half = (half >> 1) & ~63
     q0, q1, q2, q3, q4, q5, q6, q7 = _Q
     x = (
         _INIT[(n - 1) & 7]

@@ -40,12 +40,19 @@ _MN = re.compile(rb"(?:^|[;,])\s*[Mm][Nn]\s*=\s*([^;,]*)")
 
 
 _NO_TOLERANCE: Final[frozenset[Tolerance]] = frozenset()
-_HEX4: dict[int, bytes] = {}  # CRC value -> its 4 upper-case hex digits (HJ212 has only 256 values)
+_OVERSIZE: Final = frozenset({Tolerance.OVERSIZE_SEGMENT})
+# CRC value -> its 4 upper-case hex digits as bytes and str (HJ212 has only 256 values)
+_HEX4: dict[int, tuple[bytes, str]] = {}
 
 
-def _hex4(value: int) -> bytes:
-    text = _HEX4[value] = b"%04X" % value
-    return text
+def _hex4(value: int) -> tuple[bytes, str]:
+    text = f"{value:04X}"
+    pair = _HEX4[value] = (text.encode("ascii"), text)
+    return pair
+
+
+def _oversize(seglen: int) -> str:
+    return f"data segment of {seglen} bytes exceeds the standard's {STANDARD_MAX_SEGMENT}"
 
 
 class _NeedData(enum.Enum):
@@ -166,23 +173,29 @@ class Decoder:
             n >= end
             and buf[end - 2] == 13
             and buf[end - 1] == 10
-            and buf.find(b"\r\n", i + 6, end - 2) < 0
-            and buf.find(b"##", i + 2, end) < 0
+            # no CR LF and no "##" inside (one-byte searches are much faster, and the
+            # two-byte ones only run when a lone CR or "#" is there)
+            and (buf.find(13, i + 6, end - 2) < 0 or buf.find(b"\r\n", i + 6, end - 2) < 0)
+            and (buf.find(35, i + 2, end) < 0 or buf.find(b"##", i + 2, end) < 0)
         ):
             raw = bytes(buf[i:end])
             segment = raw[6:-6]
-            if self._crc_mode_for is None and length <= STANDARD_MAX_SEGMENT:
+            if self._crc_mode_for is None:
                 value = crc_hj212(segment)
-                want = _HEX4.get(value) or _hex4(value)
-                if raw[-6:-2] == want:  # the usual case: no tolerance, nothing to note
+                want, text = _HEX4.get(value) or _hex4(value)
+                if raw[-6:-2] == want:  # the usual case: upper-case HJ212 CRC at the declared end
                     self._pos = end
                     if self._scanned:
                         self._reset_scan()
-                    return parse_packet(raw, segment, length, want.decode("ascii"), _NO_TOLERANCE, [])
+                    if length <= STANDARD_MAX_SEGMENT:
+                        return parse_packet(raw, segment, length, text, _NO_TOLERANCE, [])
+                    return parse_packet(raw, segment, length, text, _OVERSIZE, [_oversize(length)])
             crc = self._check(segment, raw[-6:-2])
             if crc.ok:
                 return self._accept(raw, length, length, crc, ())
             return self._drop(end - i, InvalidReason.BAD_CRC, crc.describe(), self._alt_mode(segment, crc))
+        if n < end and n - i < self._cap and not self._eof and buf.find(13, i + 10, n) < 0 and buf.find(35, i + 2, n) < 0:
+            return NEED_DATA  # the rest of the frame is yet to come, and _scan would find nothing to decide on
         return self._scan(i, n, length, end)
 
     # -- helpers ---------------------------------------------------------------
@@ -262,7 +275,7 @@ class Decoder:
             warnings.append(f"CRC verified in mode {crc.mode.name}")
         if seglen > STANDARD_MAX_SEGMENT:
             tolerances.add(Tolerance.OVERSIZE_SEGMENT)
-            warnings.append(f"data segment of {seglen} bytes exceeds the standard's {STANDARD_MAX_SEGMENT}")
+            warnings.append(_oversize(seglen))
         if extra:
             warnings.append(f"declared length {declared} but data segment is {seglen} bytes")
         return parse_packet(raw, raw[6 : 6 + seglen], declared, crc.got, frozenset(tolerances), warnings)

@@ -88,6 +88,35 @@ class CP:
         return parse_time(self.data_time)
 
 
+# ``CP.fields`` on the fast path: the CP builder stores the pair (keys, values)
+# in the slot instead of the dict (most consumers only read ``params``); the
+# first read of ``cp.fields`` builds the dict, stores it in the slot and
+# returns it, so every reader sees one ordinary dict.
+class _FieldsSlot:
+    """``CP.fields``: the slot, resolving a (keys, values) pair on first read."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self.slot.__get__(obj, owner)
+        if type(value) is tuple:  # the dict is never a tuple
+            keys, values = value
+            value = dict(zip(keys, values, strict=True))
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: object, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+
+type.__setattr__(CP, "fields", _FieldsSlot(CP.__dict__["fields"]))
+
+
 @dataclass(frozen=True, slots=True)
 class Packet:
     """One frame that passed framing and structure checks."""
@@ -117,34 +146,52 @@ class Packet:
         return DataKind.from_cn(self.cn)
 
 
-# Frozen dataclasses set each field through object.__setattr__ in __init__; the
-# CP fast path builds many Params per packet, so it writes the slots directly.
-# test_packet checks that this gives the same Param as the constructor.
-_new = object.__new__
-_s = {name: getattr(Param, name).__set__ for name in Param.__slots__}
-(_s_code, _s_orig, _s_rtd, _s_min, _s_avg, _s_max, _s_cou, _s_zrtd, _s_zmin, _s_zavg, _s_zmax,
- _s_flag, _s_eflag, _s_stime, _s_info, _s_extra) = (_s[name] for name in (
-    "code", "original_code", "rtd", "min", "avg", "max", "cou", "zs_rtd", "zs_min", "zs_avg", "zs_max",
-    "flag", "eflag", "sample_time", "info", "extra"))  # fmt: skip
+# Frozen dataclasses set each field through object.__setattr__ in __init__,
+# which costs several microseconds for a Packet and about one per Param: too
+# much on the decoder's hot path, which builds one Packet, one CP and a Param per
+# factor for every frame. The builders below fill the slots of a plain twin
+# class (same __slots__, so the same memory layout; its attribute stores are
+# ordinary slot writes) and then switch the instance's class to the frozen one,
+# which CPython allows between layout-compatible heap classes. The result is an
+# ordinary instance of the frozen class: equal to, and indistinguishable from,
+# one built by its constructor (test_fast_paths and test_planned check it).
+_builders: dict[type, Any] = {}
+
+
+def builder_class(cls: type) -> Any:
+    """The plain twin of the frozen dataclass ``cls`` (see above)."""
+    twin = _builders.get(cls)
+    if twin is None:
+        slots = cls.__dict__["__slots__"]
+        twin = _builders[cls] = type(f"_{cls.__name__}Builder", (), {"__slots__": slots, "__module__": __name__})
+        probe = twin()
+        probe.__class__ = cls  # fails here, at import, if the layouts ever differ
+    return twin
+
+
+_ParamB, _PacketB = builder_class(Param), builder_class(Packet)
 
 
 def new_param(code: str, original_code: str, v: tuple[Any, ...], extra: dict[str, str]) -> Param:
     """``Param(code, original_code, *v, extra)`` without the frozen-init overhead (``v`` has 13 items)."""
-    p: Param = _new(Param)
-    _s_code(p, code)
-    _s_orig(p, original_code)
-    _s_rtd(p, v[0])
-    _s_min(p, v[1])
-    _s_avg(p, v[2])
-    _s_max(p, v[3])
-    _s_cou(p, v[4])
-    _s_zrtd(p, v[5])
-    _s_zmin(p, v[6])
-    _s_zavg(p, v[7])
-    _s_zmax(p, v[8])
-    _s_flag(p, v[9])
-    _s_eflag(p, v[10])
-    _s_stime(p, v[11])
-    _s_info(p, v[12])
-    _s_extra(p, extra)
-    return p
+    p = _ParamB()
+    p.code = code
+    p.original_code = original_code
+    p.rtd, p.min, p.avg, p.max, p.cou, p.zs_rtd, p.zs_min, p.zs_avg, p.zs_max, p.flag, p.eflag, p.sample_time, p.info = v
+    p.extra = extra
+    p.__class__ = Param
+    return p  # type: ignore[no-any-return]
+
+
+def new_packet(
+    raw: bytes, segment: str, qn: str | None, st: str | None, cn: str | None, pw: str | None, mn: str | None,
+    flag: int | None, version: int, ack_requested: bool, split: bool, pnum: int | None, pno: int | None, cp: CP,
+    extra_headers: dict[str, str], tolerances: frozenset[Tolerance], warnings: tuple[str, ...], crc: str, length: int,
+) -> Packet:
+    """``Packet(...)`` with the fields in declaration order, built like :func:`new_param`."""
+    p = _PacketB()
+    p.raw, p.segment, p.qn, p.st, p.cn, p.pw, p.mn, p.flag = raw, segment, qn, st, cn, pw, mn, flag
+    p.version, p.ack_requested, p.split, p.pnum, p.pno, p.cp = version, ack_requested, split, pnum, pno, cp
+    p.extra_headers, p.tolerances, p.warnings, p.crc, p.length = extra_headers, tolerances, warnings, crc, length
+    p.__class__ = Packet
+    return p  # type: ignore[no-any-return]

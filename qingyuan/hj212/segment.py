@@ -14,8 +14,14 @@ from itertools import repeat
 
 from .cp import parse_cp
 from .errors import InvalidFrame, InvalidReason
-from .packet import Packet, Tolerance
+from .packet import Packet, Tolerance, new_packet
 
+# The header almost every device sends, in the standard's order; values without
+# separators or spaces, Flag a decimal number. Such a header gives exactly what
+# _split_segment and _parse_header give, in one regex match.
+_STANDARD_HEAD = re.compile(
+    r"QN=([^;,=\s]*+);ST=([^;,=\s]*+);CN=([^;,=\s]*+);PW=([^;,=\s]*+);MN=([^;,=\s]*+);Flag=([0-9]++);CP=&&"
+).match
 _HEADER_KEYS = {"QN": "qn", "ST": "st", "CN": "cn", "PW": "pw", "MN": "mn", "FLAG": "flag", "PNUM": "pnum", "PNO": "pno"}
 _CP_START = re.compile(r"CP=&&", re.IGNORECASE)
 
@@ -98,6 +104,15 @@ def parse_packet(
     except UnicodeDecodeError:
         text = segment.decode("utf-8", "replace")
         warnings.append("data segment is not valid UTF-8 (replaced)")
+    standard = _STANDARD_HEAD(text)
+    if standard is not None and standard.end() <= len(text) - 2 and text.endswith("&&"):
+        qn, st, cn, pw, mn, flag_text = standard.groups()
+        fl = int(flag_text)
+        if fl & 2:
+            warnings.append("Flag D bit set but PNUM/PNO missing")
+        cp = parse_cp(text[standard.end() : -2], st, warnings, (st, cn, mn))
+        return new_packet(raw, text, qn, st, cn, pw, mn, fl, (fl >> 2) & 0x3F, bool(fl & 1), bool(fl & 2), None,
+                          None, cp, {}, tolerances, tuple(warnings), crc, length)  # fmt: skip
     split = _split_segment(text, warnings)
     if isinstance(split, InvalidFrame):
         return InvalidFrame(split.reason, split.detail, raw)
@@ -137,7 +152,7 @@ def parse_packet(
         split=bool(fl & 2),
         pnum=pnum,
         pno=pno,
-        cp=parse_cp(cp_text, st, warnings),
+        cp=parse_cp(cp_text, st, warnings, (st, known.get("cn"), known.get("mn"))),
         extra_headers=extra,
         tolerances=tolerances,
         warnings=tuple(warnings),
