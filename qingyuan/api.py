@@ -10,9 +10,9 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
-from qingyuan.core import tokens
 from qingyuan.alarms.api import router as alarms_router
 from qingyuan.complaints.api import router as complaints_router
+from qingyuan.core import tokens
 from qingyuan.core.api import ErrorOut
 from qingyuan.enterprises.api import router as enterprises_router
 from qingyuan.inspections.api import router as inspections_router

@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from qingyuan.core import checks  # noqa: F401  (registers the system checks)
-        from qingyuan.core import notify, worker
+        from qingyuan.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            notify,
+            worker,
+        )
 
         worker.register("deliver_notifications", notify.deliver_one)
