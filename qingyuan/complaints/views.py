@@ -112,10 +112,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         purpose__in=[PHOTO, PUBLIC_PHOTO] if sees_all_photos(request.user, c) else [PUBLIC_PHOTO]))
     transitions = [t for t in COMPLAINTS.available(c.status, roles) if t.name != "rate_merged"]
     context = {
-        "c": c, "case": c.case, "can": {t.name: t for t in transitions}, "roles": roles, "personal": personal, "is_office": is_office, "today": today,
-        "colour": c.colour(today),
-        "history": [(h, _action_label(h.transition),
-                     COMPLAINTS.label(h.to_state)) for h in workflow.history(c)],
+        "c": c, "case": c.case, "can": {t.name: t for t in transitions}, "roles": roles, "personal": personal,
+        "is_office": is_office, "today": today, "colour": c.colour(today),
+        "history": [(h, _action_label(h.transition), COMPLAINTS.label(h.to_state)) for h in workflow.history(c)],
         "audit_trail": audit.trail(c)[:30],
         "photos": photos,
         "merged": merged,
