@@ -24,8 +24,11 @@ lint: install
 	$(VENV)/bin/ruff check qingyuan bench
 	$(VENV)/bin/mypy qingyuan/hj212 qingyuan/gateway qingyuan/standards
 
+# Browser journeys run in their own process: Playwright's sync API keeps an event loop
+# running in its thread, which would break the asyncio tests sharing an xdist worker.
 test-sqlite: install
-	$(VENV)/bin/pytest -n 2 -q
+	$(VENV)/bin/pytest -n 2 -q -m "not browser"
+	$(VENV)/bin/pytest -q -m browser
 
 test-postgres: install
 	bin/with-postgres $(VENV)/bin/pytest -n 2 -q -m "not browser"

@@ -68,7 +68,7 @@ def test_an_inspector_draws_patrols_offline_and_assigns_a_finding(live_server, p
     patrol = Patrol.objects.get()
     assert patrol.draw_item.draw == draw and patrol.kind == "random" and patrol.latitude is not None
     assert patrol.checklist["hazardous_waste"]["answer"] == "problem"
-    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('qy-patrol:')).length") == 0
+    page.wait_for_function("Object.keys(localStorage).filter(k => k.startsWith('qy-patrol:')).length === 0")
     assert page.locator("#photos img").count() == 1
 
     # The finding becomes an assignment to the enterprise's linked unit.
