@@ -127,6 +127,8 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env_str("QINGYUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("QINGYUAN_FROM_EMAIL", "qingyuan@localhost")
 
+# Base-map tiles for the Leaflet maps (complaints, patrols); empty: boundary and markers only, works offline.
+QINGYUAN_MAP_TILE_URL = env_str("QINGYUAN_MAP_TILE_URL", "")
 QINGYUAN_PAGE_SIZE = env_int("QINGYUAN_PAGE_SIZE", 25, minimum=5, maximum=500)
 QINGYUAN_IMPORT_MAX_ROWS = env_int("QINGYUAN_IMPORT_MAX_ROWS", 5000, minimum=1)
 QINGYUAN_API_TOKEN_DAYS = env_int("QINGYUAN_API_TOKEN_DAYS", 30, minimum=1, maximum=3650)
