@@ -35,7 +35,7 @@ from qingyuan.alarms.rules import PEAK_LOWER, Finding
 from qingyuan.alarms.workflow import ALARMS, VERDICTS
 from qingyuan.core import attachments, audit, workflow
 from qingyuan.core.notify import notify
-from qingyuan.enterprises.models import Enterprise
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Membership
 from qingyuan.quality.aggregate import unit_of
@@ -130,8 +130,9 @@ def raise_findings(items: Iterable[tuple[PointContext, Finding]], *, now: dt.dat
                 _extend(Alarm.objects.active().get(point_id=key[0], parameter=key[1], kind=key[2]), m, now)
                 continue
             created.append(alarm)
+        people = _People()
         for alarm in created:
-            _announce(alarm, merged[(alarm.point_id, alarm.parameter, alarm.kind)].ctx)
+            _announce(alarm, merged[(alarm.point_id, alarm.parameter, alarm.kind)].ctx, people)
     return created
 
 
@@ -175,17 +176,38 @@ def _officers(unit_id: int | None) -> list[Any]:
                                                       role=Role.UNIT_OFFICER).select_related("user")]
 
 
-def _announce(alarm: Alarm, ctx: PointContext) -> None:
+class _People:
+    """Enterprises and the people to tell, looked up once per ``raise_findings`` call (a burst of new alarms
+    after an outage would otherwise repeat the same queries for every alarm)."""
+
+    def __init__(self) -> None:
+        self.enterprises: dict[int | None, Enterprise | None] = {}
+        self.told: dict[int | None, list[Any]] = {}
+
+    def enterprise(self, pk: int | None) -> Enterprise | None:
+        if pk not in self.enterprises:
+            self.enterprises[pk] = (Enterprise.objects.select_related("park", "linked_unit").filter(pk=pk).first()
+                                    if pk is not None else None)
+        return self.enterprises[pk]
+
+    def to_tell(self, enterprise: Enterprise | None) -> list[Any]:
+        key = enterprise.pk if enterprise else None
+        if key not in self.told:
+            users = [a.user for a in enterprise.accounts.select_related("user")] if enterprise else []
+            self.told[key] = users + _officers(enterprise.linked_unit_id if enterprise else None)
+        return self.told[key]
+
+
+def _announce(alarm: Alarm, ctx: PointContext, people: _People) -> None:
     """Audit entry, notifications and (for the policy's kinds) the assignment of a new alarm."""
-    audit.record("alarm.raise", alarm, acting_user=None, related=alarm.point,
+    point = MonitoringPoint(pk=ctx.info.id, name=ctx.name, mn=ctx.mn)  # for the audit entry's related object
+    audit.record("alarm.raise", alarm, acting_user=None, related=point,
                  after={"kind": alarm.kind, "parameter": alarm.parameter, "severity": alarm.severity,
                         "start": alarm.start.isoformat(), "peak": alarm.peak, "limit": alarm.limit})
-    enterprise = Enterprise.objects.select_related("linked_unit").filter(pk=alarm.enterprise_id).first()
+    enterprise = people.enterprise(alarm.enterprise_id)
     title = title_of(alarm, ctx.name)
     if alarm.severity != Severity.LOW:
-        users = [a.user for a in enterprise.accounts.select_related("user")] if enterprise else []
-        users += _officers(enterprise.linked_unit_id if enterprise else None)
-        notify(users, kind="alarm.raised", title=title, url=alarm.get_absolute_url())
+        notify(people.to_tell(enterprise), kind="alarm.raised", title=title, url=alarm.get_absolute_url())
     if enterprise is None or enterprise.linked_unit_id is None or alarm.kind not in ctx.policy.assign_kinds:
         return
     from qingyuan.tasks.actions import do_issue_assignment

@@ -46,11 +46,22 @@ def standard_in(ref: str) -> str:
 class PointContext:
     info: PointInfo
     name: str
+    mn: str
     standard: str
     policy: Policy
     expected: frozenset[str]  # pollutants the point must deliver, plus its flow ("" set: unknown)
     permit: dict[str, LimitRule] = field(default_factory=dict)
     loaded_at: float = 0.0
+    intervals: dict[str, dt.timedelta] = field(init=False)  # between records, per upload kind
+    keeps: dict[str, dt.timedelta] = field(init=False)  # how much history the series rules need
+
+    def __post_init__(self) -> None:
+        cfg = self.policy.rules
+        minute = dt.timedelta(seconds=self.info.interval_seconds)
+        self.intervals = {"minute": minute, "hour": dt.timedelta(hours=1), "day": dt.timedelta(days=1)}
+        longest = max(cfg.constant_minutes, cfg.zero_minutes, cfg.drop_window_minutes)
+        self.keeps = {"minute": dt.timedelta(minutes=longest) + 2 * minute,
+                      "hour": dt.timedelta(hours=cfg.constant_hour_records + 1)}
 
     def limit(self, code: str) -> LimitRule | None:
         found = self.permit.get(code)
@@ -135,8 +146,8 @@ def load(ids: Iterable[int]) -> dict[int, PointContext]:
     infos = point_infos(ids)
     if not infos:
         return {}
-    meta = dict(MonitoringPoint.objects.filter(pk__in=infos).values_list("pk", "name"))
-    standards_by_point = dict(MonitoringPoint.objects.filter(pk__in=infos).values_list("pk", "outlet__standard"))
+    meta = {pk: (name, mn, std or "") for pk, name, mn, std in MonitoringPoint.objects.filter(pk__in=infos)
+            .values_list("pk", "name", "mn", "outlet__standard")}
     expected = expected_parameters(infos.values())
     policies = Policy.for_parks({i.park_id for i in infos.values()})
     permits = _permits_in_force({i.enterprise_id for i in infos.values() if i.enterprise_id},
@@ -149,8 +160,8 @@ def load(ids: Iterable[int]) -> dict[int, PointContext]:
     now = time.monotonic()
     out = {}
     for pid, info in infos.items():
-        std = standards_by_point.get(pid) or ""
-        ctx = PointContext(info, meta.get(pid, ""), std, policies[info.park_id], expected.get(pid, frozenset()),
+        name, mn, std = meta.get(pid, ("", "", ""))
+        ctx = PointContext(info, name, mn, std, policies[info.park_id], expected.get(pid, frozenset()),
                            loaded_at=now)
         for outlet, code, value, unit, ref in rows.get(permits.get(info.enterprise_id or 0, 0), []):
             if outlet not in (None, info.outlet_id):

@@ -46,9 +46,7 @@ Key = tuple[int, str, str]  # (point, kind, parameter)
 
 
 def _interval(ctx: PointContext, kind: str) -> dt.timedelta:
-    if kind == "minute":
-        return dt.timedelta(seconds=ctx.info.interval_seconds)
-    return HOUR if kind == "hour" else DAY
+    return ctx.intervals.get(kind, DAY)
 
 
 def _watched(code: str) -> bool:
@@ -96,11 +94,7 @@ def reset() -> None:
 
 
 def _keep(ctx: PointContext, kind: str) -> dt.timedelta:
-    cfg = ctx.policy.rules
-    if kind == "hour":
-        return HOUR * (cfg.constant_hour_records + 1)
-    longest = max(cfg.constant_minutes, cfg.zero_minutes, cfg.drop_window_minutes)
-    return dt.timedelta(minutes=longest) + 2 * _interval(ctx, kind)
+    return ctx.keeps.get(kind, DAY)
 
 
 # ---- as data is committed --------------------------------------------------------------------------
@@ -177,10 +171,15 @@ def _series_findings(ctxs: dict[int, PointContext], series: dict[Key, list[tuple
         interval = _interval(ctx, kind)
         new_from = min(t for t, _ in new)
         cfg = ctx.policy.rules
-        for f in rules.stuck(code, points, interval=interval, hourly=kind == "hour", new_from=new_from, cfg=cfg,
-                             zeros=is_concentration(code)):
-            out.append((ctx, f))
-        if is_concentration(code):
+        # Cheap prechecks (the rules themselves would find nothing otherwise): a run needs a new value equal
+        # to the one before it; a drop needs a new value below (1 - share) of the highest one kept.
+        repeats = any(points[i][1] == points[i - 1][1] for i in range(1, len(points)) if points[i][0] >= new_from)
+        if repeats:
+            for f in rules.stuck(code, points, interval=interval, hourly=kind == "hour", new_from=new_from,
+                                 cfg=cfg, zeros=is_concentration(code)):
+                out.append((ctx, f))
+        top = max(v for _, v in points)
+        if is_concentration(code) and any(v < (1 - cfg.drop_share) * top for t, v in new):
             limit = ctx.limit(code)
             for f in rules.sudden_drop(code, points, interval=interval, new_from=new_from,
                                        limit=limit.shown if limit else None, cfg=cfg):

@@ -410,16 +410,15 @@ def drain_touched(*, limit: int = 2000, now: dt.datetime | None = None) -> int:
         if not items:
             return 0
         pending = []
-        for t in items:
-            if t.kind == "minute":
-                pending += [(t.point_id, Period.HOUR, h, max(now, h + HOUR + grace))
-                            for h in _hours_between(t.first_time, t.last_time)]
-            elif t.kind == "hour":
-                pending += [(t.point_id, Period.HOUR, h, now) for h in _hours_between(t.first_time, t.last_time)]
-            elif t.kind == "day":
-                day = local_day(t.first_time)
-                while local_midnight(day) <= t.last_time:
-                    pending.append((t.point_id, Period.DAY, local_midnight(day), now))
+        for point_id, kind, first, last in (span for t in items for span in t.spans()):
+            if kind == "minute":
+                pending += [(point_id, Period.HOUR, h, max(now, h + HOUR + grace)) for h in _hours_between(first, last)]
+            elif kind == "hour":
+                pending += [(point_id, Period.HOUR, h, now) for h in _hours_between(first, last)]
+            elif kind == "day":
+                day = local_day(first)
+                while local_midnight(day) <= last:
+                    pending.append((point_id, Period.DAY, local_midnight(day), now))
                     day += dt.timedelta(days=1)
         enqueue(pending)
         Touched.objects.filter(pk__in=[t.pk for t in items]).delete()

@@ -34,6 +34,9 @@ class QualitySettings:
     # Device value vs the value computed from minute data (hour, day), and -Cou vs the computed mass:
     # relative difference above which the row is marked ``mismatch`` (an anomaly) [U].
     mismatch_tolerance: float = 0.10
+    # Evaluate alarms in the ingesting thread right after each batch commits (the simplest, lowest latency);
+    # False: leave batches to the ``alarm_engine`` process (another core; ingest keeps its full speed).
+    evaluate_on_commit: bool = True
     # Stop-production declarations must be filed by this day of the month after the period ends
     # (MEE training material: evidence before the 10th of the following month) [1]; 0 turns it off.
     declaration_deadline_day: int = 10

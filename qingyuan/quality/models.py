@@ -15,6 +15,8 @@ pollutants) in kg, ``cou_reported`` of a flow parameter in m³.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -177,20 +179,20 @@ class StopDeclaration(models.Model):
 
 
 class Touched(models.Model):
-    """What a committed ingest batch changed: one row per (point, kind) with its DataTime range.
+    """What one committed ingest batch changed: ``items`` = [[point id, kind, first DataTime, last DataTime]].
 
     Written by ``qingyuan.ingest.process`` in the batch's own transaction
-    (``quality.queue.readings_committed``), so nothing committed is ever missed.
-    The alarm engine evaluates the batch right after the commit and sets
+    (``quality.queue.readings_committed``; one row per batch, so ingest pays one
+    insert), so nothing committed is ever missed. The alarm engine evaluates the
+    batch right after the commit (or, with ``evaluate_on_commit`` off, the
+    ``alarm_engine`` process does within its polling interval) and sets
     ``evaluated_at``; the worker evaluates rows left unevaluated (a crash between
     commit and evaluation), then turns evaluated rows into ``PendingPeriod``s.
     """
 
-    point = models.ForeignKey(MonitoringPoint, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    kind = models.CharField(max_length=8)
-    first_time = models.DateTimeField()
-    last_time = models.DateTimeField()
+    items = models.JSONField(default=list)
     created_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)  # an evaluator's lease (not the on-commit path)
     evaluated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -199,7 +201,11 @@ class Touched(models.Model):
         indexes = [models.Index(fields=["evaluated_at", "id"], name="quality_touched_eval")]
 
     def __str__(self) -> str:
-        return f"{self.point_id} {self.kind} {self.first_time}–{self.last_time}"
+        return f"{len(self.items)} series at {self.created_at}"
+
+    def spans(self) -> list[tuple[int, str, dt.datetime, dt.datetime]]:
+        return [(int(p), str(k), dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b))
+                for p, k, a, b in self.items]
 
 
 class PendingPeriod(models.Model):

@@ -3,9 +3,10 @@
 ``qingyuan.ingest.process`` calls :func:`readings_committed` once per batch,
 inside the batch's transaction, with the reading rows it wrote. This module
 
-1. writes one ``Touched`` row per (point, kind) of the batch — minute, hourly and
-   daily uploads; real-time values are display data and are not aggregated or
-   judged — in that same transaction, so a committed reading is never missed;
+1. writes one ``Touched`` row listing the (point, kind, DataTime range) of the
+   batch's minute, hourly and daily uploads — real-time values are display data
+   and are not aggregated or judged — in that same transaction, so a committed
+   reading is never missed;
 2. registers an on-commit callback that hands the readings (already in memory:
    nothing is read back) to the *batch listeners* — the alarm engine registers
    one — and then marks the rows evaluated. The callback runs in the committing
@@ -27,9 +28,10 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from qingyuan.quality.conf import quality_settings
 from qingyuan.quality.models import Touched
 
 log = logging.getLogger("qingyuan.quality")
@@ -37,6 +39,7 @@ log = logging.getLogger("qingyuan.quality")
 JUDGED_KINDS = frozenset({"minute", "hour", "day"})
 SWEEP_AFTER = dt.timedelta(seconds=30)
 GIVE_UP_AFTER = dt.timedelta(hours=1)  # then the aggregates go ahead without the listeners
+LEASE = dt.timedelta(minutes=5)
 
 
 class ReadingRow(NamedTuple):
@@ -86,6 +89,7 @@ def readings_committed(columns: Sequence[str], rows: Iterable[Sequence[Any]]) ->
     except ValueError as exc:
         raise ValueError(f"readings_committed needs the columns {_NEEDED}, got {tuple(columns)}") from exc
     p, k, t, c, a, lo, hi, cou, zs, f = at
+    inline = bool(_batch_listeners) and quality_settings().evaluate_on_commit
     readings: list[ReadingRow] = []
     ranges: dict[tuple[int, str], list[dt.datetime]] = {}
     for row in rows:
@@ -93,8 +97,9 @@ def readings_committed(columns: Sequence[str], rows: Iterable[Sequence[Any]]) ->
         if kind not in JUDGED_KINDS:
             continue
         when = row[t]
-        readings.append(ReadingRow(row[p], kind, when, row[c], row[a], row[lo], row[hi], row[cou], row[zs],
-                                   row[f] or ""))
+        if inline:
+            readings.append(ReadingRow(row[p], kind, when, row[c], row[a], row[lo], row[hi], row[cou], row[zs],
+                                       row[f] or ""))
         span = ranges.get((row[p], kind))
         if span is None:
             ranges[(row[p], kind)] = [when, when]
@@ -106,18 +111,15 @@ def readings_committed(columns: Sequence[str], rows: Iterable[Sequence[Any]]) ->
         return
     now = timezone.now()
     listening = bool(_batch_listeners)
-    touched = Touched.objects.bulk_create([
-        Touched(point_id=point_id, kind=kind, first_time=a_, last_time=b_, created_at=now,
-                evaluated_at=None if listening else now)
-        for (point_id, kind), (a_, b_) in ranges.items()])
-    if listening:
-        transaction.on_commit(functools.partial(_after_commit, readings, [x.pk for x in touched]))
+    items = [[point_id, kind, a_.isoformat(), b_.isoformat()] for (point_id, kind), (a_, b_) in ranges.items()]
+    touched = Touched.objects.create(items=items, created_at=now, evaluated_at=None if listening else now)
+    if inline:
+        transaction.on_commit(functools.partial(_after_commit, readings, touched.pk))
 
 
-def _after_commit(readings: list[ReadingRow], touched_ids: list[int]) -> None:
+def _after_commit(readings: list[ReadingRow], touched_id: int) -> None:
     if run_listeners(readings):
-        Touched.objects.filter(pk__in=[i for i in touched_ids if i is not None]).update(
-            evaluated_at=timezone.now())
+        Touched.objects.filter(pk=touched_id).update(evaluated_at=timezone.now())
 
 
 def run_listeners(readings: list[ReadingRow]) -> bool:
@@ -132,20 +134,49 @@ def run_listeners(readings: list[ReadingRow]) -> bool:
     return ok
 
 
-def sweep_unevaluated(*, now: dt.datetime | None = None, limit: int = 200) -> int:
-    """Worker step: evaluate ``Touched`` rows nobody evaluated within ``SWEEP_AFTER``; return rows done."""
+def read_back(item: Touched) -> list[ReadingRow]:
+    """The readings a batch wrote, read from the database (one query per kind)."""
     from qingyuan.monitoring.models import Reading
 
+    out: list[ReadingRow] = []
+    by_kind: dict[str, list[tuple[int, dt.datetime, dt.datetime]]] = {}
+    for point_id, kind, first, last in item.spans():
+        by_kind.setdefault(kind, []).append((point_id, first, last))
+    for kind, spans in by_kind.items():
+        wanted = {pid: (a, b) for pid, a, b in spans}
+        rows = Reading.objects.filter(point_id__in=wanted, kind=kind, time__gte=min(a for _, a, _ in spans),
+                                      time__lte=max(b for _, _, b in spans)).order_by("time", "parameter")
+        for pid, time, code, avg, low, high, cou, zs, flag in rows.values_list(
+                "point_id", "time", "parameter", "avg", "min", "max", "cou", "zs_avg", "flag"):
+            a, b = wanted[pid]
+            if a <= time <= b:
+                out.append(ReadingRow(pid, kind, time, code, avg, low, high, cou, zs, flag or ""))
+    return out
+
+
+def evaluate_pending(*, older_than: dt.timedelta = SWEEP_AFTER, now: dt.datetime | None = None, limit: int = 50
+                     ) -> int:
+    """Evaluate committed batches nobody evaluated yet (older than ``older_than``); return batches done.
+
+    The worker runs it with the default (a crash between commit and callback); the ``alarm_engine``
+    process with ``older_than=0`` when ``evaluate_on_commit`` is off. A batch is claimed with a lease
+    (an optimistic ``UPDATE ... WHERE``), so two evaluators never judge it at the same time.
+    """
     now = now or timezone.now()
-    todo = list(Touched.objects.filter(evaluated_at__isnull=True, created_at__lt=now - SWEEP_AFTER)
-                .order_by("id")[:limit])
+    todo = list(Touched.objects.filter(evaluated_at__isnull=True, created_at__lte=now - older_than)
+                .filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now))
+                .order_by("id").values_list("pk", "claimed_until")[:limit])
     done = 0
-    for item in todo:
-        rows = Reading.objects.filter(point_id=item.point_id, kind=item.kind, time__gte=item.first_time,
-                                      time__lte=item.last_time).order_by("time", "parameter")
-        readings = [ReadingRow(r.point_id, r.kind, r.time, r.parameter, r.avg, r.min, r.max, r.cou, r.zs_avg,
-                               r.flag or "") for r in rows]
-        if not _batch_listeners or run_listeners(readings) or item.created_at < now - GIVE_UP_AFTER:
-            Touched.objects.filter(pk=item.pk).update(evaluated_at=timezone.now())
+    for pk, lease in todo:
+        if not Touched.objects.filter(pk=pk, claimed_until=lease).update(claimed_until=now + LEASE):
+            continue  # another evaluator took it
+        item = Touched.objects.get(pk=pk)
+        if not _batch_listeners or run_listeners(read_back(item)) or item.created_at < now - GIVE_UP_AFTER:
+            Touched.objects.filter(pk=pk).update(evaluated_at=timezone.now())
             done += 1
     return done
+
+
+def sweep_unevaluated(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Worker step: evaluate batches nobody evaluated within ``SWEEP_AFTER``; return batches done."""
+    return evaluate_pending(older_than=SWEEP_AFTER, now=now, limit=limit)

@@ -163,3 +163,16 @@ def test_it_evaluates_again_what_was_committed_but_not_evaluated(world):
         assert queue.sweep_unevaluated() == 1
     item.refresh_from_db()
     assert item.evaluated_at is not None and Alarm.objects.get().kind == "fault"
+
+
+def test_it_leaves_evaluation_to_the_alarm_engine_process_when_configured(world, settings,
+                                                                          django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    settings.QINGYUAN_QUALITY = {"evaluate_on_commit": False}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        process_packets([packet(world.point_a, T, {"w01018": (40.0, "D")})])
+    assert callbacks == [] and not Alarm.objects.exists()  # ingest only stored and queued the batch
+    call_command("alarm_engine", "--once", stdout=open("/dev/null", "w"))
+    assert Alarm.objects.get().kind == "fault" and Touched.objects.get().evaluated_at is not None
+    assert queue.evaluate_pending(older_than=dt.timedelta(0)) == 0  # nothing twice

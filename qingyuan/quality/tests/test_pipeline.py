@@ -94,8 +94,7 @@ def test_it_queues_what_ingest_committed_and_computes_it_when_due(world, django_
                                                {"w01018": 40.0, "w00000": 5.0}) for i in range(6)])
         assert {o.verdict.value for o in outcomes} == {"stored"}
         touched = Touched.objects.get()
-        assert (touched.kind, touched.first_time, touched.last_time) == ("minute", at("2026-03-02 08:00"),
-                                                                          at("2026-03-02 08:50"))
+        assert touched.spans() == [(world.point_a.pk, "minute", at("2026-03-02 08:00"), at("2026-03-02 08:50"))]
         assert touched.evaluated_at is not None  # the alarm engine ran on commit
         assert compute.drain_touched() == 1 and not Touched.objects.exists()
         pending = PendingPeriod.objects.get()
@@ -112,9 +111,9 @@ def test_it_queues_what_ingest_committed_and_computes_it_when_due(world, django_
 def test_it_computes_a_late_hour_at_once(world):
     readings(world.point_a, "minute", at("2026-03-01 08:00"), "w01018", [40.0] * 6)
     with time_machine.travel(at("2026-03-02 09:05"), tick=False):
-        Touched.objects.create(point=world.point_a, kind="minute", first_time=at("2026-03-01 08:00"),
-                               last_time=at("2026-03-01 08:50"), created_at=at("2026-03-02 09:05"),
-                               evaluated_at=at("2026-03-02 09:05"))
+        Touched.objects.create(items=[[world.point_a.pk, "minute", at("2026-03-01 08:00").isoformat(),
+                                       at("2026-03-01 08:50").isoformat()]],
+                               created_at=at("2026-03-02 09:05"), evaluated_at=at("2026-03-02 09:05"))
         compute.drain_touched()
         assert compute.process_due() == 1  # data a day late: due at once
         assert HourlyValue.objects.filter(start=at("2026-03-01 08:00")).exists()
