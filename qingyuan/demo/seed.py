@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from qingyuan.alarms import demo as alarms_demo
 from qingyuan.complaints import demo as complaints_demo
 from qingyuan.demo import data
 from qingyuan.enterprises import actions as ent_actions
@@ -61,6 +62,7 @@ class Seeder:
         plans_demo.seed(self)
         tasks_demo.seed(self)
         inspections_demo.seed(self)
+        alarms_demo.seed(self)
         complaints_demo.seed(self)
         loads_demo.seed(self)
         sections_demo.seed(self)
