@@ -57,12 +57,26 @@
     var spots = JSON.parse(document.getElementById("hotspot-data").textContent);
     var max = spots.reduce(function (m, s) { return Math.max(m, s[2]); }, 1);
     var group = [];
+    var complaintsLayer = L.layerGroup().addTo(hmap);
     spots.forEach(function (s) {
       var c = L.circleMarker([s[1], s[0]], { radius: 4 + 16 * Math.sqrt(s[2] / max), color: "#dc3545",
-                                             weight: 1, fillOpacity: 0.45 }).addTo(hmap);
+                                             weight: 1, fillOpacity: 0.45 }).addTo(complaintsLayer);
       c.bindTooltip(String(s[2]));
       group.push([s[1], s[0]]);
     });
     if (!cfg.boundary && group.length) { hmap.fitBounds(L.latLngBounds(group).pad(0.2)); }
+    // Patrols of the same park on the same map, as a layer that can be switched off.
+    if (hotEl.dataset.patrols && window.fetch) {
+      fetch(hotEl.dataset.patrols, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+        .then(function (geo) {
+          var patrols = L.geoJSON(geo, { pointToLayer: function (f, ll) {
+            return L.circleMarker(ll, { radius: 5, color: "#0d6efd", weight: 1, fillOpacity: 0.7 });
+          } }).addTo(hmap);
+          var overlays = {};
+          overlays[hotEl.dataset.complaintsLabel || "Complaints"] = complaintsLayer;
+          overlays[hotEl.dataset.patrolsLabel || "Patrols"] = patrols;
+          L.control.layers(null, overlays, { collapsed: false }).addTo(hmap);
+        }).catch(function () {});
+    }
   }
 })();
