@@ -37,7 +37,14 @@ from qingyuan.quality.conf import quality_settings
 from qingyuan.quality.models import StopDeclaration
 from qingyuan.quality.points import PointInfo
 from qingyuan.quality.queue import ReadingRow
-from qingyuan.quality.validity import FLOW_CODES, Validity, classify, flag_validity, is_concentration
+from qingyuan.quality.validity import (
+    FLOW_CODES,
+    Validity,
+    classify,
+    flag_validity,
+    hour_min_valid,
+    is_concentration,
+)
 
 log = logging.getLogger("qingyuan.alarms")
 HOUR = dt.timedelta(hours=1)
@@ -200,14 +207,25 @@ def on_periods(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats
     length = HOUR if period == "hour" else DAY
     found: list[tuple[PointContext, Finding]] = []
     hours: dict[dt.datetime, dict[str, Stats]] = defaultdict(dict)
+    qcfg = quality_settings()
     for start, s in rows:
         end = start + length
-        if s.source == "computed":
-            limit = ctx.limit(s.parameter)
-            if limit is not None:
-                value = s.zs_mean if limit.corrected and s.zs_mean is not None else s.mean
-                f = rules.exceedance(period, start, end, s.parameter, value, s.valid, limit, ctx.policy.rules)
+        limit = ctx.limit(s.parameter)
+        if limit is not None and s.source == "computed":
+            value = s.zs_mean if limit.corrected and s.zs_mean is not None else s.mean
+            f = rules.exceedance(period, start, end, s.parameter, value, s.valid, limit, ctx.policy.rules)
+            if f is not None:
+                found.append((ctx, f))
+        elif limit is not None and not limit.corrected:
+            # The device sent its own value (judged as it arrived); its minute data are official uploads
+            # too, so a valid mean computed from them is judged as well: a device value that hides an
+            # exceedance its minute data show must not hide it here.
+            need = hour_min_valid(s.n_expected, qcfg) if period == "hour" else qcfg.day_min_valid_hours
+            ours = s.mean_fw if s.mean_fw is not None else s.mean_arith
+            if s.n_received and s.n_valid >= need and ours is not None:
+                f = rules.exceedance(period, start, end, s.parameter, ours, True, limit, ctx.policy.rules)
                 if f is not None:
+                    f.detail["from"] = "minute data"
                     found.append((ctx, f))
         if s.mismatch:
             found.append((ctx, rules.mismatch(period, start, end, s.parameter, device=s.device_mean,

@@ -345,7 +345,8 @@ def with_device(code: str, computed: Stats | None, device: Sample | None, *, exp
         ours = [v for v in (computed.mean_arith, computed.mean_fw) if v is not None]
         if ours and all(differs(device.avg, v, cfg.mismatch_tolerance) for v in ours):
             out.mismatch = True
-    if valid and out.mass_kg is not None and cou is not None and factor is not None \
+    complete = computed is None or computed.n_valid >= computed.n_expected  # else ours covers less than theirs
+    if valid and complete and out.mass_kg is not None and cou is not None and factor is not None \
             and differs(out.mass_kg, cou, cfg.mismatch_tolerance):
         out.mismatch = True
     return out

@@ -176,3 +176,13 @@ def test_it_leaves_evaluation_to_the_alarm_engine_process_when_configured(world,
     call_command("alarm_engine", "--once", stdout=open("/dev/null", "w"))
     assert Alarm.objects.get().kind == "fault" and Touched.objects.get().evaluated_at is not None
     assert queue.evaluate_pending(older_than=dt.timedelta(0)) == 0  # nothing twice
+
+
+def test_it_judges_the_minute_data_behind_a_devices_hourly_value(world, gas_point):
+    # The device's hourly value says 120 mg/m³; its six minute records say 240: the hour is judged on both.
+    readings(gas_point, "minute", T, "a21026", [240.0] * 6)
+    readings(gas_point, "hour", T, "a21026", [120.0])
+    compute.recompute([gas_point.pk], dt.date(2026, 3, 2), dt.date(2026, 3, 2), tell=True)
+    alarm = Alarm.objects.get(kind="exceedance")
+    assert (alarm.peak, alarm.detail["from"]) == (240.0, "minute data")
+    assert Alarm.objects.filter(kind="mismatch", parameter="a21026").exists()
