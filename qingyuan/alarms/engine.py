@@ -225,7 +225,7 @@ def on_periods(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats
             if s.n_received and s.n_valid >= need and ours is not None:
                 f = rules.exceedance(period, start, end, s.parameter, ours, True, limit, ctx.policy.rules)
                 if f is not None:
-                    f.detail["from"] = "minute data"
+                    f.detail["judged_on"] = "minute data"
                     found.append((ctx, f))
         if s.mismatch:
             found.append((ctx, rules.mismatch(period, start, end, s.parameter, device=s.device_mean,

@@ -255,5 +255,5 @@ def offline(now: dt.datetime, last_seen: dt.datetime | None, cfg: RuleConfig) ->
 def mismatch(period: str, start: dt.datetime, end: dt.datetime, code: str, *, device: float | None,
              computed: float | None, cou: float | None, mass: float | None) -> Finding:
     """The aggregates marked a row ``mismatch``; the finding carries both pairs of numbers."""
-    return Finding(K.MISMATCH, code, start, end, device, computed,
+    return Finding(K.MISMATCH, code, start, end, device, None,
                    {"period": period, "device": device, "computed": computed, "cou_kg": cou, "mass_kg": mass})

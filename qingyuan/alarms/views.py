@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qingyuan.alarms import access, actions, services
@@ -34,6 +35,31 @@ from qingyuan.quality.models import HourlyValue
 from qingyuan.quality.services import parameter_label
 
 DEFAULT_STATUS = "active"
+# What the keys of ``Alarm.detail`` mean, for the alarm page.
+DETAIL_LABELS = {
+    "period": gettext_lazy("Averaged over"), "basis": gettext_lazy("Averaging basis of the limit"),
+    "source": gettext_lazy("Limit from"), "corrected": gettext_lazy("Judged on the O2-corrected value"),
+    "multiple": gettext_lazy("Exceedance multiple"), "share": gettext_lazy("Share of the limit"),
+    "judged_on": gettext_lazy("Judged on"), "flag": gettext_lazy("Data flag"),
+    "records": gettext_lazy("Records"), "minutes": gettext_lazy("Minutes"), "from": gettext_lazy("Before the drop"),
+    "to": gettext_lazy("After the drop"), "device": gettext_lazy("Device's value"),
+    "computed": gettext_lazy("Computed from minute data"), "cou_kg": gettext_lazy("Device's total (kg)"),
+    "mass_kg": gettext_lazy("Computed mass (kg)"), "pollutants": gettext_lazy("Pollutants"),
+    "expected": gettext_lazy("Expected pollutants"), "unit": gettext_lazy("Unit"),
+}
+DETAIL_VALUES = {"hour": gettext_lazy("an hour"), "day": gettext_lazy("a day"),
+                 "hourly_mean": gettext_lazy("hourly mean"), "daily_mean": gettext_lazy("daily mean"),
+                 "permit": gettext_lazy("the permit"), "minute data": gettext_lazy("the minute data")}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(gettext_lazy("yes") if value else gettext_lazy("no"))
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return ", ".join(parameter_label(v) if isinstance(v, str) else str(v) for v in value)
+    return str(DETAIL_VALUES.get(value, value)) if isinstance(value, str) else str(value)
 
 
 def board(request: HttpRequest) -> HttpResponse:
@@ -90,7 +116,8 @@ def detail(request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = None
         "note_form": (forms or {}).get("note") or NoteForm(),
         "history": services.history(alarm), "files": list(attachments.for_owner(alarm).order_by("id")),
         "chart": json.dumps(_chart(alarm), ensure_ascii=False),
-        "detail_items": sorted((k, v) for k, v in (alarm.detail or {}).items() if v not in (None, "", [])),
+        "detail_items": [(DETAIL_LABELS.get(k, k), _shown(v)) for k, v in sorted((alarm.detail or {}).items())
+                         if v not in (None, "", [])],
     }
     return render_page(request, "alarms/detail.html", context, status=status)
 

@@ -19,6 +19,7 @@ from qingyuan.quality import kpi
 from qingyuan.quality.choices import DeclarationStatus
 from qingyuan.quality.compute import local_day, local_midnight
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, StopDeclaration
+from qingyuan.quality.validity import is_concentration
 from qingyuan.standards.codes import pollutant
 
 
@@ -119,8 +120,8 @@ def _chart(summaries: list[PointSummary], limits: dict[tuple[int | None, str], f
     out = []
     for s in summaries:
         for code, rows in s.days.items():
-            if code in ("w00000", "a00000"):
-                continue
+            if not is_concentration(code):
+                continue  # the trend is about pollutants; flows, O2, temperatures are in the tables
             limit = limits.get((s.point.outlet_id, code), limits.get((None, code)))
             out.append({"point": s.point.name, "code": code, "name": parameter_label(code), "limit": limit,
                         "unit": rows[0].unit if rows else "",

@@ -46,7 +46,7 @@ def test_it_opens_an_assignment_to_the_linked_unit_with_the_policy_deadline(worl
     a = alarm.assignment
     assert a is not None and a.assignee_unit == world.bureau and a.enterprise == world.enterprise_a
     assert a.deadline == dt.date(2026, 3, 7) and a.priority == "urgent"
-    assert a.source_label == f"告警 #{alarm.pk}" and a.source_id == str(alarm.pk)
+    assert a.source_label == f"报警 #{alarm.pk}" and a.source_id == str(alarm.pk)
     assert AuditEntry.objects.filter(action="alarm.raise", object_id=str(alarm.pk)).exists()
     told = set(Notification.objects.filter(kind="alarm.raised").values_list("recipient__username", flat=True))
     assert told == {"ent_a", "officer"}
@@ -167,7 +167,7 @@ def test_it_filters_the_board_and_the_api(world, alarm, as_user):
 
 
 def test_it_lists_alarms_as_work(world, alarm):
-    assert [i.action_label for i in services.work_items(world.ent_a)] == ["解释告警"]
+    assert [i.action_label for i in services.work_items(world.ent_a)] == ["解释报警"]
     assert services.work_items(world.ent_b) == []
     actions.do_explain(alarm, acting_user=world.ent_a, kind="other", text="说明", files=[pdf()])
     assert [i.url for i in services.work_items(world.officer)] == [alarm.get_absolute_url()]

@@ -6,12 +6,13 @@
   function bars(el) {
     var rows = JSON.parse(el.dataset.series)[el.dataset.key] || [];
     if (!rows.length) { empty(el); return; }
+    el.style.height = Math.max(160, rows.length * 24 + 40) + "px";
     var chart = echarts.init(el);
     chart.setOption({
       tooltip: { trigger: "axis" },
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r[0]; }) },
+      yAxis: { type: "category", inverse: true, axisLabel: { interval: 0 }, data: rows.map(function (r) { return r[0]; }) },
       series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "right" } }]
     });
     window.addEventListener("resize", function () { chart.resize(); });
