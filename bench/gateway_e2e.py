@@ -121,6 +121,7 @@ class Load:
         self.stop = False
         self.writers: dict[int, asyncio.StreamWriter] = {}
         self.pool: dict[int, list[tuple[bytes, bytes]]] = {}
+        self.load_cpu = 0.0  # the load generator's own CPU use while measuring (1.0 = one core)
 
     def prebuild(self, count: int) -> None:
         """Build each device's packets before the clock starts: a logger has its data ready too."""
@@ -200,16 +201,19 @@ class Load:
             chunks.append(data)
         writer.write(b"".join(chunks))
 
-    async def run(self, seconds: float, rate: float | None, warmup: float = 1.0) -> tuple[float, float]:
+    async def run(self, seconds: float, rate: float | None, warmup: float = 2.0) -> tuple[float, float]:
         tasks = [asyncio.create_task(self.device(i, rate is not None)) for i in range(self.devices)]
+        while len(self.writers) < self.devices:  # every device connected before the clock starts
+            await asyncio.sleep(0.01)
         if rate is not None:
             tasks.append(asyncio.create_task(self.pace(rate)))
         await asyncio.sleep(warmup)
         self.measuring = True
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         await asyncio.sleep(seconds)
         self.measuring = False
         elapsed = time.perf_counter() - t0
+        self.load_cpu = (time.process_time() - cpu0) / elapsed
         self.stop = True
         deadline = time.perf_counter() + 60
         while self.sent_at and time.perf_counter() < deadline:  # let the gateway drain

@@ -3,8 +3,9 @@
 All sink calls run in ONE dedicated thread (:class:`SinkThread`); the event
 loop never blocks on the database. The :class:`Batcher` keeps one FIFO queue of
 :class:`Pending` packets, starts a ``store`` when ``batch_size`` packets are
-waiting or the oldest has waited ``batch_delay``, never runs two stores at
-once, and hands each packet's outcome back to its connection, which answers.
+waiting or the oldest has waited ``batch_delay``, runs one store at a time (a
+second may wait in the thread's queue, see ``MAX_IN_FLIGHT``), and hands each
+packet's outcome back to its connection, which answers.
 
 When ``store`` raises, the batch is bisected inside the sink thread to find
 packets that fail on their own (a "poison" packet): those are dropped without
@@ -34,6 +35,11 @@ T = TypeVar("T")
 
 RETRY_LIMIT = 30.0  # seconds a packet may keep failing before it is dropped unacknowledged
 MAX_INVALID_BACKLOG = 10_000  # rejected frames kept for record_invalid between two flushes
+# Two flushes may be handed to the sink thread at once: the second starts the moment the
+# first ends, without waiting for the event loop to hear of it (the loop may be busy
+# decoding), so the sink is never idle while packets wait. The thread still runs one
+# call at a time, in order.
+MAX_IN_FLIGHT = 2
 
 
 class SinkThread:
@@ -88,6 +94,20 @@ class Pending:
         self.done = False
 
 
+def store_batch(sink: Sink, batch: Sequence[Received]) -> list[Outcome | None]:
+    """``sink.store`` with poison isolation; a packet that failed alone while others
+    succeeded is tried once more on its own (the database may just have come back)."""
+    outcomes = store_isolating(sink, batch)
+    if None in outcomes and any(o is not None for o in outcomes):
+        for i, outcome in enumerate(outcomes):
+            if outcome is None:
+                try:
+                    outcomes[i] = list(sink.store([batch[i]]))[0]
+                except Exception:
+                    log.exception("packet from %s failed alone twice: dropped unacknowledged", batch[i].peer)
+    return outcomes
+
+
 def store_isolating(sink: Sink, batch: Sequence[Received]) -> list[Outcome | None]:
     """``sink.store`` the batch; on failure bisect to isolate packets that fail alone.
 
@@ -138,11 +158,12 @@ class Batcher:
         self.queue: collections.deque[Pending] = collections.deque()
         self.invalid: list[InvalidReceived] = []
         self.calls: list[tuple[Callable[..., object], tuple[Any, ...]]] = []  # session events
-        self.busy = False
+        self.in_flight = 0  # flushes handed to the sink thread and not finished
         self.saturated = False
         self.flush_now = False  # shutdown: do not wait for batch_delay
         self._timer: asyncio.TimerHandle | None = None
         self._retry_at = 0.0
+        self._requeued = 0  # packets put back at the head of the queue after a failed store
         self._backoff = config.store_retry_delay
         self._idle = asyncio.Event()
         self._idle.set()
@@ -186,7 +207,7 @@ class Batcher:
 
     # -- scheduling ----------------------------------------------------------
     def _schedule(self) -> None:
-        if self.busy or self.thread.closed or not (self.queue or self.invalid or self.calls):
+        if self.in_flight >= MAX_IN_FLIGHT or self.thread.closed or not (self.queue or self.invalid or self.calls):
             return
         now = self.loop.time()
         at = max(self._retry_at, now)
@@ -210,10 +231,11 @@ class Batcher:
     def _start(self) -> None:
         n = min(len(self.queue), self.config.batch_size)
         batch = [self.queue.popleft() for _ in range(n)]
+        self._requeued = max(0, self._requeued - n)
         invalid, self.invalid = self.invalid, []
         calls, self.calls = self.calls, []
         self.stats.sink_queue = len(self.queue)
-        self.busy = True
+        self.in_flight += 1
         fut = self.thread.run(self._flush_in_thread, [p.received for p in batch], invalid, calls)
         fut.add_done_callback(lambda f: self._finished(batch, f))
 
@@ -236,11 +258,11 @@ class Batcher:
                 log.exception("record_invalid failed for %d frames", len(invalid))
         if not batch:
             return []
-        return store_isolating(sink, batch)
+        return store_batch(sink, batch)
 
     # -- completion (event loop) ---------------------------------------------
     def _finished(self, batch: list[Pending], fut: asyncio.Future[list[Outcome | None]]) -> None:
-        self.busy = False
+        self.in_flight -= 1
         self.stats.store_calls += 1
         try:
             outcomes = fut.result()
@@ -257,7 +279,7 @@ class Batcher:
             self.saturated = False
             log.info("sink queue below %d: resuming reads", self.config.sink_queue_low)
             self.on_saturated(False)
-        if not (self.queue or self.invalid or self.calls or self.busy):
+        if not (self.queue or self.invalid or self.calls or self.in_flight):
             self._idle.set()
         self._schedule()
 
@@ -272,7 +294,10 @@ class Batcher:
         if dropped:
             log.error("dropping %d packets unacknowledged after failed stores", len(dropped))
             self._resolve(dropped, [None] * len(dropped))
-        self.queue.extendleft(reversed(keep))
+        # back at the head, behind packets of an earlier batch that failed too
+        earlier = [self.queue.popleft() for _ in range(min(self._requeued, len(self.queue)))]
+        self.queue.extendleft(reversed(earlier + keep))
+        self._requeued = len(earlier) + len(keep)
         self.stats.sink_queue = len(self.queue)
         self._retry_at = self.loop.time() + self._backoff
         self._backoff = min(self._backoff * 2, self.config.store_retry_cap)

@@ -112,7 +112,7 @@ class GatewayServer:
             await asyncio.wait_for(self.batcher.drain(), max(0.0, deadline - loop.time()))
         except TimeoutError:
             log.error("shutdown grace expired with %d packets not stored: they are not acknowledged",
-                      len(self.batcher.queue) + (self.config.batch_size if self.batcher.busy else 0))
+                      len(self.batcher.queue) + self.config.batch_size * self.batcher.in_flight)
         for conn in list(self.connections):  # 4. close
             conn.close("shutdown")
         if self.connections:

@@ -84,6 +84,7 @@ class SqliteSink:
         self._devices: dict[str, str] = {}
         self._routes: list[tuple[int, str]] = []
         self._loaded_at = 0.0
+        self._session_ops: list[tuple[str, tuple[object, ...]]] = []
 
     # -- helpers for tests and benchmarks -----------------------------------------
     def add_device(self, mn: str, pw: str) -> None:
@@ -106,10 +107,11 @@ class SqliteSink:
         return int(cur.lastrowid or 0)
 
     def close(self) -> None:
+        self.flush_sessions()
         self.db.close()
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self.db, self._session_ops)
 
     def _reload(self) -> None:
         if time.monotonic() - self._loaded_at < 2.0:
@@ -171,19 +173,27 @@ class SqliteSink:
                 [(f.reason, f.detail, f.data, f.peer, f.received_at, f.connection_id) for f in frames],
             )
 
+    # Session events come in bursts (a thousand loggers reconnecting after an outage):
+    # they are written in the next transaction instead of one fsync'd transaction each.
     def session_opened(self, connection_id: int, peer: str, at: float) -> None:
-        self.db.execute("INSERT OR REPLACE INTO sessions (connection_id, peer, opened_at) VALUES (?, ?, ?)",
-                        (connection_id, peer, at))
+        self._session_ops.append(("INSERT OR REPLACE INTO sessions (connection_id, peer, opened_at) VALUES (?, ?, ?)",
+                                  (connection_id, peer, at)))
 
     def session_mn(self, connection_id: int, mn: str, at: float) -> None:
-        self.db.execute("UPDATE sessions SET mns = ltrim(mns || ',' || ?, ',') WHERE connection_id = ?",
-                        (mn, connection_id))
+        self._session_ops.append(("UPDATE sessions SET mns = ltrim(mns || ',' || ?, ',') WHERE connection_id = ?",
+                                  (mn, connection_id)))
 
     def session_closed(self, connection_id: int, at: float, reason: str) -> None:
-        self.db.execute("UPDATE sessions SET closed_at = ?, reason = ? WHERE connection_id = ?",
-                        (at, reason, connection_id))
+        self._session_ops.append(("UPDATE sessions SET closed_at = ?, reason = ? WHERE connection_id = ?",
+                                  (at, reason, connection_id)))
+
+    def flush_sessions(self) -> None:
+        if self._session_ops:
+            with self._transaction():
+                pass
 
     def pending_commands(self, mns: Collection[str], limit: int) -> Sequence[DeviceCommand]:
+        self.flush_sessions()
         wanted = set(mns)
         rows = self.db.execute("SELECT id, mn, payload FROM commands WHERE state = 'queued' ORDER BY id")
         commands = [DeviceCommand(i, mn, bytes(payload)) for i, mn, payload in rows if mn in wanted][:limit]
@@ -194,6 +204,7 @@ class SqliteSink:
         return commands
 
     def upstreams(self) -> Sequence[Upstream]:
+        self.flush_sessions()
         rows = self.db.execute("SELECT id, name, host, port FROM upstreams ORDER BY id")
         return [Upstream(*row) for row in rows]
 
@@ -223,14 +234,23 @@ class SqliteSink:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE ... COMMIT, writing the queued session events first."""
+
+    def __init__(self, db: sqlite3.Connection, session_ops: list[tuple[str, tuple[object, ...]]]) -> None:
         self.db = db
+        self.session_ops = session_ops
 
     def __enter__(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
+        for sql, args in self.session_ops:
+            self.db.execute(sql, args)
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+        if exc_type is not None:
+            self.db.execute("ROLLBACK")  # the session events stay queued
+            return
+        self.db.execute("COMMIT")
+        self.session_ops.clear()
 
 
 def packet_key(p: Packet) -> str:

@@ -326,18 +326,19 @@ class FlakySink(StubSink):
 
 def test_it_retries_a_failed_batch_and_acknowledges_once_the_sink_recovers():
     async def scenario():
-        sink = FlakySink(failures=4)  # two whole-batch failures (each bisected once)
+        sink = FlakySink(failures=4)  # the database is down for four calls
         hub, conn, transport = await connect(sink)
         hub.batcher.config = hub.config.replace(store_retry_delay=0.05)
         hub.batcher._backoff = 0.05
         packets = [upload(mn_of(12), f"2024010112000030{i}") for i in range(2)]
         conn.data_received(b"".join(packets))
+        expected = b"".join(data_ack(decode(p)[0]) for p in packets)
         for _ in range(100):
-            if transport.written:
+            if len(transport.written) >= len(expected):
                 break
             await asyncio.sleep(0.02)
-        assert bytes(transport.written) == b"".join(data_ack(decode(p)[0]) for p in packets)
-        assert len(sink.stored) == 2 and hub.stats.store_errors == 2
+        assert bytes(transport.written) == expected
+        assert len(sink.stored) == 2 and hub.stats.store_errors >= 2
     run(scenario())
 
 
