@@ -178,19 +178,25 @@ class Load:
             reader_task.cancel()
             writer.close()
 
-    async def pace(self, rate: float) -> None:
-        """One ticker for all devices: every 10 ms, the packets due, round robin."""
+    async def pace(self, rate: float, period: float = 0.05, tick: float = 0.01) -> None:
+        """Each device writes what is due every ``period`` (staggered over ticks), so a
+        device pipelines a few packets per write at high rates and one at low rates."""
         loop = asyncio.get_running_loop()
-        start, sent, turn = loop.time(), 0, 0
+        start = loop.time()
+        per_device = rate / self.devices
+        sent = [0] * self.devices
+        groups = max(1, round(period / tick))
+        k = 0
         while not self.stop:
-            due = int((loop.time() - start) * rate) - sent
-            for _ in range(due):
-                turn = (turn + 1) % self.devices
-                writer = self.writers.get(turn)
-                if writer is not None:
-                    self._send(turn, writer, 1)
-            sent += due
-            await asyncio.sleep(0.01)
+            elapsed = loop.time() - start
+            for i in range(k % groups, self.devices, groups):
+                due = int(elapsed * per_device) - sent[i]
+                writer = self.writers.get(i)
+                if due > 0 and writer is not None:
+                    self._send(i, writer, due)
+                    sent[i] += due
+            k += 1
+            await asyncio.sleep(tick)
 
     def _send(self, i: int, writer: asyncio.StreamWriter, count: int) -> None:
         now = time.perf_counter()
