@@ -79,6 +79,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "page": page, "filter": BoardFilter(data, enterprises=enterprises), "counts": counts,
         "charts": json.dumps({"kinds": counts["kinds"], "enterprises": counts["enterprises"]}, ensure_ascii=False),
         "query": _query_without_page(request),
+        "own_enterprises": list(Enterprise.objects.filter(accounts__user_id=request.user.pk).order_by("name")),
     }
     return render_page(request, "alarms/board.html", context, partial="alarms/partials/board_body.html")
 

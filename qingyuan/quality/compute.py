@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -43,7 +45,14 @@ from qingyuan.quality.aggregate import (
 from qingyuan.quality.choices import Period
 from qingyuan.quality.conf import QualitySettings, quality_settings
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue, PendingPeriod, Touched
-from qingyuan.quality.points import PointInfo, expected_parameters, point_infos, stopped_periods, zone
+from qingyuan.quality.points import (
+    PointInfo,
+    expected_parameters,
+    point_infos,
+    stopped_periods,
+    stopped_periods_many,
+    zone,
+)
 from qingyuan.quality.upsert import Upsert
 from qingyuan.quality.validity import Validity, flag_validity, hour_min_valid, month_min_valid
 
@@ -111,6 +120,26 @@ def _fetch(times: _Times, point_id: int, kind: str, start: dt.datetime, end: dt.
         return cursor.fetchall()
 
 
+def _fetch_many(times: _Times, ids: list[int], kind: str, start: dt.datetime, end: dt.datetime
+                ) -> dict[int, list[tuple[Any, ...]]]:
+    """``_fetch`` for several points at once (the bulk recompute's hourly and daily uploads)."""
+    if not ids:
+        return {}
+    q = connection.ops.quote_name
+    cols = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
+    when = times.select(cols["time"])
+    sql = (f"SELECT {cols['point_id']}, {when}, {cols['avg']}, {cols['min']}, {cols['max']}, {cols['cou']}, "  # noqa: S608 - names from _meta
+           f"{cols['zs_avg']}, {cols['flag']}, {cols['parameter']} FROM {q(Reading._meta.db_table)} "
+           f"WHERE {cols['point_id']} IN ({', '.join(['%s'] * len(ids))}) AND {cols['kind']} = %s "
+           f"AND {cols['time']} >= %s AND {cols['time']} < %s ORDER BY {cols['time']}, {cols['parameter']}")
+    out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, kind, times.param(start), times.param(end)])
+        for row in cursor.fetchall():
+            out[row[0]].append(row[1:])
+    return out
+
+
 def _runs(moments: list[dt.datetime], gap: dt.timedelta) -> Iterator[list[dt.datetime]]:
     """Sorted moments in groups whose neighbours are at most ``gap`` apart (one query per group)."""
     group: list[dt.datetime] = []
@@ -128,7 +157,12 @@ def local_midnight(day: dt.date) -> dt.datetime:
 
 
 def local_day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(zone()).date()
+    return _local_day(moment, zone())
+
+
+@functools.lru_cache(maxsize=65536)
+def _local_day(moment: dt.datetime, tz: Any) -> dt.date:
+    return moment.astimezone(tz).date()
 
 
 def floor_hour(moment: dt.datetime) -> dt.datetime:
@@ -145,7 +179,7 @@ def compute_hours(info: PointInfo, hours: Iterable[dt.datetime], cfg: QualitySet
     for run in _runs(sorted({floor_hour(h) for h in hours}), dt.timedelta(hours=24)):
         wanted = {times.key_of(h) for h in run}
         if group_in_database():
-            groups = _minute_groups(times, info, run[0], run[-1] + HOUR, cfg)
+            groups = _minute_groups(times, [info], run[0], run[-1] + HOUR, cfg).get(info.id, [])
         else:
             groups = _python_groups(times, info, _fetch(times, info.id, "minute", run[0], run[-1] + HOUR), wanted,
                                     cfg)
@@ -190,45 +224,64 @@ def _python_groups(times: _Times, info: PointInfo, rows: list[tuple[Any, ...]], 
             for g in group_samples(samples[hk][code], volumes)]
 
 
-def _minute_groups(times: _Times, info: PointInfo, start: dt.datetime, end: dt.datetime, cfg: QualitySettings
-                   ) -> list[tuple[Any, ...]]:
-    """Minute records grouped by the database: (hour, parameter, ``aggregate.Group`` fields...).
+def _minute_groups(times: _Times, infos: list[PointInfo], start: dt.datetime, end: dt.datetime,
+                   cfg: QualitySettings) -> dict[int, list[tuple[Any, ...]]]:
+    """Minute records grouped by the database, per point: (hour, parameter, ``aggregate.Group`` fields...).
 
     The database's side of ``aggregate.group_samples``: each record is joined with the flow record of
     its time slice for the slice's volume (HJ 212 App. D.1: the -Cou total, else mean × duration; only
-    from a valid flow), then grouped by hour, parameter, flag, value class and volume class.
+    from a valid flow), then grouped by hour, parameter, flag, value class and volume class. Points
+    with the same flow code and interval share one query (the bulk recompute asks for many at once).
     """
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    alike: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for info in infos:
+        alike[(info.flow_code, info.interval_seconds)].append(info.id)
+    for (flow, seconds), ids in alike.items():
+        for row in _minute_group_rows(times, ids, flow, seconds, start, end, cfg):
+            out.setdefault(row[0], []).append(row[1:])
+    return out
+
+
+def _minute_group_rows(times: _Times, ids: list[int], flow: str, seconds: int, start: dt.datetime,
+                       end: dt.datetime, cfg: QualitySettings) -> list[tuple[Any, ...]]:
     q = connection.ops.quote_name
     c = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
     table = q(Reading._meta.db_table)
-    flow = info.flow_code
     valid_flags = [f for f in ("N", "", "S") if flag_validity(f, flow, cfg) is Validity.VALID]
-    bucket = (f"substr(CAST(r.{c['time']} AS TEXT), 1, 13)" if times.text
-              else f"CAST(EXTRACT(EPOCH FROM date_trunc('hour', r.{c['time']})) AS BIGINT)")
+    # Group by the hour (the epoch is taken once per group, not per row on PostgreSQL).
+    hour = f"substr(CAST(r.{c['time']} AS TEXT), 1, 13)" if times.text else f"date_trunc('hour', r.{c['time']})"
+    bucket = hour if times.text else f"CAST(EXTRACT(EPOCH FROM {hour}) AS BIGINT)"
     flag_ok = f"UPPER(TRIM({c['flag']})) IN ({', '.join(['%s'] * len(valid_flags))})" if valid_flags else "1 = 0"
     flow_ok = (f"{flag_ok} AND {c['avg']} < 1e308 AND {c['avg']} > -1e308"
                + (f" AND {c['avg']} >= 0" if cfg.negative_invalid else ""))
     # Table and column names come from _meta; values are parameters.
+    points = ", ".join(["%s"] * len(ids))
+    vol = (f"CASE WHEN {flow_ok} THEN CASE WHEN {c['cou']} IS NOT NULL AND {c['cou']} >= 0 AND {c['cou']} < 1e308 "
+           f"THEN {c['cou']} * %s ELSE {c['avg']} * %s END END")
     sql = (
-        f"SELECT {bucket} AS q_hour, r.{c['parameter']}, UPPER(TRIM(r.{c['flag']})) AS q_flag, "  # noqa: S608
+        f"SELECT r.{c['point_id']}, {bucket} AS q_hour, r.{c['parameter']}, r.{c['flag']} AS q_flag, "  # noqa: S608
         f"CASE WHEN r.{c['avg']} IS NULL OR NOT (r.{c['avg']} < 1e308 AND r.{c['avg']} > -1e308) THEN 2 "
-        f"WHEN r.{c['avg']} < 0 THEN 1 ELSE 0 END AS q_sign, "
-        f"CASE WHEN v.vol IS NULL THEN 0 WHEN v.vol = 0 THEN 1 ELSE 2 END AS q_vol, "
+        f"WHEN r.{c['avg']} < 0 THEN 1 ELSE 0 END AS q_sign, COALESCE(v.k, 0) AS q_vol, "
         f"COUNT(*), SUM(r.{c['avg']}), MIN(COALESCE(r.{c['min']}, r.{c['avg']})), "
         f"MAX(COALESCE(r.{c['max']}, r.{c['avg']})), SUM(r.{c['zs_avg']}), COUNT(r.{c['zs_avg']}), "
         f"SUM(v.vol), SUM(r.{c['avg']} * v.vol), SUM(r.{c['cou']}), COUNT(r.{c['cou']}) "
-        f"FROM {table} r LEFT JOIN (SELECT {c['time']} AS t, CASE WHEN {flow_ok} THEN CASE WHEN {c['cou']} "
-        f"IS NOT NULL AND {c['cou']} >= 0 AND {c['cou']} < 1e308 THEN {c['cou']} * %s ELSE {c['avg']} * %s "
-        f"END END AS vol FROM {table} WHERE {c['point_id']} = %s AND {c['kind']} = %s AND "
-        f"{c['parameter']} = %s AND {c['time']} >= %s AND {c['time']} < %s) v ON v.t = r.{c['time']} "
-        f"WHERE r.{c['point_id']} = %s AND r.{c['kind']} = %s AND r.{c['time']} >= %s AND r.{c['time']} < %s "
-        f"GROUP BY q_hour, r.{c['parameter']}, q_flag, q_sign, q_vol "
-        f"ORDER BY q_hour, r.{c['parameter']}, q_flag, q_sign, q_vol")
-    per_slice = (flow_to_m3_per_s(flow) or 0.0) * info.interval_seconds
+        f"FROM {table} r LEFT JOIN (SELECT p, t, vol, CASE WHEN vol IS NULL THEN 0 WHEN vol = 0 THEN 1 ELSE 2 END AS k "
+        f"FROM (SELECT {c['point_id']} AS p, {c['time']} AS t, {vol} AS vol FROM {table} "
+        f"WHERE {c['point_id']} IN ({points}) AND {c['kind']} = %s AND {c['parameter']} = %s "
+        f"AND {c['time']} >= %s AND {c['time']} < %s) f) v ON v.p = r.{c['point_id']} AND v.t = r.{c['time']} "
+        f"WHERE r.{c['point_id']} IN ({points}) AND r.{c['kind']} = %s AND r.{c['time']} >= %s "
+        f"AND r.{c['time']} < %s "
+        f"GROUP BY r.{c['point_id']}, {hour}, r.{c['parameter']}, r.{c['flag']}, q_sign, q_vol")
+    per_slice = (flow_to_m3_per_s(flow) or 0.0) * seconds
     a, b = times.param(start), times.param(end)
-    params = [*valid_flags, totals_factor(flow) or 1.0, per_slice, info.id, "minute", flow, a, b,
-              info.id, "minute", a, b]
-    with connection.cursor() as cursor:
+    params = [*valid_flags, totals_factor(flow) or 1.0, per_slice, *ids, "minute", flow, a, b,
+              *ids, "minute", a, b]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A hash aggregate in memory (no sort spilled to disk); the query is too short for JIT to pay.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -237,9 +290,10 @@ def _hours(info: PointInfo, groups: list[tuple[Any, ...]], device_rows: list[tup
            wanted: set[Any], times: _Times, cfg: QualitySettings) -> list[tuple[dt.datetime, Stats]]:
     key, flow = times.hour_key, info.flow_code
     by_hour: dict[Any, dict[str, list[Group]]] = {}
-    for row in groups:
-        if row[0] in wanted:
-            by_hour.setdefault(row[0], {}).setdefault(row[1], []).append(Group(*row[2:]))
+    for row in sorted(groups, key=lambda r: (r[0], r[1], r[2], r[3], r[4])):  # a fixed order: the same sums
+        if row[0] in wanted:  # flags as stored; from_groups reads them upper-cased and trimmed
+            group = Group((row[2] or "").strip().upper(), *row[3:])
+            by_hour.setdefault(row[0], {}).setdefault(row[1], []).append(group)
     device: dict[Any, dict[str, Sample]] = defaultdict(dict)
     for row in device_rows:
         hk = key(row[0])
@@ -277,8 +331,16 @@ def _hours_of_day(day: dt.date) -> list[dt.datetime]:
 
 
 def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: QualitySettings,
-                 expected_codes: frozenset[str] = frozenset()) -> tuple[list[tuple[dt.datetime, Stats]], list[tuple]]:
-    """Daily values and KPI rows of ``info`` for local ``days``, from its stored hourly values."""
+                 expected_codes: frozenset[str] = frozenset(), *,
+                 hourly: list[tuple[dt.datetime, Stats]] | None = None,
+                 device_rows: list[tuple[Any, ...]] | None = None,
+                 stopped: list[tuple[dt.datetime, dt.datetime]] | None = None,
+                 ) -> tuple[list[tuple[dt.datetime, Stats]], list[tuple]]:
+    """Daily values and KPI rows of ``info`` for local ``days``, from its hourly values.
+
+    The hourly values, daily uploads and stop periods are read from the database unless given (the bulk
+    recompute passes what it has just computed and fetched for many points at once).
+    """
     times = _Times()
     wanted = sorted({d if isinstance(d, dt.date) and not isinstance(d, dt.datetime) else local_day(d)
                      for d in days})
@@ -287,12 +349,13 @@ def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: Qu
     for run in _runs([local_midnight(d) for d in wanted], dt.timedelta(days=7)):
         lo, hi = run[0], local_midnight(local_day(run[-1]) + dt.timedelta(days=1))
         by_day: dict[dt.date, dict[str, dict[dt.datetime, Stats]]] = defaultdict(lambda: defaultdict(dict))
-        for start, stats in _stats_rows(HourlyValue, info, lo, hi):
-            by_day[local_day(start)][stats.parameter][start] = stats
+        for start, stats in (hourly if hourly is not None else _stats_rows(HourlyValue, info, lo, hi)):
+            if lo <= start < hi:
+                by_day[local_day(start)][stats.parameter][start] = stats
         device: dict[dt.date, dict[str, Sample]] = defaultdict(dict)
-        for row in _fetch(times, info.id, "day", lo, hi):
+        for row in (device_rows if device_rows is not None else _fetch(times, info.id, "day", lo, hi)):
             device[local_day(times.aware(row[0]))][row[7]] = Sample(*row)
-        stopped = stopped_periods(info, lo, hi)
+        periods = stopped if stopped is not None else stopped_periods(info, lo, hi)
         for midnight in run:
             day = local_day(midnight)
             hours = _hours_of_day(day)
@@ -309,7 +372,7 @@ def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: Qu
                     values.append((midnight, stats))
             if not params and not dev and not expected_codes:
                 continue
-            off = [h for h in hours if any(a <= h < b for a, b in stopped)]
+            off = [h for h in hours if any(a <= h < b for a, b in periods)]
             for code in sorted(expected_codes or set(params)):
                 counts = kpi.day_counts(hours, params.get(code, {}), off)
                 kpis.append((info.id, day, code, counts.expected, counts.excluded, counts.received, counts.valid))
@@ -337,10 +400,16 @@ def compute_months(info: PointInfo, months: Iterable[dt.date], cfg: QualitySetti
 
 def _store(model: type[Any], columns: tuple[str, ...], info: PointInfo,
            rows: list[tuple[dt.datetime, Stats]], extra: Any = None) -> int:
+    return _store_many(model, columns, [(info.id, start, stats) for start, stats in rows], extra)
+
+
+def _store_many(model: type[Any], columns: tuple[str, ...], rows: list[tuple[int, dt.datetime, Stats]],
+                extra: Any = None) -> int:
     now = timezone.now()
+    fields = operator.attrgetter(*STATS_COLUMNS)
     data = []
-    for start, s in rows:
-        values = [info.id, start, *(getattr(s, c) for c in STATS_COLUMNS), now]
+    for point_id, start, s in rows:
+        values = [point_id, start, *fields(s), now]
         if extra is not None:
             values.append(extra(start))
         data.append(values)
@@ -485,24 +554,52 @@ def recompute(point_ids: Iterable[int] | None, start: dt.date, end: dt.date, *, 
     infos = point_infos(point_ids)
     expected = expected_parameters(infos.values())
     counts = {"hours": 0, "days": 0, "kpis": 0, "months": 0}
-    for info in infos.values():
-        day = start
-        while day <= end:
-            last = min(end, day + dt.timedelta(days=chunk_days - 1))
-            with transaction.atomic():
-                first_hour = local_midnight(day)
-                hours = [first_hour + HOUR * i
-                         for i in range(int((local_midnight(last + dt.timedelta(days=1)) - first_hour) / HOUR))]
-                rows = compute_hours(info, hours, cfg)
-                counts["hours"] += store_hours(info, rows)
-                days = [day + dt.timedelta(days=i) for i in range((last - day).days + 1)]
-                values, kpis = compute_days(info, days, cfg, expected.get(info.id, frozenset()))
-                counts["days"] += store_days(info, values, kpis)
-                counts["kpis"] += len(kpis)
-                if tell:
+    ids = list(infos)
+    day = start
+    while day <= end:
+        last = min(end, day + dt.timedelta(days=chunk_days - 1))
+        first_hour, after = local_midnight(day), local_midnight(last + dt.timedelta(days=1))
+        hours = [first_hour + HOUR * i for i in range(int((after - first_hour) / HOUR))]
+        days = [day + dt.timedelta(days=i) for i in range((last - day).days + 1)]
+        times = _Times()
+        wanted = {times.key_of(h) for h in hours}
+        # Everything the chunk needs, fetched for all points at once (a query per point would cost more
+        # in round trips than the work): grouped minute records (PostgreSQL), hourly and daily uploads,
+        # stop periods.
+        grouped = _minute_groups(times, list(infos.values()), first_hour, after, cfg) if group_in_database() \
+            else None
+        device_hours = _fetch_many(times, ids, "hour", first_hour, after)
+        device_days = _fetch_many(times, ids, "day", first_hour, after)
+        stops = stopped_periods_many(list(infos.values()), first_hour, after)
+        hour_rows: list[tuple[int, dt.datetime, Stats]] = []
+        day_rows: list[tuple[int, dt.datetime, Stats]] = []
+        kpi_rows: list[tuple] = []
+        told = []
+        for info in infos.values():
+            if grouped is not None:
+                rows = _hours(info, grouped.get(info.id, []), device_hours.get(info.id, []), wanted, times, cfg)
+            else:
+                minute = _fetch(times, info.id, "minute", first_hour, after)
+                rows = _hours(info, _python_groups(times, info, minute, wanted, cfg),
+                              device_hours.get(info.id, []), wanted, times, cfg)
+            values, kpis = compute_days(info, days, cfg, expected.get(info.id, frozenset()), hourly=rows,
+                                        device_rows=device_days.get(info.id, []), stopped=stops.get(info.id, []))
+            hour_rows += [(info.id, start, stats) for start, stats in rows]
+            day_rows += [(info.id, start, stats) for start, stats in values]
+            kpi_rows += kpis
+            told.append((info, rows, values))
+        with transaction.atomic():
+            counts["hours"] += _store_many(HourlyValue, HOUR_COLUMNS, hour_rows)
+            counts["days"] += _store_many(DailyValue, DAY_COLUMNS, day_rows, local_day)
+            now = timezone.now()
+            Upsert(KpiDaily, KPI_COLUMNS, ("point_id", "day", "parameter")).run([(*k, now) for k in kpi_rows])
+            counts["kpis"] += len(kpi_rows)
+            if tell:
+                for info, rows, values in told:
                     _tell(info, Period.HOUR, rows)
                     _tell(info, Period.DAY, values)
-            day = last + dt.timedelta(days=1)
+        day = last + dt.timedelta(days=1)
+    for info in infos.values():
         with transaction.atomic():
             months = [start.replace(day=1)]
             while months[-1] < end.replace(day=1):

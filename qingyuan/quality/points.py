@@ -92,5 +92,25 @@ def stopped_periods(info: PointInfo, start: dt.datetime, end: dt.datetime) -> li
     return list(qs.values_list("start", "end"))
 
 
+def stopped_periods_many(infos: list[PointInfo], start: dt.datetime, end: dt.datetime
+                         ) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """``stopped_periods`` for many points: two queries."""
+    by_enterprise: dict[int, list[PointInfo]] = defaultdict(list)
+    for i in infos:
+        if i.enterprise_id is not None:
+            by_enterprise[i.enterprise_id].append(i)
+    out: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    if not by_enterprise:
+        return out
+    declarations = StopDeclaration.objects.filter(enterprise_id__in=by_enterprise, status=DeclarationStatus.APPROVED,
+                                                  start__lt=end, end__gt=start).prefetch_related("points")
+    for d in declarations:
+        chosen = {p.pk for p in d.points.all()}
+        for i in by_enterprise[d.enterprise_id]:
+            if not chosen or i.id in chosen:
+                out[i.id].append((d.start, d.end))
+    return out
+
+
 def is_stopped(moment: dt.datetime, periods: list[tuple[dt.datetime, dt.datetime]]) -> bool:
     return any(a <= moment < b for a, b in periods)

@@ -36,11 +36,13 @@ def periods() -> bool:
 
 
 def kpi_days(now: dt.datetime | None = None) -> bool:
-    """Points that sent nothing yesterday still get KPI rows (all hours missing)."""
+    """Points that must deliver (permit limits) and sent nothing yesterday still get KPI rows (all missing)."""
     now = now or timezone.now()
     yesterday = compute.local_day(now) - dt.timedelta(days=1)
     have = KpiDaily.objects.filter(day=yesterday).values("point_id")
-    missing = MonitoringPoint.objects.filter(is_active=True, outlet__isnull=False).exclude(pk__in=have)
+    # Points whose outlet has permit limits (an expected set); the others count only what they sent.
+    missing = (MonitoringPoint.objects.filter(is_active=True, outlet__limits__isnull=False).exclude(pk__in=have)
+               .distinct())
     start = compute.local_midnight(yesterday)
     compute.enqueue((pk, Period.DAY, start, now) for pk in missing.values_list("pk", flat=True))
     return False  # periodic: one pass per run, never repeated at once
