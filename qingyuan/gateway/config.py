@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -35,6 +36,10 @@ class UpstreamAddress:
 class GatewayConfig:
     host: str = "0.0.0.0"
     port: int = 9212
+    #: This gateway's identity among several on one database ("" = ``<hostname>:<port>``).
+    #: At start the gateway closes the device sessions a previous run under the same
+    #: identity left open (it was killed); two running gateways must not share one.
+    name: str = ""
     #: Connections over these limits are closed as soon as they are accepted.
     max_connections: int = 20_000
     max_per_ip: int = 64
@@ -110,6 +115,11 @@ class GatewayConfig:
             raise
         except TypeError as exc:
             raise ConfigError(str(exc)) from exc
+
+    @property
+    def instance(self) -> str:
+        """``name``, or ``<hostname>:<port>`` (the configured port) when no name is set."""
+        return self.name or f"{socket.gethostname()}:{self.port}"
 
     def replace(self, **changes: object) -> GatewayConfig:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -193,6 +203,7 @@ def _seconds(minimum: float) -> Callable[[str, str], float]:
 _PARSERS: dict[str, Callable[[str, str], object]] = {
     "host": _text,
     "port": _int(0),
+    "name": _text,
     "max_connections": _int(1),
     "max_per_ip": _int(1),
     "idle_timeout": _seconds(0.01),

@@ -62,6 +62,7 @@ class GatewayServer:
         loop = asyncio.get_running_loop()
         self.thread = SinkThread(loop)
         await self.thread.open(self.sink_factory)
+        await self._announce()
         self.batcher = Batcher(
             self.thread, self.config, self.stats, on_saturated=self._sink_saturated, on_stored=self._stored
         )
@@ -75,7 +76,14 @@ class GatewayServer:
         if self.config.forward:
             self.forwarder = Forwarder(self.thread, self.config, self.stats)
             self._tasks.append(loop.create_task(self.forwarder.run(), name="gateway-forward"))
-        log.info("gateway listening on %s", ", ".join(self.addresses))
+        log.info("gateway listening on %s as %s", ", ".join(self.addresses), self.config.instance)
+
+    async def _announce(self) -> None:
+        """Tell the sink who we are, so it closes the sessions our previous run left open."""
+        try:
+            await self.thread.run(self.thread.sink.gateway_started, self.config.instance, time.time())
+        except Exception:  # the database may be down: serve anyway, the next start cleans up
+            log.exception("gateway_started failed: sessions left open by a previous run stay open")
 
     @property
     def addresses(self) -> list[str]:

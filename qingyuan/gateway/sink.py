@@ -86,6 +86,14 @@ class Sink(Protocol):
 
     def record_invalid(self, frames: Sequence[InvalidReceived]) -> None: ...
 
+    def gateway_started(self, instance: str, at: float) -> None:
+        """Called once, before the first connection is accepted, with this gateway's identity.
+
+        Sessions a previous run of the same ``instance`` left open (it was killed)
+        are closed as of ``at``; every session opened afterwards belongs to ``instance``.
+        """
+        ...
+
     def session_opened(self, connection_id: int, peer: str, at: float) -> None: ...
 
     def session_mn(self, connection_id: int, mn: str, at: float) -> None:

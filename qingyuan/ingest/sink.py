@@ -51,9 +51,18 @@ class DjangoSink:
     def record_invalid(self, frames: Sequence[gw.InvalidReceived]) -> None:
         evidence.record_invalid(frames)
 
+    instance = ""  # the gateway's identity, told by gateway_started
+
+    @_database_call
+    def gateway_started(self, instance: str, at: float) -> None:
+        self.instance = instance
+        closed = sessions.gateway_started(instance, at)
+        if closed:
+            log.warning("gateway %s: closed %d device sessions its previous run left open", instance, closed)
+
     @_database_call
     def session_opened(self, connection_id: int, peer: str, at: float) -> None:
-        sessions.opened(connection_id, peer, at)
+        sessions.opened(connection_id, peer, at, self.instance)
 
     @_database_call
     def session_mn(self, connection_id: int, mn: str, at: float) -> None:

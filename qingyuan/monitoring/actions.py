@@ -193,16 +193,23 @@ def offline_after(min_interval_min: int) -> dt.timedelta:
     return max(3 * dt.timedelta(minutes=max(min_interval_min, 1)), OFFLINE_FLOOR)
 
 
-def mark_offline(now: dt.datetime | None = None) -> int:
-    """Flip online devices whose last packet is too old; one UPDATE per configured interval."""
+def mark_offline(now: dt.datetime | None = None, *, point_ids: Collection[int] | None = None) -> int:
+    """Flip online devices whose last packet is too old; one UPDATE per configured interval.
+
+    This is the one rule for "online": a packet within ``offline_after``. An open
+    connection that brings nothing does not keep a device online. ``point_ids``
+    restricts the check (a restarted gateway re-judges the devices it had).
+    """
     now = now or timezone.now()
-    intervals = set(DeviceState.objects.filter(online=True).values_list("point__min_interval_min", flat=True))
+    online = DeviceState.objects.filter(online=True)
+    if point_ids is not None:
+        online = online.filter(point_id__in=list(point_ids))
+    intervals = set(online.values_list("point__min_interval_min", flat=True))
     changed = 0
     for minutes in intervals:
         cutoff = now - offline_after(minutes)
-        changed += DeviceState.objects.filter(
-            online=True, point__min_interval_min=minutes, last_seen__lt=cutoff
-        ).update(online=False, changed_at=now)
+        changed += online.filter(point__min_interval_min=minutes, last_seen__lt=cutoff).update(
+            online=False, changed_at=now)
     return changed
 
 

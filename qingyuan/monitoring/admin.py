@@ -55,7 +55,8 @@ class DeviceStateAdmin(ReadOnlyAdmin):
 
 @admin.register(DeviceSession)
 class DeviceSessionAdmin(ReadOnlyAdmin):
-    list_display = ["connection_id", "peer", "mn", "opened_at", "closed_at", "close_reason"]
+    list_display = ["connection_id", "gateway", "peer", "mn", "opened_at", "closed_at", "close_reason"]
+    list_filter = ["gateway"]
     search_fields = ["mn", "peer"]
 
 

@@ -184,6 +184,8 @@ class DeviceSession(models.Model):
     """One TCP connection of a data logger to a gateway."""
 
     connection_id = models.BigIntegerField(_("connection"), unique=True)
+    # The gateway instance that holds the connection (GatewayConfig.instance); "" before it was recorded.
+    gateway = models.CharField(_("gateway"), max_length=100, blank=True, default="")
     peer = models.CharField(_("peer"), max_length=64)
     mn = models.CharField(_("MN"), max_length=64, blank=True)
     point = models.ForeignKey(
@@ -197,7 +199,10 @@ class DeviceSession(models.Model):
     class Meta:
         verbose_name = _("device session")
         verbose_name_plural = _("device sessions")
-        indexes = [models.Index(fields=["point", "-opened_at"], name="monitoring_session_point")]
+        indexes = [
+            models.Index(fields=["point", "-opened_at"], name="monitoring_session_point"),
+            models.Index(fields=["gateway"], condition=models.Q(closed_at__isnull=True), name="monitoring_session_open"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.peer} {self.mn}"

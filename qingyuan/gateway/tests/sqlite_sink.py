@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS invalid_frames (
 );
 CREATE TABLE IF NOT EXISTS sessions (
     connection_id INTEGER PRIMARY KEY, peer TEXT NOT NULL, opened_at REAL NOT NULL,
-    mns TEXT NOT NULL DEFAULT '', closed_at REAL, reason TEXT
+    mns TEXT NOT NULL DEFAULT '', closed_at REAL, reason TEXT, gateway TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY, mn TEXT NOT NULL, qn TEXT NOT NULL, payload BLOB NOT NULL,
@@ -85,6 +85,7 @@ class SqliteSink:
         self._routes: list[tuple[int, str]] = []
         self._loaded_at = 0.0
         self._session_ops: list[tuple[str, tuple[object, ...]]] = []
+        self.instance = ""
 
     # -- helpers for tests and benchmarks -----------------------------------------
     def add_device(self, mn: str, pw: str) -> None:
@@ -175,9 +176,17 @@ class SqliteSink:
 
     # Session events come in bursts (a thousand loggers reconnecting after an outage):
     # they are written in the next transaction instead of one fsync'd transaction each.
+    def gateway_started(self, instance: str, at: float) -> None:
+        """Close the sessions an earlier run of this gateway left open (it was killed)."""
+        self.instance = instance
+        with self._transaction():
+            self.db.execute("UPDATE sessions SET closed_at = ?, reason = 'gateway restarted'"
+                            " WHERE closed_at IS NULL AND gateway IN (?, '') AND opened_at < ?", (at, instance, at))
+
     def session_opened(self, connection_id: int, peer: str, at: float) -> None:
-        self._session_ops.append(("INSERT OR REPLACE INTO sessions (connection_id, peer, opened_at) VALUES (?, ?, ?)",
-                                  (connection_id, peer, at)))
+        self._session_ops.append((
+            "INSERT OR REPLACE INTO sessions (connection_id, peer, opened_at, gateway) VALUES (?, ?, ?, ?)",
+            (connection_id, peer, at, self.instance)))
 
     def session_mn(self, connection_id: int, mn: str, at: float) -> None:
         self._session_ops.append(("UPDATE sessions SET mns = ltrim(mns || ',' || ?, ',') WHERE connection_id = ?",

@@ -5,6 +5,7 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -102,3 +103,48 @@ def test_it_imports_no_django():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_closes_the_sessions_its_killed_run_left_open_and_no_other_gateways(tmp_path):
+    db_path = str(tmp_path / "gw.sqlite3")
+    log_path = str(tmp_path / "gw.log")
+    prepare(db_path)
+    with sqlite3.connect(db_path) as db:  # a session held by another gateway on the same database
+        db.execute("INSERT INTO sessions (connection_id, peer, opened_at, mns, gateway)"
+                   " VALUES (1, '10.0.0.9:1', 1.0, ?, 'other-host:9212')", (mn_of(5),))
+
+    gateway = GatewayProcess(db_path, log_path, NAME="park-gw-1")
+
+    async def connect_and_store(port, i):
+        dev = await Device.connect(port)
+        await dev.send(upload(mn_of(i), qn_of(9000 + i)))
+        assert qns(await dev.replies(1)) == [qn_of(9000 + i)]
+        return dev
+
+    async def first_run():
+        devices = [await connect_and_store(gateway.port, i) for i in range(2)]
+        await asyncio.sleep(0.3)  # the session events ride along with the next flush
+        gateway.kill()  # SIGKILL: nobody reports the connections closed
+        gateway.proc.wait(10)
+        for dev in devices:
+            dev.close()
+
+    asyncio.run(first_run())
+    with sqlite3.connect(db_path) as db:
+        left_open = db.execute("SELECT connection_id FROM sessions WHERE closed_at IS NULL AND gateway = 'park-gw-1'"
+                               ).fetchall()
+    assert len(left_open) == 2
+
+    before_restart = time.time()
+    gateway = GatewayProcess(db_path, log_path, NAME="park-gw-1")
+    try:
+        with sqlite3.connect(db_path) as db:
+            rows = dict(((cid, gw), (closed, reason)) for cid, gw, closed, reason in db.execute(
+                "SELECT connection_id, gateway, closed_at, reason FROM sessions"))
+        restarted = [v for (cid, gw), v in rows.items() if gw == "park-gw-1"]
+        assert len(restarted) == 2
+        assert all(reason == "gateway restarted" and before_restart <= closed <= time.time()
+                   for closed, reason in restarted)  # closed as of the new run's start
+        assert rows[(1, "other-host:9212")] == (None, None)  # another instance's session is not ours to close
+    finally:
+        assert gateway.terminate() == 0

@@ -33,6 +33,9 @@ class SlowSink:
     def record_invalid(self, frames):
         pass
 
+    def gateway_started(self, *a):
+        pass
+
     def session_opened(self, *a):
         pass
 

@@ -1,5 +1,6 @@
 """DjangoSink: the Sink protocol methods besides store."""
 
+import datetime as dt
 import time
 
 from qingyuan import hj212
@@ -9,6 +10,7 @@ from qingyuan.monitoring import actions
 from qingyuan.monitoring.models import (
     DeviceCommand,
     DeviceSession,
+    DeviceState,
     InvalidFrameCount,
     InvalidFrameSample,
     OutboxItem,
@@ -38,6 +40,41 @@ def test_it_records_sessions(world):
     assert (session.peer, session.mn, session.point, session.close_reason) == (
         "10.0.0.1:5000", world.point_a.mn, world.point_a, "idle timeout")
     assert session.closed_at is not None
+
+
+def test_it_closes_only_the_sessions_its_own_earlier_run_left_open_and_rejudges_online(world):
+    from qingyuan.test import make_point
+
+    point_c = make_point(world.point_a.outlet.enterprise, "CCCC0000000000000000000C", medium="gas")
+    start = time.time()
+    hour_ago = dt.datetime.fromtimestamp(start - 3600, dt.UTC)
+    minute_ago = dt.datetime.fromtimestamp(start - 60, dt.UTC)
+    for cid, gateway, point in ((1, "gw-a", world.point_a), (2, "gw-a", point_c), (3, "gw-b", world.point_b),
+                                (4, "", None)):
+        DeviceSession.objects.create(connection_id=cid, gateway=gateway, peer="10.0.0.1:1", opened_at=hour_ago,
+                                     mn=point.mn if point else "", point=point)
+    DeviceState.objects.create(point=world.point_a, online=True, last_seen=hour_ago)  # silent for an hour
+    DeviceState.objects.create(point=point_c, online=True, last_seen=minute_ago)  # sent a minute ago
+    DeviceState.objects.create(point=world.point_b, online=True, last_seen=hour_ago)  # on the other gateway
+
+    s = sink()
+    s.gateway_started("gw-a", start)
+
+    sessions = {x.connection_id: x for x in DeviceSession.objects.all()}
+    for cid in (1, 2, 4):  # ours, and the one a gateway without identity (older version) left
+        assert sessions[cid].closed_at == dt.datetime.fromtimestamp(start, dt.UTC)
+        assert sessions[cid].close_reason.startswith("gateway restarted")
+    assert sessions[3].closed_at is None  # gw-b may be running
+    states = {x.point_id: x for x in DeviceState.objects.all()}
+    assert states[world.point_a.pk].online is False
+    assert states[world.point_a.pk].changed_at == dt.datetime.fromtimestamp(start, dt.UTC)
+    assert states[point_c.pk].online is True  # a recent packet says it is online (the worker's rule)
+    assert states[world.point_b.pk].online is True  # not ours to judge now; the worker does
+
+    s.session_opened(5, "10.0.0.2:2", time.time())
+    assert DeviceSession.objects.get(connection_id=5).gateway == "gw-a"
+    s.gateway_started("gw-a", time.time() - 10)  # a session opened after the start is never closed
+    assert DeviceSession.objects.get(connection_id=5).closed_at is None
 
 
 def test_it_counts_rejected_frames_per_reason_and_mn_and_keeps_samples(world):
