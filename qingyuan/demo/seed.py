@@ -40,6 +40,11 @@ PARK_BOUNDARY = {"type": "Polygon", "coordinates": [[
     [116.3990, 27.8525], [116.3955, 27.8360], [116.3965, 27.8180]]]}
 
 
+def _is_plant(industry: str, name: str) -> bool:
+    """The park's wastewater treatment plant (临江县域污水处理有限公司)."""
+    return industry == "N77" and "污水" in name
+
+
 def credit_code(rng: random.Random, index: int) -> str:
     org = "".join(rng.choice(ALPHABET[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
     return make(f"91{data.AREA_CODE}{org}{index % 10}")
@@ -106,7 +111,9 @@ class Seeder:
 
     def _enterprises(self) -> None:
         office = self.users["office"]
-        for index, row in enumerate(data.ENTERPRISES, start=1):
+        # The treatment plant first: the other enterprises' wastewater outlets discharge into it.
+        rows = sorted(enumerate(data.ENTERPRISES, start=1), key=lambda r: not _is_plant(r[1][2], r[1][0]))
+        for index, row in rows:
             name, rep, industry, risk, status, unit_short, gas_outlets = row
             enterprise = Enterprise.objects.filter(name=name).first()
             if enterprise is not None:
@@ -127,11 +134,14 @@ class Seeder:
 
     def _outlets_points_permit(self, e: Enterprise, index: int, gas_outlets: int, lon: Decimal, lat: Decimal) -> None:
         office = self.users["office"]
-        is_plant = e.industry == "N77" and "污水" in e.name
+        is_plant = _is_plant(e.industry, e.name)
+        # The plant's effluent goes to the river (direct); everyone else's wastewater goes to the plant
+        # (indirect, GB 31571-2015 "indirect" permits), so the park counts each kilogram once.
+        route = {"route": "direct"} if is_plant else {"route": "indirect", "receiving_plant": self._plant()}
         water = ent_actions.do_create_outlet(
             e, acting_user=office, medium="water", code="DW001", name="总排口" if not is_plant else "污水处理厂出水口",
             receiving="青溪河" if is_plant else "园区污水处理厂", standard=(PLANT_PERMIT if is_plant else WATER_PERMIT)[0],
-            longitude=lon, latitude=lat)
+            longitude=lon, latitude=lat, **route)
         outlets = [water]
         for g in range(1, gas_outlets + 1):
             boiler = e.industry == "D44" or g == 2
@@ -152,6 +162,10 @@ class Seeder:
                     acting_user=office, park=self.park, outlet=outlet, name="园区污水处理厂进水口", mn=f"{mn[:20]}9999",
                     password=f"{self.rng.randrange(100000, 999999)}", st="32", rtd_interval_s=60, min_interval_min=10)
         self._permit(e, outlets, index, is_plant)
+
+    def _plant(self) -> Enterprise:
+        return next(e for e in Enterprise.objects.filter(park=self.park, industry="N77").order_by("pk")
+                    if _is_plant(e.industry, e.name))
 
     def _permit(self, e: Enterprise, outlets: list[Outlet], index: int, is_plant: bool) -> None:
         limits = []

@@ -27,8 +27,9 @@ class EnterpriseAccountAdmin(AuditedAdmin):
 
 @admin.register(Outlet)
 class OutletAdmin(AuditedAdmin):
-    list_display = ["code", "name", "medium", "enterprise"]
-    list_filter = ["medium"]
+    list_display = ["code", "name", "medium", "route", "receiving_plant", "enterprise"]
+    list_filter = ["medium", "route"]
+    raw_id_fields = ["receiving_plant"]
     search_fields = ["code", "name", "enterprise__name"]
 
 

@@ -53,3 +53,10 @@ class CrcMode(models.TextChoices):
 class PermitClass(models.TextChoices):
     KEY = "key", _("Key management")
     SIMPLIFIED = "simplified", _("Simplified management")
+
+
+class DischargeRoute(models.TextChoices):
+    """排放方式 of an outlet as the discharge permit states it."""
+
+    DIRECT = "direct", _("Direct discharge (to the environment)")
+    INDIRECT = "indirect", _("Indirect discharge (to a wastewater treatment plant)")

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.choices import (
     CrcMode,
+    DischargeRoute,
     EnterpriseStatus,
     Industry,
     Medium,
@@ -114,6 +116,13 @@ class Outlet(models.Model):
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE
     )
     receiving = models.CharField(_("discharges to"), max_length=100, blank=True)
+    route = models.CharField(
+        _("discharge route"), max_length=10, choices=DischargeRoute.choices, default=DischargeRoute.DIRECT,
+        help_text=_("As in the permit: direct to the environment, or indirect into a wastewater treatment plant."))
+    receiving_plant = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="indirect_outlets",
+        verbose_name=_("receiving treatment plant"),
+        help_text=_("For an indirect outlet: the wastewater treatment plant of the park that receives it."))
     standard = models.CharField(_("applicable standard"), max_length=50, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -121,10 +130,66 @@ class Outlet(models.Model):
         verbose_name = _("outlet")
         verbose_name_plural = _("outlets")
         ordering = ["enterprise", "code"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "code"], name="ent_outlet_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "code"], name="ent_outlet_unique_code"),
+            # A direct outlet names no plant; an indirect one is a wastewater outlet naming another enterprise.
+            models.CheckConstraint(
+                condition=models.Q(route="direct", receiving_plant__isnull=True)
+                | (models.Q(route="indirect", medium="water", receiving_plant__isnull=False)
+                   & ~models.Q(receiving_plant=models.F("enterprise"))),
+                name="ent_outlet_route"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def is_indirect(self) -> bool:
+        return self.route == DischargeRoute.INDIRECT
+
+    def clean(self) -> None:
+        """Route rules with a message on the field an official has to change."""
+        super().clean()
+        if self.route == DischargeRoute.INDIRECT:
+            self._clean_indirect()
+        elif self.receiving_plant_id is not None:
+            raise ValidationError({"receiving_plant": _(
+                "A direct outlet discharges to the environment; leave the receiving treatment plant empty.")})
+        self._clean_plant_keeps_effluent()
+
+    def _clean_indirect(self) -> None:
+        if self.medium == Medium.GAS:
+            raise ValidationError({"route": _(
+                "A waste gas outlet always discharges directly to the air; only wastewater outlets can be indirect.")})
+        plant = self.receiving_plant
+        if plant is None:
+            raise ValidationError({"receiving_plant": _(
+                "An indirect outlet must name the wastewater treatment plant that receives it.")})
+        if self.enterprise_id is not None and plant.pk == self.enterprise_id:
+            raise ValidationError({"receiving_plant": _(
+                "An outlet cannot discharge indirectly into its own enterprise; "
+                "a treatment plant's effluent outlet is a direct outlet.")})
+        if self.enterprise_id is not None and plant.park_id != self.enterprise.park_id:
+            raise ValidationError({"receiving_plant": _(
+                "%(plant)s is not in this enterprise's park; an indirect outlet discharges into a "
+                "treatment plant of the same park.") % {"plant": plant.name}})
+        if not plant.outlets.filter(medium=Medium.WATER, route=DischargeRoute.DIRECT, is_active=True).exists():
+            raise ValidationError({"receiving_plant": _(
+                "%(plant)s has no direct wastewater outlet; register the plant's effluent outlet first, "
+                "so that what it discharges is counted.") % {"plant": plant.name}})
+
+    def _clean_plant_keeps_effluent(self) -> None:
+        """A plant that receives indirect outlets keeps at least one active direct wastewater outlet."""
+        if self.pk is None or self.enterprise_id is None:
+            return
+        if self.medium == Medium.WATER and self.route == DischargeRoute.DIRECT and self.is_active:
+            return
+        others = Outlet.objects.filter(enterprise_id=self.enterprise_id, medium=Medium.WATER,
+                                       route=DischargeRoute.DIRECT, is_active=True).exclude(pk=self.pk)
+        if Outlet.objects.filter(receiving_plant_id=self.enterprise_id).exists() and not others.exists():
+            raise ValidationError({"route": _(
+                "Other outlets discharge into this enterprise as a treatment plant; it must keep a direct "
+                "wastewater outlet (its effluent).")})
 
 
 class MonitoringPointQuerySet(models.QuerySet):

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingyuan.enterprises.models import MonitoringPoint, Outlet, Permit, PermitLimit
+from qingyuan.enterprises.choices import DischargeRoute, Medium
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet, Permit, PermitLimit
 from qingyuan.standards import pollutant, unit_matches
 
 
@@ -22,20 +23,44 @@ def _style(form: forms.BaseForm) -> None:
 
 
 class OutletForm(forms.ModelForm):
+    """A new or changed outlet. The route rules (``Outlet.clean``) put their message on the field."""
+
     class Meta:
         model = Outlet
-        fields = ["medium", "code", "name", "longitude", "latitude", "receiving", "standard"]
+        fields = ["medium", "code", "name", "longitude", "latitude", "route", "receiving_plant", "receiving",
+                  "standard"]
+        labels = {"receiving": _("Receiving water body or place")}
 
     def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("instance", Outlet(enterprise=enterprise))
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
+        # Any enterprise is accepted (so a plant of another park gets its own message from the model);
+        # the list offers the park's enterprises that have a direct wastewater outlet.
+        plant = self.fields["receiving_plant"]
+        plant.queryset = Enterprise.objects.all()  # type: ignore[attr-defined]
+        offered = Enterprise.objects.filter(
+            park_id=enterprise.park_id, outlets__medium=Medium.WATER, outlets__route=DischargeRoute.DIRECT,
+            outlets__is_active=True).exclude(pk=enterprise.pk).distinct().order_by("name")
+        plant.widget.choices = [("", "---------"), *((e.pk, e.name) for e in offered)]
+        self.fields["route"].required = False  # left out: unchanged (direct for a new outlet)
         _style(self)
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().upper()
-        if Outlet.objects.filter(enterprise=self.enterprise, code=code).exists():
+        same = Outlet.objects.filter(enterprise=self.enterprise, code=code).exclude(pk=self.instance.pk)
+        if same.exists():
             raise forms.ValidationError(_("This enterprise already has an outlet with this code."))
         return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("route"):
+            data["route"] = self.instance.route or DischargeRoute.DIRECT
+        if data["route"] == DischargeRoute.DIRECT:
+            data["receiving_plant"] = None  # a plant picked before switching back to direct
+            self.instance.receiving_plant = None
+        return data
 
 
 class PointForm(forms.ModelForm):

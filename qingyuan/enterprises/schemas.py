@@ -34,6 +34,8 @@ class OutletOut(Schema):
     code: str
     name: str
     receiving: str
+    route: str = Field(description="direct (to the environment) or indirect (into a treatment plant)")
+    receiving_plant_id: int | None = Field(None, description="the receiving treatment plant of an indirect outlet")
     standard: str
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/transition/", views.enterprise_transition, name="transition"),
     path("<int:pk>/outlets/new/", views.outlet_create, name="outlet_create"),
+    path("<int:pk>/outlets/<int:outlet_pk>/edit/", views.outlet_edit, name="outlet_edit"),
     path("<int:pk>/points/new/", views.point_create, name="point_create"),
     path("<int:pk>/permits/new/", views.permit_create, name="permit_create"),
 ]

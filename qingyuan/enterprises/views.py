@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from qingyuan.enterprises.access import access_enterprise, can_create_in, can_ed
 from qingyuan.enterprises.filters import EnterpriseFilter
 from qingyuan.enterprises.forms import EnterpriseForm, ImportForm, TransitionForm
 from qingyuan.enterprises.lifecycle import LIFECYCLE
-from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Permit
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet, Permit
 from qingyuan.enterprises.registry_forms import OutletForm, PermitForm, PermitLimitFormSet, PointForm
 from qingyuan.org.actor import actor_for
 
@@ -82,7 +82,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Prefetch("limits", to_attr="limit_rows"))
     context = {
         "enterprise": enterprise,
-        "outlets": enterprise.outlets.all(),
+        "outlets": enterprise.outlets.select_related("receiving_plant"),
+        "indirect_inflows": enterprise.indirect_outlets.select_related("enterprise").order_by(
+            "enterprise__name", "code"),
         "points": points,
         "permits": permits,
         "history": [(h, LIFECYCLE.label(h.from_state), LIFECYCLE.label(h.to_state))
@@ -150,6 +152,19 @@ def outlet_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("enterprises:detail", pk=pk)
     return render(request, "enterprises/registry_form.html",
                   {"form": form, "enterprise": enterprise, "title": _("New outlet")}, status=400 if form.errors else 200)
+
+
+def outlet_edit(request: HttpRequest, pk: int, outlet_pk: int) -> HttpResponse:
+    enterprise = access_enterprise(request.user, pk, for_write=True)
+    outlet = get_object_or_404(Outlet, pk=outlet_pk, enterprise=enterprise)
+    form = OutletForm(request.POST or None, instance=outlet, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_outlet(outlet, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Changes saved."))
+        return redirect("enterprises:detail", pk=pk)
+    return render(request, "enterprises/registry_form.html",
+                  {"form": form, "enterprise": enterprise, "title": _("Edit outlet %(code)s") % {"code": outlet.code}},
+                  status=400 if form.errors else 200)
 
 
 def point_create(request: HttpRequest, pk: int) -> HttpResponse:

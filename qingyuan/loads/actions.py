@@ -100,6 +100,34 @@ def do_seed_baselines(enterprise: Enterprise, year: int, *, acting_user: Any) ->
             for code, t in sorted(baselines_from_permit(enterprise, year).items()) if code not in have]
 
 
+# ---- adjustments -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_record_adjustment(enterprise: Enterprise, *, acting_user: Any, pollutant_code: str, delta_t: Any,
+                         reason: str, date: dt.date | None = None) -> LedgerEntry:
+    """Book an explained change of an enterprise's accounted load (negative frees capacity).
+
+    The way capacity freed at an indirect discharger reaches the environment account: when its
+    treatment plant discharges less, the office books the plant's reduction here.
+    """
+    _require(acting_user, enterprise.park_id)
+    code = _code(pollutant_code)
+    try:
+        delta = Decimal(str(delta_t).strip()).quantize(PLACES)
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"delta_t": _("Enter a number of tonnes per year.")}) from None
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the adjustment.")})
+    entry = LedgerEntry(park_id=enterprise.park_id, date=date or timezone.localdate(), kind=EntryKind.ADJUSTMENT,
+                        enterprise=enterprise, pollutant_code=code, delta_t=delta, reason=reason.strip()[:300],
+                        created_by_name=audit.user_name(acting_user))
+    entry.full_clean()
+    entry.save()
+    audit.record("loads.ledger_entry", entry, acting_user=acting_user, related=enterprise,
+                 after=audit.snapshot(entry))
+    return entry
+
+
 # ---- new projects ------------------------------------------------------------------------------------
 
 def _loads(loads: dict[str, Any]) -> dict[str, Decimal]:

@@ -25,6 +25,7 @@ router = Router(tags=["loads"])
 
 def _pollutant(p: totals.PollutantLoad) -> dict[str, Any]:
     return {"code": p.code, "name": p.name, "quota_t": p.quota_t, "baseline_t": p.baseline_t, "ytd_t": p.ytd_t,
+            "sent_to_plants_t": p.sent_ytd_t,
             "data_days": p.data_days, "projected_t": p.projected_t, "share_projected": p.share_projected,
             "level": p.level, "months_t": p.months_t}
 
@@ -33,7 +34,8 @@ def _park(r: totals.ParkPollutant) -> dict[str, Any]:
     return {"code": r.code, "name": r.name, "plan_baseline_t": r.plan_baseline_t, "plan_target_t": r.plan_target_t,
             "baseline_sum_t": r.baseline_sum_t, "ledger_t": r.ledger_t, "accounted_t": r.accounted_t,
             "quota_t": r.quota_t, "ytd_t": r.ytd_t, "projected_t": r.projected_t,
-            "projected_change": r.projected_change, "meets_target": r.meets_target, "months_t": r.months_t}
+            "projected_change": r.projected_change, "meets_target": r.meets_target, "months_t": r.months_t,
+            "effluent_t": r.effluent_t, "sent_to_plants_t": r.sent_t}
 
 
 @router.get("/loads", response={200: LoadsOut, **ERRORS})

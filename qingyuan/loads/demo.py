@@ -4,7 +4,8 @@
 * 2024 baselines of every enterprise from its permit's annual loads;
 * the treatment plant's inlet left out of the loads;
 * the ledger: closures of the closed, relocated and transformed enterprises and the done measures
-  (the park's reduction targets come from the plans demo: COD and SO2 −10 %);
+  (the park's reduction targets come from the plans demo: COD and SO2 −10 %); the wastewater
+  ones of indirect dischargers free capacity at the plant, so the plant's own reduction is booked;
 * two new projects: one that fits the free capacity (approved), one that does not (proposed).
 """
 
@@ -16,10 +17,13 @@ from typing import Any
 
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint
 from qingyuan.loads import actions, ledger
-from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LoadPolicy, NewProject
+from qingyuan.loads.choices import EntryKind
+from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy, NewProject
 
 BASELINE_YEAR = 2024
 FITS = ("年产2万吨水性树脂项目", "青溪新材料科技有限公司", "利用关停企业腾出的总量指标，建设水性树脂生产线，配套废水预处理和RTO焚烧装置。")
+PLANT_CUT = {"w01018": Decimal("0.18"), "w21003": Decimal("0.18")}
+PLANT_REASON = "关停企业废水不再接管，污水处理厂提标至一级A，出水负荷核减"
 TOO_BIG = ("年产10万吨氯碱扩建项目", "江右蓝天氯碱有限公司", "扩建离子膜烧碱装置及配套燃煤锅炉。")
 
 
@@ -33,9 +37,23 @@ def seed(seeder: Any) -> None:
     for point in MonitoringPoint.objects.filter(park=park, name__contains="进水口"):
         ExcludedPoint.objects.get_or_create(point=point, defaults={"reason": "污水处理厂进水，不是排放"})
     ledger.sync_park(park.pk, today=dt.date(2025, 12, 31))
+    _plant_adjustment(park, office)
     _projects(park, office)
     seeder.log(f"loads: {BaselineLoad.objects.filter(enterprise__park=park).count()} baselines, "
                f"{NewProject.objects.filter(park=park).count()} new projects")
+
+
+def _plant_adjustment(park: Any, office: Any) -> None:
+    """The closed enterprises' wastewater no longer reaches the plant and the plant meets class 1A:
+    its effluent load is booked down. (Closures of indirect dischargers free capacity at the plant;
+    only the plant's own reduction reaches the river.)"""
+    plant = Enterprise.objects.filter(park=park, industry="N77", name__contains="污水").first()
+    if plant is None or LedgerEntry.objects.filter(enterprise=plant, kind=EntryKind.ADJUSTMENT).exists():
+        return
+    for b in BaselineLoad.objects.filter(enterprise=plant, year=BASELINE_YEAR, pollutant_code__in=PLANT_CUT):
+        actions.do_record_adjustment(plant, acting_user=office, pollutant_code=b.pollutant_code,
+                                     delta_t=-(b.load_t * PLANT_CUT[b.pollutant_code]).quantize(Decimal("0.0001")),
+                                     reason=PLANT_REASON, date=dt.date(2025, 12, 20))
 
 
 def _share(value: Decimal, share: str) -> Decimal:
@@ -48,7 +66,8 @@ def _projects(park: Any, office: Any) -> None:
     account = ledger.capacity(park.pk)
     cod, so2 = account["w01018"].available, account["a21026"].available
     # The first asks for part of what is free; the second for more COD and SO2 than is free.
-    small = {"w01018": _share(max(cod, Decimal("0")), "0.4"), "a21026": _share(max(so2, Decimal("0")), "0.3")}
+    small = {code: _share(free, share) for code, free, share in (("w01018", cod, "0.4"), ("a21026", so2, "0.3"))
+             if free > 0}
     big = {"w01018": max(cod, Decimal("0")) + Decimal("2.5"), "a21026": max(so2, Decimal("0")) + Decimal("12")}
     first = actions.do_propose_project(park, acting_user=office, name=FITS[0], applicant=FITS[1],
                                        description=FITS[2], loads=small, proposed_on=dt.date(2026, 6, 18))

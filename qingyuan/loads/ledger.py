@@ -13,10 +13,11 @@ nothing (existence checks plus partial unique constraints).
 
 Capacity of pollutant p (t/a), from the ledger:
 
-    B          = Σ baseline loads of the park's enterprises (baseline year)
+    B          = Σ counted baseline loads of the park's enterprises (baseline year; an
+                 indirect discharger's water pollutants are inside its plant's: routes.py)
     cap        = B × target / plan baseline   (plans.LoadTarget; cap = B without a target)
     reserved   = B − cap                      (the reduction the target keeps back)
-    freed      = −Σ delta of closure, reduction and adjustment entries
+    freed      = −Σ delta of counted closure, reduction and adjustment entries
     allocated  = Σ delta of new-project entries
     available  = freed − reserved − allocated  (= cap − accounted load)
 
@@ -42,6 +43,7 @@ from qingyuan.enterprises.choices import EnterpriseStatus
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.loads.choices import KEY_POLLUTANTS, EntryKind
 from qingyuan.loads.models import BaselineLoad, LedgerEntry, LoadPolicy, NewProject
+from qingyuan.loads.routes import routes_of
 from qingyuan.loads.totals import load_targets
 from qingyuan.plans.choices import MeasureStatus
 from qingyuan.plans.models import Measure, pollutant_name
@@ -143,16 +145,25 @@ class CapacityRow:
 
 
 def capacity(park_id: int) -> dict[str, CapacityRow]:
-    """The capacity account of every pollutant with a baseline, a target or a ledger entry (3 queries)."""
+    """The capacity account of every pollutant with a baseline, a target or a ledger entry (4 queries).
+
+    On the basis of what reaches the environment (``routes``): a water baseline or ledger entry of an
+    enterprise whose wastewater all goes to treatment plants is inside the plant's and not counted.
+    """
     policy = LoadPolicy.for_park(park_id)
+    routes = routes_of(Enterprise.objects.filter(park_id=park_id).values_list("pk", flat=True))
     base: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for code, t in (BaselineLoad.objects.filter(enterprise__park_id=park_id, year=policy.baseline_year)
-                    .values_list("pollutant_code").annotate(t=Sum("load_t")).order_by()):
-        base[code] = _t(t)
+    for ent, code, t in (BaselineLoad.objects.filter(enterprise__park_id=park_id, year=policy.baseline_year)
+                         .values_list("enterprise_id", "pollutant_code").annotate(t=Sum("load_t")).order_by()):
+        if routes.counts(ent, code):
+            base[code] += _t(t)
     freed: dict[str, Decimal] = defaultdict(lambda: ZERO)
     allocated: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for code, kind, t in (LedgerEntry.objects.filter(park_id=park_id).values_list("pollutant_code", "kind")
-                          .annotate(t=Sum("delta_t")).order_by()):
+    for ent, code, kind, t in (LedgerEntry.objects.filter(park_id=park_id)
+                               .values_list("enterprise_id", "pollutant_code", "kind")
+                               .annotate(t=Sum("delta_t")).order_by()):
+        if ent is not None and not routes.counts(ent, code):
+            continue  # inside a treatment plant's figure: frees capacity at the plant, not in the river
         if kind == EntryKind.NEW_PROJECT:
             allocated[code] += _t(t)
         else:

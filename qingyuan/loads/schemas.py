@@ -19,7 +19,8 @@ class PollutantLoadOut(Schema):
     name: str
     quota_t: float | None = Field(None, description="permitted annual load (t/a)")
     baseline_t: float | None = Field(None, description="baseline-year load (t/a)")
-    ytd_t: float = Field(description="Σ daily masses of the year up to as_of (t)")
+    ytd_t: float = Field(description="Σ daily masses of the year up to as_of (t), all outlets")
+    sent_to_plants_t: float = Field(0.0, description="part of ytd_t discharged at indirect outlets into treatment plants")
     data_days: int
     projected_t: float = Field(description="ytd + ytd / data_days × days left in the year (t)")
     share_projected: float | None
@@ -44,11 +45,13 @@ class ParkPollutantOut(Schema):
     ledger_t: float
     accounted_t: float
     quota_t: float
-    ytd_t: float
+    ytd_t: float = Field(description="Σ daily masses at direct outlets (to the environment), incl. plant effluent (t)")
     projected_t: float
     projected_change: float | None
     meets_target: bool | None
     months_t: list[float]
+    effluent_t: float = Field(0.0, description="part of ytd_t discharged by treatment plants")
+    sent_to_plants_t: float = Field(0.0, description="discharged into treatment plants: not added to ytd_t")
 
 
 class LoadsOut(Schema):

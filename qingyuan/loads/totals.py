@@ -15,6 +15,10 @@ Projection to the year end (documented in docs/loads-and-sections.md):
 Alert level of a pollutant: ``over`` when projected ≥ alert% of the quota, ``warning``
 when ≥ warn% (LoadPolicy; 80 % / 100 % by default, NOTES §10 [U]); else ``ok``.
 A fixed number of queries whatever the number of enterprises.
+
+An enterprise's figures cover all its outlets. The park's cover what reaches the environment:
+masses at direct outlets only, and t/a figures on the basis of ``routes.Routes.counts``
+(an indirect discharger's wastewater is counted once, at its treatment plant's effluent).
 """
 
 from __future__ import annotations
@@ -26,12 +30,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth
 
+from qingyuan.enterprises.choices import DischargeRoute
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
 from qingyuan.loads.choices import KEY_POLLUTANTS, AlertLevel
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy
+from qingyuan.loads.routes import PlantBalance, Routes, plant_balances, routes_of
 from qingyuan.plans.models import LoadTarget, pollutant_name
 from qingyuan.quality.models import DailyValue
 
@@ -72,10 +78,22 @@ class PollutantLoad:
     projected_t: float = 0.0
     months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
     level: str = AlertLevel.OK
+    # The part discharged at direct outlets (to the environment), and its projection.
+    direct_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
+    direct_projected_t: float = 0.0
 
     @property
     def name(self) -> str:
         return pollutant_name(self.code)
+
+    @property
+    def direct_ytd_t(self) -> float:
+        return sum(self.direct_months_t)
+
+    @property
+    def sent_ytd_t(self) -> float:
+        """The part sent to treatment plants (indirect outlets)."""
+        return max(0.0, self.ytd_t - self.direct_ytd_t)
 
     @property
     def share_ytd(self) -> float | None:
@@ -98,6 +116,21 @@ class EnterpriseLoads:
     year: int
     as_of: dt.date
     pollutants: list[PollutantLoad]
+    routes: Routes = field(default_factory=Routes)
+
+    @property
+    def indirect(self) -> bool:
+        """All its wastewater goes to treatment plants (间接排放)."""
+        return self.enterprise.pk in self.routes.indirect_only
+
+    @property
+    def plants(self) -> tuple[str, ...]:
+        """The treatment plants its indirect outlets discharge into."""
+        return self.routes.plants_of.get(self.enterprise.pk, ())
+
+    @property
+    def is_plant(self) -> bool:
+        return self.enterprise.pk in self.routes.plants
 
     @property
     def level(self) -> str:
@@ -142,20 +175,32 @@ def quotas(enterprise_ids: Iterable[int], year: int, as_of: dt.date) -> dict[int
     return out
 
 
+@dataclass
+class Mass:
+    months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
+    days: int = 0
+    direct_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
+    direct_days: int = 0
+
+
 def masses(points: dict[int, int], year: int, as_of: dt.date, codes: Iterable[str] | None = None
-           ) -> dict[tuple[int, str], tuple[list[float], int]]:
-    """(enterprise, pollutant) → (tonnes per month, days with data) from the daily masses, one query."""
+           ) -> dict[tuple[int, str], Mass]:
+    """(enterprise, pollutant) → tonnes per month and days with data, all outlets and direct ones; one query."""
     qs = DailyValue.objects.filter(point_id__in=list(points), day__gte=dt.date(year, 1, 1), day__lte=as_of,
                                    mass_kg__isnull=False)
     if codes is not None:
         qs = qs.filter(parameter__in=list(codes))
+    direct = Q(point__outlet__route=DischargeRoute.DIRECT)
     rows = (qs.annotate(m=ExtractMonth("day")).values_list("point__outlet__enterprise_id", "parameter", "m")
-            .annotate(kg=Sum("mass_kg"), days=Count("day", distinct=True)).order_by())
-    out: dict[tuple[int, str], tuple[list[float], int]] = {}
-    for ent, code, month, kg, days in rows:
-        months, n = out.get((ent, code), ([0.0] * 12, 0))
-        months[month - 1] += (kg or 0.0) / KG_PER_T
-        out[(ent, code)] = (months, n + days)
+            .annotate(kg=Sum("mass_kg"), days=Count("day", distinct=True), direct_kg=Sum("mass_kg", filter=direct),
+                      direct_days=Count("day", distinct=True, filter=direct)).order_by())
+    out: dict[tuple[int, str], Mass] = {}
+    for ent, code, month, kg, days, direct_kg, direct_days in rows:
+        mass = out.setdefault((ent, code), Mass())
+        mass.months_t[month - 1] += (kg or 0.0) / KG_PER_T
+        mass.direct_months_t[month - 1] += (direct_kg or 0.0) / KG_PER_T
+        mass.days += days
+        mass.direct_days += direct_days
     return out
 
 
@@ -171,6 +216,7 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
                      codes: Iterable[str] | None = None) -> list[EnterpriseLoads]:
     """Loads of each enterprise in ``year`` up to ``as_of``, against its quota and baseline."""
     ids = [e.pk for e in enterprises]
+    routes = routes_of(ids)
     points = counted_points(ids)
     quota = quotas(ids, year, as_of)
     mass = masses(points, year, as_of, codes)
@@ -184,16 +230,18 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
             found &= wanted
         rows = []
         for code in sorted(found, key=_order):
-            months, days = mass.get((e.pk, code), ([0.0] * 12, 0))
+            m = mass.get((e.pk, code), Mass())
             row = PollutantLoad(code=code, quota_t=quota.get(e.pk, {}).get(code),
-                                baseline_t=base.get(e.pk, {}).get(code), months_t=months, data_days=days)
-            row.ytd_t = sum(months)
-            row.projected_t = project(row.ytd_t, days, as_of)
+                                baseline_t=base.get(e.pk, {}).get(code), months_t=m.months_t, data_days=m.days,
+                                direct_months_t=m.direct_months_t)
+            row.ytd_t = sum(m.months_t)
+            row.projected_t = project(row.ytd_t, m.days, as_of)
+            row.direct_projected_t = project(row.direct_ytd_t, m.direct_days, as_of)
             row.level = level_of(row.projected_t, row.quota_t, policy)
-            if row.quota_t is None and row.baseline_t is None and days == 0 and code not in KEY_POLLUTANTS:
+            if row.quota_t is None and row.baseline_t is None and m.days == 0 and code not in KEY_POLLUTANTS:
                 continue
             rows.append(row)
-        out.append(EnterpriseLoads(e, year, as_of, rows))
+        out.append(EnterpriseLoads(e, year, as_of, rows, routes))
     return out
 
 
@@ -205,19 +253,37 @@ def _order(code: str) -> tuple[int, str]:
 
 @dataclass
 class ParkPollutant:
+    """The park's figures of one pollutant, on the basis of what reaches the environment."""
+
     code: str
     plan_baseline_t: float | None  # plans.LoadTarget: the park plan's baseline and target (t/a)
     plan_target_t: float | None
-    baseline_sum_t: float  # Σ BaselineLoad of the park's enterprises in the baseline year
-    ledger_t: float  # Σ LedgerEntry.delta_t
-    quota_t: float
-    ytd_t: float
+    baseline_sum_t: float  # Σ counted BaselineLoad of the park's enterprises in the baseline year
+    ledger_t: float  # Σ counted LedgerEntry.delta_t
+    quota_t: float  # Σ counted permitted annual loads
+    ytd_t: float  # Σ masses at direct outlets (to the environment)
     projected_t: float
     months_t: list[float]
+    sent_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)  # to treatment plants, not counted
+    effluent_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)  # plants' direct outlets
+    plants: list[PlantBalance] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         return pollutant_name(self.code)
+
+    @property
+    def sent_t(self) -> float:
+        return sum(self.sent_months_t)
+
+    @property
+    def effluent_t(self) -> float:
+        return sum(self.effluent_months_t)
+
+    @property
+    def direct_dischargers_t(self) -> float:
+        """Discharged to the environment by enterprises other than the treatment plants."""
+        return self.ytd_t - self.effluent_t
 
     @property
     def accounted_t(self) -> float:
@@ -259,15 +325,27 @@ def load_targets(park_id: int) -> dict[str, LoadTarget]:
     return out
 
 
-def ledger_sums(park_id: int) -> dict[str, float]:
-    rows = LedgerEntry.objects.filter(park_id=park_id).values_list("pollutant_code").annotate(
+def ledger_sums(park_id: int, routes: Routes) -> dict[str, float]:
+    """Σ ledger changes per pollutant, leaving out those inside a treatment plant's figure."""
+    rows = LedgerEntry.objects.filter(park_id=park_id).values_list("enterprise_id", "pollutant_code").annotate(
         t=Sum("delta_t")).order_by()
-    return {code: float(t) for code, t in rows}
+    out: dict[str, float] = defaultdict(float)
+    for ent, code, t in rows:
+        if ent is None or routes.counts(ent, code):
+            out[code] += float(t)
+    return dict(out)
+
+
+def _add(a: list[float], b: list[float]) -> list[float]:
+    return [x + y for x, y in zip(a, b, strict=True)]
 
 
 def park_totals(rows: list[EnterpriseLoads], park_id: int, year: int) -> list[ParkPollutant]:
+    """Σ of the enterprises on the environment basis, the split by route and the plants' balance."""
+    routes = rows[0].routes if rows else routes_of(
+        Enterprise.objects.filter(park_id=park_id).values_list("pk", flat=True))
     targets = load_targets(park_id)
-    ledger = ledger_sums(park_id)
+    ledger = ledger_sums(park_id, routes)
     by_code: dict[str, ParkPollutant] = {}
     for code in KEY_POLLUTANTS:
         t = targets.get(code)
@@ -278,11 +356,20 @@ def park_totals(rows: list[EnterpriseLoads], park_id: int, year: int) -> list[Pa
             if p.code not in by_code:
                 continue
             total = by_code[p.code]
-            total.baseline_sum_t += p.baseline_t or 0.0
-            total.quota_t += p.quota_t or 0.0
-            total.ytd_t += p.ytd_t
-            total.projected_t += p.projected_t
-            total.months_t = [a + b for a, b in zip(total.months_t, p.months_t, strict=True)]
+            if routes.counts(ent.enterprise.pk, p.code):
+                total.baseline_sum_t += p.baseline_t or 0.0
+                total.quota_t += p.quota_t or 0.0
+            total.ytd_t += p.direct_ytd_t
+            total.projected_t += p.direct_projected_t
+            total.months_t = _add(total.months_t, p.direct_months_t)
+            total.sent_months_t = _add(total.sent_months_t, [a - d for a, d in zip(p.months_t, p.direct_months_t,
+                                                                                    strict=True)])
+            if ent.is_plant:
+                total.effluent_months_t = _add(total.effluent_months_t, p.direct_months_t)
+    if rows:
+        as_of = rows[0].as_of
+        for balance in plant_balances(park_id, routes.plants, year, as_of, KEY_POLLUTANTS):
+            by_code[balance.code].plants.append(balance)
     return list(by_code.values())
 
 

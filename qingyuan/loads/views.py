@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingyuan.core.htmx import render_page
+from qingyuan.enterprises.models import Enterprise
 from qingyuan.loads import access, actions, ledger, services, totals
 from qingyuan.loads.choices import FlagStatus, ProjectStatus
 from qingyuan.loads.forms import BaselineForm, DecisionForm, FitCheckForm, ProjectForm
 from qingyuan.loads.models import BaselineLoad, LedgerEntry, LoadPolicy, NewProject, ReboundFlag
+from qingyuan.loads.routes import routes_of
 
 
 def _year(request: HttpRequest) -> int:
@@ -51,11 +53,14 @@ def park(request: HttpRequest) -> HttpResponse:
     rows = totals.enterprise_loads(totals.park_enterprises(p.pk), year, as_of, policy)
     park_rows = totals.park_totals(rows, p.pk, year)
     chart = [{"code": r.code, "name": r.name, "months": [round(v, 4) for v in r.months_t],
+              "effluent": [round(v, 4) for v in r.effluent_months_t],
+              "sent": [round(v, 4) for v in r.sent_months_t],
               "baseline": r.reference_t, "target": r.plan_target_t, "projected": round(r.projected_t, 4)}
              for r in park_rows]
     bars = [{"name": e.enterprise.name, **{p.code: [round(p.ytd_t, 4), round(p.projected_t, 4), p.quota_t]
                                           for p in e.pollutants}} for e in rows]
     context = {"park": p, "year": year, "as_of": as_of, "policy": policy, "rows": rows, "park_rows": park_rows,
+               "split_rows": [r for r in park_rows if r.sent_t or r.effluent_t or r.plants],
                "years": list(range(today.year, today.year - 5, -1)),
                "chart_json": json.dumps(chart, ensure_ascii=False), "bars_json": json.dumps(bars, ensure_ascii=False),
                "can_manage": actions.can_manage(request.user, p.pk)}
@@ -123,6 +128,9 @@ def capacity(request: HttpRequest) -> HttpResponse:
         status = 422
     entries = Paginator(LedgerEntry.objects.filter(park=p).select_related("enterprise", "project", "measure")
                         .order_by("-date", "-id"), settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
+    routes = routes_of(Enterprise.objects.filter(park=p).values_list("pk", flat=True))
+    for entry in entries:  # an indirect discharger's water entry frees capacity at its plant, not in the river
+        entry.counted = entry.enterprise_id is None or routes.counts(entry.enterprise_id, entry.pollutant_code)
     context = {"park": p, "account": list(ledger.capacity(p.pk).values()), "check": check, "result": result,
                "form": form, "entries": entries, "can_manage": can_manage,
                "projects": NewProject.objects.filter(park=p).prefetch_related("loads").order_by("-proposed_on", "-id")}

@@ -13,14 +13,25 @@
 
   function title(text) { return { text: text, left: "center", textStyle: { fontSize: 13 } }; }
 
+  // Park totals: what reaches the environment, stacked (direct dischargers + plant effluent);
+  // beside it, what was sent to treatment plants (not added: the plant's effluent carries it).
   function park(el, data) {
     data.forEach(function (p) {
-      var series = [{ name: el.dataset.loadLabel, type: "bar", data: p.months }];
+      var effluent = p.effluent || [], sent = p.sent || [];
+      var hasSplit = effluent.some(function (v) { return v > 0; }) || sent.some(function (v) { return v > 0; });
+      var series = [{ name: hasSplit ? el.dataset.directLabel : el.dataset.loadLabel, type: "bar", stack: "env",
+                      data: hasSplit ? p.months.map(function (v, i) { return +(v - (effluent[i] || 0)).toFixed(4); }) : p.months }];
+      if (hasSplit) {
+        series.push({ name: el.dataset.effluentLabel, type: "bar", stack: "env", data: effluent });
+        series.push({ name: el.dataset.sentLabel, type: "bar", data: sent, itemStyle: { color: "#adb5bd", opacity: 0.6 } });
+      }
       var lines = [];
       if (p.baseline) { lines.push({ yAxis: +(p.baseline / 12).toFixed(4), name: el.dataset.baselineLabel, lineStyle: { color: "#6c757d" } }); }
       if (p.target) { lines.push({ yAxis: +(p.target / 12).toFixed(4), name: el.dataset.targetLabel, lineStyle: { color: "#198754" } }); }
       if (lines.length) { series[0].markLine = { symbol: "none", label: { formatter: "{b}" }, lineStyle: { type: "dashed" }, data: lines }; }
-      box(el, 220).setOption({ title: title(p.name), tooltip: { trigger: "axis" }, grid: { left: 8, right: 90, top: 30, bottom: 8, containLabel: true },
+      box(el, hasSplit ? 250 : 220).setOption({ title: title(p.name), tooltip: { trigger: "axis" },
+        legend: hasSplit ? { bottom: 0 } : undefined,
+        grid: { left: 8, right: 90, top: 30, bottom: hasSplit ? 30 : 8, containLabel: true },
         xAxis: { type: "category", data: MONTHS }, yAxis: { type: "value", name: "t" }, series: series });
     });
   }
