@@ -60,5 +60,10 @@ def access_quarantine(user: Any, pk: Any, *, for_write: bool = False) -> Quarant
     return entry
 
 
+def can_handle_entry(user: Any, point: MonitoringPoint | None) -> bool:
+    """Dismiss or update from an entry: a manager of the named point's park (any park for an unknown MN)."""
+    return manages_any_park(user) if point is None else actor_for(user).manages_park(point.park_id)
+
+
 def can_register_in(user: Any, park_id: int) -> bool:
     return actor_for(user).manages_park(park_id)

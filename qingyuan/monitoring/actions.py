@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qingyuan import hj212
 from qingyuan.core import audit
@@ -29,6 +30,7 @@ from qingyuan.monitoring.choices import (
     CommandKind,
     CommandStatus,
     QuarantineReason,
+    QuarantineResolution,
 )
 from qingyuan.monitoring.models import DeviceCommand, DeviceState, Quarantine
 from qingyuan.org.models import Park
@@ -89,11 +91,97 @@ def do_register_point_from_quarantine(
     now = timezone.now()
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     Quarantine.objects.filter(mn=locked.mn, resolved=False).update(
-        resolved=True, resolved_at=now, resolved_by=user, point=point
+        resolved=True, resolved_at=now, resolved_by=user, point=point, resolution=QuarantineResolution.REGISTERED
     )
     audit.record("quarantine.register", locked, acting_user=acting_user, related=point,
                  before={"resolved": False}, after={"resolved": True, "point_id": point.pk, "mn": point.mn})
     return point
+
+
+class QuarantineRefused(ValueError):
+    """The quarantine action does not apply (any more) to this entry; nothing was changed."""
+
+
+def point_of_entry(entry: Quarantine) -> MonitoringPoint | None:
+    """The monitoring point a wrong-password or inactive-point entry names by its MN."""
+    return MonitoringPoint.objects.filter(mn=entry.mn).select_related("park").first()
+
+
+def _lock_open_entry(entry: Quarantine) -> Quarantine:
+    locked = Quarantine.objects.select_for_update().get(pk=entry.pk)
+    if locked.resolved:
+        raise QuarantineRefused(_("This entry was already handled."))
+    return locked
+
+
+def _resolve(entry: Quarantine, resolution: str, reason: str, point: MonitoringPoint | None,
+             acting_user: Any) -> None:
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    entry.resolved, entry.resolved_at, entry.resolved_by = True, timezone.now(), user
+    entry.resolution, entry.resolution_note, entry.point = resolution, reason, point
+    entry.save(update_fields=["resolved", "resolved_at", "resolved_by", "resolution", "resolution_note", "point"])
+
+
+@transaction.atomic
+def do_update_point_password_from_quarantine(
+    entry: Quarantine, *, acting_user: Any, password: str, reason: str
+) -> MonitoringPoint:
+    """The device was re-configured in the field: the point takes the password it now sends.
+
+    ``password`` is the one the official confirmed; the entry's latest packet must
+    still carry it (the device may have sent another since the page was shown).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise QuarantineRefused(_("Give the reason for the change."))
+    locked = _lock_open_entry(entry)
+    if locked.reason != QuarantineReason.WRONG_PW:
+        raise QuarantineRefused(_("Only a wrong-password entry can update the point's password."))
+    point = MonitoringPoint.objects.select_for_update().filter(mn=locked.mn).first()
+    if point is None:
+        raise QuarantineRefused(_("No monitoring point has the MN %(mn)s any more.") % {"mn": locked.mn})
+    new = locked.pw_given
+    if password != new:
+        raise QuarantineRefused(_("The device has sent another password since this page was shown: check the "
+                                  "entry again."))
+    if not new:
+        raise QuarantineRefused(_("The device sent no password: there is nothing to take over."))
+    if len(new) > MonitoringPoint._meta.get_field("password").max_length:  # type: ignore[operator]
+        raise QuarantineRefused(_("The device's password is longer than a point's password may be (32 characters)."))
+    if new == point.password:
+        raise QuarantineRefused(_("The point already has this password."))
+    old = point.password
+    point.password = new
+    point.save(update_fields=["password"])
+    audit.record("point.password", point, acting_user=acting_user, related=locked,
+                 before={"password": old}, after={"password": new}, message=reason)
+    _resolve(locked, QuarantineResolution.PASSWORD_UPDATED, reason, point, acting_user)
+    audit.record("quarantine.update_password", locked, acting_user=acting_user, related=point,
+                 before={"resolved": False},
+                 after={"resolved": True, "resolution": QuarantineResolution.PASSWORD_UPDATED.value,
+                        "point_id": point.pk, "mn": point.mn},
+                 message=reason)
+    return point
+
+
+@transaction.atomic
+def do_dismiss_quarantine(entry: Quarantine, *, acting_user: Any, reason: str) -> Quarantine:
+    """An intruder or a misconfigured device: the entry is kept as evidence, marked handled.
+
+    Its MN's later packets are still refused; they open a new entry.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise QuarantineRefused(_("Give the reason for dismissing the entry."))
+    locked = _lock_open_entry(entry)
+    point = point_of_entry(locked) if locked.reason != QuarantineReason.UNKNOWN_MN else None
+    _resolve(locked, QuarantineResolution.DISMISSED, reason, point, acting_user)
+    audit.record("quarantine.dismiss", locked, acting_user=acting_user, related=point,
+                 before={"resolved": False},
+                 after={"resolved": True, "resolution": QuarantineResolution.DISMISSED.value, "mn": locked.mn,
+                        "reason": locked.reason},
+                 message=reason)
+    return locked
 
 
 # -- the system --------------------------------------------------------------------------

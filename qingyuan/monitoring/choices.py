@@ -30,6 +30,14 @@ class QuarantineReason(models.TextChoices):
     INACTIVE = "inactive", _("Point inactive")
 
 
+class QuarantineResolution(models.TextChoices):
+    """How an official closed a quarantine entry (the entry stays, as evidence)."""
+
+    REGISTERED = "registered", _("Registered as a monitoring point")
+    PASSWORD_UPDATED = "password_updated", _("Point's password updated to the device's")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
 class CommandKind(models.TextChoices):
     SET_TIME = "set_time", _("Set the device clock")
     SET_RTD_INTERVAL = "set_rtd_interval", _("Set the real-time interval")

@@ -84,6 +84,14 @@ class RegisterPointForm(forms.Form):
         return data
 
 
+class QuarantineActionForm(forms.Form):
+    """Confirm a quarantine action with a reason (kept on the entry and in the audit entry)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    # The password the official saw and confirms (the device may send another meanwhile).
+    password = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput, strip=False)
+
+
 def initial_for_quarantine(entry: Any) -> dict[str, Any]:
     version = {0: ProtocolVersion.HJ212_2005, 2: ProtocolVersion.HJ212_2025}.get(entry.version,
                                                                                 ProtocolVersion.HJ212_2017)

@@ -21,6 +21,7 @@ from qingyuan.monitoring.choices import (
     CommandStatus,
     PacketVerdict,
     QuarantineReason,
+    QuarantineResolution,
     ReadingKind,
 )
 
@@ -127,6 +128,8 @@ class Quarantine(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    resolution = models.CharField(_("resolution"), max_length=20, choices=QuarantineResolution.choices, blank=True)
+    resolution_note = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("quarantined device")

@@ -12,4 +12,6 @@ urlpatterns = [
     path("packets/<int:pk>/", views.packet_detail, name="packet"),
     path("quarantine/", views.quarantine_list, name="quarantine"),
     path("quarantine/<int:pk>/register/", views.quarantine_register, name="quarantine_register"),
+    path("quarantine/<int:pk>/password/", views.quarantine_password, name="quarantine_password"),
+    path("quarantine/<int:pk>/dismiss/", views.quarantine_dismiss, name="quarantine_dismiss"),
 ]

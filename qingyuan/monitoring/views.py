@@ -17,9 +17,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from qingyuan.core.htmx import is_htmx, render_page
+from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.monitoring import access, actions, queries
-from qingyuan.monitoring.choices import EXE_RTN, QN_RTN
-from qingyuan.monitoring.forms import CommandForm, RegisterPointForm, initial_for_quarantine
+from qingyuan.monitoring.choices import EXE_RTN, QN_RTN, QuarantineReason
+from qingyuan.monitoring.forms import (
+    CommandForm,
+    QuarantineActionForm,
+    RegisterPointForm,
+    initial_for_quarantine,
+)
 from qingyuan.monitoring.models import DeviceCommand, DeviceSession, DeviceState, Quarantine, RawPacket
 
 STATUS_FILTERS = ("online", "offline", "never")
@@ -144,9 +150,59 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
     open_entries = Quarantine.objects.filter(resolved=False).select_related("point").order_by("-received_at")
     resolved = Quarantine.objects.filter(resolved=True).select_related("point", "resolved_by").order_by(
         "-resolved_at")[:20]
-    context = {"open_entries": open_entries[:200], "resolved": resolved,
+    open_entries = list(open_entries[:200])
+    points = {p.mn: p for p in MonitoringPoint.objects.filter(mn__in={q.mn for q in open_entries})}
+    for q in open_entries:
+        q.named_point = points.get(q.mn)  # type: ignore[attr-defined]
+    context = {"open_entries": open_entries, "resolved": resolved,
                "can_register": access.manages_any_park(request.user)}
     return render(request, "monitoring/quarantine.html", context)
+
+
+# Which actions each reason offers; registering an unknown MN has its own view above.
+PASSWORD_REASONS = (QuarantineReason.WRONG_PW,)
+DISMISS_REASONS = (QuarantineReason.WRONG_PW, QuarantineReason.INACTIVE, QuarantineReason.UNKNOWN_MN)
+
+
+def _quarantine_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Confirm (GET) and apply (POST) "update the point's password" or "dismiss" with a reason."""
+    entry = access.access_quarantine(request.user, pk, for_write=True)
+    allowed = PASSWORD_REASONS if action == "password" else DISMISS_REASONS
+    if entry.resolved or entry.reason not in allowed:
+        messages.error(request, _("This action does not apply to this entry (handled already, or another reason)."))
+        return redirect("monitoring:quarantine")
+    point = actions.point_of_entry(entry)
+    if not access.can_handle_entry(request.user, point):
+        raise PermissionDenied
+    form = QuarantineActionForm(request.POST or None, initial={"password": entry.pw_given})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action == "password":
+                actions.do_update_point_password_from_quarantine(
+                    entry, acting_user=request.user, password=form.cleaned_data["password"],
+                    reason=form.cleaned_data["reason"])
+                messages.success(request, _("Password of %(point)s updated: packets from %(mn)s are accepted now.")
+                                 % {"point": point, "mn": entry.mn})
+            else:
+                actions.do_dismiss_quarantine(entry, acting_user=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Entry for %(mn)s dismissed; it is kept as evidence.") % {"mn": entry.mn})
+        except actions.QuarantineRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("monitoring:quarantine")
+    status = 400 if form.errors else 200
+    context = {"entry": entry, "point": point, "form": form, "action": action}
+    return render(request, "monitoring/quarantine_action.html", context, status=status)
+
+
+def quarantine_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """A wrong-password entry: the point takes the password its re-configured device sends."""
+    return _quarantine_action(request, pk, "password")
+
+
+def quarantine_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """An intruder or a misconfigured device: the entry is marked handled and kept."""
+    return _quarantine_action(request, pk, "dismiss")
 
 
 def quarantine_register(request: HttpRequest, pk: int) -> HttpResponse:
