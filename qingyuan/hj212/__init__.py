@@ -15,8 +15,10 @@ from .commands import (
     new_qn,
     notify_ack,
     set_min_interval,
+    set_overtime_recount,
     set_rtd_interval,
     set_time,
+    start_facility_status,
     start_realtime,
     stop_realtime,
 )
@@ -59,8 +61,10 @@ __all__ = [
     "notify_ack",
     "parse_time",
     "set_min_interval",
+    "set_overtime_recount",
     "set_rtd_interval",
     "set_time",
+    "start_facility_status",
     "start_realtime",
     "stop_realtime",
 ]

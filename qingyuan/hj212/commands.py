@@ -19,6 +19,8 @@ from .packet import Packet
 REPLY_ST = "91"
 RTD_INTERVAL_RANGE = range(30, 3601)  # seconds (Table 4)
 MIN_INTERVALS = frozenset({1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30})  # minutes (Table 4)
+OVER_TIME_RANGE = range(1, 100)  # seconds, 0 < n <= 99 (§6.6.4)
+RE_COUNT_RANGE = range(1, 100)  # retries, 0 < n <= 99
 VERSION_2017 = 1
 
 TimeLike = datetime | tuple[int, int, int, int, int, int]
@@ -69,6 +71,18 @@ def _command(
     cn: str, mn: str | None, pw: str | None, qn: str, cp: Mapping[str, CpValue], st: str, version: int
 ) -> bytes:
     return build_packet(st=st, cn=cn, pw=pw, mn=mn, cp=cp, qn=qn, flag=(version << 2) | 1)
+
+
+def set_overtime_recount(
+    mn: str | None, pw: str | None, over_time: int, re_count: int, qn: str, *, st: str = "32",
+    version: int = VERSION_2017,
+) -> bytes:  # fmt: skip
+    """1000 set the answer timeout (OverTime, 1..99 s) and the retry count (ReCount, 1..99)."""
+    if over_time not in OVER_TIME_RANGE:
+        raise CommandError(f"OverTime must be 1..99 seconds, not {over_time}")
+    if re_count not in RE_COUNT_RANGE:
+        raise CommandError(f"ReCount must be 1..99, not {re_count}")
+    return _command("1000", mn, pw, qn, {"OverTime": over_time, "ReCount": re_count}, st, version)
 
 
 def set_time(
@@ -124,6 +138,13 @@ def start_realtime(mn: str | None, pw: str | None, qn: str, *, st: str = "32", v
 def stop_realtime(mn: str | None, pw: str | None, qn: str, *, st: str = "32", version: int = VERSION_2017) -> bytes:
     """2012 stop real-time data uploads."""
     return _command("2012", mn, pw, qn, {}, st, version)
+
+
+def start_facility_status(
+    mn: str | None, pw: str | None, qn: str, *, st: str = "32", version: int = VERSION_2017
+) -> bytes:
+    """2021 start uploads of the treatment facilities' running state (``SBxxx-RS``)."""
+    return _command("2021", mn, pw, qn, {}, st, version)
 
 
 def get_field_info(

@@ -17,8 +17,10 @@ from qingyuan.hj212 import (
     new_qn,
     notify_ack,
     set_min_interval,
+    set_overtime_recount,
     set_rtd_interval,
     set_time,
+    start_facility_status,
     start_realtime,
     stop_realtime,
 )
@@ -135,3 +137,29 @@ def test_it_refuses_aware_datetimes_and_impossible_times() -> None:
 def test_it_makes_17_digit_qns_from_the_callers_clock() -> None:
     assert new_qn(datetime(2016, 8, 1, 8, 58, 57, 223999)) == "20160801085857223"
     assert len(new_qn(datetime(2024, 12, 31, 23, 59, 59))) == 17
+
+
+def _reference_frame(segment: str) -> bytes:
+    """``##`` + length + segment + CRC by the Appendix A bit loop (independent of ``hj212.crc``)."""
+    crc = 0xFFFF
+    for byte in segment.encode():
+        crc = (crc >> 8) ^ byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return b"##%04d%s%04X\r\n" % (len(segment.encode()), segment.encode(), crc)
+
+
+def test_it_builds_the_first_connection_commands_1000_and_2021_byte_for_byte() -> None:
+    assert set_overtime_recount(MN, "123456", 5, 3, QN) == _spec("1000")  # Table C.1, CRC CAC1
+    assert start_facility_status(MN, "123456", QN) == _reference_frame(
+        f"QN={QN};ST=32;CN=2021;PW=123456;MN={MN};Flag=5;CP=&&&&")
+    packet = _decode_one(set_overtime_recount(MN, "1", 10, 3, QN, st="31", version=2))
+    assert (packet.cn, packet.st, packet.flag, packet.cp.fields) == ("1000", "31", 9, {"OverTime": "10", "ReCount": "3"})
+    assert _decode_one(start_facility_status(MN, "1", QN, st="31")).st == "31"
+
+
+def test_it_validates_overtime_and_recount() -> None:
+    for over_time, re_count in ((0, 3), (100, 3), (10, 0), (10, 100)):
+        with pytest.raises(CommandError):
+            set_overtime_recount(MN, "1", over_time, re_count, QN)
+    assert set_overtime_recount(MN, "1", 99, 99, QN) and set_overtime_recount(MN, "1", 1, 1, QN)
