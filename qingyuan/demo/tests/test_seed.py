@@ -31,3 +31,22 @@ def test_every_demo_account_logs_in_and_sees_its_home(db):
     ent1.post("/login/", {"username": "ent1", "password": data.PASSWORD})
     other = Enterprise.objects.get(name=data.ENTERPRISE_OF["ent2"])
     assert ent1.get(f"/enterprises/{other.pk}/").status_code == 404
+
+
+def test_the_demo_routes_wastewater_through_the_plant_and_counts_it_once(db):
+    from qingyuan.enterprises.models import Outlet
+    from qingyuan.loads import ledger
+    from qingyuan.loads.models import NewProject
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    plant = Enterprise.objects.get(name="临江县域污水处理有限公司")
+    water = Outlet.objects.filter(medium="water")
+    assert list(water.filter(route="direct").values_list("enterprise__name", flat=True)) == [plant.name]
+    assert water.filter(route="indirect", receiving_plant=plant).count() == water.count() - 1
+    assert not Outlet.objects.filter(medium="gas", route="indirect").exists()
+    cod = ledger.capacity(plant.park_id)["w01018"]
+    plant_cod = plant.baseline_loads.get(pollutant_code="w01018").load_t
+    assert cod.baseline == plant_cod  # the indirect dischargers' wastewater is inside the plant's baseline
+    assert cod.available >= 0
+    assert NewProject.objects.filter(status="approved").count() == 1
+    assert NewProject.objects.filter(status="proposed").count() == 1
