@@ -21,7 +21,7 @@ from django.db import DatabaseError, connection
 from qingyuan.gateway import sink as gw
 from qingyuan.ingest import evidence, forwarding, sessions
 from qingyuan.ingest.process import process_packets
-from qingyuan.monitoring.actions import claim_commands
+from qingyuan.monitoring.actions import claim_commands, queue_device_setup
 
 log = logging.getLogger("qingyuan.ingest")
 
@@ -66,7 +66,9 @@ class DjangoSink:
 
     @_database_call
     def session_mn(self, connection_id: int, mn: str, at: float) -> None:
-        sessions.authenticated(connection_id, mn, at)
+        point_id = sessions.authenticated(connection_id, mn, at)
+        if point_id is not None:  # a first connection gets its setup commands (spec §6.7)
+            queue_device_setup(point_id, connection_id)
 
     @_database_call
     def session_closed(self, connection_id: int, at: float, reason: str) -> None:

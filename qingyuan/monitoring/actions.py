@@ -27,12 +27,13 @@ from qingyuan.monitoring import frames
 from qingyuan.monitoring.choices import (
     ANSWERED_BY_9012,
     COMMAND_CN,
+    SETUP_KINDS,
     CommandKind,
     CommandStatus,
     QuarantineReason,
     QuarantineResolution,
 )
-from qingyuan.monitoring.models import DeviceCommand, DeviceState, Quarantine
+from qingyuan.monitoring.models import DeviceCommand, DeviceSetup, DeviceState, Quarantine
 from qingyuan.org.models import Park
 
 # A command sent without a 9011 within this long, or queued this long without the
@@ -65,14 +66,49 @@ def do_queue_command(
 
 
 def _free_qn(point: MonitoringPoint) -> str:
+    return _free_qns(point, 1)[0]
+
+
+def _free_qns(point: MonitoringPoint, count: int) -> list[str]:
+    """``count`` QNs from now on that no recent command of the point uses (one per millisecond)."""
     now = timezone.now()
     taken = set(DeviceCommand.objects.filter(point=point, created_at__gte=now - dt.timedelta(minutes=1))
                 .values_list("qn", flat=True))
-    qn = frames.new_qn(now)
-    while qn in taken:
-        now += dt.timedelta(milliseconds=1)
+    qns: list[str] = []
+    while len(qns) < count:
         qn = frames.new_qn(now)
-    return qn
+        if qn not in taken:
+            qns.append(qn)
+            taken.add(qn)
+        now += dt.timedelta(milliseconds=1)
+    return qns
+
+
+@transaction.atomic
+def do_update_device_setup(
+    point: MonitoringPoint, *, acting_user: Any, enabled: bool, over_time_s: int, re_count: int
+) -> DeviceSetup:
+    setup, _created = DeviceSetup.objects.select_for_update().get_or_create(point=point)
+    before = {"enabled": setup.enabled, "over_time_s": setup.over_time_s, "re_count": setup.re_count}
+    setup.enabled, setup.over_time_s, setup.re_count = enabled, over_time_s, re_count
+    setup.full_clean()
+    setup.save(update_fields=["enabled", "over_time_s", "re_count"])
+    audit.record("device_setup.update", setup, acting_user=acting_user, related=point, before=before,
+                 after={"enabled": enabled, "over_time_s": over_time_s, "re_count": re_count})
+    return setup
+
+
+@transaction.atomic
+def do_reset_device_setup(point: MonitoringPoint, *, acting_user: Any) -> DeviceSetup:
+    """Queue the first-connection setup again at the logger's next connection (e.g. a new logger)."""
+    setup, _created = DeviceSetup.objects.select_for_update().get_or_create(point=point)
+    before = {"queued_at": setup.queued_at.isoformat() if setup.queued_at else None,
+              "connection_id": setup.connection_id}
+    setup.queued_at, setup.connection_id = None, None
+    setup.save(update_fields=["queued_at", "connection_id"])
+    audit.record("device_setup.reset", setup, acting_user=acting_user, related=point, before=before,
+                 after={"queued_at": None, "connection_id": None})
+    return setup
 
 
 @transaction.atomic
@@ -185,6 +221,43 @@ def do_dismiss_quarantine(entry: Quarantine, *, acting_user: Any, reason: str) -
 
 
 # -- the system --------------------------------------------------------------------------
+def queue_device_setup(point_id: int, connection_id: int, now: dt.datetime | None = None) -> list[DeviceCommand]:
+    """The first connection of a point's logger: queue its setup commands (HJ 212-2017 §6.7), once.
+
+    Queued when the point's setup is enabled and not queued yet (a new point, or
+    a reset): one optimistic ``UPDATE ... WHERE queued_at IS NULL`` claims it, so
+    two connections (or two gateways) never both queue it, and a reconnect queues
+    nothing. 2005 loggers get none (HJ/T 212-2005 has no such commands). A command
+    whose value the standard does not allow (a minute interval of 7) is recorded
+    as failed with the reason, so the device page shows what was not sent.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        point = MonitoringPoint.objects.filter(pk=point_id, is_active=True).first()
+        if point is None or frames.VERSION_BITS.get(point.protocol_version, 1) == 0:
+            return []
+        DeviceSetup.objects.get_or_create(point=point)
+        if not DeviceSetup.objects.filter(point=point, enabled=True, queued_at__isnull=True).update(
+                queued_at=now, connection_id=connection_id):
+            return []
+        setup = DeviceSetup.objects.get(point=point)
+        params = {
+            CommandKind.SET_OVERTIME: {"over_time": setup.over_time_s, "re_count": setup.re_count},
+            CommandKind.SET_RTD_INTERVAL: {"seconds": point.rtd_interval_s},
+            CommandKind.SET_MIN_INTERVAL: {"minutes": point.min_interval_min},
+        }
+        commands = []
+        for kind, qn in zip(SETUP_KINDS, _free_qns(point, len(SETUP_KINDS)), strict=True):
+            command = DeviceCommand(point=point, kind=kind, params=params.get(kind, {}), cn=COMMAND_CN[kind], qn=qn,
+                                    setup=True)
+            try:
+                frames.payload(kind, command.params, point, qn, now)
+            except (hj212.CommandError, KeyError, TypeError, ValueError) as exc:
+                command.status, command.finished_at, command.error = CommandStatus.FAILED, now, str(exc)[:200]
+            commands.append(command)
+        return DeviceCommand.objects.bulk_create(commands)
+
+
 def claim_commands(mns: Collection[str], limit: int, now: dt.datetime | None = None) -> list[tuple[DeviceCommand, bytes]]:
     """Queued commands for these connected MNs, marked sent (an optimistic UPDATE per command)."""
     now = now or timezone.now()

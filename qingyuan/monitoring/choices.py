@@ -40,25 +40,35 @@ class QuarantineResolution(models.TextChoices):
 
 class CommandKind(models.TextChoices):
     SET_TIME = "set_time", _("Set the device clock")
+    SET_OVERTIME = "set_overtime", _("Set the answer timeout and retries")
     SET_RTD_INTERVAL = "set_rtd_interval", _("Set the real-time interval")
     SET_MIN_INTERVAL = "set_min_interval", _("Set the minute-data interval")
     START_REALTIME = "start_realtime", _("Start real-time data")
     STOP_REALTIME = "stop_realtime", _("Stop real-time data")
+    START_STATUS = "start_status", _("Start facility-status data")
     GET_FIELD_INFO = "get_field_info", _("Get field information")
 
 
 # The CN each command goes out with.
 COMMAND_CN = {
     CommandKind.SET_TIME: "1012",
+    CommandKind.SET_OVERTIME: "1000",
     CommandKind.SET_RTD_INTERVAL: "1062",
     CommandKind.SET_MIN_INTERVAL: "1064",
     CommandKind.START_REALTIME: "2011",
     CommandKind.STOP_REALTIME: "2012",
+    CommandKind.START_STATUS: "2021",
     CommandKind.GET_FIELD_INFO: "3020",
 }
 # Commands whose execution result comes as a 9012; the others are done when 9011 says QnRtn=1.
 ANSWERED_BY_9012 = frozenset(
-    {CommandKind.SET_TIME, CommandKind.SET_RTD_INTERVAL, CommandKind.SET_MIN_INTERVAL, CommandKind.GET_FIELD_INFO}
+    {CommandKind.SET_TIME, CommandKind.SET_OVERTIME, CommandKind.SET_RTD_INTERVAL, CommandKind.SET_MIN_INTERVAL,
+     CommandKind.GET_FIELD_INFO}
+)
+# The first-connection setup (HJ 212-2017 §6.7), in the order it is sent.
+SETUP_KINDS = (
+    CommandKind.SET_TIME, CommandKind.SET_OVERTIME, CommandKind.SET_RTD_INTERVAL, CommandKind.SET_MIN_INTERVAL,
+    CommandKind.START_REALTIME, CommandKind.START_STATUS,
 )
 
 

@@ -9,6 +9,7 @@ from qingyuan.enterprises.choices import ProtocolVersion
 from qingyuan.enterprises.models import MonitoringPoint, Outlet
 from qingyuan.hj212.commands import MIN_INTERVALS, RTD_INTERVAL_RANGE
 from qingyuan.monitoring.choices import CommandKind
+from qingyuan.monitoring.models import DeviceSetup
 from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park
 
@@ -48,6 +49,16 @@ class CommandForm(forms.Form):
         if kind == CommandKind.SET_MIN_INTERVAL:
             return {"minutes": self.cleaned_data["minutes"]}
         return {}
+
+
+class DeviceSetupForm(forms.ModelForm):
+    """The first-connection setup of a point: on or off, and the OverTime/ReCount it sends."""
+
+    class Meta:
+        model = DeviceSetup
+        fields = ["enabled", "over_time_s", "re_count"]
+        widgets = {"over_time_s": forms.NumberInput(attrs={"min": 1, "max": 99}),
+                   "re_count": forms.NumberInput(attrs={"min": 1, "max": 99})}
 
 
 class RegisterPointForm(forms.Form):

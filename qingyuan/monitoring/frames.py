@@ -41,6 +41,10 @@ def payload(kind: str, params: dict[str, object], point: MonitoringPoint, qn: st
     mn, pw = point.mn, point.password
     if kind == CommandKind.SET_TIME:
         return hj212.set_time(mn, pw, device_now(now), qn, **common)  # type: ignore[arg-type]
+    if kind == CommandKind.SET_OVERTIME:
+        return hj212.set_overtime_recount(
+            mn, pw, int(params["over_time"]), int(params["re_count"]), qn, **common  # type: ignore[arg-type,call-overload]
+        )
     if kind == CommandKind.SET_RTD_INTERVAL:
         return hj212.set_rtd_interval(mn, pw, int(params["seconds"]), qn, **common)  # type: ignore[arg-type,call-overload]
     if kind == CommandKind.SET_MIN_INTERVAL:
@@ -49,6 +53,8 @@ def payload(kind: str, params: dict[str, object], point: MonitoringPoint, qn: st
         return hj212.start_realtime(mn, pw, qn, **common)  # type: ignore[arg-type]
     if kind == CommandKind.STOP_REALTIME:
         return hj212.stop_realtime(mn, pw, qn, **common)  # type: ignore[arg-type]
+    if kind == CommandKind.START_STATUS:
+        return hj212.start_facility_status(mn, pw, qn, **common)  # type: ignore[arg-type]
     if kind == CommandKind.GET_FIELD_INFO:
         return hj212.get_field_info(
             mn, pw, qn, polid=str(params["polid"]), info_id=str(params["info_id"]), **common  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ by the actions in ``monitoring.actions``; see docs/monitoring.md.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -261,6 +262,7 @@ class DeviceCommand(models.Model):
     exe_rtn = models.CharField(_("ExeRtn"), max_length=8, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)  # CP of the device's upload answering it
     error = models.CharField(_("error"), max_length=200, blank=True)
+    setup = models.BooleanField(_("first-connection setup"), default=False)  # queued by DeviceSetup, not a person
 
     class Meta:
         verbose_name = _("device command")
@@ -271,6 +273,36 @@ class DeviceCommand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} QN={self.qn}"
+
+
+class DeviceSetup(models.Model):
+    """The first-connection setup of a point's logger (HJ 212-2017 §6.7) and whether it was queued.
+
+    When the logger first connects (no row yet, or ``queued_at`` empty after a
+    reset) and ``enabled``, the sink queues: set time (1012), OverTime/ReCount
+    (1000), the point's real-time and minute intervals (1062, 1064), start
+    real-time (2011) and facility-status (2021) data; ``queued_at`` and the
+    connection record that it happened, so it is queued once, not on every reconnect.
+    """
+
+    point = models.OneToOneField(
+        MonitoringPoint, on_delete=models.CASCADE, primary_key=True, related_name="device_setup",
+        verbose_name=_("monitoring point"),
+    )
+    enabled = models.BooleanField(_("set up on first connection"), default=True)
+    over_time_s = models.PositiveSmallIntegerField(
+        _("answer timeout (OverTime, s)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(99)])
+    re_count = models.PositiveSmallIntegerField(
+        _("retries (ReCount)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(99)])
+    queued_at = models.DateTimeField(_("setup queued"), null=True, blank=True)
+    connection_id = models.BigIntegerField(_("on connection"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("first-connection setup")
+        verbose_name_plural = _("first-connection setups")
+
+    def __str__(self) -> str:
+        return f"{self.point_id}: {'queued' if self.queued_at else 'pending'}"
 
 
 class Upstream(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("points/<int:pk>/chart.json", views.point_chart, name="chart"),
     path("points/<int:pk>/packets/", views.point_packets, name="packets"),
     path("points/<int:pk>/commands/", views.point_commands, name="commands"),
+    path("points/<int:pk>/setup/", views.point_setup, name="setup"),
     path("packets/<int:pk>/", views.packet_detail, name="packet"),
     path("quarantine/", views.quarantine_list, name="quarantine"),
     path("quarantine/<int:pk>/register/", views.quarantine_register, name="quarantine_register"),

@@ -22,11 +22,19 @@ from qingyuan.monitoring import access, actions, queries
 from qingyuan.monitoring.choices import EXE_RTN, QN_RTN, QuarantineReason
 from qingyuan.monitoring.forms import (
     CommandForm,
+    DeviceSetupForm,
     QuarantineActionForm,
     RegisterPointForm,
     initial_for_quarantine,
 )
-from qingyuan.monitoring.models import DeviceCommand, DeviceSession, DeviceState, Quarantine, RawPacket
+from qingyuan.monitoring.models import (
+    DeviceCommand,
+    DeviceSession,
+    DeviceSetup,
+    DeviceState,
+    Quarantine,
+    RawPacket,
+)
 
 STATUS_FILTERS = ("online", "offline", "never")
 
@@ -80,6 +88,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_command": access.can_command(request.user, point),
         "form": CommandForm(),
         **_commands_context(point),
+        **_setup_context(point),
     }
     return render(request, "monitoring/point.html", context)
 
@@ -141,6 +150,37 @@ def point_commands(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"point": point, "form": form, "can_command": access.can_command(request.user, point),
                **_commands_context(point)}
     return render(request, "monitoring/partials/commands.html", context, status=status)
+
+
+def _setup_context(point, form=None) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    setup = DeviceSetup.objects.filter(point=point).first() or DeviceSetup(point=point)
+    return {"setup": setup, "setup_form": form or DeviceSetupForm(instance=setup)}
+
+
+def point_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the first-connection setup card. POST (park managers): change it, or ``reset`` to run it again."""
+    if request.method != "POST":
+        point = access.access_point(request.user, pk)
+        return render(request, "monitoring/partials/setup.html",
+                      {"point": point, "can_command": access.can_command(request.user, point), **_setup_context(point)})
+    point = access.access_point(request.user, pk, for_write=True)
+    form = None
+    if "reset" in request.POST:
+        actions.do_reset_device_setup(point, acting_user=request.user)
+        messages.success(request, _("The setup is sent again when the device next connects."))
+    else:
+        form = DeviceSetupForm(request.POST, instance=DeviceSetup.objects.filter(point=point).first())
+        if form.is_valid():
+            data = form.cleaned_data
+            actions.do_update_device_setup(point, acting_user=request.user, enabled=data["enabled"],
+                                           over_time_s=data["over_time_s"], re_count=data["re_count"])
+            messages.success(request, _("First-connection setup saved."))
+            form = None
+    status = 400 if form is not None and form.errors else 200
+    if not is_htmx(request) and status == 200:
+        return redirect("monitoring:point", pk=point.pk)
+    context = {"point": point, "can_command": True, **_setup_context(point, form)}
+    return render(request, "monitoring/partials/setup.html", context, status=status)
 
 
 # -- quarantine ---------------------------------------------------------------------------

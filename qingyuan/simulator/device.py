@@ -369,8 +369,13 @@ class Device:
             ok = "1" if value in MIN_INTERVALS else "3"
             if ok == "1":
                 self.min_interval = value  # type: ignore[assignment]
+        elif cn == "1000":  # OverTime/ReCount: accepted when both are 1..99
+            values = (_int(fields.get("OverTime")), _int(fields.get("ReCount")))
+            ok = "1" if all(v is not None and 0 < v <= 99 for v in values) else "3"
         elif cn in ("2011", "2012"):
             self.realtime_on = cn == "2011"
+        elif cn == "2021":  # facility status: acknowledged; the simulated logger has no facility to report
+            pass
         elif cn == "3020":
             answer = {"DataTime": hj_time(self.now()), "PolId": fields.get("PolId", ""),
                       f"{fields.get('InfoId', 'i12001')}-Info": "0"}
@@ -380,7 +385,7 @@ class Device:
         await self._write(b.reply("9011", qn, {"QnRtn": "1"}))
         if answer is not None:
             await self._write(b.answer(cn, qn, answer))
-        if cn not in ("2011", "2012"):
+        if cn not in ("2011", "2012", "2021"):
             await self._write(b.reply("9012", qn, {"ExeRtn": ok}))
         self.wake.set()
 

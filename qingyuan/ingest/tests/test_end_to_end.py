@@ -12,7 +12,14 @@ import pytest
 from qingyuan.gateway.config import GatewayConfig
 from qingyuan.gateway.server import GatewayServer
 from qingyuan.ingest.sink import DjangoSink
-from qingyuan.monitoring.models import DeviceSession, DeviceState, Quarantine, RawPacket, Reading
+from qingyuan.monitoring.models import (
+    DeviceCommand,
+    DeviceSession,
+    DeviceState,
+    Quarantine,
+    RawPacket,
+    Reading,
+)
 from qingyuan.simulator.device import FleetStats, Options
 from qingyuan.simulator.fleet import run_fleet
 from qingyuan.simulator.packets import DeviceSpec
@@ -103,8 +110,11 @@ def test_it_stores_every_acknowledged_packet_exactly_once(transactional_db, worl
     assert stats.acked == EXPECTED
     for point in (world.point_a, world.point_b):
         acked = stats.acked_qns[point.mn]
-        stored = list(RawPacket.objects.filter(point=point, verdict="stored").values_list("qn", flat=True))
+        stored = list(RawPacket.objects.filter(point=point, verdict="stored").exclude(cn__in=("9011", "9012"))
+                      .values_list("qn", flat=True))
         assert sorted(stored) == sorted(acked)  # every acknowledged packet is there, exactly once
+        # the loggers' answers to their first-connection setup (never acknowledged: replies get no reply)
+        assert DeviceCommand.objects.filter(point=point, setup=True).count() == 6
     assert Reading.objects.filter(point=world.point_a, kind="minute").values("time").distinct().count() == 17
     assert Reading.objects.filter(point=world.point_b, kind="hour", parameter="w01018").count() == 2
     assert RawPacket.objects.filter(point=world.point_b).exclude(result=None).count() == 57  # length + 6 noted
@@ -116,9 +126,11 @@ def test_it_stores_every_acknowledged_packet_exactly_once(transactional_db, worl
 
 def test_it_answers_a_retransmission_and_stores_it_once(transactional_db, world):
     from qingyuan.gateway.tests.support import Device, qns
+    from qingyuan.monitoring.models import DeviceSetup
 
     from .support import frame
 
+    DeviceSetup.objects.create(point=world.point_a, enabled=False)  # only the 9014s on the wire here
     data = frame(world.point_a.mn, qn="20260101120000777")
     gateway = GatewayThread()
     try:
@@ -136,3 +148,52 @@ def test_it_answers_a_retransmission_and_stores_it_once(transactional_db, world)
         gateway.stop()
     raw = RawPacket.objects.get()
     assert raw.duplicates == 1 and Reading.objects.count() == 1
+
+
+def test_it_sends_the_first_connection_setup_on_the_wire_once(transactional_db, world):
+    import re
+    import socket
+    import time as _time
+
+    from qingyuan.hj212 import build_packet
+
+    point = world.point_a
+
+    def packet(cn, qn, cp):
+        return build_packet(st="32", cn=cn, pw=point.password, mn=point.mn, cp=cp, qn=qn, flag=5)
+
+    def read_frames(sock, n, timeout):
+        data, deadline = b"", _time.monotonic() + timeout
+        sock.settimeout(0.2)
+        while data.count(b"\r\n") < n and _time.monotonic() < deadline:
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                continue
+            if not chunk:
+                break
+            data += chunk
+        return [f for f in data.split(b"\r\n") if f]
+
+    gateway = GatewayThread(command_interval=0.2)
+    try:
+        with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as device:
+            device.sendall(packet("2051", "20260101120000001", "DataTime=20260101120000;w01018-Avg=40.1"))
+            frames = read_frames(device, 7, 15)  # the 9014, then the six setup commands
+            cns = [re.search(rb";CN=(\d+);", f).group(1).decode() for f in frames]
+            assert cns == ["9014", "1012", "1000", "1062", "1064", "2011", "2021"]
+            for f in frames[1:]:
+                qn = re.search(rb"QN=(\d+);", f).group(1).decode()
+                device.sendall(packet("9011", qn, "QnRtn=1"))
+                if b"CN=2011" not in f and b"CN=2021" not in f:
+                    device.sendall(packet("9012", qn, "ExeRtn=1"))
+            deadline = _time.monotonic() + 10
+            while DeviceCommand.objects.filter(setup=True, status="done").count() < 6:
+                assert _time.monotonic() < deadline, list(DeviceCommand.objects.values_list("cn", "status"))
+                _time.sleep(0.1)
+        with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as device:  # a reconnect
+            device.sendall(packet("2051", "20260101121000001", "DataTime=20260101121000;w01018-Avg=40.1"))
+            assert [b"CN=9014" in f for f in read_frames(device, 2, 2)] == [True]  # the 9014 and nothing else
+    finally:
+        gateway.stop()
+    assert DeviceCommand.objects.filter(setup=True).count() == 6
