@@ -22,7 +22,7 @@ Invalid data contribute no mass (no HJ 75 substitution; see the docs).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
@@ -209,6 +209,71 @@ def group_samples(samples: Iterable[Sample], volumes: Mapping[Any, float | None]
             g[8] = cou if g[8] is None else g[8] + cou
             g[9] += 1
     return [Group(*k, *v) for k, v in sorted(acc.items())]
+
+
+def group_hours(rows: Iterable[Sequence[Any]], hour_key: Callable[[Any], Any], wanted: Container[Any], flow: str,
+                volume: Callable[[Sequence[Any]], float | None]) -> list[tuple[Any, ...]]:
+    """``group_samples`` for many hours and parameters in one pass: (hour, parameter, raw flag, sign,
+    volume class, sums...) — the rows the database's GROUP BY gives (``compute._minute_group_rows``).
+
+    ``rows``: minute records as ``Sample`` tuples, in time order; ``volume(row)``: the slice volume of a
+    ``flow`` record. The flag is left as stored (``from_groups`` reads it upper-cased and trimmed). Sums
+    run in row order, as in ``group_samples``, so both give the same floats. This is the bulk
+    recompute's inner loop on SQLite: a few operations per record.
+    """
+    rows = rows if isinstance(rows, list) else list(rows)
+    volumes = {r[0]: volume(r) for r in rows if r[7] == flow}  # a slice's flow may come after the others
+    acc: dict[tuple[Any, ...], list[Any]] = {}
+    last: Any = _NOTHING
+    skip, hk, vol, vc = True, None, None, 0
+    for t, avg, low, high, cou, zs, flag, code in rows:
+        if t != last:
+            last, hk = t, hour_key(t)
+            skip = hk not in wanted
+            vol = volumes.get(t)
+            vc = 0 if vol is None else 1 if vol == 0 else 2
+        if skip:
+            continue
+        if avg is not None and -_INF < avg < _INF:  # False for NaN
+            key = (hk, code, flag, 1 if avg < 0 else 0, vc)
+            g = acc.get(key)
+            if g is None:
+                g = acc[key] = [0, 0.0, None, None, 0.0, 0, 0.0, 0.0, 0.0, 0]
+            g[0] += 1
+            g[1] += avg
+            low = avg if low is None else low
+            high = avg if high is None else high
+            if g[2] is None or low < g[2]:
+                g[2] = low
+            if g[3] is None or high > g[3]:
+                g[3] = high
+            if vc:
+                g[6] += vol
+                g[7] += avg * vol
+        else:
+            key = (hk, code, flag, 2, vc)
+            g = acc.get(key)
+            if g is None:
+                g = acc[key] = [0, 0.0, None, None, 0.0, 0, 0.0, 0.0, 0.0, 0]
+            g[0] += 1
+            if vc:
+                g[6] += vol
+        if zs is not None:
+            g[4] += zs
+            g[5] += 1
+        if cou is not None:
+            g[8] += cou
+            g[9] += 1
+    out = []
+    for (hk, code, flag, sign, vc), (n, total, lo, hi, zs_total, zs_n, vsum, weighted, cou_total, cou_n) \
+            in acc.items():
+        finite = sign != 2
+        out.append((hk, code, flag, sign, vc, n, total if finite else None, lo, hi, zs_total if zs_n else None, zs_n,
+                    vsum if vc else None, weighted if finite and vc else None, cou_total if cou_n else None, cou_n))
+    return out
+
+
+_NOTHING = object()
 
 
 def from_samples(code: str, samples: Sequence[Sample], volumes: Mapping[Any, float | None], *, expected: int,

@@ -37,7 +37,7 @@ from qingyuan.quality.aggregate import (
     flow_to_m3_per_s,
     from_groups,
     from_parts,
-    group_samples,
+    group_hours,
     slice_volume,
     totals_factor,
     with_device,
@@ -196,32 +196,9 @@ def group_in_database() -> bool:
 
 def _python_groups(times: _Times, info: PointInfo, rows: list[tuple[Any, ...]], wanted: set[Any],
                    cfg: QualitySettings) -> list[tuple[Any, ...]]:
-    """``_minute_groups`` from fetched rows: one pass to collect each hour's records and slice volumes."""
-    key, flow, seconds = times.hour_key, info.flow_code, info.interval_seconds
-    samples: dict[Any, dict[str, list[Any]]] = {}
-    volumes: dict[Any, float | None] = {}
-    last_raw: Any = None
-    skip = True
-    by_code: dict[str, list[Any]] = {}
-    for row in rows:  # the inner loop: a few dict lookups per row
-        t = row[0]
-        if t != last_raw:
-            last_raw, hk = t, key(t)
-            skip = hk not in wanted
-            if not skip:
-                by_code = samples.setdefault(hk, {})
-        if skip:
-            continue
-        code = row[7]
-        series = by_code.get(code)
-        if series is None:
-            by_code[code] = [row]
-        else:
-            series.append(row)
-        if code == flow:
-            volumes[t] = slice_volume(flow, Sample(*row), seconds, cfg)
-    return [(hk, code, *g) for hk in sorted(samples) for code in sorted(samples[hk])
-            for g in group_samples(samples[hk][code], volumes)]
+    """``_minute_groups`` from fetched rows (``aggregate.group_hours``): one pass, a few operations per row."""
+    flow, seconds = info.flow_code, info.interval_seconds
+    return group_hours(rows, times.hour_key, wanted, flow, lambda r: slice_volume(flow, Sample(*r), seconds, cfg))
 
 
 def _minute_groups(times: _Times, infos: list[PointInfo], start: dt.datetime, end: dt.datetime,
