@@ -9,10 +9,11 @@ must answer). Every function returns the complete frame as bytes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 
-from .encoder import CpValue, build_packet
+from .encoder import CpValue, build_packet, build_segment, check_atom, frame
 from .errors import CommandError
 from .packet import Packet
 
@@ -52,9 +53,17 @@ def hj_time(when: TimeLike) -> str:
 
 
 def _reply(packet: Packet, cn: str) -> bytes:
-    return build_packet(
-        st=REPLY_ST, cn=cn, pw=packet.pw, mn=packet.mn, cp="", qn=packet.qn, flag=packet.version << 2
-    )
+    """The reply frame; everything after the QN is the same for every reply to one device."""
+    tail = _reply_tail(cn, packet.pw, packet.mn, packet.version)
+    if packet.qn is None:
+        return frame(tail)
+    return frame(f"QN={check_atom('QN', packet.qn)};{tail}")
+
+
+@functools.lru_cache(maxsize=65536)
+def _reply_tail(cn: str, pw: str | None, mn: str | None, version: int) -> str:
+    """``ST=91;CN=..;PW=..;MN=..;Flag=..;CP=&&&&``, checked once per device (one 9014 per packet uploaded)."""
+    return build_segment(st=REPLY_ST, cn=cn, pw=pw, mn=mn, cp="", qn=None, flag=version << 2)
 
 
 def data_ack(packet: Packet) -> bytes:

@@ -118,7 +118,8 @@ class _Caches:
 
     def __init__(self) -> None:
         self.plans: dict[Layout, _Plan | None] = {}  # None: the layout needs the generic path
-        self.by_device: dict[int, _Plan] = {}  # hash of a device hint -> the plan it used last
+        # hash of a device hint -> the medium and plan it used last (a plan's codes depend on the medium)
+        self.by_device: dict[int, tuple[str | None, _Plan]] = {}
         self.seen: set[int] = set()  # hashes of layouts seen once (a collision only plans early)
         self.keys = 0  # keys in self.plans
         self.credit = _CREDIT_MAX
@@ -235,19 +236,21 @@ def parse_planned(text: str, st: str | None, device: object) -> CP | None:
     # Keyed by the hint's hash, which is all it takes to choose a regex to try
     # (a collision only costs a failed match) and keeps no device text.
     device_hash = hash(device) if device is not None else 0
-    plan = caches.by_device.get(device_hash) if device is not None else None
-    if plan is not None:
+    medium = medium_of(st)
+    last = caches.by_device.get(device_hash) if device is not None else None
+    if last is not None and last[0] == medium:  # the same keys under another ST may name other codes
+        plan = last[1]
         match = plan.ascii_match(text) if text.isascii() else plan.match(text)
         if match is not None:
             return plan.build(text, match.groups())
     fields = _plain_fields(text)
     if fields is None:
         return None
-    plan = caches.plan((medium_of(st), tuple(fields)), st)
+    plan = caches.plan((medium, tuple(fields)), st)
     if plan is None:
         return None
     if device is not None:
         if len(caches.by_device) >= _CACHE_MAX:
             caches.by_device.clear()
-        caches.by_device[device_hash] = plan
+        caches.by_device[device_hash] = (medium, plan)
     return plan.build(text, list(fields.values()))

@@ -19,7 +19,7 @@ CpValue = str | int | float
 _FORBIDDEN = (";", ",", "=", "&", "\r", "\n")
 
 
-def _check_atom(what: str, text: str) -> str:
+def check_atom(what: str, text: str) -> str:
     if any(c in text for c in _FORBIDDEN):
         raise CommandError(f"{what} must not contain ; , = & or line breaks: {text!r}")
     return text
@@ -32,7 +32,7 @@ def _cp_value(key: str, value: CpValue) -> str:
         if "//" in inner or "&&" in text or "\r" in text or "\n" in text:
             raise CommandError(f"{key}: //...// text must not contain //, && or line breaks")
         return text
-    return _check_atom(key, text)
+    return check_atom(key, text)
 
 
 def format_cp(cp: str | Mapping[str, CpValue]) -> str:
@@ -43,7 +43,7 @@ def format_cp(cp: str | Mapping[str, CpValue]) -> str:
     parts: list[str] = []
     previous = ""
     for key, value in cp.items():
-        _check_atom("CP key", key)
+        check_atom("CP key", key)
         code = key.rpartition("-")[0]
         if parts:
             parts.append("," if code and code == previous else ";")
@@ -70,7 +70,7 @@ def build_segment(
         ("QN", qn), ("ST", st), ("CN", cn), ("PW", pw), ("MN", mn), ("Flag", flag), ("PNUM", pnum), ("PNO", pno),
     ]  # fmt: skip
     fields.extend((extra_headers or {}).items())
-    head = "".join(f"{key}={_check_atom(key, str(value))};" for key, value in fields if value is not None)
+    head = "".join(f"{key}={check_atom(key, str(value))};" for key, value in fields if value is not None)
     data = format_cp(cp)
     if "&&" in data or "\r" in data or "\n" in data:
         raise CommandError("CP data must not contain && or line breaks")

@@ -106,7 +106,7 @@ def test_it_plans_a_layout_when_seen_twice_and_paid_for(monkeypatch: pytest.Monk
     _same_cp(parse_cp(text, "32", [], "dev"), _parse_generic(text, "32", []))
     assert not caches.plans
     parse_cp(text, "32", [], "dev")
-    assert list(caches.plans.values()) == [caches.by_device[hash("dev")]]
+    assert list(caches.plans.values()) == [caches.by_device[hash("dev")][1]]
     caches.credit = 0  # a flood of new layouts used it up
     other = text.replace("Avg", "Max")
     for _ in range(cpplan._CREDIT_PER_PLAN - 1):
@@ -123,6 +123,15 @@ def test_it_forgets_all_plans_when_they_hold_too_many_keys(monkeypatch: pytest.M
     for text in (first, first, second, second, first):
         _same_cp(parse_cp(text, None, [], None), _parse_generic(text, None, []))
     assert list(cpplan._caches.plans) == [(None, ("d-Avg", "e-Avg", "f-Avg"))]
+
+
+def test_a_device_plan_is_not_reused_under_another_medium(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2005 code names another pollutant in water than in gas: the device's last plan must not decide."""
+    monkeypatch.setattr(cpplan, "_caches", cpplan._Caches())
+    text = "DataTime=20240101000000;001-Min=1.5"
+    device = "logger"
+    for st_ in ("31", "31", "31", "32", "31", "32"):
+        _same_cp(parse_cp(text, st_, [], device), _parse_generic(text, st_, []))
 
 
 def test_its_ascii_whitespace_class_is_what_strip_strips() -> None:
