@@ -239,10 +239,10 @@ def parse_planned(text: str, st: str | None, device: object) -> CP | None:
     medium = medium_of(st)
     last = caches.by_device.get(device_hash) if device is not None else None
     if last is not None and last[0] == medium:  # the same keys under another ST may name other codes
-        plan = last[1]
-        match = plan.ascii_match(text) if text.isascii() else plan.match(text)
+        used = last[1]
+        match = used.ascii_match(text) if text.isascii() else used.match(text)
         if match is not None:
-            return plan.build(text, match.groups())
+            return used.build(text, match.groups())
     fields = _plain_fields(text)
     if fields is None:
         return None
