@@ -15,6 +15,7 @@ Contexts are cached per process for ``TTL`` seconds (``reset()`` clears them).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import time
 from collections import defaultdict
@@ -26,10 +27,11 @@ from django.utils import timezone
 
 from qingyuan import standards
 from qingyuan.alarms.models import Policy
-from qingyuan.alarms.rules import LimitRule
+from qingyuan.alarms.rules import LimitRule, quiet_band
 from qingyuan.enterprises.models import MonitoringPoint, Permit, PermitLimit
 from qingyuan.quality.aggregate import unit_of
 from qingyuan.quality.points import PointInfo, expected_parameters, point_infos
+from qingyuan.quality.validity import FLOW_CODES, is_concentration
 
 TTL = 60.0
 DEFAULT_BASIS = {"water": "daily_mean", "gas": "hourly_mean"}
@@ -40,6 +42,18 @@ def standard_in(ref: str) -> str:
     """The standard code at the start of a permit row's reference ("GB 31571-2015 表1 indirect")."""
     found = _STANDARD_IN_REF.match(ref or "")
     return found[1] if found else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPlan:
+    """What the rules make of a *plain* record (flag valid as such, a finite value above 0) of one upload
+    kind and parameter of a point — so that the engine judges most records with one lookup."""
+
+    watched: bool  # its value joins the series (constant, zero and drop rules): minute/hourly conc. and flows
+    limited: bool  # an hourly or daily value judged against a limit
+    corrected: bool = False  # judged on its ZsAvg when sent
+    floor: float = -math.inf  # a judged value in [floor, ceiling) raises nothing (``rules.quiet_band``)
+    ceiling: float = math.inf
 
 
 @dataclass
@@ -54,6 +68,7 @@ class PointContext:
     loaded_at: float = 0.0
     intervals: dict[str, dt.timedelta] = field(init=False)  # between records, per upload kind
     keeps: dict[str, dt.timedelta] = field(init=False)  # how much history the series rules need
+    plans: dict[tuple[str, str], RecordPlan] = field(init=False, default_factory=dict)  # (kind, code) → plan
 
     def __post_init__(self) -> None:
         cfg = self.policy.rules
@@ -68,6 +83,16 @@ class PointContext:
         if found is None and self.standard:
             found = standard_limit(self.standard, self.info.medium, code)
         return found
+
+    def plan(self, kind: str, code: str) -> RecordPlan:
+        """The plan of ``code``'s ``kind`` records (made once per context)."""
+        watched = kind in ("minute", "hour") and (code in FLOW_CODES or is_concentration(code))
+        limit = self.limit(code) if kind in ("hour", "day") else None
+        floor, ceiling = quiet_band(kind, limit, self.policy.rules) if limit is not None else (-math.inf, math.inf)
+        limited = floor > -math.inf or ceiling < math.inf
+        plan = self.plans[(kind, code)] = RecordPlan(watched, limited, limited and limit is not None and
+                                                     limit.corrected, floor, ceiling)
+        return plan
 
 
 def _categories(std: str, medium: str) -> list[standards.Category]:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Q
@@ -30,10 +32,12 @@ from django.utils import timezone
 from qingyuan.alarms import actions, context, rules
 from qingyuan.alarms.context import PointContext
 from qingyuan.alarms.rules import Finding
+from qingyuan.alarms.series import Key, Point, SeriesMemory
+from qingyuan.alarms.series import evaluate as series_findings
 from qingyuan.monitoring.models import DeviceState, Reading
 from qingyuan.quality.aggregate import Stats
 from qingyuan.quality.choices import DeclarationStatus
-from qingyuan.quality.conf import quality_settings
+from qingyuan.quality.conf import QualitySettings, quality_settings
 from qingyuan.quality.models import StopDeclaration
 from qingyuan.quality.points import PointInfo
 from qingyuan.quality.queue import ReadingRow
@@ -49,7 +53,10 @@ from qingyuan.quality.validity import (
 log = logging.getLogger("qingyuan.alarms")
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
-Key = tuple[int, str, str]  # (point, kind, parameter)
+INF = math.inf
+SERIES_KINDS = ("minute", "hour")
+Row = Sequence[Any]  # a reading in ReadingRow's field order (a ReadingRow or a plain tuple)
+_POINT, _AVG = itemgetter(0), itemgetter(4)
 
 
 def _interval(ctx: PointContext, kind: str) -> dt.timedelta:
@@ -61,36 +68,6 @@ def _watched(code: str) -> bool:
     return code in FLOW_CODES or is_concentration(code)
 
 
-class SeriesMemory:
-    """The recent valid values of each series, bounded in series count and in time."""
-
-    def __init__(self, max_series: int = 100_000) -> None:
-        self.max_series = max_series
-        self.data: OrderedDict[Key, dict[dt.datetime, float]] = OrderedDict()
-
-    def __contains__(self, key: Key) -> bool:
-        return key in self.data
-
-    def put(self, key: Key, values: dict[dt.datetime, float]) -> None:
-        self.data[key] = values
-        self.data.move_to_end(key)
-        while len(self.data) > self.max_series:
-            self.data.popitem(last=False)
-
-    def merge(self, key: Key, new: Iterable[tuple[dt.datetime, float]], keep: dt.timedelta
-              ) -> list[tuple[dt.datetime, float]]:
-        values = self.data.setdefault(key, {})
-        self.data.move_to_end(key)
-        values.update(new)
-        newest = max(values)
-        for t in [t for t in values if t < newest - keep]:
-            del values[t]
-        return sorted(values.items())
-
-    def clear(self) -> None:
-        self.data.clear()
-
-
 MEMORY = SeriesMemory()
 
 
@@ -100,98 +77,98 @@ def reset() -> None:
     context.reset()
 
 
-def _keep(ctx: PointContext, kind: str) -> dt.timedelta:
-    return ctx.keeps.get(kind, DAY)
-
-
 # ---- as data is committed --------------------------------------------------------------------------
 
-def on_batch(readings: list[ReadingRow]) -> None:
-    if not readings:
-        return
+def on_batch(readings: Sequence[Row]) -> None:
+    """The batch listener: judge the committed readings and store what they show."""
+    if readings:
+        actions.raise_findings(batch_findings(readings))
+
+
+def batch_findings(readings: Sequence[Row], *, memory: SeriesMemory | None = None, fast: bool = True
+                   ) -> list[tuple[PointContext, Finding]]:
+    """What a batch of readings shows, record by record and series by series (``memory`` is updated).
+
+    The fast path (the default) judges a *plain* record — its flag valid as such (N, or none when
+    ``empty_flag_valid``), a finite value above 0, and for a limited hourly or daily value one below the
+    rules' quiet band (``PointContext.plan``) — with one dict lookup: such a record raises nothing by itself
+    and, when its series is watched, only joins the series. Every other record goes through the full rules
+    (``_judge_record``), in order. ``fast=False`` judges every record and series in full: the reference the
+    tests compare the fast path with.
+    """
+    memory = MEMORY if memory is None else memory
     qcfg = quality_settings()
-    ctxs = context.contexts({r.point_id for r in readings})
+    ctxs = context.contexts(set(map(_POINT, readings)))
+    # A concentration of 0 while the flow of the same slice is 0: the plant is stopped, not an anomaly.
+    stopped = _stopped_slices(readings) if 0 in map(_AVG, readings) else frozenset()
     found: list[tuple[PointContext, Finding]] = []
-    stopped_slices = {(r.point_id, r.kind, r.time) for r in readings if r.parameter in FLOW_CODES and r.avg == 0}
-    series: dict[Key, list[tuple[dt.datetime, float]]] = defaultdict(list)
+    series: dict[Key, list[Point]] = {}
+    if not fast:
+        for r in readings:
+            point = ctxs.get(r[0])
+            if point is not None:
+                _judge_record(point, r, qcfg, stopped, series, found)
+        return found + series_findings(ctxs, series, memory, fast=False)
+    plain = frozenset({"N", ""}) if qcfg.empty_flag_valid else frozenset({"N"})
+    last: object = None
+    ctx: PointContext | None = None
     for r in readings:
-        ctx = ctxs.get(r.point_id)
+        pid, kind, t, code, v, _, _, _, zs, flag = r
+        if pid != last:
+            last, ctx = pid, ctxs.get(pid)
         if ctx is None:
             continue
-        code, end = r.parameter, r.time + _interval(ctx, r.kind)
-        state = rules.flag_state(code, r.time, end, r.flag, r.avg)
-        if state is not None:
-            found.append((ctx, state))
-        flag_ok = flag_validity(r.flag, code, qcfg) is Validity.VALID
-        if flag_ok:
-            neg = rules.negative(code, r.time, end, r.avg, signed=_watched(code))
-            if neg is not None:
-                found.append((ctx, neg))
-        valid = classify(r.flag, code, r.avg, qcfg) is Validity.VALID
-        if r.kind in ("hour", "day"):
-            limit = ctx.limit(code)
-            if limit is not None:
-                value = r.zs_avg if limit.corrected and r.zs_avg is not None else r.avg
-                f = rules.exceedance(r.kind, r.time, end, code, value, valid, limit, ctx.policy.rules)
-                if f is not None:
-                    found.append((ctx, f))
-        if valid and r.kind in ("minute", "hour") and _watched(code):
-            if r.avg == 0 and (r.point_id, r.kind, r.time) in stopped_slices and code not in FLOW_CODES:
-                continue  # zero while the flow is zero: the plant is stopped, not an anomaly
-            series[(r.point_id, r.kind, code)].append((r.time, r.avg))  # type: ignore[arg-type]
-    found += _series_findings(ctxs, series)
-    actions.raise_findings(found)
+        plan = ctx.plans.get((kind, code)) or ctx.plan(kind, code)
+        if flag in plain and type(v) is float and 0.0 < v < INF:
+            if plan.limited:
+                judged = zs if plan.corrected and zs is not None else v
+                if not plan.floor <= judged < plan.ceiling:
+                    _judge_record(ctx, r, qcfg, stopped, series, found)
+                    continue
+            if plan.watched:
+                key = (pid, kind, code)
+                new = series.get(key)
+                if new is None:
+                    series[key] = [(t, v)]
+                else:
+                    new.append((t, v))
+            continue
+        _judge_record(ctx, r, qcfg, stopped, series, found)
+    if series:
+        found += series_findings(ctxs, series, memory)
+    return found
 
 
-def _load_history(ctxs: dict[int, PointContext], keys: list[Key], series: dict[Key, list[tuple[dt.datetime, float]]]
-                  ) -> None:
-    """Put the stored history of series first seen into memory (one query per kind)."""
-    qcfg = quality_settings()
-    by_kind: dict[str, list[Key]] = defaultdict(list)
-    for key in keys:
-        by_kind[key[1]].append(key)
-    for kind, group in by_kind.items():
-        lo = min(min(t for t, _ in series[k]) - _keep(ctxs[k[0]], kind) for k in group)
-        hi = max(max(t for t, _ in series[k]) for k in group)
-        wanted = set(group)
-        loaded: dict[Key, dict[dt.datetime, float]] = {k: {} for k in group}
-        rows = Reading.objects.filter(point_id__in={k[0] for k in group}, kind=kind,
-                                      parameter__in={k[2] for k in group}, time__gte=lo, time__lte=hi)
-        for pid, code, t, avg, flag in rows.values_list("point_id", "parameter", "time", "avg", "flag"):
-            key = (pid, kind, code)
-            if key in wanted and classify(flag, code, avg, qcfg) is Validity.VALID:
-                loaded[key][t] = avg
-        for key, values in loaded.items():
-            MEMORY.put(key, values)
+def _stopped_slices(readings: Sequence[Row]) -> set[tuple[int, str, dt.datetime]]:
+    return {(r[0], r[1], r[2]) for r in readings if r[4] == 0 and r[3] in FLOW_CODES}
 
 
-def _series_findings(ctxs: dict[int, PointContext], series: dict[Key, list[tuple[dt.datetime, float]]]
-                     ) -> list[tuple[PointContext, Finding]]:
-    unseen = [k for k in series if k not in MEMORY]
-    if unseen:
-        _load_history(ctxs, unseen, series)
-    out: list[tuple[PointContext, Finding]] = []
-    for key, new in series.items():
-        ctx = ctxs[key[0]]
-        kind, code = key[1], key[2]
-        points = MEMORY.merge(key, new, _keep(ctx, kind))
-        interval = _interval(ctx, kind)
-        new_from = min(t for t, _ in new)
-        cfg = ctx.policy.rules
-        # Cheap prechecks (the rules themselves would find nothing otherwise): a run needs a new value equal
-        # to the one before it; a drop needs a new value below (1 - share) of the highest one kept.
-        repeats = any(points[i][1] == points[i - 1][1] for i in range(1, len(points)) if points[i][0] >= new_from)
-        if repeats:
-            for f in rules.stuck(code, points, interval=interval, hourly=kind == "hour", new_from=new_from,
-                                 cfg=cfg, zeros=is_concentration(code)):
-                out.append((ctx, f))
-        top = max(v for _, v in points)
-        if is_concentration(code) and any(v < (1 - cfg.drop_share) * top for t, v in new):
-            limit = ctx.limit(code)
-            for f in rules.sudden_drop(code, points, interval=interval, new_from=new_from,
-                                       limit=limit.shown if limit else None, cfg=cfg):
-                out.append((ctx, f))
-    return out
+def _judge_record(ctx: PointContext, r: Row, qcfg: QualitySettings, stopped: Iterable[tuple[int, str, dt.datetime]],
+                  series: dict[Key, list[Point]], found: list[tuple[PointContext, Finding]]) -> None:
+    """All the rules of one record: its flag state, a negative value, the exceedance of a device hourly or
+    daily value; a valid value of a watched code joins its series."""
+    pid, kind, t, code, avg, _, _, _, zs, flag = r
+    flag = flag or ""
+    end = t + _interval(ctx, kind)
+    state = rules.flag_state(code, t, end, flag, avg)
+    if state is not None:
+        found.append((ctx, state))
+    if flag_validity(flag, code, qcfg) is Validity.VALID:
+        neg = rules.negative(code, t, end, avg, signed=_watched(code))
+        if neg is not None:
+            found.append((ctx, neg))
+    valid = classify(flag, code, avg, qcfg) is Validity.VALID
+    if kind in ("hour", "day"):
+        limit = ctx.limit(code)
+        if limit is not None:
+            value = zs if limit.corrected and zs is not None else avg
+            f = rules.exceedance(kind, t, end, code, value, valid, limit, ctx.policy.rules)
+            if f is not None:
+                found.append((ctx, f))
+    if valid and kind in SERIES_KINDS and _watched(code):
+        if avg == 0 and (pid, kind, t) in stopped and code not in FLOW_CODES:
+            return  # zero while the flow is zero: the plant is stopped, not an anomaly
+        series.setdefault((pid, kind, code), []).append((t, avg))
 
 
 # ---- as aggregates are computed --------------------------------------------------------------------

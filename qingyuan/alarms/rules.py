@@ -126,6 +126,26 @@ def exceedance(period: str, start: dt.datetime, end: dt.datetime, code: str, mea
     return None
 
 
+def quiet_band(period: str, limit: LimitRule, cfg: RuleConfig) -> tuple[float, float]:
+    """(floor, ceiling): ``exceedance`` finds nothing in a valid ``period`` mean in [floor, ceiling).
+
+    A shortcut for the engine, not a rule: a value outside the band is judged by ``exceedance``
+    itself. The band stops short of the limit (and of the approach share) since equal complies.
+    """
+    on_basis = (period == "hour" and limit.basis == "hourly_mean") or (
+        period == "day" and limit.basis == "daily_mean")
+    judged = on_basis or (period == "hour" and limit.basis == "daily_mean")
+    floor, ceiling = -math.inf, math.inf
+    if limit.value is not None:
+        if judged:
+            ceiling = limit.value
+        if on_basis:
+            ceiling = min(ceiling, cfg.approach_share * limit.value)
+    elif limit.low is not None and limit.high is not None and judged:
+        floor, ceiling = limit.low, limit.high
+    return floor, ceiling
+
+
 # ---- one record -----------------------------------------------------------------------------------
 
 def flag_state(code: str, start: dt.datetime, end: dt.datetime, flag: str, value: float | None) -> Finding | None:

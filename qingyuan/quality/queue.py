@@ -8,7 +8,8 @@ inside the batch's transaction, with the reading rows it wrote. This module
    and are not aggregated or judged — in that same transaction, so a committed
    reading is never missed;
 2. registers an on-commit callback that hands the readings (already in memory:
-   nothing is read back) to the *batch listeners* — the alarm engine registers
+   nothing is read back; plain tuples in ``ReadingRow``'s field order, picked
+   from the rows by one ``itemgetter``) to the *batch listeners* — the alarm engine registers
    one — and then marks the rows evaluated. The callback runs in the committing
    thread right after the commit, so commit → alarm is the listeners' run time.
 
@@ -25,7 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.db import models, transaction
@@ -43,7 +45,11 @@ LEASE = dt.timedelta(minutes=5)
 
 
 class ReadingRow(NamedTuple):
-    """One committed reading, as the listeners see it."""
+    """One committed reading, as the listeners see it.
+
+    Listeners get sequences in this field order: ``ReadingRow``s when read back, plain tuples (cheaper
+    to build) right after a commit — index them, or use the names only on rows built here.
+    """
 
     point_id: int
     kind: str
@@ -54,10 +60,11 @@ class ReadingRow(NamedTuple):
     max: float | None
     cou: float | None
     zs_avg: float | None
-    flag: str
+    flag: str  # "" when the device sent none (plain rows: as ingest wrote it; listeners read None as "")
 
 
-BatchListener = Callable[[list[ReadingRow]], None]
+Row = Sequence[Any]  # a reading in ReadingRow's field order
+BatchListener = Callable[[Sequence[Row]], None]
 _batch_listeners: list[BatchListener] = []
 _period_listeners: list[Callable[..., None]] = []
 
@@ -79,30 +86,29 @@ def period_listeners() -> list[Callable[..., None]]:
     return list(_period_listeners)
 
 
-_NEEDED = ("point_id", "kind", "time", "parameter", "avg", "min", "max", "cou", "zs_avg", "flag")
+_NEEDED = ReadingRow._fields
+_SLICE = ("point_id", "kind", "time")
 
 
 def readings_committed(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Record what a batch wrote (call inside its transaction). ``columns`` name the values of ``rows``."""
     try:
-        at = [list(columns).index(name) for name in _NEEDED]
+        pick = itemgetter(*(list(columns).index(name) for name in _NEEDED))
+        slice_of = itemgetter(*(list(columns).index(name) for name in _SLICE))
     except ValueError as exc:
         raise ValueError(f"readings_committed needs the columns {_NEEDED}, got {tuple(columns)}") from exc
-    p, k, t, c, a, lo, hi, cou, zs, f = at
-    inline = bool(_batch_listeners) and quality_settings().evaluate_on_commit
-    readings: list[ReadingRow] = []
+    if not isinstance(rows, Collection):
+        rows = list(rows)
+    # The (point, kind, DataTime) slices, in order: a packet's readings share one.
     ranges: dict[tuple[int, str], list[dt.datetime]] = {}
-    for row in rows:
-        kind = row[k]
+    others = False
+    for point_id, kind, when in dict.fromkeys(map(slice_of, rows)):
         if kind not in JUDGED_KINDS:
+            others = True
             continue
-        when = row[t]
-        if inline:
-            readings.append(ReadingRow(row[p], kind, when, row[c], row[a], row[lo], row[hi], row[cou], row[zs],
-                                       row[f] or ""))
-        span = ranges.get((row[p], kind))
+        span = ranges.get((point_id, kind))
         if span is None:
-            ranges[(row[p], kind)] = [when, when]
+            ranges[(point_id, kind)] = [when, when]
         elif when < span[0]:
             span[0] = when
         elif when > span[1]:
@@ -111,18 +117,31 @@ def readings_committed(columns: Sequence[str], rows: Iterable[Sequence[Any]]) ->
         return
     now = timezone.now()
     listening = bool(_batch_listeners)
-    items = [[point_id, kind, a_.isoformat(), b_.isoformat()] for (point_id, kind), (a_, b_) in ranges.items()]
+    text: dict[dt.datetime, str] = {}  # a batch's packets mostly share a few DataTimes
+
+    def iso(when: dt.datetime) -> str:
+        found = text.get(when)
+        if found is None:
+            found = text[when] = when.isoformat()
+        return found
+
+    items = [[point_id, kind, iso(a_), iso(b_)] for (point_id, kind), (a_, b_) in ranges.items()]
     touched = Touched.objects.create(items=items, created_at=now, evaluated_at=None if listening else now)
-    if inline:
+    if listening and quality_settings().evaluate_on_commit:
+        if others:
+            k = list(columns).index("kind")
+            readings = [pick(row) for row in rows if row[k] in JUDGED_KINDS]
+        else:
+            readings = list(map(pick, rows))
         transaction.on_commit(functools.partial(_after_commit, readings, touched.pk))
 
 
-def _after_commit(readings: list[ReadingRow], touched_id: int) -> None:
+def _after_commit(readings: Sequence[Row], touched_id: int) -> None:
     if run_listeners(readings):
         Touched.objects.filter(pk=touched_id).update(evaluated_at=timezone.now())
 
 
-def run_listeners(readings: list[ReadingRow]) -> bool:
+def run_listeners(readings: Sequence[Row]) -> bool:
     """Run every batch listener; False (logged) if one failed, so the rows are swept again later."""
     ok = True
     for fn in list(_batch_listeners):

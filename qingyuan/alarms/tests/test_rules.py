@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qingyuan.alarms.choices import AlarmKind as K
 from qingyuan.alarms.rules import (
@@ -16,6 +19,7 @@ from qingyuan.alarms.rules import (
     missing,
     negative,
     offline,
+    quiet_band,
     stuck,
     sudden_drop,
 )
@@ -60,6 +64,37 @@ def test_it_reports_the_exceedance_multiple_and_uses_the_configured_share():
     strict = RuleConfig(approach_share=0.95)
     assert exceedance("day", T0, T0 + H, "w01018", 90.0, True, DAILY, strict) is None
     assert exceedance("day", T0, T0 + H, "w01018", 95.0, True, DAILY, strict).kind == K.APPROACHING
+
+
+@pytest.mark.parametrize(("period", "limit", "band"), [
+    ("day", DAILY, (-math.inf, 80.0)),                    # below the approach share of a limit on its basis
+    ("hour", DAILY, (-math.inf, 100.0)),                  # hourly means against a daily limit: warnings only
+    ("hour", HOURLY, (-math.inf, 160.0)),
+    ("day", HOURLY, (-math.inf, math.inf)),               # a daily mean never tests an hourly limit
+    ("day", PH, (6.0, 9.0)),                              # a range: its upper bound itself is left to the rule
+    ("hour", PH, (6.0, 9.0)),
+    ("day", LimitRule("hourly_mean", low=6.0, high=9.0), (-math.inf, math.inf)),
+    ("day", LimitRule("daily_mean"), (-math.inf, math.inf)),
+])
+def test_it_gives_the_band_where_a_mean_raises_nothing(period, limit, band):
+    assert quiet_band(period, limit, CFG) == band
+
+
+LIMITS = st.one_of(
+    st.builds(LimitRule, st.sampled_from(["hourly_mean", "daily_mean"]), value=st.floats(-10, 300)),
+    st.builds(LimitRule, st.sampled_from(["hourly_mean", "daily_mean"]), low=st.floats(-10, 10),
+              high=st.floats(-10, 20)),
+    st.builds(LimitRule, st.sampled_from(["hourly_mean", "daily_mean"])),
+)
+
+
+@given(st.sampled_from(["hour", "day"]), LIMITS, st.floats(0.0, 2.0), st.floats(allow_nan=False))
+def test_it_finds_nothing_in_the_quiet_band(period, limit, share, mean):
+    """The engine's shortcut is safe: inside the band ``exceedance`` finds nothing."""
+    cfg = RuleConfig(approach_share=share)
+    floor, ceiling = quiet_band(period, limit, cfg)
+    if floor <= mean < ceiling:
+        assert exceedance(period, T0, T0 + H, "w01018", mean, True, limit, cfg) is None
 
 
 @pytest.mark.parametrize(("flag", "kind"), [
