@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -39,7 +41,7 @@ from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.gateway.sink import Outcome, Received, Verdict
 from qingyuan.hj212 import Packet, Param
 from qingyuan.ingest.quarantine import Refused, quarantine
-from qingyuan.ingest.rows import Insert
+from qingyuan.ingest.rows import Insert, select_in
 from qingyuan.monitoring.actions import Answer, record_command_answers
 from qingyuan.monitoring.choices import KIND_BY_CN, PacketVerdict, QuarantineReason
 from qingyuan.monitoring.frames import device_zone
@@ -120,11 +122,12 @@ class _Batch:
 
     def run(self) -> list[Outcome]:
         mns = {r.packet.mn for r in self.batch if r.packet.mn}
-        self.points = {p.mn: p for p in MonitoringPoint.objects.filter(mn__in=mns).only(
-            "id", "mn", "password", "is_active", "park_id")}
+        self.points = {mn: _Point(pk, password, active) for pk, mn, password, active in select_in(
+            MonitoringPoint, ("id", "mn", "password", "is_active"), "mn", mns)}
         keys = [dedup_key(r.packet) for r in self.batch]
-        self.known = set(RawPacket.objects.filter(dedup_key__in=set(keys)).values_list("dedup_key", flat=True))
+        self.known = {key for (key,) in select_in(RawPacket, ("dedup_key",), "dedup_key", set(keys))}
         self.upstreams = [(u.pk, u.patterns) for u in Upstream.objects.filter(is_active=True)] if mns else []
+        self.moments: dict[tuple[int, ...], dt.datetime] = {}
         self.routes: dict[str, list[int]] = {}
         self.times = _SubPacketTimes(self.batch)
         outcomes = [self._one(r, key) for r, key in zip(self.batch, keys, strict=True)]
@@ -186,7 +189,9 @@ class _Batch:
                 notes.append("DataTime taken from another sub-packet of the same set")
         if parts is None:
             return None
-        moment = dt.datetime(*parts, tzinfo=self.zone).astimezone(dt.UTC)
+        moment = self.moments.get(parts)
+        if moment is None:  # a batch repeats a few DataTimes: convert each once
+            moment = self.moments[parts] = dt.datetime(*parts, tzinfo=self.zone).astimezone(dt.UTC)
         if moment > self.now + FUTURE_TOLERANCE:
             notes.append(f"DataTime is {moment - self.now} ahead of the platform clock")
         return moment
@@ -214,15 +219,14 @@ class _Batch:
 
     def _write(self) -> None:
         w = self.work
-        Insert(RawPacket, RAW_COLUMNS).run(w.raw)
-        Insert(Reading, READING_COLUMNS, conflict=("point_id", "kind", "time", "parameter"),
-               update=READING_VALUES).run(list(w.readings.values()))
+        inserts = _inserts()
+        inserts.raw.run(w.raw)
+        inserts.readings.run(list(w.readings.values()))
         # Monitoring intelligence (qingyuan.quality.queue): note what changed in this transaction;
         # alarms are evaluated on commit, aggregates by the worker.
         readings_committed(READING_COLUMNS, w.readings.values())
-        Insert(DeviceState, STATE_COLUMNS, conflict=("point_id",), update=_state_update()).run(
-            [self._state_row(point_id, s) for point_id, s in w.states.items()])
-        Insert(OutboxItem, OUTBOX_COLUMNS).run(w.outbox)
+        inserts.states.run([self._state_row(point_id, s) for point_id, s in w.states.items()])
+        inserts.outbox.run(w.outbox)
         if w.duplicate_keys:
             RawPacket.objects.filter(dedup_key__in=w.duplicate_keys).update(duplicates=F("duplicates") + 1)
         if w.refused:
@@ -236,7 +240,35 @@ class _Batch:
                 s.stored, s.stored)
 
 
-def _refusal(point: MonitoringPoint | None, p: Packet) -> str | None:
+class _Point(NamedTuple):
+    id: int
+    password: str
+    is_active: bool
+
+
+class _Inserts(NamedTuple):
+    raw: Insert
+    readings: Insert
+    states: Insert
+    outbox: Insert
+
+
+@functools.cache
+def _inserts_for(vendor: str) -> _Inserts:
+    return _Inserts(
+        Insert(RawPacket, RAW_COLUMNS),
+        Insert(Reading, READING_COLUMNS, conflict=("point_id", "kind", "time", "parameter"), update=READING_VALUES),
+        Insert(DeviceState, STATE_COLUMNS, conflict=("point_id",), update=_state_update()),
+        Insert(OutboxItem, OUTBOX_COLUMNS),
+    )
+
+
+def _inserts() -> _Inserts:
+    """The batch's statements, built once per database vendor (their SQL depends only on it)."""
+    return _inserts_for(connection.vendor)
+
+
+def _refusal(point: _Point | None, p: Packet) -> str | None:
     if point is None:
         return QuarantineReason.UNKNOWN_MN
     if not point.is_active:
