@@ -15,8 +15,10 @@ points send a constant value, so alarms are created and extended all along.
 alarm engine evaluates the batch (``quality.queue`` on-commit callback). The
 bench times each batch from the start of that callback (the commit) to its end
 (the alarms written and committed) and prints p50/p99/max, the rate achieved
-(ingest + evaluation), and what the batches cost. A throwaway test database is
-created and destroyed.
+(ingest + evaluation), what the batches cost, and the CPU time per reading of
+``readings_committed``, of judging the readings (``engine.batch_findings``) and of
+the whole on-commit evaluation (judging plus storing the alarms).
+A throwaway test database is created and destroyed.
 """
 
 from __future__ import annotations
@@ -194,15 +196,39 @@ def main() -> int:
               f"points offered at {args.rate:,.0f}/s in batches of {args.batch} (built in "
               f"{time.perf_counter() - t0:.1f} s)")
 
+        import qingyuan.ingest.process as process
+        from qingyuan.alarms import engine as alarm_engine
+
         latencies: list[float] = []
+        # CPU seconds per batch: readings_committed, judging (engine.batch_findings), the whole evaluation
+        # (judging + storing the alarms + marking the batch evaluated), and the readings judged.
+        cpu: list[list[float]] = []
         original = queue._after_commit
+        original_committed = process.readings_committed
+        original_findings = alarm_engine.batch_findings
+
+        def committed(columns, rows):  # type: ignore[no-untyped-def]
+            cpu0 = time.process_time()
+            original_committed(columns, rows)
+            cpu.append([time.process_time() - cpu0, 0.0, 0.0, 0])
+
+        def judged(readings, **kwargs):  # type: ignore[no-untyped-def]
+            cpu0 = time.process_time()
+            found = original_findings(readings, **kwargs)
+            cpu[-1][1] += time.process_time() - cpu0
+            return found
 
         def timed(readings, touched_ids):  # type: ignore[no-untyped-def]
-            begun = time.perf_counter()
+            begun, cpu0 = time.perf_counter(), time.process_time()
             original(readings, touched_ids)
             latencies.append(time.perf_counter() - begun)
+            cpu[-1][2] += time.process_time() - cpu0
+            cpu[-1][3] += len(readings)
 
+        process.readings_committed = committed
+        alarm_engine.batch_findings = judged
         queue._after_commit = timed  # type: ignore[assignment]
+        process.readings_committed = committed
         if args.no_evaluation:
             queue._batch_listeners.clear()
         engine = None
@@ -220,6 +246,8 @@ def main() -> int:
             ingest.append(time.perf_counter() - b0)
         elapsed = time.perf_counter() - began
         queue._after_commit = original  # type: ignore[assignment]
+        process.readings_committed = original_committed
+        alarm_engine.batch_findings = original_findings
         if engine is not None:
             latencies = engine_latencies(engine)
 
@@ -235,6 +263,14 @@ def main() -> int:
         print(f"  commit → alarms stored: p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms, max {ms[-1]:.1f} ms "
               f"over {len(ms)} batches (target p99 < 1000 ms)")
         print(f"  first batch (histories read from the database): {latencies[0] * 1000:.1f} ms")
+        warm = -(-args.points // args.batch)  # the first batches read each point's histories from the database
+        later = cpu[warm:]
+        n = sum(c[3] for c in later)
+        if n:
+            per = 1e6 / n
+            print(f"  CPU per reading after the first {warm} batch(es): readings_committed {sum(c[0] for c in later) * per:.2f} µs, "
+                  f"judging (engine.batch_findings) {sum(c[1] for c in later) * per:.2f} µs, whole on-commit "
+                  f"evaluation incl. storing alarms {sum(c[2] for c in later) * per:.2f} µs ({n:,} readings)")
         print(f"  alarms: {sum(counts.values())} ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
