@@ -5,7 +5,9 @@
   (already in memory). Per record: flags (D/M/C/B/T), negatives, and exceedance of
   the device's own hourly and daily values. Per series (point, kind, parameter):
   constant and zero runs and sudden drops, over a short history kept in memory
-  (``SeriesMemory``; read from the database once when a series is first seen).
+  (``series.SeriesMemory``; read from the database once when a series is first seen).
+  Plain records (flag N, a value above 0 within the limits) take a fast path, and
+  the series rules run only where a finding is possible (``batch_findings``).
 * ``on_periods(info, period, rows)`` — a period listener: exceedance of hours and
   days computed from minute data, device/computed mismatches, and the hour's
   flow against its concentrations.
@@ -90,8 +92,8 @@ def batch_findings(readings: Sequence[Row], *, memory: SeriesMemory | None = Non
     """What a batch of readings shows, record by record and series by series (``memory`` is updated).
 
     The fast path (the default) judges a *plain* record — its flag valid as such (N, or none when
-    ``empty_flag_valid``), a finite value above 0, and for a limited hourly or daily value one below the
-    rules' quiet band (``PointContext.plan``) — with one dict lookup: such a record raises nothing by itself
+    ``empty_flag_valid``), a finite value above 0, and for a limited hourly or daily value one inside the
+    limit's quiet band (``PointContext.plan``, ``rules.quiet_band``) — with one dict lookup: such a record raises nothing by itself
     and, when its series is watched, only joins the series. Every other record goes through the full rules
     (``_judge_record``), in order. ``fast=False`` judges every record and series in full: the reference the
     tests compare the fast path with.
