@@ -45,6 +45,7 @@ from qingyuan.gateway.tests.support import PW, mn_of  # noqa: E402
 from qingyuan.hj212.encoder import frame  # noqa: E402
 
 QN_RE = re.compile(rb"QN=(\d+);")
+NUMBER_RE = re.compile(r"(?<==)(-?\d+(?:\.\d+)?)")
 
 
 # -- server side ---------------------------------------------------------------------
@@ -114,8 +115,9 @@ class DeviceTemplates:
     """Per device, a real-time and a minute upload built by the simulator, re-stamped per packet.
 
     Re-stamping replaces the 17-digit QN (unique over the whole run: the acknowledgements are
-    matched by it) and the DataTime (one step per packet and kind, so every packet is new data:
-    30 s for real-time, 1 min for minute data) and computes the CRC again.
+    matched by it), the DataTime (one step per packet and kind, so every packet is new data:
+    30 s for real-time, 1 min for minute data) and every value (within ±2.5 % of the
+    simulator's, so no series looks stuck to the alarm rules), and computes the CRC again.
     """
 
     START = (dt.datetime.now() - dt.timedelta(days=2)).replace(second=0, microsecond=0)
@@ -124,7 +126,7 @@ class DeviceTemplates:
     def __init__(self, devices: int) -> None:
         from qingyuan.simulator.packets import Builder, DeviceSpec
 
-        self.segments: list[dict[str, tuple[str, str]]] = []
+        self.segments: list[dict[str, tuple[str, list[str], list[float]]]] = []
         for i in range(devices):
             medium = "gas" if i % 2 else "water"
             builder = Builder(DeviceSpec(mn=mn_of(i), password=PW, st=self.st(i), medium=medium))
@@ -137,19 +139,26 @@ class DeviceTemplates:
         return "31" if device % 2 else "32"
 
     @staticmethod
-    def _split(data: bytes) -> tuple[str, str]:
-        """The segment ``QN=…<a>DataTime=…<b>`` as (``<a>DataTime=``, ``<b>``)."""
+    def _split(data: bytes) -> tuple[str, list[str], list[float]]:
+        """The segment ``QN=…<a>DataTime=…<b>`` as ``<a>DataTime=``, the text pieces of ``<b>``
+        around its numbers, and the numbers."""
         segment = data[6:-6].decode()
         assert segment.startswith("QN=")
         head, _, rest = segment[segment.index(";"):].partition("DataTime=")
-        return head + "DataTime=", rest[14:]
+        parts = NUMBER_RE.split(rest[14:])
+        return head + "DataTime=", parts[0::2], [float(v) for v in parts[1::2]]
 
     def build(self, device: int, cn: str, qn: str) -> bytes:
         k = self.sent.get((device, cn), 0)
         self.sent[(device, cn)] = k + 1
         when = self.START + self.STEP[cn] * k
-        head, tail = self.segments[device][cn]
-        return frame(f"QN={qn}{head}{when:%Y%m%d%H%M%S}{tail}")
+        head, texts, values = self.segments[device][cn]
+        out = [f"QN={qn}{head}{when:%Y%m%d%H%M%S}"]
+        for j, value in enumerate(values):
+            jitter = 1 + ((k * 7919 + j * 104729) % 1001 - 500) / 20_000
+            out += (texts[j], f"{value * jitter:.3f}")
+        out.append(texts[-1])
+        return frame("".join(out))
 
 
 def start_gateway(args: argparse.Namespace, log_path: str) -> tuple[subprocess.Popen[bytes], int]:
