@@ -29,6 +29,7 @@ from qingyuan.alarms.models import Alarm
 from qingyuan.alarms.workflow import ALARMS
 from qingyuan.core import attachments
 from qingyuan.core.htmx import render_page
+from qingyuan.core.templatetags.units import unit_label
 from qingyuan.core.workflow import TransitionError
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.quality.models import HourlyValue
@@ -98,7 +99,7 @@ def _chart(alarm: Alarm) -> dict[str, Any]:
                                        start__gte=alarm.start - dt.timedelta(hours=24),
                                        start__lte=alarm.end + dt.timedelta(hours=24))
             .order_by("start").values_list("start", "mean", "valid")[:24 * 14])
-    return {"name": parameter_label(alarm.parameter), "unit": alarm.unit,
+    return {"name": parameter_label(alarm.parameter), "unit": unit_label(alarm.unit),
             "limit": alarm.limit if alarm.kind in (AlarmKind.EXCEEDANCE, AlarmKind.APPROACHING,
                                                    AlarmKind.EXCEEDANCE_WARNING) else None,
             "band": [int(alarm.start.timestamp() * 1000), int(alarm.end.timestamp() * 1000)],
@@ -117,8 +118,8 @@ def detail(request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = None
         "note_form": (forms or {}).get("note") or NoteForm(),
         "history": services.history(alarm), "files": list(attachments.for_owner(alarm).order_by("id")),
         "chart": json.dumps(_chart(alarm), ensure_ascii=False),
-        "detail_items": [(DETAIL_LABELS.get(k, k), _shown(v)) for k, v in sorted((alarm.detail or {}).items())
-                         if v not in (None, "", [])],
+        "detail_items": [(DETAIL_LABELS.get(k, k), unit_label(v) if k == "unit" else _shown(v))
+                         for k, v in sorted((alarm.detail or {}).items()) if v not in (None, "", [])],
     }
     return render_page(request, "alarms/detail.html", context, status=status)
 

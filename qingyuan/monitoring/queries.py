@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from qingyuan.core.templatetags.units import unit_label
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.hj212 import NEED_DATA, Decoder, Packet
 from qingyuan.monitoring.choices import ReadingKind
@@ -75,7 +76,7 @@ def label(code: str) -> tuple[str, str]:
     if info is None:
         return code, ""
     name = info.name_zh if (translation_is_chinese()) else info.name_en
-    return name, info.default_unit
+    return name, unit_label(info.default_unit)
 
 
 def translation_is_chinese() -> bool:
