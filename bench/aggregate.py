@@ -80,20 +80,19 @@ def _generate_sql(vendor: str) -> str:
     Deterministic values: a daily cycle plus noise from an integer hash of (point, minute); ~1 % of the
     concentration records flagged M or D. Parameters: point id, start, number of minutes, interval.
     """
-    codes = " UNION ALL ".join(f"SELECT {k} AS k, '{code}' AS code, {base} AS base"
+    codes = " UNION ALL ".join(f"SELECT {k} AS k, '{code}' AS code, CAST({base} AS DOUBLE PRECISION) AS base"
                                for k, (code, base) in enumerate(CODES))
     if vendor == "postgresql":
         series = "SELECT m FROM generate_series(0::bigint, %(minutes)s - 1, %(interval)s) AS m"
         when = "%(start)s::timestamptz + s.m * interval '1 minute'"
-        rounded = "round(({}) :: numeric, {}) :: float8"
     else:
         series = ("WITH RECURSIVE g(m) AS (SELECT 0 UNION ALL SELECT m + %(interval)s FROM g "
                   "WHERE m + %(interval)s < %(minutes)s) SELECT m FROM g")
         when = "strftime('%%Y-%%m-%%d %%H:%%M:%%S', %(start)s, '+' || s.m || ' minutes')"
-        rounded = "round({}, {})"
+    rounded = "round(({}) * 1e{}) / 1e{}"  # in double precision on both databases (no numeric per row)
     value = rounded.format("c.base * (1 + 0.2 * ((s.m / 60) %% 24 - 12) / 12.0)"
-                           " * (1 + ((s.n >> c.k) %% 100 - 50) / 1000.0)", 3)
-    cou = rounded.format("v.value * %(interval)s * 60 / 1000.0", 4)
+                           " * (1 + ((s.n >> c.k) %% 100 - 50) / 1000.0)", 3, 3)
+    cou = rounded.format("v.value * %(interval)s * 60 / 1000.0", 4, 4)
     return (
         "INSERT INTO monitoring_reading (point_id, kind, time, parameter, avg, min, max, cou, flag, eflag) "  # noqa: S608
         f"SELECT %(point)s, 'minute', v.time, v.code, v.value, v.value, v.value, "
@@ -102,7 +101,7 @@ def _generate_sql(vendor: str) -> str:
         "ELSE 'N' END, '' "
         f"FROM (SELECT {when} AS time, c.code, s.n, {value} AS value FROM "
         f"(SELECT m, ((%(point)s * 1000003 + m * 7919) %% 2147483647) * 48271 %% 2147483647 AS n "
-        f"FROM ({series}) AS q) AS s CROSS JOIN ({codes}) AS c ORDER BY s.m, c.k) AS v"
+        f"FROM ({series}) AS q) AS s CROSS JOIN ({codes}) AS c) AS v"
     )
 
 

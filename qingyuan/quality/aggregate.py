@@ -150,6 +150,30 @@ def slice_volume(code: str, flow: Sample, seconds: float, cfg: QualitySettings) 
     return flow.avg * per * seconds
 
 
+def slice_volumes(code: str, rows: Iterable[Sequence[Any]], seconds: float, cfg: QualitySettings
+                  ) -> dict[Any, float | None]:
+    """``slice_volume`` of many flow records (``Sample`` tuples): slice → m³ or None; the flag's verdict looked
+    up once per flag."""
+    factor = totals_factor(code)
+    factor = 1.0 if factor is None else factor
+    per = flow_to_m3_per_s(code)
+    per_slice = per * seconds if per is not None else None
+    negative_invalid = cfg.negative_invalid and signed(code)
+    table = _flag_ok(code, cfg)
+    out: dict[Any, float | None] = {}
+    for t, avg, _low, _high, cou, _zs, flag, _code in rows:
+        ok = table.get(flag)
+        if ok is None:
+            ok = table[flag] = flag_validity(flag, code, cfg) is Validity.VALID
+        if not ok or avg is None or not -_INF < avg < _INF or (avg < 0 and negative_invalid):
+            out[t] = None
+        elif cou is not None and 0 <= cou < _INF:
+            out[t] = cou * factor
+        else:
+            out[t] = avg * per_slice if per_slice is not None else None
+    return out
+
+
 # ---- one period from its records ----------------------------------------------------------------
 
 class Group(NamedTuple):
@@ -212,17 +236,17 @@ def group_samples(samples: Iterable[Sample], volumes: Mapping[Any, float | None]
 
 
 def group_hours(rows: Iterable[Sequence[Any]], hour_key: Callable[[Any], Any], wanted: Container[Any], flow: str,
-                volume: Callable[[Sequence[Any]], float | None]) -> list[tuple[Any, ...]]:
+                volume: Callable[[list[Sequence[Any]]], Mapping[Any, float | None]]) -> list[tuple[Any, ...]]:
     """``group_samples`` for many hours and parameters in one pass: (hour, parameter, raw flag, sign,
     volume class, sums...) — the rows the database's GROUP BY gives (``compute._minute_group_rows``).
 
-    ``rows``: minute records as ``Sample`` tuples, in time order; ``volume(row)``: the slice volume of a
-    ``flow`` record. The flag is left as stored (``from_groups`` reads it upper-cased and trimmed). Sums
+    ``rows``: minute records as ``Sample`` tuples, in time order; ``volume(flow_rows)``: slice → volume
+    (``slice_volumes``). The flag is left as stored (``from_groups`` reads it upper-cased and trimmed). Sums
     run in row order, as in ``group_samples``, so both give the same floats. This is the bulk
     recompute's inner loop on SQLite: a few operations per record.
     """
     rows = rows if isinstance(rows, list) else list(rows)
-    volumes = {r[0]: volume(r) for r in rows if r[7] == flow}  # a slice's flow may come after the others
+    volumes = volume([r for r in rows if r[7] == flow])  # a slice's flow record may come after the others
     acc: dict[tuple[Any, ...], list[Any]] = {}
     last: Any = _NOTHING
     skip, hk, vol, vc = True, None, None, 0

@@ -23,7 +23,8 @@ import logging
 import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -39,6 +40,7 @@ from qingyuan.quality.aggregate import (
     from_parts,
     group_hours,
     slice_volume,
+    slice_volumes,
     totals_factor,
     with_device,
 )
@@ -110,8 +112,11 @@ def _fetch(times: _Times, point_id: int, kind: str, start: dt.datetime, end: dt.
     q = connection.ops.quote_name
     cols = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
     when = times.select(cols["time"])  # see _Times: no datetime per row
+    low, high = cols["min"], cols["max"]
+    if kind == "minute":  # grouped as min(min, else avg): an extreme equal to the average need not be fetched
+        low, high = f"NULLIF({low}, {cols['avg']})", f"NULLIF({high}, {cols['avg']})"
     # Columns in the order of ``aggregate.Sample``: the rows are used as samples as they are.
-    sql = (f"SELECT {when}, {cols['avg']}, {cols['min']}, {cols['max']}, {cols['cou']}, "  # noqa: S608 - names from _meta
+    sql = (f"SELECT {when}, {cols['avg']}, {low}, {high}, {cols['cou']}, "  # noqa: S608 - names from _meta
            f"{cols['zs_avg']}, {cols['flag']}, {cols['parameter']} FROM {q(Reading._meta.db_table)} "
            f"WHERE {cols['point_id']} = %s AND {cols['kind']} = %s AND {cols['time']} >= %s "
            f"AND {cols['time']} < %s ORDER BY {cols['time']}, {cols['parameter']}")
@@ -198,7 +203,7 @@ def _python_groups(times: _Times, info: PointInfo, rows: list[tuple[Any, ...]], 
                    cfg: QualitySettings) -> list[tuple[Any, ...]]:
     """``_minute_groups`` from fetched rows (``aggregate.group_hours``): one pass, a few operations per row."""
     flow, seconds = info.flow_code, info.interval_seconds
-    return group_hours(rows, times.hour_key, wanted, flow, lambda r: slice_volume(flow, Sample(*r), seconds, cfg))
+    return group_hours(rows, times.hour_key, wanted, flow, lambda flows: slice_volumes(flow, flows, seconds, cfg))
 
 
 def _minute_groups(times: _Times, infos: list[PointInfo], start: dt.datetime, end: dt.datetime,
@@ -228,7 +233,7 @@ def _minute_group_rows(times: _Times, ids: list[int], flow: str, seconds: int, s
     valid_flags = [f for f in ("N", "", "S") if flag_validity(f, flow, cfg) is Validity.VALID]
     # Group by the hour (the epoch is taken once per group, not per row on PostgreSQL).
     hour = f"substr(CAST(r.{c['time']} AS TEXT), 1, 13)" if times.text else f"date_trunc('hour', r.{c['time']})"
-    bucket = hour if times.text else f"CAST(EXTRACT(EPOCH FROM {hour}) AS BIGINT)"
+    bucket = "q_h" if times.text else "CAST(EXTRACT(EPOCH FROM q_h) AS BIGINT)"
     flag_ok = f"UPPER(TRIM({c['flag']})) IN ({', '.join(['%s'] * len(valid_flags))})" if valid_flags else "1 = 0"
     flow_ok = (f"{flag_ok} AND {c['avg']} < 1e308 AND {c['avg']} > -1e308"
                + (f" AND {c['avg']} >= 0" if cfg.negative_invalid else ""))
@@ -236,28 +241,37 @@ def _minute_group_rows(times: _Times, ids: list[int], flow: str, seconds: int, s
     points = ", ".join(["%s"] * len(ids))
     vol = (f"CASE WHEN {flow_ok} THEN CASE WHEN {c['cou']} IS NOT NULL AND {c['cou']} >= 0 AND {c['cou']} < 1e308 "
            f"THEN {c['cou']} * %s ELSE {c['avg']} * %s END END")
-    sql = (
-        f"SELECT r.{c['point_id']}, {bucket} AS q_hour, r.{c['parameter']}, r.{c['flag']} AS q_flag, "  # noqa: S608
+    # The inner query classifies each record once (hour, sign, volume class, extremes); the outer one
+    # groups plain columns.
+    records = (
+        f"SELECT r.{c['point_id']} AS q_p, {hour} AS q_h, r.{c['parameter']} AS q_code, r.{c['flag']} AS q_flag, "  # noqa: S608
         f"CASE WHEN r.{c['avg']} IS NULL OR NOT (r.{c['avg']} < 1e308 AND r.{c['avg']} > -1e308) THEN 2 "
-        f"WHEN r.{c['avg']} < 0 THEN 1 ELSE 0 END AS q_sign, COALESCE(v.k, 0) AS q_vol, "
-        f"COUNT(*), SUM(r.{c['avg']}), MIN(COALESCE(r.{c['min']}, r.{c['avg']})), "
-        f"MAX(COALESCE(r.{c['max']}, r.{c['avg']})), SUM(r.{c['zs_avg']}), COUNT(r.{c['zs_avg']}), "
-        f"SUM(v.vol), SUM(r.{c['avg']} * v.vol), SUM(r.{c['cou']}), COUNT(r.{c['cou']}) "
-        f"FROM {table} r LEFT JOIN (SELECT p, t, vol, CASE WHEN vol IS NULL THEN 0 WHEN vol = 0 THEN 1 ELSE 2 END AS k "
-        f"FROM (SELECT {c['point_id']} AS p, {c['time']} AS t, {vol} AS vol FROM {table} "
+        f"WHEN r.{c['avg']} < 0 THEN 1 ELSE 0 END AS q_sign, "
+        "CASE WHEN v.vol IS NULL THEN 0 WHEN v.vol = 0 THEN 1 ELSE 2 END AS q_vol, "
+        f"r.{c['avg']} AS q_avg, COALESCE(r.{c['min']}, r.{c['avg']}) AS q_low, "
+        f"COALESCE(r.{c['max']}, r.{c['avg']}) AS q_high, r.{c['zs_avg']} AS q_zs, r.{c['cou']} AS q_cou, v.vol AS q_v "
+        f"FROM {table} r LEFT JOIN (SELECT {c['point_id']} AS p, {c['time']} AS t, {vol} AS vol FROM {table} "
         f"WHERE {c['point_id']} IN ({points}) AND {c['kind']} = %s AND {c['parameter']} = %s "
-        f"AND {c['time']} >= %s AND {c['time']} < %s) f) v ON v.p = r.{c['point_id']} AND v.t = r.{c['time']} "
+        f"AND {c['time']} >= %s AND {c['time']} < %s) v ON v.p = r.{c['point_id']} AND v.t = r.{c['time']} "
         f"WHERE r.{c['point_id']} IN ({points}) AND r.{c['kind']} = %s AND r.{c['time']} >= %s "
-        f"AND r.{c['time']} < %s "
-        f"GROUP BY r.{c['point_id']}, {hour}, r.{c['parameter']}, r.{c['flag']}, q_sign, q_vol")
+        f"AND r.{c['time']} < %s")
+    sql = (
+        f"SELECT q_p, {bucket}, q_code, q_flag, q_sign, q_vol, COUNT(*), SUM(q_avg), MIN(q_low), MAX(q_high), "  # noqa: S608
+        "SUM(q_zs), COUNT(q_zs), SUM(q_v), SUM(q_avg * q_v), SUM(q_cou), COUNT(q_cou) "
+        f"FROM ({records}) q GROUP BY q_p, q_h, q_code, q_flag, q_sign, q_vol")
     per_slice = (flow_to_m3_per_s(flow) or 0.0) * seconds
     a, b = times.param(start), times.param(end)
     params = [*valid_flags, totals_factor(flow) or 1.0, per_slice, *ids, "minute", flow, a, b,
               *ids, "minute", a, b]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # A hash aggregate in memory (no sort spilled to disk); the query is too short for JIT to pay.
+            # The groups are few (points × hours × parameters × a few classes), but the planner, multiplying
+            # the keys' distinct counts, expects one per record and would sort them all: hash them in memory.
+            # One process: the other core computes the previous chunk's hours (see ``recompute``); the
+            # query is too short for JIT to pay.
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -385,11 +399,16 @@ def _store_many(model: type[Any], columns: tuple[str, ...], rows: list[tuple[int
     now = timezone.now()
     fields = operator.attrgetter(*STATS_COLUMNS)
     data = []
-    for point_id, start, s in rows:
-        values = [point_id, start, *fields(s), now]
-        if extra is not None:
-            values.append(extra(start))
-        data.append(values)
+    if extra is None:
+        for point_id, start, s in rows:
+            data.append([point_id, start, *fields(s), now])
+    else:
+        extras: dict[dt.datetime, Any] = {}  # the same few period starts for every point and parameter
+        for point_id, start, s in rows:
+            found = extras.get(start)
+            if found is None:
+                found = extras[start] = extra(start)
+            data.append([point_id, start, *fields(s), now, found])
     return Upsert(model, columns, KEY).run(data)
 
 
@@ -524,6 +543,54 @@ def _do_days(by_point: dict[int, list[dt.datetime]]) -> None:
 
 # ---- bulk ------------------------------------------------------------------------------------------
 
+class _Chunk(NamedTuple):
+    """What one chunk of the bulk recompute reads, fetched for all points at once (a query per point would
+    cost more in round trips than the work)."""
+
+    first: dt.date
+    last: dt.date
+    times: _Times
+    grouped: dict[int, list[tuple[Any, ...]]] | None  # minute records grouped by PostgreSQL, else None
+    device_hours: dict[int, list[tuple[Any, ...]]]
+    device_days: dict[int, list[tuple[Any, ...]]]
+    stops: dict[int, list[tuple[dt.datetime, dt.datetime]]]
+
+
+def _read_chunk(infos: dict[int, PointInfo], first: dt.date, last: dt.date, cfg: QualitySettings) -> _Chunk:
+    first_hour, after = local_midnight(first), local_midnight(last + dt.timedelta(days=1))
+    times, ids, points = _Times(), list(infos), list(infos.values())
+    grouped = _minute_groups(times, points, first_hour, after, cfg) if group_in_database() else None
+    return _Chunk(first, last, times, grouped, _fetch_many(times, ids, "hour", first_hour, after),
+                  _fetch_many(times, ids, "day", first_hour, after), stopped_periods_many(points, first_hour, after))
+
+
+def _chunks(infos: dict[int, PointInfo], start: dt.date, end: dt.date, chunk_days: int, cfg: QualitySettings
+            ) -> Iterator[_Chunk]:
+    """The chunks' inputs in order. On PostgreSQL, outside a transaction, the next chunk is read (grouped by
+    the server) in a second thread and connection while the caller computes and stores this one: the
+    server's grouping and Python's arithmetic run on two cores at once."""
+    spans = []
+    day = start
+    while day <= end:
+        spans.append((day, min(end, day + dt.timedelta(days=chunk_days - 1))))
+        day = spans[-1][1] + dt.timedelta(days=1)
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(spans) < 2:
+        # Inside a transaction (tests, a caller's atomic block) another connection would not see its rows.
+        for first, last in spans:
+            yield _read_chunk(infos, first, last, cfg)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quality-recompute") as pool:
+        try:
+            ahead = pool.submit(_read_chunk, infos, *spans[0], cfg)
+            for i in range(len(spans)):
+                chunk = ahead.result()
+                if i + 1 < len(spans):
+                    ahead = pool.submit(_read_chunk, infos, *spans[i + 1], cfg)
+                yield chunk
+        finally:
+            pool.submit(lambda: connection.close()).result()  # the reading thread's own connection
+
+
 def recompute(point_ids: Iterable[int] | None, start: dt.date, end: dt.date, *, chunk_days: int = 7,
               tell: bool = False) -> dict[str, int]:
     """Compute every hour, day, KPI and month of the points over local days [start, end]. Idempotent."""
@@ -531,38 +598,29 @@ def recompute(point_ids: Iterable[int] | None, start: dt.date, end: dt.date, *, 
     infos = point_infos(point_ids)
     expected = expected_parameters(infos.values())
     counts = {"hours": 0, "days": 0, "kpis": 0, "months": 0}
-    ids = list(infos)
-    day = start
-    while day <= end:
-        last = min(end, day + dt.timedelta(days=chunk_days - 1))
-        first_hour, after = local_midnight(day), local_midnight(last + dt.timedelta(days=1))
+    for chunk in _chunks(infos, start, end, chunk_days, cfg):
+        times = chunk.times
+        first_hour, after = local_midnight(chunk.first), local_midnight(chunk.last + dt.timedelta(days=1))
         hours = [first_hour + HOUR * i for i in range(int((after - first_hour) / HOUR))]
-        days = [day + dt.timedelta(days=i) for i in range((last - day).days + 1)]
-        times = _Times()
+        days = [chunk.first + dt.timedelta(days=i) for i in range((chunk.last - chunk.first).days + 1)]
         wanted = {times.key_of(h) for h in hours}
-        # Everything the chunk needs, fetched for all points at once (a query per point would cost more
-        # in round trips than the work): grouped minute records (PostgreSQL), hourly and daily uploads,
-        # stop periods.
-        grouped = _minute_groups(times, list(infos.values()), first_hour, after, cfg) if group_in_database() \
-            else None
-        device_hours = _fetch_many(times, ids, "hour", first_hour, after)
-        device_days = _fetch_many(times, ids, "day", first_hour, after)
-        stops = stopped_periods_many(list(infos.values()), first_hour, after)
         hour_rows: list[tuple[int, dt.datetime, Stats]] = []
         day_rows: list[tuple[int, dt.datetime, Stats]] = []
         kpi_rows: list[tuple] = []
         told = []
         for info in infos.values():
-            if grouped is not None:
-                rows = _hours(info, grouped.get(info.id, []), device_hours.get(info.id, []), wanted, times, cfg)
+            if chunk.grouped is not None:
+                rows = _hours(info, chunk.grouped.get(info.id, []), chunk.device_hours.get(info.id, []), wanted,
+                              times, cfg)
             else:
                 minute = _fetch(times, info.id, "minute", first_hour, after)
                 rows = _hours(info, _python_groups(times, info, minute, wanted, cfg),
-                              device_hours.get(info.id, []), wanted, times, cfg)
+                              chunk.device_hours.get(info.id, []), wanted, times, cfg)
             values, kpis = compute_days(info, days, cfg, expected.get(info.id, frozenset()), hourly=rows,
-                                        device_rows=device_days.get(info.id, []), stopped=stops.get(info.id, []))
-            hour_rows += [(info.id, start, stats) for start, stats in rows]
-            day_rows += [(info.id, start, stats) for start, stats in values]
+                                        device_rows=chunk.device_days.get(info.id, []),
+                                        stopped=chunk.stops.get(info.id, []))
+            hour_rows += [(info.id, h, stats) for h, stats in rows]
+            day_rows += [(info.id, d, stats) for d, stats in values]
             kpi_rows += kpis
             told.append((info, rows, values))
         with transaction.atomic():
@@ -575,7 +633,6 @@ def recompute(point_ids: Iterable[int] | None, start: dt.date, end: dt.date, *, 
                 for info, rows, values in told:
                     _tell(info, Period.HOUR, rows)
                     _tell(info, Period.DAY, values)
-        day = last + dt.timedelta(days=1)
     for info in infos.values():
         with transaction.atomic():
             months = [start.replace(day=1)]

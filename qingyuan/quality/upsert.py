@@ -48,14 +48,18 @@ class Upsert:
     def run(self, rows: Sequence[Sequence[Any]]) -> int:
         if not rows:
             return 0
-        todo = [(i, p) for i, p in enumerate(self.prep) if p is not None]
+        todo = [(i, p, {}) for i, p in enumerate(self.prep) if p is not None]
         if todo:
             out = []
             for row in rows:
                 values = list(row)
-                for i, prep in todo:
-                    if values[i] is not None:
-                        values[i] = prep(values[i])
+                for i, prep, seen in todo:  # the same few period starts recur in every row: adapted once
+                    v = values[i]
+                    if v is not None:
+                        found = seen.get(v)
+                        if found is None:
+                            found = seen[v] = prep(v)
+                        values[i] = found
                 out.append(values)
             rows = out
         if connection.vendor == "postgresql":

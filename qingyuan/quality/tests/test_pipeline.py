@@ -154,3 +154,20 @@ def test_it_groups_minute_records_alike_in_the_database_and_in_python(world):
             assert getattr(a, name) == getattr(b, name), name
         for name in ("mean", "mean_arith", "mean_fw", "min", "max", "volume_m3", "mass_kg", "cou_reported"):
             assert getattr(a, name) == pytest.approx(getattr(b, name)), name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_the_same_rows_reading_chunks_ahead_or_in_turn(world):
+    """Outside a transaction the bulk recompute reads the next chunk in a second connection (PostgreSQL);
+    inside one it reads each chunk in turn. Both store the same rows."""
+    from django.db import transaction
+
+    for offset in (0, 8, 16):  # three 7-day chunks
+        _worked_hour(world.point_a, at("2026-03-02 08:00") + dt.timedelta(days=offset))
+    last = DAY + dt.timedelta(days=20)
+    counts = compute.recompute([world.point_a.pk], DAY, last)
+    assert counts["hours"] == 6 and counts["days"] == 6
+    first = list(HourlyValue.objects.order_by("id").values_list("id", *FIELDS))
+    with transaction.atomic():
+        assert compute.recompute([world.point_a.pk], DAY, last) == counts
+    assert list(HourlyValue.objects.order_by("id").values_list("id", *FIELDS)) == first
