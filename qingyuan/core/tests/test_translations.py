@@ -38,3 +38,12 @@ def test_every_message_is_translated(path):
              if re.search(r"^#,.*\bfuzzy\b", b, re.M) and '"Project-Id-Version' not in b]
     empty = [b.splitlines()[-2:] for b in entries(text) if untranslated(b, nplurals)]
     assert fuzzy == [] and empty == []
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_message_has_more_plural_forms_than_the_language(path):
+    """msgfmt --check refuses a catalogue whose entries have more forms than nplurals (Chinese: one)."""
+    text = path.read_text(encoding="utf-8")
+    nplurals = int(re.search(r"nplurals=(\d+)", text).group(1))
+    extra = [b.splitlines()[0] for b in entries(text) if re.search(rf"^msgstr\[{nplurals}\]", b, re.M)]
+    assert extra == []
