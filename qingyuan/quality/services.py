@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from qingyuan.core.templatetags.units import unit_label
 from qingyuan.core.work import Colour, WorkItem
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Permit, PermitLimit
 from qingyuan.org.actor import actor_for
@@ -124,7 +125,7 @@ def _chart(summaries: list[PointSummary], limits: dict[tuple[int | None, str], f
                 continue  # the trend is about pollutants; flows, O2, temperatures are in the tables
             limit = limits.get((s.point.outlet_id, code), limits.get((None, code)))
             out.append({"point": s.point.name, "code": code, "name": parameter_label(code), "limit": limit,
-                        "unit": rows[0].unit if rows else "",
+                        "unit": unit_label(rows[0].unit) if rows else "",
                         "data": [[r.day.isoformat(), round(r.mean, 4) if r.mean is not None else None,
                                   r.valid] for r in rows]})
     return out
