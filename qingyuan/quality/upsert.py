@@ -82,6 +82,8 @@ class Upsert:
 
 
 def _preparer(field: models.Field):  # type: ignore[type-arg,no-untyped-def]
+    if connection.vendor == "postgresql":
+        return None  # psycopg takes dates and aware datetimes as they are (Django's adapters return them)
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
