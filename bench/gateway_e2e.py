@@ -440,6 +440,8 @@ def main() -> int:
     parser.add_argument("--sink", choices=["sqlite", "django"], default="django")
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=5.0,
+                        help="seconds of load before the clock starts (connections, sessions, first batches)")
     parser.add_argument("--window", type=int, default=64, help="unacknowledged packets per device")
     parser.add_argument("--rate", type=float, default=None, help="total packets/s (default: max, then half)")
     parser.add_argument("--sync", default="FULL", choices=["OFF", "NORMAL", "FULL"], help="SQLite synchronous")
@@ -470,14 +472,14 @@ def main() -> int:
         first_qn = 0
         if args.rate is None:
             load = Load(port, args.devices, args.window, first_qn, templates)
-            load.prebuild(int(15_000 * (args.seconds + 3)))
-            max_rate, _ = asyncio.run(load.run(args.seconds, None))
+            load.prebuild(int(15_000 * (args.seconds + args.warmup + 1)))
+            max_rate, _ = asyncio.run(load.run(args.seconds, None, args.warmup))
             report("max rate", max_rate, load)
             first_qn = load.next_qn
             args.rate = max_rate / 2
         load = Load(port, args.devices, 10**6, first_qn, templates)
-        load.prebuild(int(args.rate * (args.seconds + 3)))
-        achieved, _ = asyncio.run(load.run(args.seconds, args.rate))
+        load.prebuild(int(args.rate * (args.seconds + args.warmup + 1)))
+        achieved, _ = asyncio.run(load.run(args.seconds, args.rate, args.warmup))
         report(f"fixed rate {args.rate:,.0f}/s", achieved, load)
         first_qn = load.next_qn
     finally:
