@@ -34,6 +34,30 @@ from .stats import Stats
 log = logging.getLogger("qingyuan.gateway")
 
 ACCEPTED = (Verdict.STORED, Verdict.DUPLICATE)
+REFUSAL_LOG_INTERVAL = 60.0  # seconds between two log lines for the same refusal on one connection
+REFUSAL_KEYS_MAX = 64
+
+
+class RefusalLog:
+    """Logs the first of a run of the same refusal (verdict, MN, reason) on a connection, then at most
+    one line a minute saying how many followed: a logger backfilling a day of data with a wrong
+    password would otherwise write a line per packet. Every refusal is still counted in ``Stats``."""
+
+    def __init__(self) -> None:
+        self.runs: dict[tuple[str, str | None, str], list[float]] = {}  # key -> [last logged, not logged]
+
+    def refused(self, peer: str, packet: Packet, outcome: Outcome, now: float) -> None:
+        key = (outcome.verdict.value, packet.mn, outcome.reason)
+        run = self.runs.get(key)
+        if run is not None and now - run[0] < REFUSAL_LOG_INTERVAL:
+            run[1] += 1
+            return
+        more = f" ({run[1]:.0f} more like it since the last line)" if run is not None and run[1] else ""
+        log.info("%s packet from %s MN=%s CN=%s: %s%s", outcome.verdict.value, peer, packet.mn, packet.cn,
+                 outcome.reason, more)
+        if run is None and len(self.runs) >= REFUSAL_KEYS_MAX:
+            self.runs.clear()
+        self.runs[key] = [now, 0]
 
 
 class Hub(Protocol):
@@ -58,6 +82,7 @@ class Connection(asyncio.Protocol):
     __slots__ = (
         "hub", "id", "transport", "peer", "ip", "decoder", "flow", "pending", "mns",
         "opened_at", "last_packet", "frame_started", "timer", "close_reason", "eof", "refused",
+        "refusals",
     )
 
     def __init__(self, hub: Hub, connection_id: int) -> None:
@@ -70,6 +95,7 @@ class Connection(asyncio.Protocol):
         self.flow: flow.FlowControl | None = None
         self.pending: collections.deque[Pending] = collections.deque()
         self.mns: set[str] = set()
+        self.refusals: RefusalLog | None = None  # made at the first refusal (10,000 idle devices stay small)
         self.opened_at = 0.0
         self.last_packet = 0.0  # loop time of the last packet (or of the connection)
         self.frame_started: float | None = None  # loop time an incomplete frame began
@@ -211,8 +237,9 @@ class Connection(asyncio.Protocol):
         if outcome is None:
             return []  # store failed: say nothing, the device retransmits
         if outcome.verdict not in ACCEPTED:
-            log.info("%s packet from %s MN=%s CN=%s: %s",
-                     outcome.verdict.value, self.peer, packet.mn, packet.cn, outcome.reason)
+            if self.refusals is None:
+                self.refusals = RefusalLog()
+            self.refusals.refused(self.peer, packet, outcome, time.monotonic())
             return []
         return replies_for(packet, self.hub.config.time_zone)
 

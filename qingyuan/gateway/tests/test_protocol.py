@@ -359,3 +359,24 @@ def test_it_does_not_blame_the_device_for_time_spent_paused_by_flow_control():
         await asyncio.sleep(0.4)
         assert transport.closing  # reading again and the frame never completes
     run(scenario())
+
+
+def test_it_logs_a_run_of_the_same_refusal_once_a_minute(caplog):
+    from qingyuan.gateway.protocol import RefusalLog
+    from qingyuan.gateway.sink import Outcome
+
+    refusals = RefusalLog()
+    packet = decode(upload(mn_of(5), "20240101120000005"))[0]
+    wrong_pw = Outcome(Verdict.QUARANTINED, "wrong password")
+    with caplog.at_level("INFO", logger="qingyuan.gateway"):
+        for second in range(30):
+            refusals.refused("10.0.0.5:4000", packet, wrong_pw, 1000.0 + second)
+        refusals.refused("10.0.0.5:4000", packet, Outcome(Verdict.QUARANTINED, "inactive point"), 1031.0)
+        refusals.refused("10.0.0.5:4000", packet, wrong_pw, 1061.0)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == [
+        f"quarantined packet from 10.0.0.5:4000 MN={mn_of(5)} CN=2051: wrong password",
+        f"quarantined packet from 10.0.0.5:4000 MN={mn_of(5)} CN=2051: inactive point",
+        f"quarantined packet from 10.0.0.5:4000 MN={mn_of(5)} CN=2051: wrong password"
+        " (29 more like it since the last line)",
+    ]
