@@ -98,3 +98,13 @@ def make_world() -> World:
         supervisor=make_user("supervisor", park, Role.SUPERVISOR, name="监督员"),
         outsider=make_user("outsider", other, Role.OFFICE_STAFF, other_office, name="邻县干部"),
     )
+
+
+def browser_login(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    """Log ``username`` in through the login form of the live server at ``base`` (Playwright ``page``)."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

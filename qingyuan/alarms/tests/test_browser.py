@@ -19,19 +19,14 @@ from qingyuan.core import attachments
 from qingyuan.core.models import AuditEntry, TransitionRecord
 from qingyuan.ingest.process import process_packets
 from qingyuan.quality.tests.support import packet, permit
-from qingyuan.test import PASSWORD
+from qingyuan.test import browser_login
 
 pytestmark = pytest.mark.browser
 LOCAL = dt.timezone(dt.timedelta(hours=8))
 
 
 def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_login(page, base, username)
 
 
 def act(page, name, note=""):

@@ -7,16 +7,13 @@ from django.core.management import call_command
 
 from qingyuan.demo import data
 from qingyuan.enterprises.models import Enterprise
+from qingyuan.test import browser_login
 
 pytestmark = pytest.mark.browser
 
 
 def login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", data.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_login(page, base, username, data.PASSWORD)
 
 
 def test_office_changes_a_status_and_ent2_gets_404(live_server, page, transactional_db):

@@ -9,17 +9,13 @@ from qingyuan.enterprises.models import Enterprise
 from qingyuan.inspections.models import Finding, Patrol, RandomDraw
 from qingyuan.inspections.tests.helpers import PNG, second_inspector
 from qingyuan.tasks.models import Assignment
-from qingyuan.test import PASSWORD, make_world
+from qingyuan.test import browser_login, make_world
 
 pytestmark = pytest.mark.browser
 
 
 def login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_login(page, base, username)
 
 
 def test_an_inspector_draws_patrols_offline_and_assigns_a_finding(live_server, page, transactional_db):

@@ -18,18 +18,14 @@ from qingyuan.demo import data
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.plans.models import EnterprisePlan
 from qingyuan.plans.tests.conftest import seed_plans_demo
+from qingyuan.test import browser_login
 
 pytestmark = pytest.mark.browser
 ENTERPRISE = data.ENTERPRISE_OF["ent2"]
 
 
 def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", data.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_login(page, base, username, data.PASSWORD)
 
 
 def test_a_plan_goes_from_draft_through_review_to_acceptance(live_server, page, transactional_db):

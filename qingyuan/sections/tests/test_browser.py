@@ -10,18 +10,13 @@ import pytest
 from qingyuan.loads.tests.helpers import daily, permit
 from qingyuan.sections.actions import do_create_section, do_record_sample
 from qingyuan.sections.models import Sample
-from qingyuan.test import PASSWORD, make_world
+from qingyuan.test import browser_login, make_world
 
 pytestmark = pytest.mark.browser
 
 
 def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_login(page, base, username)
 
 
 def test_a_regulator_reads_the_class_chart_and_enters_a_sample(live_server, page, transactional_db):

@@ -10,17 +10,13 @@ from qingyuan.demo import data
 from qingyuan.demo.seed import Seeder
 from qingyuan.tasks.models import Assignment, ProgressReport
 from qingyuan.tasks.tests.conftest import PNG
+from qingyuan.test import browser_login
 
 pytestmark = pytest.mark.browser
 
 
 def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", data.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_login(page, base, username, data.PASSWORD)
 
 
 def act(page, name, fields=None, files=None):
