@@ -46,6 +46,7 @@ from qingyuan.quality.aggregate import (
 )
 from qingyuan.quality.choices import Period
 from qingyuan.quality.conf import QualitySettings, quality_settings
+from qingyuan.quality.fetch import RawTimes, fetch, fetch_many
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue, PendingPeriod, Touched
 from qingyuan.quality.points import (
     PointInfo,
@@ -69,80 +70,6 @@ DAY_COLUMNS = (*HOUR_COLUMNS, "day")
 MONTH_COLUMNS = (*HOUR_COLUMNS, "month")
 KPI_COLUMNS = ("point_id", "day", "parameter", "expected", "excluded", "received", "valid", "computed_at")
 KEY = ("point_id", "parameter", "start")
-
-
-# ---- time keys of raw rows ----------------------------------------------------------------------
-
-class _Times:
-    """How raw ``time`` values are fetched, so that no datetime is built per row.
-
-    SQLite: as the stored text, 'YYYY-MM-DD HH:MM:SS' in UTC (an hour is its first 13 characters).
-    PostgreSQL: as integer epoch seconds (formatting timestamps as text is costly there).
-    """
-
-    def __init__(self) -> None:
-        self.text = connection.vendor != "postgresql"
-        self._aware: dict[Any, dt.datetime] = {}
-
-    def select(self, column: str) -> str:
-        return f"CAST({column} AS TEXT)" if self.text else f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
-
-    def param(self, when: dt.datetime) -> Any:
-        return connection.ops.adapt_datetimefield_value(when)
-
-    def hour_key(self, raw: Any) -> Any:
-        return raw[:13] if self.text else raw - raw % 3600
-
-    def key_of(self, when: dt.datetime) -> Any:
-        return f"{when.astimezone(dt.UTC):%Y-%m-%d %H}" if self.text else int(when.timestamp()) // 3600 * 3600
-
-    def aware(self, raw: Any) -> dt.datetime:
-        found = self._aware.get(raw)
-        if found is None:
-            if self.text:
-                text = raw[:19] if len(raw) > 13 else raw + ":00:00"
-                found = dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
-            else:
-                found = dt.datetime.fromtimestamp(raw, dt.UTC)
-            self._aware[raw] = found
-        return found
-
-
-def _fetch(times: _Times, point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
-    q = connection.ops.quote_name
-    cols = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
-    when = times.select(cols["time"])  # see _Times: no datetime per row
-    low, high = cols["min"], cols["max"]
-    if kind == "minute":  # grouped as min(min, else avg): an extreme equal to the average need not be fetched
-        low, high = f"NULLIF({low}, {cols['avg']})", f"NULLIF({high}, {cols['avg']})"
-    # Columns in the order of ``aggregate.Sample``: the rows are used as samples as they are.
-    sql = (f"SELECT {when}, {cols['avg']}, {low}, {high}, {cols['cou']}, "  # noqa: S608 - names from _meta
-           f"{cols['zs_avg']}, {cols['flag']}, {cols['parameter']} FROM {q(Reading._meta.db_table)} "
-           f"WHERE {cols['point_id']} = %s AND {cols['kind']} = %s AND {cols['time']} >= %s "
-           f"AND {cols['time']} < %s ORDER BY {cols['time']}, {cols['parameter']}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [point_id, kind, times.param(start), times.param(end)])
-        return cursor.fetchall()
-
-
-def _fetch_many(times: _Times, ids: list[int], kind: str, start: dt.datetime, end: dt.datetime
-                ) -> dict[int, list[tuple[Any, ...]]]:
-    """``_fetch`` for several points at once (the bulk recompute's hourly and daily uploads)."""
-    if not ids:
-        return {}
-    q = connection.ops.quote_name
-    cols = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
-    when = times.select(cols["time"])
-    sql = (f"SELECT {cols['point_id']}, {when}, {cols['avg']}, {cols['min']}, {cols['max']}, {cols['cou']}, "  # noqa: S608 - names from _meta
-           f"{cols['zs_avg']}, {cols['flag']}, {cols['parameter']} FROM {q(Reading._meta.db_table)} "
-           f"WHERE {cols['point_id']} IN ({', '.join(['%s'] * len(ids))}) AND {cols['kind']} = %s "
-           f"AND {cols['time']} >= %s AND {cols['time']} < %s ORDER BY {cols['time']}, {cols['parameter']}")
-    out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, kind, times.param(start), times.param(end)])
-        for row in cursor.fetchall():
-            out[row[0]].append(row[1:])
-    return out
 
 
 def _runs(moments: list[dt.datetime], gap: dt.timedelta) -> Iterator[list[dt.datetime]]:
@@ -179,16 +106,16 @@ def floor_hour(moment: dt.datetime) -> dt.datetime:
 def compute_hours(info: PointInfo, hours: Iterable[dt.datetime], cfg: QualitySettings
                   ) -> list[tuple[dt.datetime, Stats]]:
     """The hourly values of ``info`` for ``hours`` (aware hour starts) that have any data."""
-    times = _Times()
+    times = RawTimes()
     out: list[tuple[dt.datetime, Stats]] = []
     for run in _runs(sorted({floor_hour(h) for h in hours}), dt.timedelta(hours=24)):
         wanted = {times.key_of(h) for h in run}
         if group_in_database():
             groups = _minute_groups(times, [info], run[0], run[-1] + HOUR, cfg).get(info.id, [])
         else:
-            groups = _python_groups(times, info, _fetch(times, info.id, "minute", run[0], run[-1] + HOUR), wanted,
+            groups = _python_groups(times, info, fetch(times, info.id, "minute", run[0], run[-1] + HOUR), wanted,
                                     cfg)
-        device = _fetch(times, info.id, "hour", run[0], run[-1] + HOUR)
+        device = fetch(times, info.id, "hour", run[0], run[-1] + HOUR)
         out.extend(_hours(info, groups, device, wanted, times, cfg))
     return out
 
@@ -199,14 +126,14 @@ def group_in_database() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _python_groups(times: _Times, info: PointInfo, rows: list[tuple[Any, ...]], wanted: set[Any],
+def _python_groups(times: RawTimes, info: PointInfo, rows: list[tuple[Any, ...]], wanted: set[Any],
                    cfg: QualitySettings) -> list[tuple[Any, ...]]:
     """``_minute_groups`` from fetched rows (``aggregate.group_hours``): one pass, a few operations per row."""
     flow, seconds = info.flow_code, info.interval_seconds
     return group_hours(rows, times.hour_key, wanted, flow, lambda flows: slice_volumes(flow, flows, seconds, cfg))
 
 
-def _minute_groups(times: _Times, infos: list[PointInfo], start: dt.datetime, end: dt.datetime,
+def _minute_groups(times: RawTimes, infos: list[PointInfo], start: dt.datetime, end: dt.datetime,
                    cfg: QualitySettings) -> dict[int, list[tuple[Any, ...]]]:
     """Minute records grouped by the database, per point: (hour, parameter, ``aggregate.Group`` fields...).
 
@@ -225,7 +152,7 @@ def _minute_groups(times: _Times, infos: list[PointInfo], start: dt.datetime, en
     return out
 
 
-def _minute_group_rows(times: _Times, ids: list[int], flow: str, seconds: int, start: dt.datetime,
+def _minute_group_rows(times: RawTimes, ids: list[int], flow: str, seconds: int, start: dt.datetime,
                        end: dt.datetime, cfg: QualitySettings) -> list[tuple[Any, ...]]:
     q = connection.ops.quote_name
     c = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
@@ -278,7 +205,7 @@ def _minute_group_rows(times: _Times, ids: list[int], flow: str, seconds: int, s
 
 
 def _hours(info: PointInfo, groups: list[tuple[Any, ...]], device_rows: list[tuple[Any, ...]],
-           wanted: set[Any], times: _Times, cfg: QualitySettings) -> list[tuple[dt.datetime, Stats]]:
+           wanted: set[Any], times: RawTimes, cfg: QualitySettings) -> list[tuple[dt.datetime, Stats]]:
     key, flow = times.hour_key, info.flow_code
     by_hour: dict[Any, dict[str, list[Group]]] = {}
     for row in sorted(groups, key=lambda r: (r[0], r[1], r[2], r[3], r[4])):  # a fixed order: the same sums
@@ -332,7 +259,7 @@ def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: Qu
     The hourly values, daily uploads and stop periods are read from the database unless given (the bulk
     recompute passes what it has just computed and fetched for many points at once).
     """
-    times = _Times()
+    times = RawTimes()
     wanted = sorted({d if isinstance(d, dt.date) and not isinstance(d, dt.datetime) else local_day(d)
                      for d in days})
     values: list[tuple[dt.datetime, Stats]] = []
@@ -344,7 +271,7 @@ def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: Qu
             if lo <= start < hi:
                 by_day[local_day(start)][stats.parameter][start] = stats
         device: dict[dt.date, dict[str, Sample]] = defaultdict(dict)
-        for row in (device_rows if device_rows is not None else _fetch(times, info.id, "day", lo, hi)):
+        for row in (device_rows if device_rows is not None else fetch(times, info.id, "day", lo, hi)):
             device[local_day(times.aware(row[0]))][row[7]] = Sample(*row)
         periods = stopped if stopped is not None else stopped_periods(info, lo, hi)
         for midnight in run:
@@ -549,7 +476,7 @@ class _Chunk(NamedTuple):
 
     first: dt.date
     last: dt.date
-    times: _Times
+    times: RawTimes
     grouped: dict[int, list[tuple[Any, ...]]] | None  # minute records grouped by PostgreSQL, else None
     device_hours: dict[int, list[tuple[Any, ...]]]
     device_days: dict[int, list[tuple[Any, ...]]]
@@ -558,10 +485,10 @@ class _Chunk(NamedTuple):
 
 def _read_chunk(infos: dict[int, PointInfo], first: dt.date, last: dt.date, cfg: QualitySettings) -> _Chunk:
     first_hour, after = local_midnight(first), local_midnight(last + dt.timedelta(days=1))
-    times, ids, points = _Times(), list(infos), list(infos.values())
+    times, ids, points = RawTimes(), list(infos), list(infos.values())
     grouped = _minute_groups(times, points, first_hour, after, cfg) if group_in_database() else None
-    return _Chunk(first, last, times, grouped, _fetch_many(times, ids, "hour", first_hour, after),
-                  _fetch_many(times, ids, "day", first_hour, after), stopped_periods_many(points, first_hour, after))
+    return _Chunk(first, last, times, grouped, fetch_many(times, ids, "hour", first_hour, after),
+                  fetch_many(times, ids, "day", first_hour, after), stopped_periods_many(points, first_hour, after))
 
 
 def _chunks(infos: dict[int, PointInfo], start: dt.date, end: dt.date, chunk_days: int, cfg: QualitySettings
@@ -613,7 +540,7 @@ def recompute(point_ids: Iterable[int] | None, start: dt.date, end: dt.date, *, 
                 rows = _hours(info, chunk.grouped.get(info.id, []), chunk.device_hours.get(info.id, []), wanted,
                               times, cfg)
             else:
-                minute = _fetch(times, info.id, "minute", first_hour, after)
+                minute = fetch(times, info.id, "minute", first_hour, after)
                 rows = _hours(info, _python_groups(times, info, minute, wanted, cfg),
                               chunk.device_hours.get(info.id, []), wanted, times, cfg)
             values, kpis = compute_days(info, days, cfg, expected.get(info.id, frozenset()), hourly=rows,

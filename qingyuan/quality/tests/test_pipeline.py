@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qingyuan.ingest.process import process_packets
-from qingyuan.quality import compute
+from qingyuan.quality import compute, fetch
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue, PendingPeriod, Touched
 
 from .support import at, packet, permit, readings
@@ -139,11 +139,11 @@ def test_it_groups_minute_records_alike_in_the_database_and_in_python(world):
              flags=["N", "N", "N", "N", "N", "N", "N", "D", "N", "N", "N", "N"])
     info = compute.point_infos([world.point_a.pk])[world.point_a.pk]
     cfg = compute.quality_settings()
-    times = compute._Times()
+    times = fetch.RawTimes()
     end = start + dt.timedelta(hours=2)
     wanted = {times.key_of(start), times.key_of(start + dt.timedelta(hours=1))}
     in_db = compute._minute_groups(times, [info], start, end, cfg)[info.id]
-    in_python = compute._python_groups(times, info, compute._fetch(times, info.id, "minute", start, end), wanted,
+    in_python = compute._python_groups(times, info, fetch.fetch(times, info.id, "minute", start, end), wanted,
                                        cfg)
     assert len(in_db) >= len(in_python) > 10  # the database groups flags as stored ("n", "N"), Python upper-cased
     db_stats = compute._hours(info, in_db, [], wanted, times, cfg)
