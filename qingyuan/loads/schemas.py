@@ -22,7 +22,8 @@ class PollutantLoadOut(Schema):
     ytd_t: float = Field(description="Σ daily masses of the year up to as_of (t), all outlets")
     sent_to_plants_t: float = Field(0.0, description="part of ytd_t discharged at indirect outlets into treatment plants")
     data_days: int
-    projected_t: float = Field(description="ytd + ytd / data_days × days left in the year (t)")
+    projected_t: float = Field(description="ytd + ytd / data_days × (days without data since the first day with "
+                                           "data, less declared stops, + days left in the year) (t)")
     share_projected: float | None
     level: str = Field(description="ok, warning or over (LoadPolicy shares)")
     months_t: list[float]

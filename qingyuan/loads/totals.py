@@ -9,8 +9,14 @@ Projection to the year end (documented in docs/loads-and-sections.md):
     ytd        = Σ mass of the days of the year up to ``as_of``           (t)
     data_days  = number of those days with any mass for the pollutant
     rate       = ytd / data_days                                          (t/d; 0 without data)
+    gaps       = days from the first day with data to ``as_of`` that have no data and are not
+                 under an approved whole-enterprise stop-production declaration
     remaining  = days of the year after ``as_of``
-    projected  = ytd + rate × remaining
+    projected  = ytd + rate × (gaps + remaining)
+
+A day without data is not a day without discharge: a gap in monitoring is estimated at the
+mean daily rate (the substitution principle of HJ 75), while a declared stop counts as zero
+and the days before monitoring began are left out (nothing is known of them).
 
 Alert level of a pollutant: ``over`` when projected ≥ alert% of the quota, ``warning``
 when ≥ warn% (LoadPolicy; 80 % / 100 % by default, NOTES §10 [U]); else ``ok``.
@@ -30,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import ExtractMonth
 
 from qingyuan.enterprises.choices import DischargeRoute
@@ -39,7 +45,9 @@ from qingyuan.loads.choices import KEY_POLLUTANTS, AlertLevel
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy
 from qingyuan.loads.routes import PlantBalance, Routes, plant_balances, routes_of
 from qingyuan.plans.models import LoadTarget, pollutant_name
-from qingyuan.quality.models import DailyValue
+from qingyuan.quality.choices import DeclarationStatus
+from qingyuan.quality.compute import local_day, local_midnight
+from qingyuan.quality.models import DailyValue, StopDeclaration
 
 KG_PER_T = 1000.0
 
@@ -48,11 +56,34 @@ def days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
-def project(ytd_t: float, data_days: int, as_of: dt.date) -> float:
-    """ytd + (ytd / data_days) × days left in the year after ``as_of``."""
+def project(ytd_t: float, data_days: int, as_of: dt.date, first_day: dt.date | None = None,
+            stopped_days: int = 0) -> float:
+    """ytd + (ytd / data_days) × (the gaps since ``first_day`` + the days left in the year after ``as_of``)."""
     remaining = (dt.date(as_of.year, 12, 31) - as_of).days
+    gaps = 0 if first_day is None else max(0, (as_of - first_day).days + 1 - data_days - stopped_days)
     rate = ytd_t / data_days if data_days else 0.0
-    return ytd_t + rate * remaining
+    return ytd_t + rate * (gaps + remaining)
+
+
+def stopped_days(enterprise_ids: Iterable[int], year: int, as_of: dt.date) -> dict[int, set[dt.date]]:
+    """enterprise → the local days of ``year`` up to ``as_of`` under an approved stop-production
+    declaration for the whole enterprise (one naming points stops only those: not counted here)."""
+    first = dt.date(year, 1, 1)
+    rows = StopDeclaration.objects.filter(
+        enterprise_id__in=list(enterprise_ids), status=DeclarationStatus.APPROVED, points__isnull=True,
+        start__lt=local_midnight(as_of + dt.timedelta(days=1)), end__gt=local_midnight(first),
+    ).values_list("enterprise_id", "start", "end")
+    out: dict[int, set[dt.date]] = defaultdict(set)
+    for ent, start, end in rows:
+        day, last = max(local_day(start), first), min(local_day(end - dt.timedelta(microseconds=1)), as_of)
+        while day <= last:
+            out[ent].add(day)
+            day += dt.timedelta(days=1)
+    return out
+
+
+def _stopped_since(days: set[dt.date], first_day: dt.date | None) -> int:
+    return 0 if first_day is None else sum(1 for d in days if d >= first_day)
 
 
 def level_of(value_t: float, quota_t: float | None, policy: LoadPolicy) -> str:
@@ -181,6 +212,8 @@ class Mass:
     days: int = 0
     direct_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
     direct_days: int = 0
+    first_day: dt.date | None = None  # the first day of the year with data
+    direct_first_day: dt.date | None = None
 
 
 def masses(points: dict[int, int], year: int, as_of: dt.date, codes: Iterable[str] | None = None
@@ -193,15 +226,22 @@ def masses(points: dict[int, int], year: int, as_of: dt.date, codes: Iterable[st
     direct = Q(point__outlet__route=DischargeRoute.DIRECT)
     rows = (qs.annotate(m=ExtractMonth("day")).values_list("point__outlet__enterprise_id", "parameter", "m")
             .annotate(kg=Sum("mass_kg"), days=Count("day", distinct=True), direct_kg=Sum("mass_kg", filter=direct),
-                      direct_days=Count("day", distinct=True, filter=direct)).order_by())
+                      direct_days=Count("day", distinct=True, filter=direct), first=Min("day"),
+                      direct_first=Min("day", filter=direct)).order_by())
     out: dict[tuple[int, str], Mass] = {}
-    for ent, code, month, kg, days, direct_kg, direct_days in rows:
+    for ent, code, month, kg, days, direct_kg, direct_days, first, direct_first in rows:
         mass = out.setdefault((ent, code), Mass())
         mass.months_t[month - 1] += (kg or 0.0) / KG_PER_T
         mass.direct_months_t[month - 1] += (direct_kg or 0.0) / KG_PER_T
         mass.days += days
         mass.direct_days += direct_days
+        mass.first_day = _earlier(mass.first_day, first)
+        mass.direct_first_day = _earlier(mass.direct_first_day, direct_first)
     return out
+
+
+def _earlier(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def baselines(enterprise_ids: Iterable[int], year: int) -> dict[int, dict[str, float]]:
@@ -221,6 +261,7 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
     quota = quotas(ids, year, as_of)
     mass = masses(points, year, as_of, codes)
     base = baselines(ids, policy.baseline_year)
+    stopped = stopped_days(ids, year, as_of)
     wanted = set(codes) if codes is not None else None
     out = []
     for e in enterprises:
@@ -235,8 +276,10 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
                                 baseline_t=base.get(e.pk, {}).get(code), months_t=m.months_t, data_days=m.days,
                                 direct_months_t=m.direct_months_t)
             row.ytd_t = sum(m.months_t)
-            row.projected_t = project(row.ytd_t, m.days, as_of)
-            row.direct_projected_t = project(row.direct_ytd_t, m.direct_days, as_of)
+            stops = stopped.get(e.pk, set())
+            row.projected_t = project(row.ytd_t, m.days, as_of, m.first_day, _stopped_since(stops, m.first_day))
+            row.direct_projected_t = project(row.direct_ytd_t, m.direct_days, as_of, m.direct_first_day,
+                                             _stopped_since(stops, m.direct_first_day))
             row.level = level_of(row.projected_t, row.quota_t, policy)
             if row.quota_t is None and row.baseline_t is None and m.days == 0 and code not in KEY_POLLUTANTS:
                 continue

@@ -59,8 +59,9 @@ def test_it_serves_loads_in_the_api_by_enterprise_and_park(data, as_user):
     assert mine["park"] is None and [e["name"] for e in mine["results"]] == ["甲化工有限公司"]
     cod = next(p for p in mine["results"][0]["pollutants"] if p["code"] == "w01018")
     assert (cod["ytd_t"], cod["data_days"], cod["quota_t"]) == (pytest.approx(0.3), 3, 4.0)
-    assert cod["projected_t"] == pytest.approx(0.3 + 0.1 * 32)  # 0.1 t/d × 32 days after 29 Nov
-    assert (cod["share_projected"], cod["level"]) == (pytest.approx(0.875), "warning")  # 3.5 of 4 t
+    # 0.1 t/d × (26 days without data since 1 Nov + 32 days after 29 Nov)
+    assert cod["projected_t"] == pytest.approx(0.3 + 0.1 * (26 + 32))
+    assert (cod["share_projected"], cod["level"]) == (pytest.approx(1.525), "over")  # 6.1 of 4 t
     park = as_user(w.regulator).get("/api/v1/loads?pollutant=w01018&year=2026").json()
     assert park["count"] == 2
     (total,) = park["park"]

@@ -13,6 +13,8 @@ from qingyuan.loads.choices import AlertLevel
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LoadPolicy
 from qingyuan.loads.tests.helpers import daily, permit
 from qingyuan.plans.models import LoadTarget, ParkPlan
+from qingyuan.quality.choices import DeclarationStatus
+from qingyuan.quality.models import StopDeclaration
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,37 @@ def test_it_projects_to_the_year_end_from_the_mean_daily_rate():
     assert totals.project(1.2, 100, dt.date(2025, 12, 31)) == pytest.approx(1.2)  # a past year
     assert totals.project(0.0, 0, dt.date(2026, 6, 1)) == 0.0
     assert totals.project(0.366, 366, dt.date(2028, 12, 31)) == pytest.approx(0.366)  # leap year
+
+
+def test_it_estimates_the_gaps_since_monitoring_began_but_not_declared_stops():
+    # 0.8 t over 80 days with data; monitoring from 1 Jan to 31 March is 90 days: 10 days of gaps.
+    assert totals.project(0.8, 80, dt.date(2026, 3, 31), dt.date(2026, 1, 1)) == pytest.approx(0.8 + 0.01 * 285)
+    # 4 of those days under an approved stop: 6 gaps
+    assert totals.project(0.8, 80, dt.date(2026, 3, 31), dt.date(2026, 1, 1), 4) == pytest.approx(0.8 + 0.01 * 281)
+    # monitoring began on 22 March with data every day: nothing is known of the days before it
+    assert totals.project(0.1, 10, dt.date(2026, 3, 31), dt.date(2026, 3, 22)) == pytest.approx(0.1 + 0.01 * 275)
+    # a past year: the gaps are estimated, nothing is left to project
+    assert totals.project(3.0, 300, dt.date(2025, 12, 31), dt.date(2025, 1, 1)) == pytest.approx(3.0 + 0.01 * 65)
+
+
+def test_a_whole_enterprise_stop_declaration_is_not_a_gap(park_world):
+    w = park_world
+    for day in (1, 2, 9, 10):  # data on 4 days of 1-10 March; stopped 3-5 March (declared and approved)
+        daily(w.point_a, "w01018", dt.date(2026, 3, day), kg=100.0)
+    StopDeclaration.objects.create(
+        enterprise=w.enterprise_a, start=totals.local_midnight(dt.date(2026, 3, 3)),
+        end=totals.local_midnight(dt.date(2026, 3, 6)), reason="检修", status=DeclarationStatus.APPROVED)
+    StopDeclaration.objects.create(  # rejected: its days stay gaps
+        enterprise=w.enterprise_a, start=totals.local_midnight(dt.date(2026, 3, 6)),
+        end=totals.local_midnight(dt.date(2026, 3, 7)), reason="-", status=DeclarationStatus.REJECTED)
+
+    row = totals.enterprise_loads([w.enterprise_a], 2026, dt.date(2026, 3, 10), LoadPolicy(park=w.park))[0]
+
+    cod = row.get("w01018")
+    assert totals.stopped_days([w.enterprise_a.pk], 2026, dt.date(2026, 3, 10))[w.enterprise_a.pk] == {
+        dt.date(2026, 3, 3), dt.date(2026, 3, 4), dt.date(2026, 3, 5)}
+    # 10 days, 4 with data, 3 stopped: 3 gaps (6-8 March); 0.1 t/d × (3 + 296 days after 10 March)
+    assert cod.ytd_t == pytest.approx(0.4) and cod.projected_t == pytest.approx(0.4 + 0.1 * (3 + 296))
 
 
 def test_it_levels_the_projection_against_the_quota_shares():
