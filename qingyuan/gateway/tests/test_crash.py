@@ -15,7 +15,7 @@ from .support import PW, Device, GatewayProcess, mn_of, qn_of, qns, upload
 pytestmark = pytest.mark.slow
 
 DEVICES = 20
-PER_DEVICE = 300
+PER_DEVICE = 1000  # a burst long enough that the kill lands well inside it
 
 
 def prepare(db_path):
@@ -24,8 +24,11 @@ def prepare(db_path):
     sink.close()
 
 
-async def burst(port, pending, acked, *, stop_after=None):
-    """Every device pipelines what it has not had acknowledged; collects acks until the end or a kill."""
+async def burst(port, pending, acked, *, stop_after=None, kill_at=None, kill=None):
+    """Every device pipelines what it has not had acknowledged; collects acks until the end or a kill.
+
+    With ``kill_at``, ``kill()`` runs the moment that many acknowledgements have arrived (from the
+    receiving path itself, so a fast gateway cannot finish the burst between two polls)."""
 
     async def device(i):
         try:
@@ -43,6 +46,8 @@ async def burst(port, pending, acked, *, stop_after=None):
             while len(acked[i]) < len(pending[i]) or stop_after is not None:
                 for qn in qns(await dev.replies(1, timeout=30)):
                     acked[i].add(qn)
+                if kill_at is not None and sum(map(len, acked)) >= kill_at:
+                    kill()
 
         try:
             await asyncio.gather(send(), receive())
@@ -63,12 +68,8 @@ def test_it_loses_no_acknowledged_packet_and_duplicates_none_across_sigkill(tmp_
 
     gateway = GatewayProcess(db_path, log_path)
 
-    async def first_round():
-        task = asyncio.create_task(burst(gateway.port, sent, acked, stop_after=True))
-        while sum(map(len, acked)) < 1500:  # well into the burst
-            await asyncio.sleep(0.005)
-        gateway.kill()  # SIGKILL
-        await asyncio.wait_for(task, 30)
+    async def first_round():  # SIGKILL once 1,500 of the 20,000 packets are acknowledged
+        await asyncio.wait_for(burst(gateway.port, sent, acked, stop_after=True, kill_at=1500, kill=gateway.kill), 60)
 
     asyncio.run(first_round())
     acked_before = sum(map(len, acked))
