@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from qingyuan.enterprises.models import Enterprise
-from qingyuan.tasks import actions, escalation
+from qingyuan.tasks import actions, escalation, policy
 from qingyuan.tasks.choices import Rating
 from qingyuan.tasks.models import Assignment, EscalationPolicy, SupervisionCheck
 
@@ -57,7 +57,7 @@ def seed(seeder: Any) -> None:
     office, epb, township = seeder.users["office"], seeder.users["epb"], seeder.users["township"]
     park = seeder.park
     if not EscalationPolicy.objects.filter(park=park).exists():
-        actions.do_set_policy(park, acting_user=seeder.users["admin"], reminder_days=3, supervise_after_days=5,
+        policy.do_set_policy(park, acting_user=seeder.users["admin"], reminder_days=3, supervise_after_days=5,
                               list_after_days=15)
     officers = {"县环保局": epb, "临江镇": township}
     today = timezone.localdate()

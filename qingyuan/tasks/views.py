@@ -42,6 +42,7 @@ from qingyuan.tasks.forms import (
     PolicyForm,
 )
 from qingyuan.tasks.models import Assignment, EscalationPolicy, Finding, SupervisionCheck
+from qingyuan.tasks.policy import can_edit_policy, do_set_policy
 from qingyuan.tasks.services import available_actions, timeline, urgent_first
 from qingyuan.tasks.workflow import ASSIGNMENTS
 
@@ -171,14 +172,14 @@ def listed_board(request: HttpRequest) -> HttpResponse:
 
 
 def policy_edit(request: HttpRequest) -> HttpResponse:
-    parks = [p for p in issuing_parks(request.user) if actions.can_edit_policy(request.user, p.pk)]
+    parks = [p for p in issuing_parks(request.user) if can_edit_policy(request.user, p.pk)]
     if not parks:
         raise PermissionDenied
     park = next((p for p in parks if str(p.pk) == request.GET.get("park")), parks[0])
     policy = EscalationPolicy.objects.filter(park=park).first() or EscalationPolicy(park=park)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
-        actions.do_set_policy(park, acting_user=request.user, **form.cleaned_data)
+        do_set_policy(park, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Escalation policy saved; open assignments are rescheduled."))
         return redirect(f"{request.path}?park={park.pk}")
     return render(request, "tasks/policy.html", {"form": form, "park": park, "parks": parks},

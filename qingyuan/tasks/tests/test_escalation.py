@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from qingyuan.core.models import AuditEntry, Notification
-from qingyuan.tasks import actions, escalation
+from qingyuan.tasks import actions, escalation, policy
 from qingyuan.tasks.models import Assignment, EscalationEvent
 from qingyuan.tasks.services import work_items
 from qingyuan.tasks.tests.conftest import fresh, issue
@@ -88,7 +88,7 @@ def test_it_does_not_climb_before_local_midnight(world, issued, django_capture_o
 
 def test_it_follows_the_parks_own_policy(world, django_capture_on_commit_callbacks):
     with time_machine.travel(T0, tick=False):
-        actions.do_set_policy(world.park, acting_user=world.regulator, reminder_days=7, supervise_after_days=5,
+        policy.do_set_policy(world.park, acting_user=world.regulator, reminder_days=7, supervise_after_days=5,
                               list_after_days=15)
         a = issue(world, deadline=DEADLINE)
     assert AuditEntry.objects.get(action="escalation_policy.update").after["reminder_days"] == 7
@@ -103,7 +103,7 @@ def test_it_follows_the_parks_own_policy(world, django_capture_on_commit_callbac
 def test_a_policy_change_reschedules_open_items(world, issued, django_capture_on_commit_callbacks):
     with at(DEADLINE - dt.timedelta(days=5), 10):
         assert run_worker(django_capture_on_commit_callbacks) == 0
-        actions.do_set_policy(world.park, acting_user=world.regulator, reminder_days=7, supervise_after_days=3,
+        policy.do_set_policy(world.park, acting_user=world.regulator, reminder_days=7, supervise_after_days=3,
                               list_after_days=10)
         run_worker(django_capture_on_commit_callbacks)
     assert fresh(issued).escalation_level == 1  # within the new 7-day lead
