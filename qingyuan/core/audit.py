@@ -73,6 +73,36 @@ def record(
     )
 
 
+def update(
+    obj: models.Model,
+    fields: dict[str, Any],
+    *,
+    editable: Iterable[str],
+    action: str,
+    acting_user: Any,
+    related: models.Model | None = None,
+    always: bool = False,
+) -> bool:
+    """Set ``fields`` on ``obj``, validate (``full_clean``), save, and record the changed fields.
+
+    Refuses a field outside ``editable`` with ``ValueError`` (a programming error, nothing set).
+    The entry carries only what changed; none is written when nothing did, unless ``always``
+    (e.g. the object was just created). Returns whether anything changed.
+    """
+    unknown = set(fields) - set(editable)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    before = snapshot(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    old, new = changed(before, snapshot(obj))
+    if new or always:
+        record(action, obj, acting_user=acting_user, related=related, before=old, after=new)
+    return bool(new)
+
+
 def trail(obj: models.Model) -> models.QuerySet[AuditEntry]:
     """Entries about ``obj`` itself or naming it as the related object, newest first."""
     ct = ContentType.objects.get_for_model(obj)

@@ -51,17 +51,7 @@ _EDITABLE = (
 
 @transaction.atomic
 def do_update_enterprise(enterprise: Enterprise, *, acting_user: Any, **fields: Any) -> Enterprise:
-    unknown = set(fields) - set(_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    before = audit.snapshot(enterprise)
-    for name, value in fields.items():
-        setattr(enterprise, name, value)
-    enterprise.full_clean()
-    enterprise.save()
-    old, new = audit.changed(before, audit.snapshot(enterprise))
-    if new:
-        audit.record("enterprise.update", enterprise, acting_user=acting_user, before=old, after=new)
+    audit.update(enterprise, fields, editable=_EDITABLE, action="enterprise.update", acting_user=acting_user)
     return enterprise
 
 
@@ -117,18 +107,9 @@ _OUTLET_EDITABLE = ("medium", "code", "name", "longitude", "latitude", "receivin
 @transaction.atomic
 def do_update_outlet(outlet: Outlet, *, acting_user: Any, **fields: Any) -> Outlet:
     """Change an outlet (its discharge route, for instance); audited with the changed fields before/after."""
-    unknown = set(fields) - set(_OUTLET_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
     outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
-    before = audit.snapshot(outlet)
-    for name, value in fields.items():
-        setattr(outlet, name, value)
-    outlet.full_clean()
-    outlet.save()
-    old, new = audit.changed(before, audit.snapshot(outlet))
-    if new:
-        audit.record("outlet.update", outlet, acting_user=acting_user, related=outlet.enterprise, before=old, after=new)
+    audit.update(outlet, fields, editable=_OUTLET_EDITABLE, action="outlet.update", acting_user=acting_user,
+                 related=outlet.enterprise)
     return outlet
 
 

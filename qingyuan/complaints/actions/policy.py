@@ -35,14 +35,8 @@ def do_set_complaint_policy(park: Park, *, acting_user: Any, **fields: Any) -> C
     if not _member_unit(park, fields.get("review_unit")):
         raise ValidationError({"review_unit": _("Choose a member unit (not the office or the leading group).")})
     policy, created = ComplaintPolicy.objects.get_or_create(park=park)
-    before = audit.snapshot(policy)
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    policy.full_clean()
-    policy.save()
-    old, new = audit.changed(before, audit.snapshot(policy))
-    if new or created:
-        audit.record("complaint_policy.update", policy, acting_user=acting_user, before=old, after=new)
+    audit.update(policy, fields, editable=POLICY_FIELDS, action="complaint_policy.update", acting_user=acting_user,
+                 always=created)
     return policy
 
 

@@ -50,3 +50,39 @@ def test_it_sets_a_request_id_header_and_uses_it_in_audit(world, as_user):
     )
     assert response["X-Request-ID"] == "proxy-req-0001"
     assert AuditEntry.objects.get(action="enterprise.suspend").request_id == "proxy-req-0001"
+
+
+def test_update_sets_validates_saves_and_records_only_what_changed(world):
+    outlet = world.point_a.outlet
+    old_name = outlet.name
+
+    assert audit.update(outlet, {"name": "总排口（改）", "code": outlet.code}, editable=("name", "code"),
+                        action="outlet.update", acting_user=world.regulator, related=world.enterprise_a)
+
+    outlet.refresh_from_db()
+    entry = AuditEntry.objects.get(action="outlet.update")
+    assert outlet.name == "总排口（改）"
+    assert (entry.before, entry.after, entry.user) == ({"name": old_name}, {"name": "总排口（改）"}, world.regulator)
+    assert entry.related_repr == "甲化工有限公司"
+    assert not audit.update(outlet, {"name": "总排口（改）"}, editable=("name",), action="outlet.update",
+                            acting_user=world.regulator)
+    assert AuditEntry.objects.filter(action="outlet.update").count() == 1  # nothing changed: no entry
+    audit.update(outlet, {}, editable=(), action="outlet.touch", acting_user=world.regulator, always=True)
+    assert AuditEntry.objects.filter(action="outlet.touch").count() == 1
+
+
+def test_update_refuses_a_field_outside_editable_and_sets_nothing(world):
+    enterprise = world.enterprise_a
+    with pytest.raises(ValueError, match="credit_code"):
+        audit.update(enterprise, {"name": "x", "credit_code": "y"}, editable=("name",), action="a", acting_user=None)
+    assert enterprise.name != "x" and not AuditEntry.objects.exists()
+
+
+def test_update_saves_nothing_that_does_not_validate(world):
+    from django.core.exceptions import ValidationError
+
+    enterprise = world.enterprise_a
+    with pytest.raises(ValidationError):
+        audit.update(enterprise, {"name": ""}, editable=("name",), action="a", acting_user=None)
+    enterprise.refresh_from_db()
+    assert enterprise.name and not AuditEntry.objects.exists()

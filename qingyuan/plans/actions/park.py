@@ -29,17 +29,7 @@ def do_create_park_plan(*, acting_user: Any, **fields: Any) -> ParkPlan:
 
 @transaction.atomic
 def do_update_park_plan(park_plan: ParkPlan, *, acting_user: Any, **fields: Any) -> ParkPlan:
-    unknown = set(fields) - set(_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    before = audit.snapshot(park_plan)
-    for name, value in fields.items():
-        setattr(park_plan, name, value)
-    park_plan.full_clean()
-    park_plan.save()
-    old, new = audit.changed(before, audit.snapshot(park_plan))
-    if new:
-        audit.record("park_plan.update", park_plan, acting_user=acting_user, before=old, after=new)
+    audit.update(park_plan, fields, editable=_EDITABLE, action="park_plan.update", acting_user=acting_user)
     return park_plan
 
 

@@ -84,19 +84,11 @@ def do_add_measure(plan: EnterprisePlan, *, acting_user: Any, **fields: Any) -> 
 
 @transaction.atomic
 def do_update_measure(measure: Measure, *, acting_user: Any, **fields: Any) -> Measure:
-    unknown = set(fields) - set(_MEASURE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if set(fields) - set(_MEASURE_FIELDS):
+        raise ValueError(f"not editable here: {sorted(set(fields) - set(_MEASURE_FIELDS))}")
     _editable(measure.plan, acting_user, _("Edit a measure"))
-    before = audit.snapshot(measure)
-    for name, value in fields.items():
-        setattr(measure, name, value)
-    measure.full_clean()
-    measure.save()
-    old, new = audit.changed(before, audit.snapshot(measure))
-    if new:
-        audit.record("plan.update_measure", measure, acting_user=acting_user, related=measure.plan,
-                     before=old, after=new)
+    audit.update(measure, fields, editable=_MEASURE_FIELDS, action="plan.update_measure", acting_user=acting_user,
+                 related=measure.plan)
     return measure
 
 
