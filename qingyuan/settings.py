@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "axes",
     "qingyuan.core",
     "qingyuan.org",
     "qingyuan.enterprises",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "qingyuan.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "qingyuan.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qingyuan.urls"
@@ -96,11 +100,25 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache every process shares without a new service (anti-spam counters, login throttling);
+# the table is created by core's migration 0003.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qingyuan_cache",
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -119,16 +137,34 @@ STATICFILES_DIRS = [BASE_DIR / "qingyuan" / "static"]
 MEDIA_ROOT = Path(env_str("QINGYUAN_MEDIA_ROOT", str(VAR_DIR / "media")))
 WHITENOISE_USE_FINDERS = True
 
+# Base-map tiles for the Leaflet maps (complaints, patrols); empty: boundary and markers only, works offline.
+QINGYUAN_MAP_TILE_URL = env_str("QINGYUAN_MAP_TILE_URL", "")
+QINGYUAN_MAP_TILE_ORIGIN = "/".join(QINGYUAN_MAP_TILE_URL.split("/")[:3]) if "://" in QINGYUAN_MAP_TILE_URL else ""
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("QINGYUAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts only from our own static files, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"] + ([QINGYUAN_MAP_TILE_ORIGIN] if QINGYUAN_MAP_TILE_ORIGIN else []),
+        "connect-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 EMAIL_BACKEND = env_str("QINGYUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("QINGYUAN_FROM_EMAIL", "qingyuan@localhost")
 
-# Base-map tiles for the Leaflet maps (complaints, patrols); empty: boundary and markers only, works offline.
-QINGYUAN_MAP_TILE_URL = env_str("QINGYUAN_MAP_TILE_URL", "")
 QINGYUAN_PAGE_SIZE = env_int("QINGYUAN_PAGE_SIZE", 25, minimum=5, maximum=500)
 QINGYUAN_IMPORT_MAX_ROWS = env_int("QINGYUAN_IMPORT_MAX_ROWS", 5000, minimum=1)
 QINGYUAN_API_TOKEN_DAYS = env_int("QINGYUAN_API_TOKEN_DAYS", 30, minimum=1, maximum=3650)

@@ -17,8 +17,11 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache_and_sms(settings: Any) -> None:
-    cache.clear()
+def _clean_cache_and_sms(request: Any, settings: Any) -> None:
+    wanted = {"db", "transactional_db"} & set(request.fixturenames)
+    if wanted:  # the cache lives in the database: clear it once the test has its database
+        request.getfixturevalue(wanted.pop())
+        cache.clear()
     sms.MemoryBackend.outbox.clear()
     settings.QINGYUAN_SMS_BACKEND = "qingyuan.complaints.sms.MemoryBackend"
     settings.QINGYUAN_COMPLAINT_RATE_LIMIT = 5

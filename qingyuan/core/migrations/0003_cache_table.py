@@ -1,0 +1,14 @@
+"""Create the database cache table (settings.CACHES) with the schema, so tests and fresh installs have it."""
+
+from django.core.management import call_command
+from django.db import migrations
+
+
+def create_cache_table(apps, schema_editor):
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0002_attachments_and_notification_backends")]
+
+    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
