@@ -31,11 +31,16 @@ class RequestIdMiddleware:
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
-    """Django's login-required default, minus the API (token auth) and the public pages."""
+    """Django's login-required default, minus the API (token auth) and the public pages.
+
+    It decides on ``path_info``, the path inside the site that URL resolution used:
+    ``request.path`` also carries SCRIPT_NAME, which a client can set (a ``SCRIPT_NAME:
+    /public`` header through some WSGI servers) and which would make staff pages public.
+    """
 
     open_prefixes = ("/api/", "/static/", "/i18n/", "/public/")
 
     def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
-        if request.path.startswith(self.open_prefixes):
+        if request.path_info.startswith(self.open_prefixes):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
