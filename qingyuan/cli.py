@@ -12,10 +12,8 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 
 ALIASES = {"seed-demo": "seed_demo"}
 
@@ -27,7 +25,27 @@ def _manage(args: list[str]) -> None:
     execute_from_command_line(["qingyuan", *args])
 
 
+DEV_KEY_REFUSAL = (
+    "qingyuan web: refusing to start with the public development secret key (QINGYUAN_SECRET_KEY is not set). "
+    "Anyone could forge sessions with it. Set QINGYUAN_SECRET_KEY to a long random value "
+    "(see docs/deploy/production.env); on a development machine use `qingyuan demo` or QINGYUAN_DEBUG=1."
+)
+
+
+def _uses_development_key() -> bool:
+    """True when the web would sign with the shipped key outside the demo and debug mode."""
+    from qingyuan.core.checks import INSECURE_KEY
+    from qingyuan.core.env import env_bool
+
+    key = os.environ.get("QINGYUAN_SECRET_KEY", "")
+    if key and key != INSECURE_KEY:
+        return False
+    return not (os.environ.get("QINGYUAN_DEMO") == "1" or env_bool("QINGYUAN_DEBUG", False))
+
+
 def _web(args: list[str]) -> None:
+    if _uses_development_key():
+        sys.exit(DEV_KEY_REFUSAL)
     bind = os.environ.get("QINGYUAN_BIND", "127.0.0.1:8000")
     workers = os.environ.get("QINGYUAN_WEB_WORKERS", "2")
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "qingyuan.wsgi:application",
@@ -36,48 +54,21 @@ def _web(args: list[str]) -> None:
 
 
 def _demo(args: list[str]) -> None:
+    from qingyuan.core.supervise import Child, Supervisor
+
     env = dict(os.environ)
-    python = sys.executable
-    me = [python, "-m", "qingyuan.cli"]
+    me = (sys.executable, "-m", "qingyuan.cli")
     subprocess.run([*me, "migrate", "--no-input", "-v", "0"], check=True, env=env)
     subprocess.run([*me, "seed-demo"], check=True, env=env)
-    processes = {
-        "web": subprocess.Popen([*me, "web"], env=env),
-        "gateway": subprocess.Popen([*me, "gateway"], env=env),
-        "worker": subprocess.Popen([*me, "worker"], env=env),
-    }
+    children = [Child("web", (*me, "web")), Child("gateway", (*me, "gateway")), Child("worker", (*me, "worker"))]
     if "--no-simulator" not in args:
-        time.sleep(2)
-        processes["simulator"] = subprocess.Popen([*me, "simulate"], env=env)
+        children.append(Child("simulator", (*me, "simulate"), delay=2.0))  # once the gateway listens
     bind = env.get("QINGYUAN_BIND", "127.0.0.1:8000")
     print(f"\n  Qingyuan demo: http://{bind}/  (HJ 212 gateway on port {env.get('QINGYUAN_GATEWAY_PORT', '9212')})")
     print("  Log in as leader, office, epb, township, ent1, ent2, inspector, expert, supervisor or admin;")
-    print("  the password is qingyuan-demo. Ctrl-C stops everything.\n")
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while not stopping:
-            for name, proc in processes.items():
-                if proc.poll() is not None:
-                    print(f"qingyuan demo: {name} exited with {proc.returncode}; stopping the rest.")
-                    stopping = True
-            time.sleep(0.5)
-    finally:
-        for proc in processes.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for proc in processes.values():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    print("  the password is qingyuan-demo. A process that crashes is restarted; Ctrl-C stops everything.\n",
+          flush=True)
+    sys.exit(Supervisor(children, env=env, label="qingyuan demo").run())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -87,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     command, rest = args[0], args[1:]
     if command == "demo":
+        os.environ["QINGYUAN_DEMO"] = "1"  # its web may use the development key (see _web)
         _demo(rest)
     elif command == "web":
         _web(rest)
