@@ -1,7 +1,10 @@
 // Charts of the alarm pages: bars on the board (data-series, data-key), a line around one alarm.
 (function () {
   function empty(el) {
-    el.innerHTML = '<p class="text-muted small">' + (el.dataset.empty || "") + "</p>";
+    var note = document.createElement("p");
+    note.className = "text-muted small";
+    note.textContent = el.dataset.empty || "";
+    el.replaceChildren(note);
   }
   function bars(el) {
     var rows = JSON.parse(el.dataset.series)[el.dataset.key] || [];

@@ -5,6 +5,12 @@
   var dataEl = document.getElementById("map-data");
   if (!dataEl || typeof L === "undefined") { return; }
   var cfg = JSON.parse(dataEl.textContent);
+  // Leaflet treats strings given to bindTooltip/bindPopup and layer-control names as HTML: escape them.
+  function esc(text) {
+    var d = document.createElement("div");
+    d.textContent = String(text);
+    return d.innerHTML;
+  }
 
   function baseMap(el) {
     var map = L.map(el, { zoomControl: true, attributionControl: !!cfg.tiles });
@@ -61,7 +67,7 @@
     spots.forEach(function (s) {
       var c = L.circleMarker([s[1], s[0]], { radius: 4 + 16 * Math.sqrt(s[2] / max), color: "#dc3545",
                                              weight: 1, fillOpacity: 0.45 }).addTo(complaintsLayer);
-      c.bindTooltip(String(s[2]));
+      c.bindTooltip(esc(s[2]));
       group.push([s[1], s[0]]);
     });
     if (!cfg.boundary && group.length) { hmap.fitBounds(L.latLngBounds(group).pad(0.2)); }
@@ -73,8 +79,8 @@
             return L.circleMarker(ll, { radius: 5, color: "#0d6efd", weight: 1, fillOpacity: 0.7 });
           } }).addTo(hmap);
           var overlays = {};
-          overlays[hotEl.dataset.complaintsLabel || "Complaints"] = complaintsLayer;
-          overlays[hotEl.dataset.patrolsLabel || "Patrols"] = patrols;
+          overlays[esc(hotEl.dataset.complaintsLabel || "Complaints")] = complaintsLayer;
+          overlays[esc(hotEl.dataset.patrolsLabel || "Patrols")] = patrols;
           L.control.layers(null, overlays, { collapsed: false }).addTo(hmap);
         }).catch(function () {});
     }

@@ -73,7 +73,13 @@
   var draw = { park: park, enterprise: enterprise, bars: bars, rebound: rebound };
   document.querySelectorAll(".loads-chart").forEach(function (el) {
     var data = JSON.parse(el.dataset.chart || "[]");
-    if (!data.length) { el.innerHTML = '<p class="text-muted small">' + el.dataset.empty + "</p>"; return; }
+    if (!data.length) {
+      var note = document.createElement("p");
+      note.className = "text-muted small";
+      note.textContent = el.dataset.empty || "";
+      el.replaceChildren(note);
+      return;
+    }
     draw[el.dataset.kind](el, data);
   });
 })();

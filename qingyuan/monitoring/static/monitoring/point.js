@@ -7,9 +7,12 @@
   function draw(data) {
     charts.forEach(function (c) { c.dispose(); });
     charts = [];
-    box.innerHTML = "";
+    box.replaceChildren();
     if (!data.series.length) {
-      box.innerHTML = '<p class="text-muted mb-0">' + box.dataset.empty + "</p>";
+      var note = document.createElement("p");
+      note.className = "text-muted mb-0";
+      note.textContent = box.dataset.empty;
+      box.appendChild(note);
       return;
     }
     var shift = data.utc_offset_ms || 0;  // drawn with useUTC: the platform's local time on any browser
@@ -27,9 +30,9 @@
         useUTC: true,
         grid: { left: 50, right: 12, top: 10, bottom: 28 },
         tooltip: { trigger: "axis", formatter: function (items) {
-          var p = items[0];
-          return echarts.format.formatTime("MM-dd hh:mm", p.value[0], true) + "<br>" + p.value[1] +
-            (p.value[2] && p.value[2] !== "N" ? " (" + p.value[2] + ")" : "");
+          var p = items[0], esc = echarts.format.encodeHTML;  // the flag comes from the device: escaped
+          return esc(echarts.format.formatTime("MM-dd hh:mm", p.value[0], true)) + "<br>" + esc(String(p.value[1])) +
+            (p.value[2] && p.value[2] !== "N" ? " (" + esc(String(p.value[2])) + ")" : "");
         } },
         xAxis: { type: "time", min: data.from + shift, max: data.to + shift },
         yAxis: { type: "value", scale: true },

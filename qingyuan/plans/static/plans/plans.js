@@ -14,8 +14,9 @@
     var chart = echarts.init(el);
     chart.setOption({
       grid: { left: 8, right: 16, top: 22, bottom: 24, containLabel: true },
-      tooltip: { formatter: function (p) { var r = d.rows[p.dataIndex];
-        return r.name + "<br>" + r.start + " → " + r.end + "<br>" + r.status; } },
+      // A formatter function returns HTML: every value in it is escaped (titles are typed by enterprises).
+      tooltip: { formatter: function (p) { var r = d.rows[p.dataIndex], esc = echarts.format.encodeHTML;
+        return esc(r.name) + "<br>" + esc(r.start) + " → " + esc(r.end) + "<br>" + esc(r.status); } },
       xAxis: { type: "time", min: d.start, max: d.end },
       yAxis: { type: "category", data: names, inverse: true, axisTick: { show: false } },
       series: [{

@@ -3,7 +3,13 @@
   var el = document.getElementById("compliance-chart");
   if (!el) { return; }
   var series = JSON.parse(el.dataset.chart || "[]");
-  if (!series.length) { el.innerHTML = '<p class="text-muted small">' + el.dataset.empty + "</p>"; return; }
+  if (!series.length) {
+    var note = document.createElement("p");
+    note.className = "text-muted small";
+    note.textContent = el.dataset.empty || "";
+    el.replaceChildren(note);
+    return;
+  }
   el.style.height = "320px";
   var chart = echarts.init(el);
   var lines = [];

@@ -2,7 +2,13 @@
 (function () {
   document.querySelectorAll(".sections-chart").forEach(function (el) {
     var data = JSON.parse(el.dataset.chart || "[]").filter(function (s) { return s.data.length; });
-    if (!data.length) { el.innerHTML = '<p class="text-muted small">' + el.dataset.empty + "</p>"; return; }
+    if (!data.length) {
+      var note = document.createElement("p");
+      note.className = "text-muted small";
+      note.textContent = el.dataset.empty || "";
+      el.replaceChildren(note);
+      return;
+    }
     var labels = JSON.parse(el.dataset.labels);
     el.style.height = "300px";
     var chart = echarts.init(el);
