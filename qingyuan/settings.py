@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "ninja",  # so /api/v1/docs serves Swagger UI from ninja's static files, not a CDN page with an inline script
     "qingyuan.core",
     "qingyuan.org",
     "qingyuan.enterprises",
