@@ -26,6 +26,7 @@ from .crc import CrcMode, crc16
 from .decoder import NEED_DATA, Decoder, Event
 from .encoder import build_packet
 from .errors import CommandError, InvalidFrame, InvalidReason, ProtocolError
+from .mask import mask_password
 from .packet import CP, Equipment, Packet, Param, Tolerance, parse_time
 from .reassembly import Reassembled, Reassembler
 
@@ -55,6 +56,7 @@ __all__ = [
     "get_min_interval",
     "get_rtd_interval",
     "get_time",
+    "mask_password",
     "medium_of",
     "new_qn",
     "normalize_code",
