@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from .config import GatewayConfig
+from .logmask import masked_logger
 from .sink import InvalidReceived, Outcome, Received, Sink, Verdict
 from .stats import Stats
 
-log = logging.getLogger("qingyuan.gateway")
+log = masked_logger("qingyuan.gateway")  # every PW= in its lines is masked
 
 T = TypeVar("T")
 

@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Sequence
 
 from qingyuan.hj212 import NEED_DATA, Decoder, Packet, ProtocolError
 
 from .batcher import SinkThread
 from .config import GatewayConfig
+from .logmask import masked_logger
 from .sink import OutboxItem, Upstream
 from .stats import Stats
 
-log = logging.getLogger("qingyuan.gateway.forward")
+log = masked_logger("qingyuan.gateway.forward")  # every PW= in its lines is masked
 
 REFRESH_UPSTREAMS = 30.0  # seconds between two reads of the upstream list
 

@@ -12,18 +12,18 @@ the end-to-end tests construct it with no arguments.
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, connection
 
 from qingyuan.gateway import sink as gw
+from qingyuan.gateway.logmask import masked_logger
 from qingyuan.ingest import evidence, forwarding, sessions
 from qingyuan.ingest.process import process_packets
 from qingyuan.monitoring.actions import claim_commands, queue_device_setup
 
-log = logging.getLogger("qingyuan.ingest")
+log = masked_logger("qingyuan.ingest")  # every PW= in its lines is masked
 
 F = TypeVar("F", bound=Callable[..., Any])
 
