@@ -1,10 +1,16 @@
 """Who may see and act on monitoring data. Every rule is one line; not visible means 404.
 
-A point's readings, packets, sessions and commands are visible to whoever sees
-the point (``MonitoringPoint.objects.visible_to``). Commands are queued by the
-park's managers (office staff, leaders, administrators). The quarantine holds
-MNs that belong to no point yet, so only park-wide roles see it, and only park
-managers register a point from it.
+A point's readings, sessions and commands are visible to whoever sees the
+point (``MonitoringPoint.objects.visible_to``). Commands are queued by the
+park's managers (office staff, leaders, administrators).
+
+Raw frames are monitoring evidence and carry the device's password (masked on
+every page, but a frame is still more than a reader needs): a point's raw
+packets are for the park's managers, the enterprise's linked unit and the
+enterprise itself; supervisors, inspectors, experts, unlinked units and other
+enterprises get 404. The quarantine (frames of unknown MNs and wrong
+passwords) is for park managers only: an entry naming a point of another park
+is not theirs.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from qingyuan.core.access import get_visible
+from qingyuan.enterprises.access import LINKED, OWNER, enterprise_roles
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.monitoring.models import Quarantine, RawPacket
 from qingyuan.org.actor import actor_for
@@ -35,15 +42,51 @@ def can_command(user: Any, point: MonitoringPoint) -> bool:
     return actor_for(user).manages_park(point.park_id)
 
 
+def sees_frames(user: Any, point: MonitoringPoint) -> bool:
+    """The point's raw packets: its park's managers, its enterprise's linked unit, the enterprise itself."""
+    if actor_for(user).manages_park(point.park_id):
+        return True
+    enterprise = point.outlet.enterprise if point.outlet_id else None
+    return enterprise is not None and bool(enterprise_roles(user, enterprise) & {LINKED, OWNER})
+
+
+def access_frames(user: Any, pk: Any) -> MonitoringPoint:
+    """The point whose raw packets the user may read; 404 otherwise (see the module doc)."""
+    point = access_point(user, pk)
+    if not sees_frames(user, point):
+        raise Http404
+    return point
+
+
 def access_packet(user: Any, pk: Any) -> RawPacket:
-    return get_visible(
-        RawPacket.objects.filter(point__in=visible_points(user).values("pk")).select_related("point"), pk=pk
+    packet = get_visible(
+        RawPacket.objects.filter(point__in=visible_points(user).values("pk"))
+        .select_related("point__outlet__enterprise"), pk=pk
     )
+    if not sees_frames(user, packet.point):
+        raise Http404
+    return packet
+
+
+def sees_park_totals(user: Any) -> bool:
+    """Park-wide counts on the status page (rejects by reason, gateway stats): park-wide roles."""
+    actor = actor_for(user)
+    return actor.is_superuser or bool(actor.park_wide_ids)
 
 
 def sees_quarantine(user: Any) -> bool:
+    return manages_any_park(user)
+
+
+def visible_quarantine(user: Any):  # type: ignore[no-untyped-def]
+    """Entries of unknown MNs, and of MNs of points in the parks the user manages."""
     actor = actor_for(user)
-    return actor.is_superuser or bool(actor.park_wide_ids)
+    if not sees_quarantine(user):
+        return Quarantine.objects.none()
+    if actor.is_superuser:
+        return Quarantine.objects.all()
+    managed = [p for p in actor.roles_by_park if actor.manages_park(p)]
+    return Quarantine.objects.exclude(mn__in=MonitoringPoint.objects.exclude(park_id__in=managed).values("mn"))
 
 
 def manages_any_park(user: Any) -> bool:
@@ -52,12 +95,8 @@ def manages_any_park(user: Any) -> bool:
 
 
 def access_quarantine(user: Any, pk: Any, *, for_write: bool = False) -> Quarantine:
-    if not sees_quarantine(user):
-        raise Http404
-    entry = get_visible(Quarantine.objects.all(), pk=pk)
-    if for_write and not manages_any_park(user):
-        raise PermissionDenied
-    return entry
+    """An entry the user sees (only park managers see any, so ``for_write`` adds no rule); 404 otherwise."""
+    return get_visible(visible_quarantine(user), pk=pk)
 
 
 def can_handle_entry(user: Any, point: MonitoringPoint | None) -> bool:

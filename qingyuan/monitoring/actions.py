@@ -17,12 +17,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from qingyuan import hj212
 from qingyuan.core import audit
 from qingyuan.enterprises import actions as enterprise_actions
 from qingyuan.enterprises.models import MonitoringPoint, Outlet
+from qingyuan.hj212.mask import MASK
 from qingyuan.monitoring import frames
 from qingyuan.monitoring.choices import (
     ANSWERED_BY_9012,
@@ -116,12 +118,15 @@ def do_register_point_from_quarantine(
     entry: Quarantine, *, acting_user: Any, outlet: Outlet | None, park: Park, name: str, password: str,
     protocol_version: str, st: str,
 ) -> MonitoringPoint:
-    """Create the monitoring point for a quarantined unknown MN; its next packets are accepted."""
+    """Create the monitoring point for a quarantined unknown MN; its next packets are accepted.
+
+    An empty ``password`` takes the one the device sends (copied here, never shown on a page).
+    """
     locked = Quarantine.objects.select_for_update().get(pk=entry.pk)
     if locked.resolved or locked.reason != QuarantineReason.UNKNOWN_MN:
         raise ValueError("only an open unknown-MN entry can be registered")
     point = enterprise_actions.do_create_point(
-        acting_user=acting_user, park=park, outlet=outlet, name=name, mn=locked.mn, password=password,
+        acting_user=acting_user, park=park, outlet=outlet, name=name, mn=locked.mn, password=password or locked.pw_given,
         protocol_version=protocol_version, st=st,
     )
     now = timezone.now()
@@ -158,14 +163,25 @@ def _resolve(entry: Quarantine, resolution: str, reason: str, point: MonitoringP
     entry.save(update_fields=["resolved", "resolved_at", "resolved_by", "resolution", "resolution_note", "point"])
 
 
+def password_seen(entry: Quarantine) -> str:
+    """A token of the password the entry's last packet carried, which tells nothing about it.
+
+    The confirmation page posts it back, so the change applies only if the device
+    has not sent another password since; the password itself never reaches a page.
+    """
+    return salted_hmac("qingyuan.monitoring.quarantine.password", f"{entry.pk}:{entry.pw_given}").hexdigest()[:32]
+
+
 @transaction.atomic
 def do_update_point_password_from_quarantine(
-    entry: Quarantine, *, acting_user: Any, password: str, reason: str
+    entry: Quarantine, *, acting_user: Any, seen: str, reason: str
 ) -> MonitoringPoint:
     """The device was re-configured in the field: the point takes the password it now sends.
 
-    ``password`` is the one the official confirmed; the entry's latest packet must
-    still carry it (the device may have sent another since the page was shown).
+    The password is copied from the entry here, never shown or posted: ``seen`` is
+    the :func:`password_seen` token of the page the official confirmed; the entry's
+    latest packet must still carry that password (the device may have sent another).
+    Audited as ``point.password`` with the password masked on both sides.
     """
     reason = reason.strip()
     if not reason:
@@ -177,7 +193,7 @@ def do_update_point_password_from_quarantine(
     if point is None:
         raise QuarantineRefused(_("No monitoring point has the MN %(mn)s any more.") % {"mn": locked.mn})
     new = locked.pw_given
-    if password != new:
+    if not constant_time_compare(seen, password_seen(locked)):
         raise QuarantineRefused(_("The device has sent another password since this page was shown: check the "
                                   "entry again."))
     if not new:
@@ -186,11 +202,10 @@ def do_update_point_password_from_quarantine(
         raise QuarantineRefused(_("The device's password is longer than a point's password may be (32 characters)."))
     if new == point.password:
         raise QuarantineRefused(_("The point already has this password."))
-    old = point.password
     point.password = new
     point.save(update_fields=["password"])
     audit.record("point.password", point, acting_user=acting_user, related=locked,
-                 before={"password": old}, after={"password": new}, message=reason)
+                 before={"password": MASK}, after={"password": MASK}, message=reason)
     _resolve(locked, QuarantineResolution.PASSWORD_UPDATED, reason, point, acting_user)
     audit.record("quarantine.update_password", locked, acting_user=acting_user, related=point,
                  before={"resolved": False},

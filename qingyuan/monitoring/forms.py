@@ -70,7 +70,10 @@ class RegisterPointForm(forms.Form):
         help_text=_("Leave empty for a point that is not at an outlet (e.g. a water-quality station)."),
     )
     name = forms.CharField(label=_("Name"), max_length=100)
-    password = forms.CharField(label=_("Access password"), max_length=32)
+    password = forms.CharField(
+        label=_("Access password"), max_length=32, required=False,
+        help_text=_("Leave empty to take the password the device sends (it is not shown here)."),
+    )
     protocol_version = forms.ChoiceField(label=_("Protocol version"), choices=ProtocolVersion.choices)
     st = forms.CharField(label=_("System code (ST)"), max_length=2)
 
@@ -99,14 +102,15 @@ class QuarantineActionForm(forms.Form):
     """Confirm a quarantine action with a reason (kept on the entry and in the audit entry)."""
 
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    # The password the official saw and confirms (the device may send another meanwhile).
-    password = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput, strip=False)
+    # A token of the device password on the page the official confirmed (actions.password_seen): the
+    # change applies only if the device has not sent another meanwhile. The password never reaches the page.
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 def initial_for_quarantine(entry: Any) -> dict[str, Any]:
     version = {0: ProtocolVersion.HJ212_2005, 2: ProtocolVersion.HJ212_2025}.get(entry.version,
                                                                                 ProtocolVersion.HJ212_2017)
-    return {"password": entry.pw_given, "st": entry.st or "32", "protocol_version": version,
+    return {"st": entry.st or "32", "protocol_version": version,
             "name": f"MN {entry.mn}"[:100]}
 
 

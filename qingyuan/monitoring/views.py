@@ -32,7 +32,6 @@ from qingyuan.monitoring.models import (
     DeviceSession,
     DeviceSetup,
     DeviceState,
-    Quarantine,
     RawPacket,
 )
 
@@ -55,7 +54,8 @@ def device_status(request: HttpRequest) -> HttpResponse:
         shown = shown.filter(device_state__isnull=True)
     page = Paginator(shown, settings.QINGYUAN_PAGE_SIZE * 4).get_page(request.GET.get("page"))
     rows = list(page)
-    park_wide = access.sees_quarantine(request.user)
+    park_wide = access.sees_park_totals(request.user)
+    sees_quarantine = access.sees_quarantine(request.user)
     per_mn, totals = queries.rejects_today(None if park_wide else [p.mn for p in rows])
     day = queries.today()
     for p in rows:
@@ -65,8 +65,9 @@ def device_status(request: HttpRequest) -> HttpResponse:
         p.rejects = sorted(per_mn.get(p.mn, {}).items())  # type: ignore[attr-defined]
     context = {
         "page": page, "rows": rows, "counts": counts, "q": q, "status": status, "park_wide": park_wide,
-        "rejects_total": totals if park_wide else {},
-        "open_quarantine": Quarantine.objects.filter(resolved=False).count() if park_wide else 0,
+        "rejects_total": totals if park_wide else {}, "sees_quarantine": sees_quarantine,
+        "open_quarantine": access.visible_quarantine(request.user).filter(resolved=False).count()
+        if sees_quarantine else 0,
         "gateway": queries.gateway_stats() if park_wide else None,
     }
     return render_page(request, "monitoring/status.html", context, partial="monitoring/partials/status_table.html")
@@ -86,6 +87,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rejects": sorted(per_mn.get(point.mn, {}).items()),
         "sessions": DeviceSession.objects.filter(point=point).order_by("-opened_at")[:5],
         "can_command": access.can_command(request.user, point),
+        "sees_frames": access.sees_frames(request.user, point),
         "form": CommandForm(),
         **_commands_context(point),
         **_setup_context(point),
@@ -102,7 +104,7 @@ def point_chart(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def point_packets(request: HttpRequest, pk: int) -> HttpResponse:
-    point = access.access_point(request.user, pk)
+    point = access.access_frames(request.user, pk)
     packets = RawPacket.objects.filter(point=point).order_by("-received_at", "-id").defer("text")
     cn = request.GET.get("cn", "").strip()
     if cn:
@@ -114,6 +116,7 @@ def point_packets(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The frame is decoded from the stored text (its CRC must verify) and shown with ``PW=******``."""
     packet = access.access_packet(request.user, pk)
     context = {"packet": packet, "parsed": queries.parse_stored(packet.text), "point": packet.point}
     return render_page(request, "monitoring/packet.html", context, partial="monitoring/partials/packet_detail.html")
@@ -187,9 +190,9 @@ def point_setup(request: HttpRequest, pk: int) -> HttpResponse:
 def quarantine_list(request: HttpRequest) -> HttpResponse:
     if not access.sees_quarantine(request.user):
         raise Http404
-    open_entries = Quarantine.objects.filter(resolved=False).select_related("point").order_by("-received_at")
-    resolved = Quarantine.objects.filter(resolved=True).select_related("point", "resolved_by").order_by(
-        "-resolved_at")[:20]
+    entries = access.visible_quarantine(request.user)
+    open_entries = entries.filter(resolved=False).select_related("point").order_by("-received_at")
+    resolved = entries.filter(resolved=True).select_related("point", "resolved_by").order_by("-resolved_at")[:20]
     open_entries = list(open_entries[:200])
     points = {p.mn: p for p in MonitoringPoint.objects.filter(mn__in={q.mn for q in open_entries})}
     for q in open_entries:
@@ -214,12 +217,12 @@ def _quarantine_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     point = actions.point_of_entry(entry)
     if not access.can_handle_entry(request.user, point):
         raise PermissionDenied
-    form = QuarantineActionForm(request.POST or None, initial={"password": entry.pw_given})
+    form = QuarantineActionForm(request.POST or None, initial={"seen": actions.password_seen(entry)})
     if request.method == "POST" and form.is_valid():
         try:
             if action == "password":
                 actions.do_update_point_password_from_quarantine(
-                    entry, acting_user=request.user, password=form.cleaned_data["password"],
+                    entry, acting_user=request.user, seen=form.cleaned_data["seen"],
                     reason=form.cleaned_data["reason"])
                 messages.success(request, _("Password of %(point)s updated: packets from %(mn)s are accepted now.")
                                  % {"point": point, "mn": entry.mn})

@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from qingyuan.core.models import AuditEntry
 from qingyuan.enterprises.models import MonitoringPoint
+from qingyuan.hj212 import mask_password
 from qingyuan.monitoring.models import DeviceCommand, DeviceState, InvalidFrameCount, RawPacket
 from qingyuan.monitoring.queries import today
 from qingyuan.test import make_enterprise, make_point
@@ -129,7 +130,7 @@ def test_it_shows_raw_packets_with_their_parsed_view(world, as_user, store):
 
     assert listing.status_code == 200 and "20260101120000555" in text(listing)
     assert parsed.status_code == 200
-    assert escape(packet.text.strip()) in text(parsed)
+    assert escape(mask_password(packet.text.strip())) in text(parsed) and "PW=******" in text(parsed)
     assert "化学需氧量" in text(parsed) and "w01018" in text(parsed) and "40.5" in text(parsed)
 
 

@@ -1,9 +1,12 @@
-"""The quarantine list and its one action: registering an unknown MN as a monitoring point."""
+"""The quarantine list and its actions: register an unknown MN, take a device's new password, dismiss."""
+
+import re
 
 from qingyuan.core.models import AuditEntry
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.gateway.sink import Verdict
 from qingyuan.ingest.process import process_packets
+from qingyuan.monitoring.actions import password_seen
 from qingyuan.monitoring.models import Quarantine, Reading
 
 from .conftest import upload
@@ -29,14 +32,16 @@ def register_data(world, **changes):
     return data
 
 
-def test_it_lists_the_quarantine_for_park_staff(world, as_user):
+def test_it_lists_the_quarantine_for_park_managers_only(world, as_user):
     entry = quarantined(world)
 
-    response = as_user(world.supervisor).get("/monitoring/quarantine/")
+    response = as_user(world.regulator).get("/monitoring/quarantine/")
 
     assert response.status_code == 200
     assert UNKNOWN in response.content.decode() and "隔离区" in response.content.decode()
     assert entry.count == 1
+    for reader in (world.supervisor, world.inspector, world.officer, world.township):
+        assert as_user(reader).get("/monitoring/quarantine/").status_code == 404
 
 
 def test_it_hides_the_quarantine_from_enterprise_users(world, as_user):
@@ -54,7 +59,7 @@ def test_it_refuses_registration_to_readers(world, as_user):
 
     response = as_user(world.supervisor).post(f"/monitoring/quarantine/{entry.pk}/register/", register_data(world))
 
-    assert response.status_code == 403 and not MonitoringPoint.objects.filter(mn=UNKNOWN).exists()
+    assert response.status_code == 404 and not MonitoringPoint.objects.filter(mn=UNKNOWN).exists()
 
 
 def test_it_registers_an_unknown_mn_after_which_its_packets_are_accepted(world, as_user):
@@ -125,18 +130,23 @@ def test_it_offers_the_actions_each_reason_allows_to_managers_only(world, as_use
     assert f"/monitoring/quarantine/{unknown.pk}/register/" in page
     assert f"/monitoring/quarantine/{unknown.pk}/password/" not in page
     assert "更新监测点密码" in page and world.point_a.name in page
-    reader = as_user(world.supervisor).get("/monitoring/quarantine/").content.decode()
-    assert "/dismiss/" not in reader and "/password/" not in reader
+    assert as_user(world.supervisor).get("/monitoring/quarantine/").status_code == 404
+
+
+def seen_token(page):
+    """The hidden token the confirmation page posts back (never the password itself)."""
+    return re.search(r'name="seen" value="([0-9a-f]+)"', page.content.decode()).group(1)
 
 
 def test_it_updates_the_points_password_to_the_devices_after_which_its_packets_are_accepted(world, as_user):
     entry = wrong_password_entry(world)
     client = as_user(world.regulator)
     page = client.get(f"/monitoring/quarantine/{entry.pk}/password/")
-    assert page.status_code == 200 and "777777" in page.content.decode()
+    assert page.status_code == 200 and "777777" not in page.content.decode()
+    assert "设备使用的密码与登记的不一致" in page.content.decode()
 
     response = client.post(f"/monitoring/quarantine/{entry.pk}/password/",
-                           {"password": "777777", "reason": "现场更换数采仪后重新配置了密码"})
+                           {"seen": seen_token(page), "reason": "现场更换数采仪后重新配置了密码"})
 
     assert response.status_code == 302 and response["Location"] == "/monitoring/quarantine/"
     world.point_a.refresh_from_db()
@@ -148,7 +158,7 @@ def test_it_updates_the_points_password_to_the_devices_after_which_its_packets_a
     assert audit.user == world.regulator and audit.message == "现场更换数采仪后重新配置了密码"
     assert audit.after["point_id"] == world.point_a.pk
     change = AuditEntry.objects.get(action="point.password", object_id=str(world.point_a.pk))
-    assert (change.before, change.after) == ({"password": "123456"}, {"password": "777777"})
+    assert (change.before, change.after) == ({"password": "******"}, {"password": "******"})
     handled = client.get("/monitoring/quarantine/").content.decode()
     assert "现场更换数采仪后重新配置了密码" in handled
 
@@ -161,13 +171,17 @@ def test_it_changes_nothing_without_a_reason_or_when_the_device_sent_another_pas
     entry = wrong_password_entry(world)
     client = as_user(world.regulator)
 
-    no_reason = client.post(f"/monitoring/quarantine/{entry.pk}/password/", {"password": "777777", "reason": " "})
+    seen = seen_token(client.get(f"/monitoring/quarantine/{entry.pk}/password/"))
+
+    no_reason = client.post(f"/monitoring/quarantine/{entry.pk}/password/", {"seen": seen, "reason": " "})
     wrong_pw_again = wrong_password_entry(world, "888888")  # the same open entry, now with the newer password
-    stale = client.post(f"/monitoring/quarantine/{entry.pk}/password/", {"password": "777777", "reason": "改密码"})
+    stale = client.post(f"/monitoring/quarantine/{entry.pk}/password/", {"seen": seen, "reason": "改密码"})
+    forged = client.post(f"/monitoring/quarantine/{entry.pk}/password/", {"seen": "", "reason": "改密码"})
 
     assert wrong_pw_again.pk == entry.pk
     assert no_reason.status_code == 400 and "此项必填" in no_reason.content.decode()
     assert stale.status_code == 400 and "设备又发送了另一个密码" in stale.content.decode()
+    assert forged.status_code == 400 and "888888" not in forged.content.decode()
     world.point_a.refresh_from_db()
     entry.refresh_from_db()
     assert world.point_a.password == "123456" and not entry.resolved
@@ -216,13 +230,13 @@ def test_it_only_dismisses_an_inactive_point_entry(world, as_user):
 
 def test_it_refuses_the_quarantine_actions_to_readers_enterprises_and_other_parks(world, as_user):
     entry = wrong_password_entry(world)
-    data = {"password": "777777", "reason": "试图修改"}
+    data = {"seen": password_seen(entry), "reason": "试图修改"}
 
     for path in ("password", "dismiss"):
         url = f"/monitoring/quarantine/{entry.pk}/{path}/"
-        assert as_user(world.supervisor).post(url, data).status_code == 403
+        assert as_user(world.supervisor).post(url, data).status_code == 404
         assert as_user(world.ent_a).post(url, data).status_code == 404
-        assert as_user(world.outsider).post(url, data).status_code == 403  # manages another park
+        assert as_user(world.outsider).post(url, data).status_code == 404  # the MN is a point of another park
         assert as_user(None).post(url, data).status_code in (302, 404)
 
     entry.refresh_from_db()
