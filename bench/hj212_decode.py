@@ -19,7 +19,11 @@ packets per second of this process's CPU time (best of ``--rounds``, with the
 median), which leaves out time the scheduler gave to other processes (but not
 the slow-down they cause on a shared machine: compare reference_sum_range_1000_us).
 
-    .venv/bin/python bench/hj212_decode.py [--packets N] [--rounds R] [--no-pin]
+Hostile input: the CPU time to discard 1 MiB of each garbage pattern below, fed
+in 4 KiB chunks and drained after each (target < 50 ms each; a decoder that
+emits an event per byte takes seconds), with the number of events it gave.
+
+    .venv/bin/python bench/hj212_decode.py [--packets N] [--rounds R] [--no-pin] [--hostile-only]
 """
 
 from __future__ import annotations
@@ -115,6 +119,52 @@ def _events(frame: bytes) -> list[object]:
     return events
 
 
+MIB = 1 << 20
+
+
+def _repeat(unit: bytes, size: int = MIB) -> bytes:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def hostile_patterns() -> dict[str, bytes]:
+    """1 MiB of each kind of garbage a hostile or broken peer can send."""
+    rng = random.Random(10)
+    return {
+        "hash_run": _repeat(b"#"),  # a run of '#'
+        "hash_pairs_junk": _repeat(b"##x#"),  # '##' followed by junk
+        "endless_digits": b"##" + _repeat(b"1234567890", MIB - 2),  # a length field that never ends
+        "huge_length": _repeat(b"##9999" + b"x" * 90),  # claims 9999 bytes, again and again
+        "zero_length": _repeat(b"##0000"),
+        "zero_length_crlf": _repeat(b"##0000\r\n"),
+        "random_bytes": rng.randbytes(MIB),
+        "header_crlf": _repeat(b"##0010xxxx\r\n"),  # a CR LF where a frame could end, never a CRC
+    }
+
+
+def discard(stream: bytes, chunk: int = 4096) -> int:
+    """Feed garbage in ``chunk``-byte pieces, draining after each; the number of events."""
+    decoder = Decoder()
+    events = 0
+    for start in range(0, len(stream), chunk):
+        decoder.receive_data(stream[start : start + chunk])
+        while decoder.next_event() is not NEED_DATA:
+            events += 1
+    decoder.receive_data(b"")
+    while decoder.next_event() is not NEED_DATA:
+        events += 1
+    return events
+
+
+def report_hostile(rounds: int) -> None:
+    worst, worst_name = 0.0, ""
+    for name, stream in hostile_patterns().items():
+        _, cpu, median, events = _best(discard, stream, rounds)
+        if cpu > worst:
+            worst, worst_name = cpu, name
+        print(f"discard_1mib_{name}_ms={cpu * 1000:.1f}  (CPU time, median {median * 1000:.1f}; events={events})")
+    print(f"target_discard_50ms_met={'yes' if worst < 0.05 else 'no'}  (worst: {worst_name})")
+
+
 def crc_only(frames: list[bytes]) -> int:
     ok = 0
     for frame in frames:
@@ -163,8 +213,13 @@ def main() -> None:
     parser.add_argument("--packets", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-pin", action="store_true", help="let the OS move the process between CPUs")
+    parser.add_argument("--hostile-only", action="store_true", help="only the garbage-discarding figures")
     args = parser.parse_args()
     pinned = "not pinned" if args.no_pin else _pin_one_cpu()
+    if args.hostile_only:
+        print(f"hostile input, 1 MiB per pattern in 4 KiB chunks, rounds={args.rounds} (best of) {pinned}")
+        report_hostile(args.rounds)
+        return
     rng = random.Random(212)
     frames = [_minute_packet(rng, k) for k in range(args.packets)]
     stream = b"".join(frames)
@@ -185,6 +240,7 @@ def main() -> None:
     print(f"ratio={decode_rate / crc_rate:.3f}  (decode rate / CRC-only rate)")
     print(f"decode_us_per_packet={1e6 / decode_rate:.1f} crc_us_per_packet={1e6 / crc_rate:.1f}")
     print(f"target_40000_met={'yes' if decode_rate >= 40000 else 'no'}")
+    report_hostile(args.rounds)
     print(f"reference_sum_range_1000_us={_reference_loop_us():.1f}  (machine speed; see _reference_loop_us)")
 
 

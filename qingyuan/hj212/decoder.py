@@ -19,6 +19,16 @@ order of position in the stream, the first of these decides a frame:
   declared end, BAD_LENGTH or MISSING_CRLF after), so a bogus ``##9999`` cannot
   hold back the packets behind it;
 - ``max_segment + 12`` bytes without a decision, or the end of the stream.
+
+Rejections come in two kinds. A *frame* ends at a CR LF the decoder decided on
+(BAD_CRC, a strict BAD_LENGTH, a verified frame whose contents do not parse):
+one event each. Everything else is *garbage* (no ``##``, a bad length field,
+OVERSIZE, TRUNCATED, MISSING_CRLF, nothing verified): a contiguous run of it, up
+to the next packet or frame or the end of the stream, is ONE event whose
+``count`` is the bytes dropped. While a run lasts, the decoder jumps straight to
+the last ``##dddd`` header before the first CR LF any header could end at (see
+``_skip_target``), so discarding costs linear time whatever the garbage, and
+``pending_garbage`` tells the caller how much it has dropped so far.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from collections.abc import Callable
 from typing import Final, Literal
 
 from .crc import CrcMode, crc16, crc_hj212
-from .errors import InvalidFrame, InvalidReason, ProtocolError
+from .errors import GARBAGE_KEPT, InvalidFrame, InvalidReason, ProtocolError
 from .packet import Packet, Tolerance
 from .segment import parse_packet
 
@@ -37,6 +47,16 @@ STANDARD_MAX_SEGMENT: Final = 1024
 _OVERHEAD: Final = 12  # "##" + LLLL + CRC + CR LF
 _HEX: Final = b"0123456789abcdefABCDEF"
 _MN = re.compile(rb"(?:^|[;,])\s*[Mm][Nn]\s*=\s*([^;,]*)")
+_HEADER = re.compile(rb"##[0-9]{4}")
+_LAST_HEADER = re.compile(rb"(?s).*##[0-9]{4}")  # greedy: ends at the last header in the range
+_HEADER_PREFIX = re.compile(rb"#(?:#[0-9]{0,3})?")  # what the end of the buffer may hold of a header
+# A CR LF with no header starting in the 9 bytes before it: the only kind a frame can end at
+# (a frame's first CR LF candidate is 10 bytes after its header; an earlier header's frame
+# cannot reach past the later header).
+_FAR_CRLF = re.compile(  # the literal first, so the search runs at memchr speed
+    rb"\r\n(?<!##[0-9]{4}\r\n)(?<!##[0-9]{4}[\s\S]\r\n)(?<!##[0-9]{4}[\s\S]{2}\r\n)(?<!##[0-9]{4}[\s\S]{3}\r\n)"
+)
+_CRC_END = re.compile(rb"&&[0-9A-Fa-f]{4}\r\n")  # where a frame with a wrong length can still end
 
 
 _NO_TOLERANCE: Final[frozenset[Tolerance]] = frozenset()
@@ -62,8 +82,14 @@ class _NeedData(enum.Enum):
         return "NEED_DATA"
 
 
+class _Garbage(enum.Enum):
+    GARBAGE = "GARBAGE"  # internal: bytes went into the current garbage run
+
+
 NEED_DATA: Final = _NeedData.NEED_DATA
+_GARBAGE: Final = _Garbage.GARBAGE
 Event = Packet | InvalidFrame
+_Step = Packet | InvalidFrame | Literal[_NeedData.NEED_DATA] | Literal[_Garbage.GARBAGE]
 
 
 class _Crc:
@@ -96,6 +122,7 @@ class Decoder:
     __slots__ = (
         "_buf", "_pos", "_eof", "_max_segment", "_cap", "_crc_mode_for", "_lenient", "_max_buffer",
         "_crlf_from", "_hash_from", "_end_checked", "_diag", "_scanned",
+        "_run_count", "_run_data", "_run_first", "_held",
     )  # fmt: skip
 
     def __init__(
@@ -116,6 +143,10 @@ class Decoder:
         self._crc_mode_for = crc_mode_for
         self._lenient = lenient_length
         self._max_buffer = max_buffer
+        self._run_count = 0  # bytes of the current garbage run, not reported yet
+        self._run_data = bytearray()  # its first GARBAGE_KEPT bytes
+        self._run_first: tuple[InvalidReason, str, int] = (InvalidReason.BAD_HEADER, "", 0)
+        self._held: Packet | InvalidFrame | None = None  # the event that ended a run, due next
         self._reset_scan()
 
     # -- input -----------------------------------------------------------------
@@ -147,8 +178,34 @@ class Decoder:
     def eof(self) -> bool:
         return self._eof
 
+    @property
+    def pending_garbage(self) -> int:
+        """Bytes of a garbage run dropped so far and not yet reported (its event comes when it ends)."""
+        return self._run_count
+
     # -- output ----------------------------------------------------------------
     def next_event(self) -> Packet | InvalidFrame | Literal[_NeedData.NEED_DATA]:
+        held = self._held
+        if held is not None:
+            self._held = None
+            return held
+        while True:
+            if self._run_count:
+                self._skip_run()
+            event = self._step()
+            if event is _GARBAGE:
+                continue
+            if event is NEED_DATA:
+                if self._run_count and self._eof:
+                    return self._end_run()
+                return NEED_DATA
+            if self._run_count:
+                self._held = event
+                return self._end_run()
+            return event
+
+    def _step(self) -> _Step:
+        """One decision at the current position (garbage goes into the run)."""
         buf, i = self._buf, self._pos
         n = len(buf)
         if i >= n:
@@ -159,7 +216,7 @@ class Decoder:
             if not buf[i + 2 : n].isdigit() and n > i + 2:
                 return self._skip(i, n, InvalidReason.BAD_HEADER, f"bad length field {bytes(buf[i + 2 : n])!r}")
             if self._eof:
-                return self._drop(n - i, InvalidReason.TRUNCATED, "truncated: stream ended in the frame header")
+                return self._discard(n - i, InvalidReason.TRUNCATED, "truncated: stream ended in the frame header")
             return NEED_DATA
         digits = buf[i + 2 : i + 6]
         if not digits.isdigit():
@@ -207,38 +264,112 @@ class Decoder:
         self._diag: tuple[int, _Crc] | None = None  # first CR LF whose CRC did not verify
 
     def _drop(self, count: int, reason: InvalidReason, detail: str, alt: CrcMode | None = None) -> InvalidFrame:
+        """Reject a frame (it ended at a CR LF the decoder decided on)."""
         data = bytes(self._buf[self._pos : self._pos + count])
         self._pos += count
         self._reset_scan()
         return InvalidFrame(reason, detail, data, alt)
 
-    def _garbage(self, i: int, n: int) -> InvalidFrame | Literal[_NeedData.NEED_DATA]:
+    def _discard(self, count: int, reason: InvalidReason, detail: str) -> Literal[_Garbage.GARBAGE]:
+        """Add ``count`` bytes of garbage to the current run (the first piece names the reason)."""
+        i = self._pos
+        if not self._run_count:
+            self._run_first = (reason, detail, count)
+        self._absorb(i, i + count)
+        self._pos = i + count
+        self._reset_scan()
+        return _GARBAGE
+
+    def _absorb(self, start: int, stop: int) -> None:
+        self._run_count += stop - start
+        room = GARBAGE_KEPT - len(self._run_data)
+        if room > 0:
+            self._run_data += self._buf[start : min(stop, start + room)]
+
+    def _end_run(self) -> InvalidFrame:
+        reason, detail, first = self._run_first
+        count = self._run_count
+        if count > first:
+            detail = f"{detail}; {count} bytes discarded in all"
+        event = InvalidFrame(reason, detail, bytes(self._run_data), None, count)
+        self._run_count = 0
+        self._run_data = bytearray()
+        return event
+
+    def _skip_run(self) -> None:
+        """In a garbage run: drop at once everything that cannot end in a packet or a frame."""
+        i = self._pos
+        to = self._skip_target(i, len(self._buf))
+        if to > i:
+            self._absorb(i, to)
+            self._pos = to
+            self._reset_scan()
+
+    def _skip_target(self, i: int, n: int) -> int:
+        """Where the next frame that may end at a CR LF begins (bytes before it are garbage).
+
+        Every ``##dddd`` header gets a frame attempt, and an attempt that ends in
+        anything but garbage decides at a CR LF at least 10 bytes after its header and
+        before the next header: at its declared end, or after ``&&`` and 4 hex digits.
+        Headers without such a CR LF are skipped; a C-speed search finds each
+        candidate, so the work is linear in the bytes whatever they are.
+        """
         buf = self._buf
-        q = buf.find(b"##", i)
-        while 0 <= q < n - 2 and buf[q + 2] == 0x23:  # "###": the frame starts at the last pair
-            q += 1
-        if 0 <= q and q - i <= self._cap:
-            if q == n - 2 and not self._eof:
-                return NEED_DATA  # a third "#" may follow
-            return self._drop(q - i, InvalidReason.BAD_HEADER, f"missing ##: {q - i} bytes of garbage before ##")
-        if q >= 0 or n - i > self._cap:
-            return self._drop(self._cap, InvalidReason.BAD_HEADER, f"missing ##: {self._cap} bytes without ##")
+        c = i
+        crc_end = -1  # where the next "&&hhhh CR LF" at or after c ends (-1: not looked up yet)
+        while True:
+            crlf = _FAR_CRLF.search(buf, c, n)
+            if crlf is None:  # no header before the buffer's end can decide yet, but the last
+                if self._eof:
+                    return n
+                last = _LAST_HEADER.match(buf, c, n)
+                if last is not None:
+                    return last.end() - 6
+                return next((k for k in range(max(c, n - 5), n) if _HEADER_PREFIX.fullmatch(buf, k, n)), n)
+            p = crlf.start()
+            last = _LAST_HEADER.match(buf, c, max(c, p - 4))  # the last header before p, if 10+ bytes before
+            if last is None:
+                c = p + 2
+                continue
+            h = last.end() - 6
+            following = _HEADER.search(buf, h + 1, n)
+            if following is None and not self._eof:
+                return h  # what is still to come may end its frame
+            q = n if following is None else following.start()
+            end = h + int(buf[h + 2 : h + 6]) + _OVERHEAD
+            if end <= q and buf[end - 2 : end] == b"\r\n":
+                return h  # a CR LF at its declared end
+            if crc_end < h + 12:  # the match found before starts too early for this frame
+                found = _CRC_END.search(buf, h + 4, n)
+                crc_end = n + 10 if found is None else found.end()
+            if crc_end <= q:
+                return h  # a CRC and CR LF before the next header
+            c = q
+
+    def _garbage(self, i: int, n: int) -> Literal[_NeedData.NEED_DATA, _Garbage.GARBAGE]:
+        """Bytes before the next ``##``."""
+        cap = self._cap
+        q = self._buf.find(b"##", i, min(n, i + cap + 2))
+        if q >= 0:
+            return self._discard(q - i, InvalidReason.BAD_HEADER, f"missing ##: {q - i} bytes of garbage before ##")
+        if n - i > cap:
+            return self._discard(cap, InvalidReason.BAD_HEADER, f"missing ##: {cap} bytes without ##")
         if self._eof:
-            return self._drop(n - i, InvalidReason.BAD_HEADER, f"missing ##: {n - i} bytes without ##")
+            return self._discard(n - i, InvalidReason.BAD_HEADER, f"missing ##: {n - i} bytes without ##")
         return NEED_DATA
 
     def _skip(
         self, i: int, n: int, reason: InvalidReason, detail: str, limit: int = 0
-    ) -> InvalidFrame | Literal[_NeedData.NEED_DATA]:
+    ) -> Literal[_NeedData.NEED_DATA, _Garbage.GARBAGE]:
         """Drop a frame whose header is unusable through to the next ``##`` (at most ``limit`` bytes)."""
         limit = limit or self._cap
-        q = self._buf.find(b"##", i + 1)
-        if 0 <= q and q - i <= limit:
-            return self._drop(q - i, reason, detail)
-        if q >= 0 or n - i > limit:
-            return self._drop(limit, reason, detail)
+        q = self._buf.find(b"##", i + 1, min(n, i + limit + 2))
+        if q >= 0:
+            return self._discard(q - i, reason, detail)
+        if n - i > limit:
+            return self._discard(limit, reason, detail)
         if self._eof:
-            return self._drop(n - i, reason, detail)
+            return self._discard(n - i, reason, detail)
         return NEED_DATA
 
     def _mode(self, segment: bytes) -> CrcMode:
@@ -295,7 +426,7 @@ class Decoder:
         self._hash_from = max(2, n - 1 - i)
         return -1
 
-    def _scan(self, i: int, n: int, length: int, end: int) -> Packet | InvalidFrame | Literal[_NeedData.NEED_DATA]:
+    def _scan(self, i: int, n: int, length: int, end: int) -> _Step:
         """The slow path: anything but a well-formed frame at the declared length."""
         self._scanned = True
         buf = self._buf
@@ -308,7 +439,7 @@ class Decoder:
                 self._end_checked = True
                 crc = self._check(bytes(buf[i + 6 : end - 6]), bytes(buf[end - 6 : end - 2]))
                 if crc.ok:
-                    return self._drop(length + 10, InvalidReason.MISSING_CRLF, "missing CR LF after a valid CRC")
+                    return self._discard(length + 10, InvalidReason.MISSING_CRLF, "missing CR LF after a valid CRC")
             if p < 0:
                 break
             decided = self._candidate(i, p, length, end)
@@ -350,16 +481,16 @@ class Decoder:
             return self._accept(raw, length, seglen, crc, (Tolerance.LENGTH_MISMATCH, Tolerance.LENGTH_PLUS_6))
         return self._accept(raw, length, seglen, crc, (Tolerance.LENGTH_MISMATCH,))
 
-    def _give_up(self, i: int, count: int, length: int, end: int) -> InvalidFrame:
+    def _give_up(self, i: int, count: int, length: int, end: int) -> Literal[_Garbage.GARBAGE]:
         """Drop ``count`` bytes of a frame that nothing verified."""
         diag = self._diag
         if diag is not None:
             seglen, crc = diag
-            return self._drop(count, InvalidReason.BAD_LENGTH, f"{_mismatch(length, seglen)}; {crc.describe()}")
+            return self._discard(count, InvalidReason.BAD_LENGTH, f"{_mismatch(length, seglen)}; {crc.describe()}")
         if i + count < end:
             why = "stream ended" if self._eof and i + count == len(self._buf) else "a new ## began"
-            return self._drop(count, InvalidReason.TRUNCATED, f"truncated: {why} after {count} of {length + 12} bytes")
-        return self._drop(count, InvalidReason.MISSING_CRLF, f"no CR LF at the declared end ({length} bytes)")
+            return self._discard(count, InvalidReason.TRUNCATED, f"truncated: {why} after {count} of {length + 12} bytes")
+        return self._discard(count, InvalidReason.MISSING_CRLF, f"no CR LF at the declared end ({length} bytes)")
 
 
 def _mismatch(declared: int, actual: int) -> str:

@@ -41,7 +41,9 @@ class InvalidReason(enum.Enum):
 class InvalidFrame:
     """Bytes the decoder discarded, and why.
 
-    ``data`` is exactly what was dropped, so a caller can log or store it.
+    ``count`` is how many bytes were dropped and ``data`` what was dropped, so a
+    caller can log or store it: all of it for a frame, the first
+    ``GARBAGE_KEPT`` bytes of a longer garbage run (reported as one event).
     ``crc_would_match`` names another CRC mode under which the frame would have
     verified (a hint to configure ``crc_mode_for`` for that device).
     """
@@ -50,3 +52,11 @@ class InvalidFrame:
     detail: str
     data: bytes
     crc_would_match: CrcMode | None = None
+    count: int = -1  # bytes dropped; -1 when built: len(data)
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            object.__setattr__(self, "count", len(self.data))
+
+
+GARBAGE_KEPT = 16384  # bytes of a garbage run an InvalidFrame carries in ``data``
