@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema, Status
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from qingyuan.alarms.api import router as alarms_router
 from qingyuan.complaints.api import router as complaints_router
 from qingyuan.core import tokens
-from qingyuan.core.api import ErrorOut
+from qingyuan.core.api import ERRORS, ErrorOut
+from qingyuan.core.models import ApiToken
 from qingyuan.enterprises.api import router as enterprises_router
 from qingyuan.inspections.api import router as inspections_router
 from qingyuan.loads.api import router as loads_router
@@ -44,20 +48,50 @@ api = NinjaAPI(
 class TokenIn(Schema):
     username: str
     password: str
+    name: str = Field("", max_length=100, description="What the token is for (shown in the token list).")
 
 
 class TokenOut(Schema):
     token: str
+    id: int
+    name: str
+    prefix: str
     expires_at: str
 
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
+class TokenInfo(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["auth"])
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
+    """A new bearer token (the key is shown only here). A user holds at most QINGYUAN_API_TOKEN_MAX
+    active tokens: one more revokes the oldest. Failed attempts are throttled like the login form (429)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         return Status(401, {"error": "Invalid username or password."})
-    key, token = tokens.issue(user)
-    return {"token": key, "expires_at": token.expires_at.isoformat()}
+    key, token = tokens.do_issue_api_token(user, name=payload.name, acting_user=user)
+    return {"token": key, "id": token.pk, "name": token.name, "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat()}
+
+
+@api.get("/auth/tokens", response={200: list[TokenInfo], **ERRORS}, tags=["auth"])
+def list_tokens(request: HttpRequest) -> Any:
+    """The caller's active tokens (never their keys)."""
+    return list(ApiToken.objects.active().filter(user=request.user))
+
+
+@api.delete("/auth/tokens/{token_id}", response={204: None, **ERRORS}, tags=["auth"])
+def revoke_token(request: HttpRequest, token_id: int) -> Any:
+    """Revoke one of the caller's tokens (another user's is 404)."""
+    token = get_object_or_404(ApiToken.objects.active(), pk=token_id, user=request.user)
+    tokens.do_revoke_api_token(token, acting_user=request.user, reason=_("Revoked by its owner."))
+    return Status(204, None)
 
 
 @api.exception_handler(ValidationError)

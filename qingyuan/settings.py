@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -112,14 +113,29 @@ CACHES = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Login throttling (django-axes, see qingyuan/core/throttle.py): an account locks after
+# QINGYUAN_LOGIN_FAILURE_LIMIT failures, an address after QINGYUAN_LOGIN_ADDRESS_LIMIT, for the cool-off.
+# A success does not reset the counts (it would let one valid account clear its address's count).
+AXES_HANDLER = "qingyuan.core.throttle.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # order matters to the handler
+AXES_FAILURE_LIMIT = env_int("QINGYUAN_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+QINGYUAN_LOGIN_ADDRESS_LIMIT = env_int("QINGYUAN_LOGIN_ADDRESS_LIMIT", 20, minimum=1, maximum=10000)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("QINGYUAN_LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=1440))
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "qingyuan.core.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qingyuan.core.throttle.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Behind a reverse proxy only: the header the proxy sets to the client address (X-Forwarded-For, X-Real-IP).
+QINGYUAN_CLIENT_IP_HEADER = env_str("QINGYUAN_CLIENT_IP_HEADER", "")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -146,6 +162,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("QINGYUAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# HTTPS, switched on only by the environment (docs/deploy/production.env), so the demo runs on plain http.
+SECURE_SSL_REDIRECT = env_bool("QINGYUAN_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("QINGYUAN_HSTS_SECONDS", 0, minimum=0, maximum=2 * 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("QINGYUAN_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("QINGYUAN_HSTS_PRELOAD", False)
+# Trust X-Forwarded-Proto only behind a TLS proxy that sets it (and strips a client's own).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("QINGYUAN_BEHIND_TLS_PROXY", False) else None
 
 # Content-Security-Policy (django-csp): scripts only from our own static files, nothing inline.
 CONTENT_SECURITY_POLICY = {
@@ -169,6 +192,7 @@ DEFAULT_FROM_EMAIL = env_str("QINGYUAN_FROM_EMAIL", "qingyuan@localhost")
 QINGYUAN_PAGE_SIZE = env_int("QINGYUAN_PAGE_SIZE", 25, minimum=5, maximum=500)
 QINGYUAN_IMPORT_MAX_ROWS = env_int("QINGYUAN_IMPORT_MAX_ROWS", 5000, minimum=1)
 QINGYUAN_API_TOKEN_DAYS = env_int("QINGYUAN_API_TOKEN_DAYS", 30, minimum=1, maximum=3650)
+QINGYUAN_API_TOKEN_MAX = env_int("QINGYUAN_API_TOKEN_MAX", 10, minimum=1, maximum=1000)
 QINGYUAN_WORKER_STEPS: list[str] = []
 QINGYUAN_WORKER_IDLE_SECONDS = env_int("QINGYUAN_WORKER_IDLE_SECONDS", 5, minimum=1, maximum=3600)
 

@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
         from qingyuan.core import (
             checks,  # noqa: F401  (registers the system checks)
             notify,
+            throttle,
+            tokens,
             worker,
         )
 
         worker.register("deliver_notifications", notify.deliver_one)
+        tokens.connect_signals()
+        throttle.connect_signals()

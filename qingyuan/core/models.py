@@ -122,22 +122,40 @@ class Notification(models.Model):
         return self.title
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        """Tokens that still open the API: not revoked and not expired."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class ApiToken(models.Model):
-    """A bearer token for /api/v1; only its SHA-256 is stored."""
+    """A bearer token for /api/v1; only its SHA-256 is stored, the key is shown once.
+
+    Revoking sets ``revoked_at`` (the row stays, so the audit trail can name it).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"
+        label = f"{self.prefix}…"
+        return f"{label} {self.name} ({self.user})" if self.name else f"{label} ({self.user})"
 
 
 class Attachment(models.Model):

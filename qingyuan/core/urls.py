@@ -9,4 +9,7 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("inbox/settings/", views.preferences, name="preferences"),
+    path("account/", views.account, name="account"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("account/password/", views.PasswordChange.as_view(), name="password_change"),
 ]

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qingyuan.core import notify, work
+from qingyuan.core import notify, tokens, work
 from qingyuan.core.htmx import render_page
-from qingyuan.core.models import Notification, NotificationPreference
+from qingyuan.core.models import ApiToken, Notification, NotificationPreference
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -60,3 +62,32 @@ def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = work.items_for(request.user, today)
     return render(request, "core/my_work.html", {"items": items, "today": today})
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    """My account: the password, and the API tokens (a new one's key is shown once, here)."""
+    new_key = ""
+    if request.method == "POST":
+        new_key, _token = tokens.do_issue_api_token(request.user, name=request.POST.get("name", ""),
+                                                    acting_user=request.user)
+    rows = ApiToken.objects.active().filter(user=request.user)
+    return render(request, "core/account.html", {"tokens": rows, "new_key": new_key})
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.active(), pk=pk, user=request.user)
+    tokens.do_revoke_api_token(token, acting_user=request.user, reason=_("Revoked by its owner."))
+    messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
+    return redirect("core:account")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change (validators apply); saving it revokes every API token (core.tokens)."""
+
+    success_url = reverse_lazy("core:account")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        messages.success(self.request, _("Password changed. Your API tokens were revoked."))
+        return response
