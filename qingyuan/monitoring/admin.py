@@ -1,11 +1,17 @@
 """Admin: upstream platforms are configured here (audited); the gateway's records are read-only evidence.
 
 Readings are not listed: the table is large, and the point pages show them.
+Frames are shown with ``PW=******`` (the stored evidence is unchanged), and a
+quarantine entry's password is not shown at all.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from qingyuan.core.admin import AuditedAdmin, ReadOnlyAdmin
+from qingyuan.hj212 import mask_password
 from qingyuan.monitoring.models import (
     DeviceCommand,
     DeviceSession,
@@ -16,6 +22,23 @@ from qingyuan.monitoring.models import (
     RawPacket,
     Upstream,
 )
+
+
+class MaskedFrameAdmin(ReadOnlyAdmin):
+    """Read-only evidence whose ``frame_field`` is shown masked instead of as stored."""
+
+    frame_field = "text"
+    hidden_fields: tuple[str, ...] = ()
+
+    def get_exclude(self, request: Any, obj: Any = None) -> list[str]:
+        return [self.frame_field, *self.hidden_fields]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), "masked_frame"]
+
+    @admin.display(description=_("raw packet"))
+    def masked_frame(self, obj: Any) -> str:
+        return mask_password(getattr(obj, self.frame_field))
 
 
 @admin.register(Upstream)
@@ -33,7 +56,7 @@ class OutboxItemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RawPacket)
-class RawPacketAdmin(ReadOnlyAdmin):
+class RawPacketAdmin(MaskedFrameAdmin):
     list_display = ["received_at", "mn", "cn", "qn", "data_time", "verdict", "peer", "duplicates"]
     list_filter = ["verdict", "cn"]
     search_fields = ["=mn", "=qn"]
@@ -41,7 +64,8 @@ class RawPacketAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Quarantine)
-class QuarantineAdmin(ReadOnlyAdmin):
+class QuarantineAdmin(MaskedFrameAdmin):
+    hidden_fields = ("pw_given",)
     list_display = ["mn", "reason", "count", "first_seen", "received_at", "peer", "resolved"]
     list_filter = ["reason", "resolved"]
     search_fields = ["mn"]
@@ -67,6 +91,7 @@ class DeviceCommandAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InvalidFrameSample)
-class InvalidFrameSampleAdmin(ReadOnlyAdmin):
+class InvalidFrameSampleAdmin(MaskedFrameAdmin):
+    frame_field = "data"
     list_display = ["received_at", "reason", "mn", "peer", "detail"]
     list_filter = ["reason"]
