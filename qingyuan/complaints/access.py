@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from qingyuan.complaints.choices import PHOTO, PUBLIC_PHOTO
-from qingyuan.complaints.models import PARK_READER_ROLES, Complaint
+from qingyuan.complaints.models import CODE_ROLES, PARK_READER_ROLES, Complaint
 from qingyuan.complaints.workflow import HANDLER, OFFICE
 from qingyuan.core.access import get_visible
 from qingyuan.core.models import Attachment
@@ -23,7 +23,7 @@ from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Park
 
-MANAGING_ROLES = frozenset({Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN})
+MANAGING_ROLES = CODE_ROLES  # office staff, leaders, admins
 PERSONAL_DATA_ROLES = frozenset({Role.OFFICE_STAFF, Role.ADMIN})
 
 
@@ -49,6 +49,24 @@ def sees_personal_data(user: Any, complaint: Complaint) -> bool:
     if actor.roles_in_park(complaint.park_id) & PERSONAL_DATA_ROLES:
         return True
     return _handles(actor, complaint)
+
+
+def sees_tracking_code(user: Any, complaint: Complaint) -> bool:
+    """The tracking code: those who work the case (the office, leaders, admins and the handling unit).
+
+    The enterprise a complaint is about and the park's readers (supervisors, inspectors) see the
+    complaint under its reference (``Complaint.reference``) instead. The code alone only reads the
+    public status; changing anything from the public side also needs the complainant's PIN.
+    """
+    actor = actor_for(user)
+    if actor.is_superuser or actor.roles_in_park(complaint.park_id) & MANAGING_ROLES:
+        return True
+    return _handles(actor, complaint)
+
+
+def reference_for(user: Any, complaint: Complaint) -> str:
+    """How ``user`` may name the complaint: its tracking code, or its reference."""
+    return complaint.code if sees_tracking_code(user, complaint) else complaint.reference
 
 
 def can_register_in(user: Any, park_id: int) -> bool:

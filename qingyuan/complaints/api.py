@@ -1,7 +1,8 @@
 """/api/v1/complaints: public intake and tracking (no account), and the staff list.
 
-The public endpoints have the same protections as the web form: per-IP rate limit,
-honeypot, signed arithmetic challenge. Photos are accepted only through the web form.
+The public endpoints have the same protections as the web form: per-IP rate limits (submissions,
+and lookups by tracking code), honeypot, a single-use arithmetic challenge. Submitting returns the
+complainant's PIN once; rating needs it. Photos are accepted only through the web form.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from qingyuan.complaints import actions, ratelimit
-from qingyuan.complaints.access import access_complaint, public_complaint, sees_personal_data
+from qingyuan.complaints.access import (
+    access_complaint,
+    public_complaint,
+    reference_for,
+    sees_personal_data,
+    sees_tracking_code,
+)
+from qingyuan.complaints.actions.pin import PinRefused, do_verify_complaint_pin
 from qingyuan.complaints.choices import CaseType, Category, Channel
 from qingyuan.complaints.choices import Status as S
 from qingyuan.complaints.filters import apply_filters
@@ -41,7 +49,8 @@ StatusValue = Literal[tuple(S.values)]  # type: ignore[valid-type]
 CategoryValue = Literal[tuple(Category.values)]  # type: ignore[valid-type]
 ChannelValue = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
 CaseTypeValue = Literal[tuple(CaseType.values)]  # type: ignore[valid-type]
-PUBLIC_ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+PUBLIC_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+LOOKUPS_LIMITED = "Too many tracking-code lookups from this address; try again in a few minutes."
 
 
 @router.get("/complaints/challenge", auth=None, response={200: ChallengeOut})
@@ -57,21 +66,22 @@ def _invalid(exc: ValidationError) -> Any:
 
 @router.post("/complaints", auth=None, response={201: CreatedOut, **PUBLIC_ERRORS})
 def submit(request: HttpRequest, payload: ComplaintIn) -> Any:
-    if ratelimit.limited(request):
+    hit = ratelimit.reserve(request, ratelimit.SUBMIT)
+    if hit is None:
         return Status(429, {"error": "Too many complaints from this address in the last hour."})
     if payload.website:
-        ratelimit.hit(request)
         return Status(400, {"error": "The form was filled in automatically and was not sent."})
     park = Park.objects.filter(code=payload.park).first()
     if park is None:
+        ratelimit.release(hit)
         return Status(404, {"error": "Not found."})
     if not ratelimit.answer_ok(payload.challenge_token, payload.challenge_answer):
-        ratelimit.hit(request)
         return Status(400, {"error": "Wrong or expired challenge answer.", "detail": {"challenge_answer": ["wrong"]}})
     enterprise = None
     if payload.enterprise_id is not None:
         enterprise = Enterprise.objects.filter(pk=payload.enterprise_id, park=park).first()
         if enterprise is None:
+            ratelimit.release(hit)
             return _invalid(ValidationError({"enterprise_id": "Not one of the park's enterprises."}))
     try:
         with transaction.atomic():
@@ -84,9 +94,10 @@ def submit(request: HttpRequest, payload: ComplaintIn) -> Any:
     except ratelimit.ChallengeReused:
         return Status(400, {"error": "This challenge was already used; ask for a new one."})
     except ValidationError as exc:
+        ratelimit.release(hit)
         return _invalid(exc)
-    ratelimit.hit(request)
-    return Status(201, {"code": c.code, "status": c.status, "tracking_url": request.build_absolute_uri(c.tracking_url())})
+    return Status(201, {"code": c.code, "pin": c.pin, "status": c.status,
+                        "tracking_url": request.build_absolute_uri(c.tracking_url())})
 
 
 def public_out(c: Complaint) -> dict[str, Any]:
@@ -105,20 +116,27 @@ def public_out(c: Complaint) -> dict[str, Any]:
     }
 
 
-@router.get("/complaints/track/{code}", auth=None, response={200: PublicComplaintOut, 404: ErrorOut})
+@router.get("/complaints/track/{code}", auth=None, response={200: PublicComplaintOut, 404: ErrorOut,
+                                                              429: ErrorOut})
 def track(request: HttpRequest, code: str) -> Any:
     """Status, handling unit and public reply. Unknown and untrackable codes give the same 404."""
+    if ratelimit.reserve(request, ratelimit.LOOKUP) is None:
+        return Status(429, {"error": LOOKUPS_LIMITED})
     return public_out(public_complaint(code))
 
 
 @router.post("/complaints/track/{code}/rating", auth=None, response={200: PublicComplaintOut, **PUBLIC_ERRORS})
 def rate(request: HttpRequest, code: str, payload: RatingIn) -> Any:
+    """Rate the reply with the PIN given at submission (403 without it, or with a wrong one)."""
+    if ratelimit.reserve(request, ratelimit.LOOKUP) is None:
+        return Status(429, {"error": LOOKUPS_LIMITED})
     c = public_complaint(code)
     try:
+        do_verify_complaint_pin(c, payload.pin)
         actions.do_rate_complaint(c, rating=payload.rating, comment=payload.comment,
                                   request_review=payload.request_review, review_reason=payload.comment)
     except TransitionError as exc:
-        return Status(400, {"error": exc.message})
+        return Status(403 if isinstance(exc, PinRefused) else 400, {"error": exc.message})
     except ValidationError as exc:
         return _invalid(exc)
     return public_out(public_complaint(code))
@@ -139,15 +157,18 @@ class ComplaintFilters(Paging):
 def staff_out(c: Complaint, user: Any, today: Any) -> dict[str, Any]:
     personal = sees_personal_data(user, c)
     unit = c.handling_unit
+    merged_into = c.merged_into if c.merged_into_id else None
     return {
-        **{f: getattr(c, f) for f in ("id", "park_id", "code", "case_type", "channel", "category", "description",
+        "code": c.code if sees_tracking_code(user, c) else None,
+        "reference": c.reference,
+        **{f: getattr(c, f) for f in ("id", "park_id", "case_type", "channel", "category", "description",
                                       "address", "longitude", "latitude", "enterprise_id", "received_at", "status",
                                       "accept_deadline", "handle_deadline", "replied_on", "replied_on_time", "reply",
                                       "rating", "review_level", "assignment_id")},
         "enterprise": str(c.enterprise) if c.enterprise_id else None,
         "handling_unit": {"id": unit.pk, "name": str(unit)} if unit is not None else None,
         "colour": c.colour(today).name.lower(),
-        "merged_into": c.merged_into.code if c.merged_into_id else None,  # type: ignore[union-attr]
+        "merged_into": reference_for(user, merged_into) if merged_into is not None else None,
         "name": c.name if personal else None,
         "phone": c.phone if personal else None,
     }
@@ -159,7 +180,7 @@ def list_complaints(request: HttpRequest, filters: Query[ComplaintFilters]) -> d
         "handling_unit", "enterprise", "assignment", "merged_into")
     qs = apply_filters(qs, q=filters.q, status=filters.status or "", category=filters.category or "",
                        channel=filters.channel or "", case_type=filters.case_type or "", unit=filters.unit,
-                       enterprise=filters.enterprise, year=filters.year, due=filters.due or "")
+                       enterprise=filters.enterprise, year=filters.year, due=filters.due or "", user=request.user)
     page = paginate(qs.order_by("-received_at", "-id"), filters)
     today = timezone.localdate()
     page["results"] = [staff_out(c, request.user, today) for c in page["results"]]

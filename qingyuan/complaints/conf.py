@@ -19,6 +19,11 @@ DEFAULTS: dict[str, Any] = {
     "QINGYUAN_MAP_TILE_ATTRIBUTION": env_str("QINGYUAN_MAP_TILE_ATTRIBUTION", ""),
     # Public submissions (web form and API) per IP address per hour.
     "QINGYUAN_COMPLAINT_RATE_LIMIT": env_int("QINGYUAN_COMPLAINT_RATE_LIMIT", 5, minimum=1, maximum=10000),
+    # Tracking-code lookups (page, API, rating, review) per IP address per window of so many minutes.
+    "QINGYUAN_COMPLAINT_LOOKUP_LIMIT": env_int("QINGYUAN_COMPLAINT_LOOKUP_LIMIT", 20, minimum=1, maximum=100000),
+    "QINGYUAN_COMPLAINT_LOOKUP_MINUTES": env_int("QINGYUAN_COMPLAINT_LOOKUP_MINUTES", 10, minimum=1, maximum=1440),
+    # Wrong PINs after which a complaint can no longer be rated or reviewed from the public side.
+    "QINGYUAN_COMPLAINT_PIN_ATTEMPTS": env_int("QINGYUAN_COMPLAINT_PIN_ATTEMPTS", 5, minimum=1, maximum=100),
     # Behind a reverse proxy: the header holding the client address (e.g. X-Real-IP). Empty: REMOTE_ADDR.
     "QINGYUAN_COMPLAINT_IP_HEADER": env_str("QINGYUAN_COMPLAINT_IP_HEADER", ""),
     # Largest photo a citizen may upload, in MB (at most 4 photos).

@@ -44,6 +44,7 @@ class ComplaintFilter(forms.Form):
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
+        self.user = user
         self.fields["unit"].queryset = Unit.objects.visible_to(user).filter(complaints__isnull=False).distinct()
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).filter(
             complaints__isnull=False).distinct().order_by("name")
@@ -51,14 +52,14 @@ class ComplaintFilter(forms.Form):
     def apply(self, qs: QuerySet) -> QuerySet:
         if not self.is_valid():
             return qs.none()
-        return apply_filters(qs, **self.cleaned_data)
+        return apply_filters(qs, **self.cleaned_data, user=self.user)
 
 
 def apply_filters(qs: QuerySet, *, q: str = "", status: str = "", category: str = "", channel: str = "",
                   case_type: str = "", unit: Any = None, enterprise: Any = None, year: int | None = None,
-                  due: str = "", today: dt.date | None = None) -> QuerySet:
+                  due: str = "", today: dt.date | None = None, user: Any = None) -> QuerySet:
     if q:
-        qs = qs.filter(Q(code__iexact=q.strip()) | Q(description__icontains=q) | Q(address__icontains=q))
+        qs = qs.filter(_search(qs, q.strip(), user))
     if status:
         qs = qs.filter(status=status)
     if category:
@@ -76,6 +77,17 @@ def apply_filters(qs: QuerySet, *, q: str = "", status: str = "", category: str 
     if due:
         qs = _due(qs, due, today or timezone.localdate())
     return qs
+
+
+def _search(qs: QuerySet, q: str, user: Any) -> Q:
+    """Text, the reference (#42), and the tracking code only among complaints whose code the user sees
+    (a reader must not learn which complaint a code belongs to)."""
+    found = Q(description__icontains=q) | Q(address__icontains=q)
+    if q.lstrip("#").isdigit() and len(q) < 12:
+        found |= Q(pk=int(q.lstrip("#")))
+    if user is not None:
+        found |= Q(pk__in=qs.model.objects.with_code_visible_to(user).filter(code__iexact=q).values("pk"))
+    return found
 
 
 def _due(qs: QuerySet, due: str, today: dt.date) -> QuerySet:

@@ -179,6 +179,9 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
     request_review = forms.BooleanField(label=_("I ask for a review (复查) of this reply"), required=False)
+    pin = forms.CharField(label=_("Your PIN (shown when you filed the complaint, and sent by text message)"),
+                          max_length=12, required=False, widget=forms.TextInput(
+                              attrs={**TEXT, "inputmode": "numeric", "autocomplete": "off"}))
 
 
 class TrackForm(forms.Form):

@@ -38,6 +38,8 @@ from qingyuan.org.models import Park, Unit
 
 # Roles that read every complaint of their park (supervisors and inspectors only read).
 PARK_READER_ROLES = frozenset({Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.INSPECTOR})
+# Roles that see every tracking code of their park (the others see a complaint's reference, #id).
+CODE_ROLES = frozenset({Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN})
 
 
 class ComplaintPolicy(models.Model):
@@ -136,6 +138,17 @@ class ComplaintQuerySet(models.QuerySet):
     def open(self):  # type: ignore[no-untyped-def]
         return self.filter(status__in=OPEN_STATUSES)
 
+    def with_code_visible_to(self, user):  # type: ignore[no-untyped-def]
+        """Those whose tracking code ``user`` sees (access.sees_tracking_code, as a query)."""
+        actor = actor_for(user)
+        if actor.is_superuser:
+            return self
+        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
+        return self.filter(
+            models.Q(park_id__in=list(actor.park_ids_with(CODE_ROLES)))    # office, leaders, admins
+            | models.Q(handling_unit_id__in=officer_units)                 # the handling unit
+        )
+
 
 class Complaint(models.Model):
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("park"))
@@ -167,6 +180,10 @@ class Complaint(models.Model):
     phone_hash = models.CharField(max_length=64, blank=True)
     trackable = models.BooleanField(_("trackable by code"), default=True,
                                     help_text=_("Off: the tracking page answers as if the code did not exist."))
+    # The complainant's PIN for rating and review requests from the public side (actions.pin): a keyed
+    # hash only, "salt$hex"; empty: no PIN was issued, the public side cannot act on the complaint.
+    pin_hash = models.CharField(max_length=100, blank=True, editable=False)
+    pin_failures = models.PositiveSmallIntegerField(_("wrong PIN attempts"), default=0, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     handling_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="complaints", verbose_name=_("handling unit"))
@@ -226,13 +243,20 @@ class Complaint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.get_category_display()}"
+        # Not the tracking code: this string reaches assignments, audit entries and notifications that
+        # people who may not see the code read (access.sees_tracking_code).
+        return f"{self.reference} {self.get_category_display()}"
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:detail", args=[self.pk])
 
     def tracking_url(self) -> str:
         return reverse("complaints_public:track", args=[self.code])
+
+    @property
+    def reference(self) -> str:
+        """The staff-side name of the complaint, shown where the tracking code may not be."""
+        return f"#{self.pk}"
 
     @property
     def case(self) -> Complaint:
@@ -278,7 +302,8 @@ class SmsMessage(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="sms")
     phone = models.CharField(max_length=30)
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=500)  # as staff may read it: a PIN in it is masked (PIN_MASK)
+    secret = models.CharField(max_length=20, blank=True)  # the PIN the masked text stands for, until sent
     status = models.CharField(max_length=10, choices=SmsStatus.choices, default=SmsStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
@@ -301,3 +326,29 @@ class SmsMessage(models.Model):
 def mask_phone(phone: str) -> str:
     digits = phone.strip()
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
+
+
+class ChallengeUse(models.Model):
+    """A spam challenge that was answered: its nonce is unique, so a token is accepted once, whichever
+    process sees it (ratelimit.consume inserts the row inside the submission's transaction)."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
+class RateHit(models.Model):
+    """One counted public request (a submission, a tracking-code lookup) from an address, kept as a keyed
+    hash. Counting rows is shared by every process; rows older than the longest window are pruned."""
+
+    scope = models.CharField(max_length=10)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "address", "at"], name="complaints_ratehit_window")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -3,6 +3,10 @@
 Nothing here shows anyone's name or phone, internal notes, or photos staff did not mark
 public. A tracking code that does not exist and one that is not trackable get the same
 404 page, byte for byte (the page carries no per-request token).
+
+The tracking code reads; rating and asking for a review also need the complainant's PIN
+(``actions.pin``), shown once on the confirmation page. Lookups by code are limited per
+address (``QINGYUAN_COMPLAINT_LOOKUP_LIMIT``), so codes cannot be guessed in bulk.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from qingyuan.complaints import actions, conf, geo, ratelimit
 from qingyuan.complaints.access import public_complaint, public_photo
+from qingyuan.complaints.actions.pin import PinRefused, do_verify_complaint_pin
 from qingyuan.complaints.choices import PUBLIC_PHOTO, Rating, Status
 from qingyuan.complaints.forms import PublicComplaintForm, RatingForm, TrackForm
 from qingyuan.complaints.models import Complaint
@@ -53,20 +59,23 @@ def submit(request: HttpRequest, park_code: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PublicComplaintForm(request.POST, request.FILES, park=park)
-        if ratelimit.limited(request):
+        hit = ratelimit.reserve(request, ratelimit.SUBMIT)  # counted before the work, in every process
+        if hit is None:
             form.add_error(None, _("Too many complaints from this connection in the last hour. Please try again "
                                    "later, or call the 12369 hotline."))
             status = 429
         elif form.is_bot:
-            ratelimit.hit(request)
             form.add_error(None, _("The form was filled in automatically and was not sent."))
             status = 400
         elif form.is_valid():
-            complaint = _submit(request, form, park)
+            complaint = _submit(request, form, park, hit)
             if complaint is not None:
+                # the PIN is shown once, on the confirmation page (the session forgets it there)
+                request.session[_pin_key(complaint.code)] = complaint.pin
                 return redirect(reverse("complaints_public:track", args=[complaint.code]) + "?new=1")
             status = 400
         else:
+            ratelimit.release(hit)  # mistakes in the form: nothing was sent
             status = 400
         form.new_challenge()  # a refused form always asks a fresh question
     else:
@@ -75,10 +84,14 @@ def submit(request: HttpRequest, park_code: str) -> HttpResponse:
     return render(request, "complaints/public/submit.html", context, status=status)
 
 
-def _submit(request: HttpRequest, form: PublicComplaintForm, park: Park) -> Complaint | None:
+def _pin_key(code: str) -> str:
+    return f"qingyuan.complaints.pin.{code}"
+
+
+def _submit(request: HttpRequest, form: PublicComplaintForm, park: Park, hit: Any) -> Complaint | None:
+    """File the complaint; a wrong or replayed answer counts against the address, other mistakes do not."""
     data = form.cleaned_data
     if not ratelimit.answer_ok(data["challenge"], data["answer"]):
-        ratelimit.hit(request)
         form.add_error("answer", _("That is not the right answer. Please try the new question."))
         return None
     try:
@@ -93,10 +106,10 @@ def _submit(request: HttpRequest, form: PublicComplaintForm, park: Park) -> Comp
         form.add_error("answer", _("This form was already sent once. Please answer the new question."))
         return None
     except ValidationError as exc:
+        ratelimit.release(hit)
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return None
-    ratelimit.hit(request)
     return complaint
 
 
@@ -109,6 +122,16 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/public/not_found.html", {}, status=404)
+
+
+def _looked_up(request: HttpRequest, code: str) -> tuple[Complaint | None, HttpResponse | None]:
+    """The complaint behind a code, counted against the address: (complaint, None) or (None, refusal)."""
+    if ratelimit.reserve(request, ratelimit.LOOKUP) is None:
+        return None, render(request, "complaints/public/limited.html", {}, status=429)
+    try:
+        return public_complaint(code), None
+    except Http404:
+        return None, _not_found(request)
 
 
 def tracking_context(c: Complaint, today: Any) -> dict[str, Any]:
@@ -126,6 +149,8 @@ def tracking_context(c: Complaint, today: Any) -> dict[str, Any]:
         + (list(attachments.for_owner(case).filter(purpose=PUBLIC_PHOTO)) if merged else []),
         "rateable": rateable,
         "rating_form": RatingForm() if rateable else None,
+        "has_pin": bool(c.pin_hash),
+        "pin_locked": c.pin_failures >= conf.get("QINGYUAN_COMPLAINT_PIN_ATTEMPTS"),
         "review_deadline": actions.review_deadline(c),
         "reviews": [r for r in c.reviews.all() if r.trackable],
         "review_of": c.review_of if c.review_of_id and c.review_of.trackable else None,
@@ -134,31 +159,39 @@ def tracking_context(c: Complaint, today: Any) -> dict[str, Any]:
     }
 
 
+@never_cache
 def track(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        c = public_complaint(code)
-    except Http404:
-        return _not_found(request)
-    context = {**tracking_context(c, timezone.localdate()), "new": request.GET.get("new") == "1"}
+    c, refused = _looked_up(request, code)
+    if c is None:
+        return refused  # type: ignore[return-value]
+    new = request.GET.get("new") == "1"
+    pin = request.session.pop(_pin_key(c.code), "") if new and hasattr(request, "session") else ""
+    context = {**tracking_context(c, timezone.localdate()), "new": new, "pin": pin}
     return render(request, "complaints/public/track.html", context)
+
+
+def _refused(request: HttpRequest, c: Complaint, exc: Exception, status: int = 400) -> HttpResponse:
+    message = exc.message if isinstance(exc, TransitionError) else " ".join(exc.messages)  # type: ignore[attr-defined]
+    if isinstance(exc, PinRefused):
+        status = 403
+    return render(request, "complaints/public/track.html",
+                  {**tracking_context(c, timezone.localdate()), "error": message}, status=status)
 
 
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        c = public_complaint(code)
-    except Http404:
-        return _not_found(request)
+    c, refused = _looked_up(request, code)
+    if c is None:
+        return refused  # type: ignore[return-value]
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
+            do_verify_complaint_pin(c, form.cleaned_data["pin"])
             actions.do_rate_complaint(c, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"],
                                       request_review=form.cleaned_data["request_review"],
                                       review_reason=form.cleaned_data["comment"])
         except (TransitionError, ValidationError) as exc:
-            message = exc.message if isinstance(exc, TransitionError) else " ".join(exc.messages)
-            return render(request, "complaints/public/track.html",
-                          {**tracking_context(c, timezone.localdate()), "error": message}, status=400)
+            return _refused(request, c, exc)
         return redirect(reverse("complaints_public:track", args=[c.code]) + "?rated=1")
     context = {**tracking_context(c, timezone.localdate()), "rating_form": form}
     return render(request, "complaints/public/track.html", context, status=400)
@@ -166,17 +199,15 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def review(request: HttpRequest, code: str) -> HttpResponse:
-    """A dissatisfied complainant asks for a review after rating (within the window)."""
+    """A dissatisfied complainant asks for a review after rating (within the window), with the PIN."""
+    c, refused = _looked_up(request, code)
+    if c is None:
+        return refused  # type: ignore[return-value]
     try:
-        c = public_complaint(code)
-    except Http404:
-        return _not_found(request)
-    try:
+        do_verify_complaint_pin(c, request.POST.get("pin", ""))
         actions.do_request_review(c, reason=request.POST.get("reason", ""))
     except (TransitionError, ValidationError) as exc:
-        message = exc.message if isinstance(exc, TransitionError) else " ".join(exc.messages)
-        return render(request, "complaints/public/track.html",
-                      {**tracking_context(c, timezone.localdate()), "error": message}, status=400)
+        return _refused(request, c, exc)
     return redirect(reverse("complaints_public:track", args=[c.code]) + "?review=1")
 
 

@@ -38,6 +38,7 @@ class ComplaintIn(Schema):
 
 class CreatedOut(Schema):
     code: str
+    pin: str = Field(..., description="The complainant's PIN, given only here: rating needs it.")
     status: str
     tracking_url: str
 
@@ -73,6 +74,7 @@ class PublicComplaintOut(Schema):
 
 class RatingIn(Schema):
     rating: RatingValue
+    pin: str = Field("", max_length=12, description="The PIN returned when the complaint was filed.")
     comment: str = Field("", max_length=1000)
     request_review: bool = False
 
@@ -85,7 +87,8 @@ class UnitRef(Schema):
 class StaffComplaintOut(Schema):
     id: int
     park_id: int
-    code: str
+    code: str | None = Field(None, description="The tracking code: only for the office and the handling unit.")
+    reference: str = Field(..., description="The complaint's reference, e.g. #42 (not the tracking code).")
     case_type: str
     channel: str
     category: str
@@ -105,7 +108,7 @@ class StaffComplaintOut(Schema):
     reply: str
     rating: str
     colour: str
-    merged_into: str | None
+    merged_into: str | None = Field(None, description="The case it follows: its code or its reference.")
     review_level: int
     assignment_id: int | None
     name: str | None = Field(None, description="Only for the office and the handling unit; null otherwise.")

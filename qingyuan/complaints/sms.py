@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Protocol
 
 from django.utils import timezone
@@ -23,6 +24,8 @@ from qingyuan.complaints.models import Complaint, SmsMessage, mask_phone
 
 log = logging.getLogger("qingyuan.complaints.sms")
 MAX_ATTEMPTS = 6
+PIN_MASK = "******"  # stands for the PIN in a stored text; the PIN itself waits in ``secret`` until sent
+_PIN_LIKE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 
 
 class SmsBackend(Protocol):
@@ -30,10 +33,11 @@ class SmsBackend(Protocol):
 
 
 class LogBackend:
-    """Writes each message to the log instead of sending it (development, the demo)."""
+    """Writes each message to the log instead of sending it (development, the demo); a PIN (any run
+    of exactly six digits) is masked, so the log never holds one."""
 
     def send(self, phone: str, text: str) -> None:
-        log.info("SMS to %s: %s", mask_phone(phone), text)
+        log.info("SMS to %s: %s", mask_phone(phone), _PIN_LIKE.sub(PIN_MASK, text))
 
 
 class MemoryBackend:
@@ -49,12 +53,19 @@ def backend() -> SmsBackend:
     return import_string(conf.get("QINGYUAN_SMS_BACKEND"))()
 
 
-def queue(complaint: Complaint, text: str) -> SmsMessage | None:
-    """Queue a message to the complainant if they left a phone number."""
+def queue(complaint: Complaint, text: str, *, secret: str = "") -> SmsMessage | None:
+    """Queue a message to the complainant if they left a phone number.
+
+    ``secret`` replaces ``PIN_MASK`` in ``text`` when the message is sent, and is forgotten then.
+    """
     if not complaint.phone:
         return None
-    return SmsMessage.objects.create(complaint=complaint, phone=complaint.phone, text=text[:500],
+    return SmsMessage.objects.create(complaint=complaint, phone=complaint.phone, text=text[:500], secret=secret,
                                      next_attempt_at=timezone.now())
+
+
+def outgoing(message: SmsMessage) -> str:
+    return message.text.replace(PIN_MASK, message.secret, 1) if message.secret else message.text
 
 
 def send_one() -> bool:
@@ -71,16 +82,17 @@ def send_one() -> bool:
         return True
     message = SmsMessage.objects.get(pk=pk)
     try:
-        backend().send(message.phone, message.text)
+        backend().send(message.phone, outgoing(message))
     except Exception as exc:  # any gateway failure is retried
         failed = message.attempts >= MAX_ATTEMPTS
         SmsMessage.objects.filter(pk=pk).update(
-            status=SmsStatus.FAILED if failed else SmsStatus.PENDING,
+            status=SmsStatus.FAILED if failed else SmsStatus.PENDING, **({"secret": ""} if failed else {}),
             next_attempt_at=now + dt.timedelta(seconds=min(3600, 60 * 2 ** message.attempts)),
             last_error=str(exc)[:1000])
         log.warning("SMS %s failed (attempt %s): %s", pk, message.attempts, exc)
     else:
-        SmsMessage.objects.filter(pk=pk).update(status=SmsStatus.SENT, sent_at=timezone.now(), last_error="")
+        SmsMessage.objects.filter(pk=pk).update(status=SmsStatus.SENT, sent_at=timezone.now(), last_error="",
+                                                 secret="")
     return True
 
 

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingyuan.complaints.access import sees_personal_data
+from qingyuan.complaints.access import reference_for, sees_personal_data
 from qingyuan.core.excel import workbook_bytes, xlsx_response
 
 MAX_ROWS = 50_000
@@ -25,7 +25,7 @@ def rows(user: Any, qs: Any) -> list[list[Any]]:
         personal = sees_personal_data(user, c)
         on_time = "" if c.replied_on_time is None else (_("yes") if c.replied_on_time else _("no"))
         out.append([
-            c.code, timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_case_type_display(),
+            reference_for(user, c), timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_case_type_display(),
             c.get_channel_display(), c.get_category_display(), str(c.enterprise or ""), str(c.township or ""),
             c.address, c.description, c.get_status_display(), str(c.handling_unit or ""), _date(c.accept_deadline),
             _date(c.handle_deadline), _date(c.replied_on), on_time, c.get_rating_display() if c.rating else "",
@@ -35,11 +35,13 @@ def rows(user: Any, qs: Any) -> list[list[Any]]:
 
 
 def response(user: Any, qs: Any) -> HttpResponse:
-    headers = [_("Tracking code"), _("Received"), _("Case type"), _("Channel"), _("Category"), _("Enterprise"),
+    headers = [_("Complaint"), _("Received"), _("Case type"), _("Channel"), _("Category"), _("Enterprise"),
                _("Township"), _("Place"), _("Description"), _("Status"), _("Handling unit"),
                _("Acceptance deadline"), _("Handling deadline"), _("Replied on"), _("On time"), _("Rating"),
                _("Colour"), _("Complainant's name"), _("Complainant's phone")]
     content = workbook_bytes(_("Complaints"), headers, rows(user, qs), notes=[
         _("Personal data appears only for complaints your unit handles, or for the office."),
+        _("Tracking codes appear only for complaints your unit handles, or for the office; others show the "
+          "reference (#number)."),
         _("Deadlines count calendar days; the starting day is not counted.")])
     return xlsx_response(content, f"complaints-{timezone.localdate():%Y%m%d}.xlsx")

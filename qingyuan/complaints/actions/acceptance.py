@@ -45,7 +45,8 @@ def unit_problem(c: Complaint, unit: Unit | None) -> str | None:
 
 def _subject(c: Complaint) -> str:
     kind = _("Review") if c.is_review else c.get_case_type_display()
-    return f"{kind} {c.code}: {c.get_category_display()}" + (f" ({c.enterprise})" if c.enterprise_id else "")
+    # the assignment is read by the enterprise and the park's readers too: no tracking code
+    return f"{kind} {c.reference}: {c.get_category_display()}" + (f" ({c.enterprise})" if c.enterprise_id else "")
 
 
 def _requirements(c: Complaint) -> str:

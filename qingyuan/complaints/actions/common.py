@@ -26,7 +26,7 @@ from qingyuan.org.models import Membership
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 10
-PERSONAL = ("name", "phone", "phone_hash")
+PERSONAL = ("name", "phone", "phone_hash", "pin_hash")
 # Text messages, written in the platform's language whoever triggers them.
 SMS_ACCEPTED = gettext_noop("Your complaint %(code)s was accepted and is handled by %(unit)s; reply due by %(date)s.")
 SMS_NOT_ACCEPTED = gettext_noop("Your complaint %(code)s was not accepted: %(reason)s")

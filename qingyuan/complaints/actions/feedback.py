@@ -128,6 +128,7 @@ def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_
         enterprise=case.enterprise,
         township=case.township, observed_at=None, received_at=now, received_on=today, year=today.year,
         month=today.month, name=c.name, phone=c.phone, phone_hash=c.phone_hash, trackable=c.trackable,
+        pin_hash=c.pin_hash,  # the complainant follows the review with the same PIN
         status=Status.RECEIVED, review_of=c, review_level=c.review_level + 1,
         suggested_unit=policy.review_unit, routing_basis=RoutingBasis.MANUAL if policy.review_unit else RoutingBasis.TRIAGE,
         accept_deadline=min(clocks.acceptance_deadline(today, clock), answer_by), handle_deadline=answer_by,

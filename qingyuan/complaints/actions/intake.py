@@ -25,6 +25,7 @@ from qingyuan.complaints.actions.common import (
     raise_errors,
     tell_office,
 )
+from qingyuan.complaints.actions.pin import hash_pin, new_pin, send_pin
 from qingyuan.complaints.choices import (
     PHOTO,
     PUBLIC_PHOTO,
@@ -126,8 +127,15 @@ def _create(*, park: Park, acting_user: Any, fields: dict[str, Any], photos: Seq
         accept_deadline=clocks.acceptance_deadline(received_on, policy.clocks_for(case_type)),
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
+    # The public side acts only with the PIN: every online complaint gets one (shown once on the
+    # confirmation page), one registered by staff when there is a phone to text it to.
+    pin = new_pin() if acting_user is None or phone else ""
+    values["pin_hash"] = hash_pin(pin) if pin else ""
     with transaction.atomic():
         c = insert_with_code(values)
+        c.pin = pin  # not stored: for the confirmation page only
+        if pin:
+            send_pin(c, pin)
         for upload, kind in checked:
             attachments.store(c, upload, uploaded_by=acting_user, kind=kind, purpose=PHOTO)
         audit.record("complaint.submit" if acting_user is None else "complaint.register", c,
@@ -166,6 +174,8 @@ def do_submit_complaint(*, park: Park, category: str, description: str, address:
                         observed_at: dt.datetime | None = None, name: str = "", phone: str = "",
                         photos: Sequence[Any] = (), received_at: dt.datetime | None = None) -> Complaint:
     """A citizen's complaint from the public form or the public API (no account).
+
+    The returned complaint carries its new PIN as ``pin`` (not stored; only its hash is).
 
     ``received_at`` is for imports and the demo only; the pages and the API never pass it.
     """

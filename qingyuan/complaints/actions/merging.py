@@ -43,5 +43,5 @@ def do_merge_complaint(c: Complaint, *, into: Complaint, acting_user: Any, reaso
         if old_assignment is not None and old_assignment.pk != getattr(target.assignment, "pk", None) \
                 and old_assignment.status in (A.ISSUED, A.IN_PROGRESS, A.RETURNED, A.SUBMITTED):
             tasks.do_withdraw_assignment(old_assignment, acting_user=acting_user,
-                                         reason=_("Merged into complaint %(code)s.") % {"code": target.code})
+                                         reason=_("Merged into complaint %(code)s.") % {"code": target.reference})
     return c

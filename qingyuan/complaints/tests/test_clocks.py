@@ -110,7 +110,7 @@ def test_it_opens_a_review_within_thirty_days_of_the_reply_with_its_own_clock(wo
     c = _replied(world)
     with time_machine.travel(at("2026-07-01", 22), tick=False):  # the 30th day after the reply
         response = client.post(f"/public/complaints/track/{c.code}/rate/", {
-            "rating": "dissatisfied", "comment": "气味仍然很大", "request_review": "on"})
+            "rating": "dissatisfied", "comment": "气味仍然很大", "request_review": "on", "pin": c.pin})
         assert response.status_code == 302
     c.refresh_from_db()
     review = c.reviews.get()
@@ -131,7 +131,7 @@ def test_it_refuses_a_review_after_the_window(world, client):
     c = _replied(world)
     with time_machine.travel(at("2026-07-02", 0), tick=False):
         response = client.post(f"/public/complaints/track/{c.code}/rate/", {
-            "rating": "dissatisfied", "comment": "不满意", "request_review": "on"})
+            "rating": "dissatisfied", "comment": "不满意", "request_review": "on", "pin": c.pin})
     assert response.status_code == 400
     c.refresh_from_db()
     assert c.rating == "" and c.status == "replied" and not Complaint.objects.filter(review_of=c).exists()

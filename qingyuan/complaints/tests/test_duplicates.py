@@ -68,7 +68,7 @@ def test_it_merges_a_duplicate_and_the_complainant_follows_the_case(placed, clie
     assert body["merged"] is True and body["reply"] == "已责令企业停产整改。" and body["can_rate"] is True
     assert not any(secret in str(body) for secret in ("张三", "李四", "1390000000", "约谈", case.code))
 
-    client.post(f"/public/complaints/track/{dup.code}/rate/", {"rating": "basically_satisfied"})
+    client.post(f"/public/complaints/track/{dup.code}/rate/", {"rating": "basically_satisfied", "pin": dup.pin})
     dup.refresh_from_db()
     case.refresh_from_db()
     assert (dup.status, dup.rating, case.status) == ("merged", "basically_satisfied", "replied")

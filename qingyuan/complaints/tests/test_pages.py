@@ -86,6 +86,6 @@ def test_it_lists_the_work_waiting_on_the_office_and_the_unit(world, as_user):
     assert services.work_items(world.officer) == []  # the assignment stands for it on "my work"
     assert services.work_items(world.supervisor) == [] and services.work_items(world.ent_a) == []
     page = as_user(world.officer).get("/work/").content.decode()
-    assert routed.code in page
+    assert routed.reference in page  # the assignment's subject names the complaint without its code
     Assignment.objects.filter(pk=routed.assignment_id).update(status="completed")  # done on the tasks side
     assert [i.title.split()[0] for i in services.work_items(world.officer)] == [routed.code]
