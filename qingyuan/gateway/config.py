@@ -49,6 +49,10 @@ class GatewayConfig:
     frame_timeout: float = 30.0
     #: Largest data segment accepted (the 4-digit length allows 9999; the standard says 1024).
     max_segment: int = 9999
+    #: A connection is closed after this many rejected frames in a row (no packet between),
+    #: or once this many bytes in a row were rejected or discarded as garbage.
+    max_invalid_frames: int = 100
+    max_garbage_bytes: int = 64 * 1024
     #: Per connection: pause reading above this many bytes of received-but-unanswered
     #: packets, resume below the low mark.
     high_water: int = 64 * 1024
@@ -209,6 +213,8 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "idle_timeout": _seconds(0.01),
     "frame_timeout": _seconds(0.01),
     "max_segment": _int(1),
+    "max_invalid_frames": _int(1),
+    "max_garbage_bytes": _int(1),
     "high_water": _int(1),
     "low_water": _int(0),
     "write_high_water": _int(1),

@@ -7,7 +7,10 @@ time-calibration request; nothing for 9011/9012/9013/9014, quarantined or
 rejected packets), and always in the order the packets arrived.
 
 Limits enforced here: connections over the server's limits are closed at once;
-rejected frames are counted and logged with peer and reason; a frame that stays
+rejected frames are counted and logged with peer and reason (a run of the same
+reason once a minute); ``max_invalid_frames`` rejected frames or
+``max_garbage_bytes`` rejected bytes in a row (no packet between) close the
+connection; a frame that stays
 incomplete longer than ``frame_timeout`` (a slow sender) or a buffer the decoder
 refuses (:class:`ProtocolError`) closes the connection; no packet for
 ``idle_timeout`` with nothing pending closes it; reading pauses above the
@@ -38,26 +41,35 @@ REFUSAL_LOG_INTERVAL = 60.0  # seconds between two log lines for the same refusa
 REFUSAL_KEYS_MAX = 64
 
 
-class RefusalLog:
-    """Logs the first of a run of the same refusal (verdict, MN, reason) on a connection, then at most
-    one line a minute saying how many followed: a logger backfilling a day of data with a wrong
-    password would otherwise write a line per packet. Every refusal is still counted in ``Stats``."""
+class LogRuns:
+    """Per connection: log the first of a run of the same key, then at most one line a minute
+    saying how many followed. Every occurrence is still counted in ``Stats``."""
 
     def __init__(self) -> None:
-        self.runs: dict[tuple[str, str | None, str], list[float]] = {}  # key -> [last logged, not logged]
+        self.runs: dict[tuple[object, ...], list[float]] = {}  # key -> [last logged, not logged]
 
-    def refused(self, peer: str, packet: Packet, outcome: Outcome, now: float) -> None:
-        key = (outcome.verdict.value, packet.mn, outcome.reason)
+    def due(self, key: tuple[object, ...], now: float) -> str | None:
+        """None to stay quiet, else the suffix of the line to log ("" or how many followed)."""
         run = self.runs.get(key)
         if run is not None and now - run[0] < REFUSAL_LOG_INTERVAL:
             run[1] += 1
-            return
+            return None
         more = f" ({run[1]:.0f} more like it since the last line)" if run is not None and run[1] else ""
-        log.info("%s packet from %s MN=%s CN=%s: %s%s", outcome.verdict.value, peer, packet.mn, packet.cn,
-                 outcome.reason, more)
         if run is None and len(self.runs) >= REFUSAL_KEYS_MAX:
             self.runs.clear()
         self.runs[key] = [now, 0]
+        return more
+
+
+class RefusalLog(LogRuns):
+    """Refusals (verdict, MN, reason): a logger backfilling a day of data with a wrong password
+    would otherwise write a line per packet."""
+
+    def refused(self, peer: str, packet: Packet, outcome: Outcome, now: float) -> None:
+        more = self.due((outcome.verdict.value, packet.mn, outcome.reason), now)
+        if more is not None:
+            log.info("%s packet from %s MN=%s CN=%s: %s%s", outcome.verdict.value, peer, packet.mn, packet.cn,
+                     outcome.reason, more)
 
 
 class Hub(Protocol):
@@ -82,7 +94,7 @@ class Connection(asyncio.Protocol):
     __slots__ = (
         "hub", "id", "transport", "peer", "ip", "decoder", "flow", "pending", "mns",
         "opened_at", "last_packet", "frame_started", "timer", "close_reason", "eof", "refused",
-        "refusals",
+        "refusals", "rejections", "invalid_run", "garbage_run",
     )
 
     def __init__(self, hub: Hub, connection_id: int) -> None:
@@ -96,6 +108,9 @@ class Connection(asyncio.Protocol):
         self.pending: collections.deque[Pending] = collections.deque()
         self.mns: set[str] = set()
         self.refusals: RefusalLog | None = None  # made at the first refusal (10,000 idle devices stay small)
+        self.rejections: LogRuns | None = None  # the same for rejected frames
+        self.invalid_run = 0  # rejected frames since the last packet
+        self.garbage_run = 0  # and their bytes
         self.opened_at = 0.0
         self.last_packet = 0.0  # loop time of the last packet (or of the connection)
         self.frame_started: float | None = None  # loop time an incomplete frame began
@@ -130,6 +145,8 @@ class Connection(asyncio.Protocol):
             self.timer = None
         if self.refused:
             return
+        if self.decoder is not None and self.decoder.pending_garbage:
+            self._report_rest(self.decoder)  # the garbage run it was in, reported when it ends
         reason = self.close_reason or (f"reset: {exc}" if exc else "closed by peer")
         self.hub.forget(self, reason)
 
@@ -167,14 +184,50 @@ class Connection(asyncio.Protocol):
                     break
                 progressed = True
                 if isinstance(event, Packet):
+                    self.invalid_run = self.garbage_run = 0
                     self._packet(event)
                 elif isinstance(event, InvalidFrame):
-                    self._invalid(event.reason.value, event.detail, event.data)
+                    self._rejected(event)
+                    if self._over_limit(decoder):
+                        break
         except ProtocolError as exc:
             self._invalid("PROTOCOL_ERROR", str(exc), b"")
             self.close(f"protocol error: {exc}")
             return
+        over = self._over_limit(decoder)
+        if over:
+            self._close_flooded(decoder, over)
+            return
         self._track_frame(progressed)
+
+    def _rejected(self, event: InvalidFrame) -> None:
+        self.invalid_run += 1
+        self.garbage_run += event.count
+        self._invalid(event.reason.value, event.detail, event.data, event.count)
+
+    def _over_limit(self, decoder: Decoder) -> str:
+        """Why the connection must close for what it sent since its last packet ("" if it need not)."""
+        config = self.hub.config
+        if self.invalid_run >= config.max_invalid_frames:
+            return f"too many invalid frames: {self.invalid_run} in a row"
+        garbage = self.garbage_run + decoder.pending_garbage
+        if garbage >= config.max_garbage_bytes:
+            return f"too much garbage: {garbage} bytes in a row"
+        return ""
+
+    def _close_flooded(self, decoder: Decoder, reason: str) -> None:
+        self.close(reason)
+        self._report_rest(decoder)
+
+    def _report_rest(self, decoder: Decoder) -> None:
+        """End the stream and report what the decoder holds (packets now go unanswered)."""
+        try:
+            decoder.receive_data(b"")
+            while (event := decoder.next_event()) is not NEED_DATA:
+                if isinstance(event, InvalidFrame):
+                    self._rejected(event)
+        except ProtocolError:
+            pass
 
     def _track_frame(self, progressed: bool) -> None:
         """Start the slow-sender clock when bytes of an unfinished frame are buffered."""
@@ -196,10 +249,15 @@ class Connection(asyncio.Protocol):
         self.flow.add(pending.size)
         hub.batcher.submit(pending)
 
-    def _invalid(self, reason: str, detail: str, data: bytes) -> None:
+    def _invalid(self, reason: str, detail: str, data: bytes, count: int = 0) -> None:
         stats = self.hub.stats
         stats.invalid[reason] += 1
-        log.warning("rejected frame from %s: %s (%s)", self.peer, reason, detail)
+        stats.invalid_bytes += count
+        if self.rejections is None:
+            self.rejections = LogRuns()
+        more = self.rejections.due((reason,), time.monotonic())
+        if more is not None:
+            log.warning("rejected frame from %s: %s (%s)%s", self.peer, reason, detail, more)
         self.hub.batcher.submit_invalid(
             InvalidReceived(reason, detail, bytes(data[:2048]), self.peer, time.time(), self.id)
         )

@@ -23,6 +23,7 @@ class Stats:
     store_calls: int = 0
     store_errors: int = 0
     invalid: Counter[str] = field(default_factory=Counter)  # rejected frames by reason
+    invalid_bytes: int = 0  # bytes in rejected frames and discarded garbage
     connections_open: int = 0
     connections_total: int = 0
     connections_refused: Counter[str] = field(default_factory=Counter)  # over a limit, by limit
