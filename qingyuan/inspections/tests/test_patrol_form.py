@@ -9,6 +9,7 @@ import uuid
 from django.utils import timezone
 
 from qingyuan.core.models import Attachment, AuditEntry, Notification
+from qingyuan.core.tests import photos
 from qingyuan.inspections.models import Finding, Patrol, PatrolPlan
 from qingyuan.inspections.tests.helpers import PNG, big_file, form_data, photo, second_inspector
 
@@ -33,7 +34,7 @@ def test_it_records_a_patrol_with_checklist_photos_gps_and_findings(world, as_us
         "item-hazardous_waste": "problem", "note-hazardous_waste": "两桶废溶剂露天堆放",
         "findings-0-text": "危废露天堆放，未入库。", "findings-0-severity": "serious",
         "findings-0-checklist_item": "hazardous_waste", "findings-1-text": "  ", "co_inspectors": [inspector2.pk],
-        "photos": [photo("a.png"), photo("b.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100, "image/jpeg")],
+        "photos": [photo("a.png"), photo("b.jpg", photos.jpeg(), "image/jpeg")],
     })
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(world.inspector).post(url(world.enterprise_a), data)
@@ -46,7 +47,7 @@ def test_it_records_a_patrol_with_checklist_photos_gps_and_findings(world, as_us
     finding = Finding.objects.get()
     assert finding.text == "危废露天堆放，未入库。" and finding.severity == "serious" and finding.status == "open"
     stored = Attachment.objects.filter(owner_id=str(patrol.pk)).order_by("id")
-    assert [a.mime for a in stored] == ["image/png", "image/jpeg"] and stored[0].size == len(PNG)
+    assert [a.mime for a in stored] == ["image/png", "image/jpeg"] and 0 < stored[0].size < len(PNG) * 2
     entry = AuditEntry.objects.get(action="patrol.create")
     assert entry.user == world.inspector and entry.after["findings"] == ["危废露天堆放，未入库。"]
     assert entry.after["photos"] == [a.pk for a in stored]
@@ -89,6 +90,12 @@ def test_it_refuses_a_script_disguised_as_a_photo(world, as_user):
     data = form_data(world.enterprise_a, photos=[photo("x.png", b"<script>alert(1)</script>", "image/png")])
     response = as_user(world.inspector).post(url(world.enterprise_a), data, HTTP_ACCEPT="application/json")
     _refused(response, "photos", "不是允许的文件类型")
+
+
+def test_it_refuses_a_photo_it_cannot_read(world, as_user):
+    data = form_data(world.enterprise_a, photos=[photo("坏图.jpg", photos.jpeg()[:700], "image/jpeg")])
+    response = as_user(world.inspector).post(url(world.enterprise_a), data, HTTP_ACCEPT="application/json")
+    _refused(response, "photos", "无法作为图片读取")
 
 
 def test_it_refuses_an_oversized_photo(world, as_user):
