@@ -1,6 +1,7 @@
 """The ``qingyuan`` command: the processes of Qingyuan, plus Django's management commands.
 
     qingyuan demo        migrate, seed the demo county, run web + gateway + worker + simulator
+                         (a process that exits is restarted; --no-simulator leaves the simulator out)
     qingyuan web         the web application (gunicorn)
     qingyuan gateway     the HJ 212 gateway
     qingyuan worker      the background worker
