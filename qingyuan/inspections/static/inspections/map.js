@@ -4,7 +4,8 @@
   "use strict";
   var el = document.getElementById("patrol-map");
   var data = JSON.parse(document.getElementById("patrol-map-data").textContent);
-  var map = L.map(el);
+  // A view before any layer: Leaflet cannot project a boundary added to a map without one.
+  var map = L.map(el).setView([30, 115], 5);
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: "" }).addTo(map);
   }
