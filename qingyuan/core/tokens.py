@@ -54,6 +54,11 @@ def do_issue_api_token(user: Any, *, name: str = "", acting_user: Any) -> tuple[
     return key, token
 
 
+def issue(user: Any, *, name: str = "") -> tuple[str, ApiToken]:
+    """A token issued by the system (tests, benches, scripts): ``do_issue_api_token`` with no acting user."""
+    return do_issue_api_token(user, name=name, acting_user=None)
+
+
 @transaction.atomic
 def do_revoke_api_token(token: ApiToken, *, acting_user: Any, reason: str = "") -> bool:
     """Revoke one token; False (and no entry) when it was already revoked."""
