@@ -9,10 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from qingyuan.core.tests.photos import plain_png
 from qingyuan.tasks import actions
 from qingyuan.tasks.models import Assignment
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = plain_png()  # a real image: uploads are decoded and re-encoded
 
 
 def png(name: str = "现场照片.png") -> SimpleUploadedFile:
