@@ -53,6 +53,7 @@ def test_it_lists_and_revokes_tokens_on_the_account_page(world, as_user):
     key, token = tokens.do_issue_api_token(world.officer, name="巡查同步", acting_user=world.officer)
     tokens.do_issue_api_token(world.regulator, name="别人的", acting_user=world.regulator)
     client = as_user(world.officer)
+    assert 'id="account-link"' in client.get("/inbox/").content.decode()  # the user's name in the menu bar
     page = client.get("/account/").content.decode()
     assert "巡查同步" in page and token.prefix in page and key not in page and "别人的" not in page
     other = ApiToken.objects.get(user=world.regulator)
