@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -102,3 +103,17 @@ def test_it_serves_a_file_whose_bytes_changed_type_as_an_opaque_download(world, 
     response = attachments.serve(stored)
     assert response["Content-Type"] == "application/octet-stream" and response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_it_still_serves_a_file_stored_before_uploads_were_re_encoded(world, settings):
+    original = photos.jpeg()
+    path = Path(settings.MEDIA_ROOT) / "attachments/2025/01/0123456789abcdef0123456789abcdef.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(original)
+    stored = Attachment.objects.create(owner_type=ContentType.objects.get_for_model(world.enterprise_a),
+                                       owner_id=str(world.enterprise_a.pk), name="旧照片.jpg", path=str(
+                                           path.relative_to(settings.MEDIA_ROOT)), size=len(original),
+                                       mime="image/jpeg", sha256="0" * 64)
+    response = attachments.serve(stored)
+    assert response["Content-Type"] == "image/jpeg" and response["Content-Disposition"].startswith("inline;")
+    assert b"".join(response.streaming_content) == original
