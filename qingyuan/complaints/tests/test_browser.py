@@ -34,8 +34,9 @@ def test_a_citizen_files_tracks_and_rates_on_a_phone(live_server, page, transact
     page.click("#submit-complaint")
     page.wait_for_selector("#tracking-code")
     code = page.inner_text("#tracking-code").strip()
+    pin = page.inner_text("#tracking-pin").strip()  # shown once: the citizen writes it down
     tracking_url = page.url
-    assert re.fullmatch(r"[A-Z2-9]{10}", code)
+    assert re.fullmatch(r"[A-Z2-9]{10}", code) and re.fullmatch(r"[0-9]{6}", pin)
     assert "县环保局" in page.inner_text("#public-unit")
     c = Complaint.objects.get(code=code)
     assert c.longitude is not None and c.handling_unit == world.bureau and c.phone == "13907971111"
@@ -58,8 +59,15 @@ def test_a_citizen_files_tracks_and_rates_on_a_phone(live_server, page, transact
 
     page.goto(tracking_url.split("?")[0])
     assert "已责令停产检修" in page.inner_text("#public-reply")
-    assert "13907971111" not in page.content()
+    assert "13907971111" not in page.content() and pin not in page.content()
     page.click("label[for=id_rating_0]")  # 满意
+    page.click("#rating-form button[type=submit]")  # the code alone is not enough
+    page.wait_for_selector("#track-error")
+    assert "评价密码" in page.inner_text("#track-error")
+    c.refresh_from_db()
+    assert (c.status, c.rating) == ("replied", "")
+    page.click("label[for=id_rating_0]")
+    page.fill("#id_pin", pin)
     page.click("#rating-form button[type=submit]")
     page.wait_for_selector("#rated")
     assert "满意" in page.inner_text("#public-rating")

@@ -36,7 +36,7 @@ def test_it_files_an_anonymous_complaint_with_a_photo_and_tracks_it(placed, clie
     assert entry.user is None and entry.after["has_phone"] is True and entry.after["photos"] == 1
     assert "王秀英" not in str(entry.after) and "1234" not in str(entry.after)
     assert Notification.objects.filter(recipient=placed.regulator, kind="complaint.received").exists()
-    assert c.sms.count() == 1  # "accepted, handled by ..." to the phone given
+    assert c.sms.count() == 2  # the PIN, and "accepted, handled by ..." to the phone given
 
     page = client.get(response["Location"])
     html = page.content.decode()
