@@ -216,8 +216,8 @@ class Connection(asyncio.Protocol):
         return ""
 
     def _close_flooded(self, decoder: Decoder, reason: str) -> None:
-        self.close(reason)
         self._report_rest(decoder)
+        self.close(reason)
 
     def _report_rest(self, decoder: Decoder) -> None:
         """End the stream and report what the decoder holds (packets now go unanswered)."""
