@@ -47,11 +47,12 @@ class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ["code", "received_at", "case_type", "channel", "category", "status", "handling_unit", "park"]
     list_filter = ["park", "status", "case_type", "channel", "category"]
     search_fields = ["code"]
-    exclude = ["name", "phone", "phone_hash"]  # personal data stays on the pages that check who may see it
+    # personal data and the PIN hash stay off the admin; the pages check who may see personal data
+    exclude = ["name", "phone", "phone_hash", "pin_hash"]
 
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "complaint", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status"]
-    exclude = ["phone"]
+    exclude = ["phone", "secret"]
