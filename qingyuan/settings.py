@@ -188,6 +188,14 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = env_str("QINGYUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("QINGYUAN_FROM_EMAIL", "qingyuan@localhost")
+EMAIL_HOST = env_str("QINGYUAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("QINGYUAN_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("QINGYUAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("QINGYUAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("QINGYUAN_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("QINGYUAN_EMAIL_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set at most one of QINGYUAN_EMAIL_STARTTLS and QINGYUAN_EMAIL_SSL.")
 
 QINGYUAN_PAGE_SIZE = env_int("QINGYUAN_PAGE_SIZE", 25, minimum=5, maximum=500)
 QINGYUAN_IMPORT_MAX_ROWS = env_int("QINGYUAN_IMPORT_MAX_ROWS", 5000, minimum=1)

@@ -26,6 +26,7 @@ from django.utils.crypto import salted_hmac
 
 from qingyuan.complaints import conf
 from qingyuan.complaints.models import ChallengeUse, RateHit
+from qingyuan.core import throttle
 
 CHALLENGE_SALT = "qingyuan.complaints.challenge"
 CHALLENGE_MAX_AGE = 2 * 3600
@@ -39,12 +40,13 @@ class ChallengeReused(Exception):
 
 
 def client_ip(request: Any) -> str:
+    """The address limits count against: the complaint header when set, else the login throttle's rule."""
     header = conf.get("QINGYUAN_COMPLAINT_IP_HEADER")
     if header:
-        value = request.headers.get(header, "")
+        value = request.headers.get(header, "").split(",")[-1].strip()  # the entry the proxy added
         if value:
-            return value.split(",")[0].strip()[:64]
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
+            return value[:64]
+    return (throttle.client_ip(request) or "unknown")[:64]
 
 
 # ---- limits --------------------------------------------------------------------------------------

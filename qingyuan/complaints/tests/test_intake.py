@@ -72,6 +72,16 @@ def test_it_reads_the_client_address_from_the_configured_proxy_header(world, cli
     assert client.post(f"/public/complaints/{world.park.code}/", form_data(), HTTP_X_REAL_IP="5.6.7.8").status_code == 302
 
 
+def test_it_counts_the_login_throttles_client_address_when_no_complaint_header_is_set(world, client, settings):
+    settings.QINGYUAN_COMPLAINT_RATE_LIMIT = 1
+    settings.QINGYUAN_COMPLAINT_IP_HEADER = ""
+    settings.QINGYUAN_CLIENT_IP_HEADER = "X-Real-IP"
+    url = f"/public/complaints/{world.park.code}/"
+    assert client.post(url, form_data(), HTTP_X_REAL_IP="1.2.3.4").status_code == 302
+    assert client.post(url, form_data(), HTTP_X_REAL_IP="1.2.3.4").status_code == 429
+    assert client.post(url, form_data(), HTTP_X_REAL_IP="5.6.7.8").status_code == 302
+
+
 def test_it_refuses_a_filled_honeypot(world, client):
     response = public_post(client, world.park, website="http://spam.example")
     assert response.status_code == 400 and "自动" in response.content.decode()
