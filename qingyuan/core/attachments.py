@@ -147,7 +147,8 @@ def _chunks(upload: Any, kind: FileKind) -> Iterable[bytes]:
         cached = _REENCODED.pop(upload, None)
         return [cached[1] if cached and cached[0] == kind else images.reencode(upload, kind.mime)]
     upload.seek(0)
-    return upload.chunks()
+    chunks: Iterable[bytes] = upload.chunks()
+    return chunks
 
 
 def store(owner: models.Model, upload: Any, *, uploaded_by: Any, kind: FileKind, purpose: str = "") -> Attachment:
