@@ -141,3 +141,16 @@ def do_create_permit(
             audit.snapshot(x) for x in permit.limits.all()]},
     )
     return permit
+
+
+@transaction.atomic
+def do_decommission_point(point: MonitoringPoint, *, acting_user: Any, reason: str) -> MonitoringPoint:
+    """Take a data logger out of service (a closed plant's device): the gateway and the simulator
+    stop accepting / sending for it. Audited with the reason; a second call changes nothing."""
+    point = MonitoringPoint.objects.select_for_update().get(pk=point.pk)
+    if point.is_active:
+        MonitoringPoint.objects.filter(pk=point.pk).update(is_active=False)
+        point.is_active = False
+        audit.record("point.decommission", point, acting_user=acting_user, related=point.outlet,
+                     before={"is_active": True}, after={"is_active": False}, message=reason)
+    return point
