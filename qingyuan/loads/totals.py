@@ -112,6 +112,7 @@ class PollutantLoad:
     # The part discharged at direct outlets (to the environment), and its projection.
     direct_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
     direct_projected_t: float = 0.0
+    direct_data_days: int = 0
 
     @property
     def name(self) -> str:
@@ -274,7 +275,7 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
             m = mass.get((e.pk, code), Mass())
             row = PollutantLoad(code=code, quota_t=quota.get(e.pk, {}).get(code),
                                 baseline_t=base.get(e.pk, {}).get(code), months_t=m.months_t, data_days=m.days,
-                                direct_months_t=m.direct_months_t)
+                                direct_months_t=m.direct_months_t, direct_data_days=m.direct_days)
             row.ytd_t = sum(m.months_t)
             stops = stopped.get(e.pk, set())
             row.projected_t = project(row.ytd_t, m.days, as_of, m.first_day, _stopped_since(stops, m.first_day))
@@ -310,6 +311,7 @@ class ParkPollutant:
     sent_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)  # to treatment plants, not counted
     effluent_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)  # plants' direct outlets
     plants: list[PlantBalance] = field(default_factory=list)
+    data_days: int = 0  # the most days with data at any enterprise's direct outlets this year
 
     @property
     def name(self) -> str:
@@ -335,8 +337,11 @@ class ParkPollutant:
 
     @property
     def reference_t(self) -> float | None:
-        """The baseline the reduction is measured against: the plan's, else the enterprises' sum."""
-        return self.plan_baseline_t if self.plan_baseline_t is not None else (self.baseline_sum_t or None)
+        """The baseline the projection is compared with, on the projection's own basis: the counted
+        enterprise baselines (what the park's monitored outlets discharged in the baseline year); the
+        plan's baseline only when no enterprise has one. A plan figure drawn up on another basis (a
+        county total, a different set of sources) is never set against the monitored load."""
+        return self.baseline_sum_t or self.plan_baseline_t
 
     @property
     def required_share(self) -> float | None:
@@ -346,16 +351,37 @@ class ParkPollutant:
         return None
 
     @property
+    def target_t(self) -> float | None:
+        """The target on the reference basis: reference × (1 − the plan's reduction share), the same
+        cap as the capacity account (``ledger.capacity``)."""
+        ref, share = self.reference_t, self.required_share
+        return ref * (1 - share) if ref and share is not None else None
+
+    @property
+    def plan_mismatch(self) -> bool:
+        """The plan's baseline and the enterprises' differ by more than 5 %: the plan was drawn up on
+        another basis, so only its reduction share is applied."""
+        return bool(self.plan_baseline_t and self.baseline_sum_t
+                    and abs(self.baseline_sum_t / self.plan_baseline_t - 1) > 0.05)
+
+    @property
+    def has_data(self) -> bool:
+        return self.data_days > 0
+
+    @property
     def projected_change(self) -> float | None:
-        """Projected annual load against the reference baseline: −0.12 = 12 % below."""
+        """Projected annual load against the reference baseline: −0.12 = 12 % below; None without data
+        (no measurement is not a 100 % reduction)."""
         ref = self.reference_t
-        return self.projected_t / ref - 1 if ref else None
+        return self.projected_t / ref - 1 if ref and self.has_data else None
 
     @property
     def meets_target(self) -> bool | None:
-        if self.plan_target_t is None:
+        """Projection at or under the target on the same basis; None without a target or without data."""
+        target = self.target_t
+        if target is None or not self.has_data:
             return None
-        return self.projected_t <= self.plan_target_t
+        return self.projected_t <= target
 
 
 def load_targets(park_id: int) -> dict[str, LoadTarget]:
@@ -404,6 +430,7 @@ def park_totals(rows: list[EnterpriseLoads], park_id: int, year: int) -> list[Pa
                 total.quota_t += p.quota_t or 0.0
             total.ytd_t += p.direct_ytd_t
             total.projected_t += p.direct_projected_t
+            total.data_days = max(total.data_days, p.direct_data_days)
             total.months_t = _add(total.months_t, p.direct_months_t)
             total.sent_months_t = _add(total.sent_months_t, [a - d for a, d in zip(p.months_t, p.direct_months_t,
                                                                                     strict=True)])

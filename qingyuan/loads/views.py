@@ -55,7 +55,7 @@ def park(request: HttpRequest) -> HttpResponse:
     chart = [{"code": r.code, "name": r.name, "months": [round(v, 4) for v in r.months_t],
               "effluent": [round(v, 4) for v in r.effluent_months_t],
               "sent": [round(v, 4) for v in r.sent_months_t],
-              "baseline": r.reference_t, "target": r.plan_target_t, "projected": round(r.projected_t, 4)}
+              "baseline": r.reference_t, "target": r.target_t, "projected": round(r.projected_t, 4)}
              for r in park_rows]
     bars = [{"name": e.enterprise.name, **{p.code: [round(p.ytd_t, 4), round(p.projected_t, 4), p.quota_t]
                                           for p in e.pollutants}} for e in rows]
