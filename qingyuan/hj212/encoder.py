@@ -21,7 +21,8 @@ _FORBIDDEN = (";", ",", "=", "&", "\r", "\n")
 
 def check_atom(what: str, text: str) -> str:
     if any(c in text for c in _FORBIDDEN):
-        raise CommandError(f"{what} must not contain ; , = & or line breaks: {text!r}")
+        shown = "(a password, not shown)" if what.upper().endswith("PW") else repr(text)  # errors reach pages
+        raise CommandError(f"{what} must not contain ; , = & or line breaks: {shown}")
     return text
 
 

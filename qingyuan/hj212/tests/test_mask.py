@@ -47,3 +47,11 @@ def test_it_leaves_no_password_in_any_text_around_a_frame(pw, before, after):
     masked = mask_password(text)
 
     assert f"PW={pw};MN=" not in masked and "PW=******;MN=" in masked
+
+
+def test_it_does_not_quote_a_password_it_refuses_to_encode():
+    try:
+        build_packet(st="32", cn="1012", pw="Zx9;secret", mn="AAAA0000000000000000000A", cp="", flag=5, qn=None)
+    except Exception as exc:  # noqa: BLE001 - the message is what is checked
+        message = str(exc)
+    assert "PW must not contain" in message and "secret" not in message
