@@ -16,7 +16,7 @@ from django.db import transaction
 
 from qingyuan.alarms import demo as alarms_demo
 from qingyuan.complaints import demo as complaints_demo
-from qingyuan.demo import data
+from qingyuan.demo import data, history, story
 from qingyuan.enterprises import actions as ent_actions
 from qingyuan.enterprises.creditcode import ALPHABET, make
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, MonitoringPoint, Outlet, Permit
@@ -55,6 +55,7 @@ class Seeder:
         self.rng = random.Random(2026)
         self.log = log
         self.units: dict[str, Unit] = {}
+        self.story = story.calendar()
 
     @transaction.atomic
     def run(self) -> None:
@@ -71,6 +72,16 @@ class Seeder:
         complaints_demo.seed(self)
         loads_demo.seed(self)
         sections_demo.seed(self)
+        self._history()
+
+    def _history(self) -> None:
+        """A year of values (``history``), then the rebound watch over it (the story's rebound case)."""
+        closed = {n: d for n in story.CLOSURES if (d := self.story.closure(n))}
+        accepted = {n: d for n in story.ACCEPTED if (d := self.story.accepted(n))}
+        written = history.seed(self.park, self.story, accepted=accepted, closed=closed)
+        if written:
+            self.log("history: " + ", ".join(f"{v} {k} values" for k, v in written.items()))
+        loads_demo.rebound(self)
 
     def _park(self) -> Park:
         park, _ = Park.objects.get_or_create(code=data.PARK["code"], defaults=data.PARK)
@@ -172,11 +183,15 @@ class Seeder:
         for outlet in outlets:
             if outlet.medium == "water":
                 code, category, pollutants = PLANT_PERMIT if is_plant else WATER_PERMIT
-                flow = self.rng.randrange(200, 1500) * (10 if is_plant else 1)  # m3/d
+                # m³/d: a chemical plant sends 80–500 m³/d to the plant; the plant treats 18,000 m³/d.
+                flow = 18000 if is_plant else self.rng.randrange(80, 500)
                 volume = Decimal(flow * 330)  # m3/a
             else:
                 code, category, pollutants = BOILER_PERMIT if "锅炉" in outlet.name else PROCESS_PERMIT
-                volume = Decimal(self.rng.randrange(20, 120) * 1000 * 24 * 330)  # m3/a
+                # m³/h: process exhaust 2,000–6,000; a 10 t/h boiler about 15,000; the power plant's 60,000+.
+                hourly = (self.rng.randrange(60, 75) if e.industry == "D44" else
+                          self.rng.randrange(6, 20) if "锅炉" in outlet.name else self.rng.randrange(2, 6)) * 1000
+                volume = Decimal(hourly * 24 * 330)  # m3/a
             for pollutant in pollutants:
                 lim = discharge_limit(code, pollutant, category=category)
                 if lim is None or lim.value is None:
@@ -195,10 +210,22 @@ class Seeder:
             valid_to=dt.date(2028, 6, 30) + dt.timedelta(days=index))
 
     def _status(self, e: Enterprise, status: str, office: Any, index: int) -> None:
+        """Walk the lifecycle at the story's dates: the closures in spring, acceptances through the year
+        (``story``); the others in 2025. Each step's audit entry and transition record carry its date."""
         day = dt.date(2025, 3, 1) + dt.timedelta(days=index * 7)
+        dates = {"close": self.story.closure(e.name), "finish_rectification": self.story.accepted(e.name)}
         for step, (name, reason) in enumerate(data.STATUS_PATH[status]):
-            ent_actions.do_transition_enterprise(
-                e, name, acting_user=office, reason=reason, effective_date=day + dt.timedelta(days=120 * step))
+            when = dates.get(name) or day + dt.timedelta(days=120 * step)
+            with story.backdated(story.moment(when, 9 + index % 8, index % 60)):
+                ent_actions.do_transition_enterprise(e, name, acting_user=office, reason=reason, effective_date=when)
+                if name == "close":
+                    self._decommission(e, office)
+
+    def _decommission(self, e: Enterprise, office: Any) -> None:
+        """A closed plant's loggers are taken out of service: nothing more is sent or accepted for them."""
+        for point in MonitoringPoint.objects.filter(outlet__enterprise=e, is_active=True):
+            ent_actions.do_decommission_point(point, acting_user=office,
+                                              reason="企业依法关停，在线监测设备拆除停用。")
 
     def _enterprise_accounts(self) -> None:
         for username, enterprise_name in data.ENTERPRISE_OF.items():

@@ -15,15 +15,29 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint
 from qingyuan.loads import actions, ledger
+from qingyuan.loads import rebound as rebound_watch
 from qingyuan.loads.choices import EntryKind
-from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy, NewProject
+from qingyuan.loads.models import (
+    BaselineLoad,
+    ExcludedPoint,
+    LedgerEntry,
+    LoadPolicy,
+    NewProject,
+    ReboundFlag,
+)
+from qingyuan.plans import actions as plan_actions
+from qingyuan.plans.models import ParkPlan
+from qingyuan.tasks.models import Assignment
 
 BASELINE_YEAR = 2024
 FITS = ("年产2万吨水性树脂项目", "青溪新材料科技有限公司", "利用关停企业腾出的总量指标，建设水性树脂生产线，配套废水预处理和RTO焚烧装置。")
 PLANT_CUT = {"w01018": Decimal("0.18"), "w21003": Decimal("0.18")}
 PLANT_REASON = "关停企业废水不再接管，污水处理厂提标至一级A，出水负荷核减"
+TARGET_CODES = ("w01018", "w21003", "a21026", "a21002")
 TOO_BIG = ("年产10万吨氯碱扩建项目", "江右蓝天氯碱有限公司", "扩建离子膜烧碱装置及配套燃煤锅炉。")
 
 
@@ -36,11 +50,41 @@ def seed(seeder: Any) -> None:
             actions.do_seed_baselines(e, BASELINE_YEAR, acting_user=office)
     for point in MonitoringPoint.objects.filter(park=park, name__contains="进水口"):
         ExcludedPoint.objects.get_or_create(point=point, defaults={"reason": "污水处理厂进水，不是排放"})
-    ledger.sync_park(park.pk, today=dt.date(2025, 12, 31))
+    _targets(seeder)
+    ledger.sync_park(park.pk, today=timezone.localdate())
     _plant_adjustment(park, office)
     _projects(park, office)
     seeder.log(f"loads: {BaselineLoad.objects.filter(enterprise__park=park).count()} baselines, "
                f"{NewProject.objects.filter(park=park).count()} new projects")
+
+
+def _targets(seeder: Any) -> None:
+    """The plan's reduction targets for the key pollutants: the park's counted 2024 baselines (Σ of the
+    enterprises' permitted annual loads, each kilogram once) and 10 % below them (the speech's −10 %)."""
+    park_plan = ParkPlan.objects.filter(park=seeder.park).order_by("pk").first()
+    if park_plan is None or park_plan.load_targets.exists():
+        return
+    account = ledger.capacity(seeder.park.pk)
+    for code in TARGET_CODES:
+        if code not in account:
+            continue
+        baseline = account[code].baseline.quantize(Decimal("0.1"))
+        plan_actions.do_add_load_target(park_plan, acting_user=seeder.users["office"], pollutant_code=code,
+                                        baseline_t=baseline, target_t=(baseline * Decimal("0.9")).quantize(Decimal("0.1")))
+
+
+def rebound(seeder: Any) -> None:
+    """The rebound watch over the seeded year: it finds the story's rebound case (``demo.story.REBOUND``)
+    and issues its assignment; the flag's closing note field stays empty, the explanation is in the
+    assignment's requirements, which the flag's page links."""
+    from qingyuan.demo.story import REBOUND_EXPLANATION
+
+    if ReboundFlag.objects.filter(park=seeder.park).exists():
+        return
+    for flag in rebound_watch.run_park(seeder.park.pk):
+        if flag.assignment_id:
+            Assignment.objects.filter(pk=flag.assignment_id).update(
+                requirements=f"{REBOUND_EXPLANATION}\n\n{flag.assignment.requirements}")
 
 
 def _plant_adjustment(park: Any, office: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from qingyuan.demo import story
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.plans import actions
 from qingyuan.plans.models import EnterprisePlan, ParkPlan, PlanVersion
@@ -27,7 +28,7 @@ PARK_PLAN = {
 }
 APPROVED = ("青溪县人民政府", dt.date(2025, 2, 20))
 OUTCOME_OF = {"closed": "close", "rectifying": "rectify", "rectified": "rectify", "relocated": "relocate"}
-LOADS = [("w01018", "1260", "1134"), ("w21003", "126", "113.4"), ("a21026", "980", "882"), ("a21002", "640", "576")]
+# The park's load targets are added by the loads demo, from the enterprises' 2024 baselines.
 MILESTONES = [
     ("关停类企业全部关停到位", dt.date(2025, 9, 30), "closures_done"),
     ("一厂一策整治方案全部通过专家评审", dt.date(2026, 6, 30), "plans_approved"),
@@ -91,6 +92,7 @@ class Demo:
         self.office = seeder.users["office"]
         self.expert = seeder.users["expert"]
         self.today = timezone.localdate()
+        self.story = story.calendar(self.today)
 
     def run(self) -> None:
         park_plan = ParkPlan.objects.filter(park=self.seeder.park, title=PARK_PLAN["title"]).first()
@@ -110,9 +112,6 @@ class Demo:
         for enterprise in Enterprise.objects.filter(park=self.seeder.park, status__in=OUTCOME_OF).order_by("name"):
             actions.do_add_target(park_plan, acting_user=self.office, enterprise=enterprise,
                                   outcome=OUTCOME_OF[enterprise.status])
-        for code, baseline, target in LOADS:
-            actions.do_add_load_target(park_plan, acting_user=self.office, pollutant_code=code,
-                                       baseline_t=Decimal(baseline), target_t=Decimal(target))
         for title, due, rule in MILESTONES:
             actions.do_add_milestone(park_plan, acting_user=self.office, title=title, due_date=due, rule=rule)
         return ParkPlan.objects.get(pk=park_plan.pk)
@@ -176,12 +175,15 @@ class Demo:
                          revision_due=self.today + dt.timedelta(days=10))
             return
         self._review(plan, "approve", "方案措施针对性强、技术可行，同意实施。")
-        self._progress(plan, by, done=None)
+        accepted = self.story.accepted(enterprise.name)
+        self._progress(plan, by, done=None, before=accepted - dt.timedelta(days=20) if accepted else None)
         acceptance = actions.do_request_acceptance(self._fresh(plan), acting_user=by, note="整治措施已全部完成，申请验收。")
         if stage == "acceptance":
             return
         if stage == "accepted":
-            self._inspect(acceptance, dt.date(2026, 10, 15) - dt.timedelta(days=index), failed_item=None)
+            # The rectified plants on the story's acceptance days; the closures' acceptances in the autumn.
+            on = self.story.accepted(enterprise.name) or dt.date(2026, 10, 15) - dt.timedelta(days=index)
+            self._inspect(acceptance, on, failed_item=None)
             return
         # A closure whose first acceptance failed (waste not yet removed), fixed, and inspected again soon.
         self._inspect(acceptance, dt.date(2026, 9, 20), failed_item="现场仍堆存原料桶约40只、废催化剂约3吨，未清运处置。")
@@ -211,6 +213,8 @@ class Demo:
                       "经现场检查和资料审查，整治方案确定的各项措施已全部落实，污染治理设施运行正常，同意通过验收。")
         actions.do_decide_acceptance(self._fresh_acceptance(acceptance), acting_user=self.office,
                                      verdict="fail" if failed_item else "pass", conclusion=conclusion)
+        if inspection < self.today:  # decided on the inspection day (the action stamps now(); see demo.story)
+            type(acceptance).objects.filter(pk=acceptance.pk).update(decided_at=story.moment(inspection, 16, 30))
 
     # ---- steps ------------------------------------------------------------------------------------
 
@@ -234,13 +238,16 @@ class Demo:
         actions.do_conclude_review(self._fresh(plan), acting_user=self.office, conclusion=conclusion, text=text,
                                    revision_due=revision_due)
 
-    def _progress(self, plan: EnterprisePlan, by: Any, *, done: int | None, started: int = 0) -> None:
-        """Finish the first ``done`` measures (all when None) and start the next ``started``."""
+    def _progress(self, plan: EnterprisePlan, by: Any, *, done: int | None, started: int = 0,
+                  before: dt.date | None = None) -> None:
+        """Finish the first ``done`` measures (all when None; by ``before`` when given) and start the next
+        ``started``."""
         measures = list(self._fresh(plan).measures.order_by("order"))
         limit = len(measures) if done is None else done
         for n, measure in enumerate(measures):
             if n < limit:
+                on = min(measure.deadline, self.today, before or self.today)
                 actions.do_transition_measure(measure, "finish", acting_user=by,
-                                              effective_date=min(measure.deadline, self.today))
+                                              effective_date=max(on, measure.start_date or on))
             elif n < limit + started:
                 actions.do_transition_measure(measure, "start", acting_user=by)
