@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "qingyuan.quality",
     "qingyuan.alarms",
     "qingyuan.loads", "qingyuan.sections",
+    "qingyuan.cockpit",
     "qingyuan.demo",
 ]
 

@@ -3,14 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from qingyuan import home
+from qingyuan.cockpit import views as cockpit
 from qingyuan.api import api
 
 admin.site.site_header = _("Qingyuan administration")
 admin.site.site_title = _("Qingyuan")
 
 urlpatterns = [
-    path("", home.home, name="home"),
+    path("", cockpit.home, name="home"),
+    path("cockpit/", include("qingyuan.cockpit.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

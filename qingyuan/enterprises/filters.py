@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.choices import EnterpriseStatus, Industry, RiskClass
+from qingyuan.enterprises.models import Enterprise
 from qingyuan.org.models import Unit
 
 
@@ -27,6 +28,8 @@ class EnterpriseFilter(forms.Form):
                                    widget=forms.Select(attrs={"class": "form-select"}))
     linked_unit = forms.ModelChoiceField(label=_("Linked unit"), required=False, queryset=Unit.objects.none(),
                                          empty_label=_("All"), widget=forms.Select(attrs={"class": "form-select"}))
+    exceeding = forms.BooleanField(label=_("Exceeding now"), required=False,
+                                   widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
@@ -39,7 +42,7 @@ class EnterpriseFilter(forms.Form):
 
 
 def apply_filters(qs: QuerySet, *, q: str = "", status: str = "", industry: str = "", risk_class: str = "",
-                  linked_unit: Any = None) -> QuerySet:
+                  linked_unit: Any = None, exceeding: bool = False) -> QuerySet:
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q) | Q(address__icontains=q))
     if status:
@@ -50,4 +53,15 @@ def apply_filters(qs: QuerySet, *, q: str = "", status: str = "", industry: str 
         qs = qs.filter(risk_class=risk_class)
     if linked_unit:
         qs = qs.filter(linked_unit=linked_unit)
+    if exceeding:
+        qs = qs.filter(pk__in=exceeding_ids())
     return qs
+
+
+# An alarm still being dealt with (alarms.choices.ACTIVE_STATUSES, spelled out: this app sits below alarms).
+_ACTIVE_ALARM = ("open", "acknowledged", "explained", "verified")
+
+
+def exceeding_ids() -> QuerySet:
+    """Ids of the enterprises exceeding now: with an exceedance alarm that is not closed."""
+    return Enterprise.objects.filter(alarms__kind="exceedance", alarms__status__in=_ACTIVE_ALARM).values("pk")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CockpitConfig(AppConfig):
+    """Homes per role and the park map: read-only pages over the domain apps (no models)."""
+
+    name = "qingyuan.cockpit"
+    verbose_name = _("Cockpit")
