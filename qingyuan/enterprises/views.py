@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qingyuan.core import audit, workflow
+from qingyuan.core import workflow
 from qingyuan.core.excel import SpreadsheetError, xlsx_response
 from qingyuan.core.htmx import render_page
-from qingyuan.enterprises import actions, spreadsheet
+from qingyuan.enterprises import actions, spreadsheet, story
 from qingyuan.enterprises.access import access_enterprise, can_create_in, can_edit, enterprise_roles
 from qingyuan.enterprises.filters import EnterpriseFilter
 from qingyuan.enterprises.forms import EnterpriseForm, ImportForm, TransitionForm
@@ -89,10 +89,10 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "permits": permits,
         "history": [(h, LIFECYCLE.label(h.from_state), LIFECYCLE.label(h.to_state))
                     for h in workflow.history(enterprise)],
-        "audit_trail": audit.trail(enterprise)[:50],
         "transitions": LIFECYCLE.available(enterprise.status, roles),
         "can_edit": can_edit(request.user, enterprise),
         "today": timezone.localdate(),
+        **story.gather(enterprise, request.user),
     }
     return render(request, "enterprises/detail.html", context)
 
