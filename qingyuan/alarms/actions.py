@@ -4,9 +4,10 @@
 merged per (point, parameter, kind); an active alarm with that key is extended
 (``end``, ``peak``, ``count`` — only observations ending after its current end
 count, so evaluating the same data twice changes nothing); otherwise a new alarm
-is created with its audit entry, its notifications and, for the kinds the park's
-policy names, an assignment to the enterprise's linked unit due in the policy's
-number of days.
+is created with its audit entry, its notifications and its place in the enterprise's
+episode (``qingyuan.alarms.episodes``): for the kinds the park's policy names, the
+episode's one assignment to the enterprise's linked unit, due in the policy's number
+of days, is issued or lists the new alarm too.
 
 The people's ``do_*`` actions check the workflow (``TransitionError`` with the
 reason), then the input (``ValidationError`` by field), and write in one
@@ -27,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingyuan.alarms import episodes
 from qingyuan.alarms.access import alarm_roles
 from qingyuan.alarms.choices import AlarmKind, ExplanationKind, Severity
 from qingyuan.alarms.context import PointContext
@@ -52,7 +54,6 @@ SEVERITY = {
     AlarmKind.MISSING: Severity.LOW, AlarmKind.MISMATCH: Severity.LOW,
 }
 UNITS = {AlarmKind.SUDDEN_DROP: "%", AlarmKind.MISSING: "min", AlarmKind.OFFLINE: "h"}
-PRIORITY = {Severity.HIGH: "urgent", Severity.MEDIUM: "normal", Severity.LOW: "normal"}
 Files = Sequence[Any]
 
 
@@ -182,7 +183,8 @@ class _People:
 
     def __init__(self) -> None:
         self.enterprises: dict[int | None, Enterprise | None] = {}
-        self.told: dict[int | None, list[Any]] = {}
+        self.accounts: dict[int, list[Any]] = {}
+        self.units: dict[int | None, list[Any]] = {}
 
     def enterprise(self, pk: int | None) -> Enterprise | None:
         if pk not in self.enterprises:
@@ -190,16 +192,22 @@ class _People:
                                     if pk is not None else None)
         return self.enterprises[pk]
 
-    def to_tell(self, enterprise: Enterprise | None) -> list[Any]:
-        key = enterprise.pk if enterprise else None
-        if key not in self.told:
-            users = [a.user for a in enterprise.accounts.select_related("user")] if enterprise else []
-            self.told[key] = users + _officers(enterprise.linked_unit_id if enterprise else None)
-        return self.told[key]
+    def users_of(self, enterprise: Enterprise | None) -> list[Any]:
+        if enterprise is None:
+            return []
+        if enterprise.pk not in self.accounts:
+            self.accounts[enterprise.pk] = [a.user for a in enterprise.accounts.select_related("user")]
+        return self.accounts[enterprise.pk]
+
+    def officers_of(self, enterprise: Enterprise) -> list[Any]:
+        if enterprise.linked_unit_id not in self.units:
+            self.units[enterprise.linked_unit_id] = _officers(enterprise.linked_unit_id)
+        return self.units[enterprise.linked_unit_id]
 
 
 def _announce(alarm: Alarm, ctx: PointContext, people: _People) -> None:
-    """Audit entry, notifications and (for the policy's kinds) the assignment of a new alarm."""
+    """Audit entry and notifications of a new alarm; its episode, and the episode's assignment
+    (``qingyuan.alarms.episodes``: the enterprise hears of every alarm, the linked unit once per episode)."""
     point = MonitoringPoint(pk=ctx.info.id, name=ctx.name, mn=ctx.mn)  # for the audit entry's related object
     audit.record("alarm.raise", alarm, acting_user=None, related=point,
                  after={"kind": alarm.kind, "parameter": alarm.parameter, "severity": alarm.severity,
@@ -207,28 +215,9 @@ def _announce(alarm: Alarm, ctx: PointContext, people: _People) -> None:
     enterprise = people.enterprise(alarm.enterprise_id)
     title = title_of(alarm, ctx.name)
     if alarm.severity != Severity.LOW:
-        notify(people.to_tell(enterprise), kind="alarm.raised", title=title, url=alarm.get_absolute_url())
-    if enterprise is None or enterprise.linked_unit_id is None or alarm.kind not in ctx.policy.assign_kinds:
-        return
-    from qingyuan.tasks.actions import do_issue_assignment
-
-    try:
-        with transaction.atomic():
-            assignment = do_issue_assignment(
-                park=enterprise.park, assignee_unit=enterprise.linked_unit, acting_user=None, enterprise=enterprise,
-                subject=(_("Alarm: %(title)s") % {"title": title})[:190],
-                requirements=_("The online monitoring raised an alarm (%(kind)s) for %(enterprise)s at %(point)s. "
-                               "Check on site, have the enterprise explain it with evidence on the alarm page, "
-                               "verify the explanation and report back.")
-                % {"kind": AlarmKind(alarm.kind).label, "enterprise": enterprise.name, "point": ctx.name},
-                deadline=timezone.localdate() + dt.timedelta(days=ctx.policy.deadline_days),
-                priority=PRIORITY.get(alarm.severity, "normal"), source=alarm,
-                source_label=_("Alarm #%(id)s") % {"id": alarm.pk})
-    except (ValidationError, ValueError) as exc:
-        log.warning("alarm %s: no assignment issued (%s)", alarm.pk, exc)
-        return
-    Alarm.objects.filter(pk=alarm.pk).update(assignment=assignment)
-    alarm.assignment = assignment
+        notify(people.users_of(enterprise), kind="alarm.raised", title=title, url=alarm.get_absolute_url())
+    if enterprise is not None:
+        episodes.place(alarm, enterprise, ctx.policy, people.officers_of(enterprise), title)
 
 
 # ---- the lifecycle (people) --------------------------------------------------------------------
@@ -325,7 +314,8 @@ def do_dismiss(alarm: Alarm, *, acting_user: Any, reason: str) -> Alarm:
 
 
 POLICY_FIELDS = ("approach_percent", "constant_minutes", "constant_hour_records", "zero_minutes", "drop_percent",
-                 "drop_window_minutes", "missing_intervals", "offline_hours", "assign_kinds", "deadline_days")
+                 "drop_window_minutes", "missing_intervals", "offline_hours", "assign_kinds", "deadline_days",
+                 "episode_gap_hours")
 
 
 @transaction.atomic

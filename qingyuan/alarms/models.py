@@ -5,9 +5,15 @@ not closed, further findings of the same kind on the same point and parameter
 extend it (``end``, ``peak``, ``count``) instead of raising another one (a
 partial unique constraint enforces it, so two evaluators cannot both create it).
 Its status moves only through ``qingyuan.alarms.workflow``.
+
+An ``AlarmEpisode`` groups the alarms of one enterprise that follow each other with
+no gap longer than the park's ``episode_gap_hours``: one assignment and one notice
+to the linked unit per episode (``qingyuan.alarms.episodes``).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -80,6 +86,8 @@ class Alarm(models.Model):
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     verified_by_name = models.CharField(_("verified by"), max_length=150, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    episode = models.ForeignKey("AlarmEpisode", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="alarms", verbose_name=_("episode"))
 
     objects = AlarmQuerySet.as_manager()
 
@@ -102,6 +110,27 @@ class Alarm(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("alarms:detail", args=[self.pk])
+
+
+class AlarmEpisode(models.Model):
+    """Alarms of one enterprise close together in time (see ``qingyuan.alarms.episodes``)."""
+
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="+", verbose_name=_("park"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="alarm_episodes",
+                                   verbose_name=_("enterprise"))
+    start = models.DateTimeField(_("start"))  # start of its first alarm
+    opened_at = models.DateTimeField(_("detected"))
+    assignment = models.ForeignKey("tasks.Assignment", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("assignment"))
+
+    class Meta:
+        verbose_name = _("alarm episode")
+        verbose_name_plural = _("alarm episodes")
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-id"], name="alarms_episode_enterprise")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}@{self.start:%Y-%m-%d %H:%M}"
 
 
 class AlarmPolicy(models.Model):
@@ -128,6 +157,9 @@ class AlarmPolicy(models.Model):
     assign_kinds = models.JSONField(_("kinds that open an assignment"), default=list, blank=True)
     deadline_days = models.PositiveSmallIntegerField(_("assignment deadline (days)"), default=3,
                                                      validators=[MinValueValidator(1), MaxValueValidator(60)])
+    episode_gap_hours = models.PositiveSmallIntegerField(
+        _("one episode while alarms follow within (hours)"), default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)])
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -151,6 +183,7 @@ class Policy:
         self.rules = row.rule_config() if row else RuleConfig()
         self.assign_kinds = frozenset(row.assign_kinds if row and row.assign_kinds else DEFAULT_ASSIGN_KINDS)
         self.deadline_days = row.deadline_days if row else 3
+        self.episode_gap = dt.timedelta(hours=row.episode_gap_hours if row else 24)
 
     @classmethod
     def for_park(cls, park_id: int) -> Policy:

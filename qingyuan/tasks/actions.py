@@ -215,6 +215,29 @@ def do_issue_assignment(
     return a
 
 
+def do_amend_assignment(a: Assignment, *, acting_user: Any, requirements: str, priority: str | None = None,
+                         related: models.Model | None = None, message: str = "") -> Assignment:
+    """Rewrite an open assignment's requirements (and raise its priority): more alarms of the same episode.
+
+    No notification: the unit was told when it was issued; the audit entry says what changed and why.
+    """
+    if not a.is_open:
+        raise TransitionError(_("Only an open assignment can be amended."), code="state")
+    updates: dict[str, Any] = {"requirements": requirements.strip()}
+    rank = list(Priority.values)  # normal < urgent < most urgent
+    if priority in rank and rank.index(priority) > rank.index(a.priority):
+        updates["priority"] = priority
+    before = audit.snapshot(a, list(updates))
+    with transaction.atomic():
+        Assignment.objects.filter(pk=a.pk).update(**updates)
+        for key, value in updates.items():
+            setattr(a, key, value)
+        b, after = audit.changed(before, audit.snapshot(a, list(updates)))
+        audit.record("assignment.amend", a, acting_user=acting_user, related=related, before=b, after=after,
+                     message=message)
+    return a
+
+
 def _create_numbered(*, park: Park, issued_on: dt.date, **fields: Any) -> Assignment:
     """Give the next number of the park's year (交办〔2026〕12号); retry if someone took it meanwhile."""
     year = issued_on.year

@@ -106,9 +106,11 @@ def test_it_turns_simulated_exceedance_into_an_assignment_that_is_explained_and_
     assert alarm.point == point and alarm.enterprise == world.enterprise_a and alarm.severity == "high"
     assert alarm.peak > 200.0 and alarm.limit == 200.0 and alarm.detail["basis"] == "hourly_mean"
     assert alarm.assignment is not None and alarm.assignment.assignee_unit == world.bureau
-    # The episode's end is a drop of every pollutant (also an assigned kind); each alarm has one assignment.
+    # The episode's end is a drop of every pollutant (also an assigned kind): all of them, one episode of the
+    # enterprise, are listed on one assignment.
     assert set(Assignment.objects.values_list("assignee_unit", flat=True)) == {world.bureau.pk}
-    assert Assignment.objects.count() == Alarm.objects.filter(assignment__isnull=False).count()
+    assert Assignment.objects.count() == 1 and Alarm.objects.filter(assignment__isnull=False).count() > 1
+    assert all(f"#{a.pk} " in alarm.assignment.requirements for a in Alarm.objects.filter(assignment__isnull=False))
 
     url = f"/alarms/{alarm.pk}/"
     ent = as_user(world.ent_a)

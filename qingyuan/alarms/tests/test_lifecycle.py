@@ -49,7 +49,9 @@ def test_it_opens_an_assignment_to_the_linked_unit_with_the_policy_deadline(worl
     assert a.source_label == f"报警 #{alarm.pk}" and a.source_id == str(alarm.pk)
     assert AuditEntry.objects.filter(action="alarm.raise", object_id=str(alarm.pk)).exists()
     told = set(Notification.objects.filter(kind="alarm.raised").values_list("recipient__username", flat=True))
-    assert told == {"ent_a", "officer"}
+    assert told == {"ent_a"}  # the enterprise hears of the alarm; the unit of its assignment (one notice)
+    assert list(Notification.objects.filter(recipient=world.officer).values_list("kind", flat=True)) == [
+        "assignment.issued"]
 
 
 def test_it_sends_enterprise_b_alarms_to_its_own_linked_unit(world):
@@ -104,7 +106,16 @@ def test_it_takes_an_alarm_through_explanation_verification_and_closing(world, a
 def test_it_raises_a_new_alarm_after_the_old_one_is_closed(world, alarm):
     Alarm.objects.filter(pk=alarm.pk).update(status="closed")
     fresh = _daily(world.point_a, "2026-03-02", 125.0)
-    assert fresh.pk != alarm.pk and Assignment.objects.count() == 2
+    assert fresh.pk != alarm.pk
+    # the next day is the same episode: the open assignment lists the new alarm too
+    assert Assignment.objects.count() == 1 and fresh.assignment == alarm.assignment
+
+
+def test_it_opens_a_new_assignment_for_a_new_alarm_once_the_old_one_is_closed(world, alarm):
+    Alarm.objects.filter(pk=alarm.pk).update(status="closed")
+    Assignment.objects.filter(pk=alarm.assignment_id).update(status="completed")
+    fresh = _daily(world.point_a, "2026-03-02", 125.0)
+    assert fresh.pk != alarm.pk and Assignment.objects.count() == 2 and fresh.assignment != alarm.assignment
 
 
 @pytest.mark.parametrize(("name", "data", "status", "verdict"), [
