@@ -123,7 +123,7 @@ class History:
             if e is not None:
                 s.accepted = accepted.get(e.name)
                 if e.name in closed:
-                    s.until = closed[e.name]
+                    s.until = closed[e.name] - dt.timedelta(days=1)  # the last day of production
                 elif e.status in STOPPED:
                     s.until = e.status_since - dt.timedelta(days=1) if e.status_since else self.first
             out.append(s)

@@ -20,6 +20,7 @@ from qingyuan.demo import data, history, story
 from qingyuan.enterprises import actions as ent_actions
 from qingyuan.enterprises.creditcode import ALPHABET, make
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, MonitoringPoint, Outlet, Permit
+from qingyuan.inspections import actions as inspection_actions
 from qingyuan.inspections import demo as inspections_demo
 from qingyuan.loads import demo as loads_demo
 from qingyuan.org.choices import Role, UnitKind
@@ -28,6 +29,7 @@ from qingyuan.plans import demo as plans_demo
 from qingyuan.sections import demo as sections_demo
 from qingyuan.standards import discharge_limit
 from qingyuan.tasks import demo as tasks_demo
+from qingyuan.tasks import escalation
 
 User = get_user_model()
 
@@ -82,6 +84,11 @@ class Seeder:
         if written:
             self.log("history: " + ", ".join(f"{v} {k} values" for k, v in written.items()))
         loads_demo.rebound(self)
+        # Settle what the later steps changed, so a second run finds nothing to do: patrol intervals
+        # follow the rebound flag and the alarms; complaints' assignments escalate like the others.
+        inspection_actions.do_refresh_plans(park=self.park)
+        while escalation.handle_one_escalation():
+            pass
 
     def _park(self) -> Park:
         park, _ = Park.objects.get_or_create(code=data.PARK["code"], defaults=data.PARK)

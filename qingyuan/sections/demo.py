@@ -2,8 +2,10 @@
 
 青溪河入境断面 (inbound, target Ⅱ), 园区下游断面 (in-park, Ⅲ) and 青溪河出境断面 (outbound, Ⅲ,
 linked to the demo's water-quality automatic station) with 24 monthly manual samples each.
-The outbound section is Ⅳ–劣Ⅴ before the clean-up, improves through 2025 and meets Ⅲ from
-late 2025 on — except one recent month when ammonia misses it.
+The outbound section is class Ⅳ before the clean-up (the polluted winter at the start of the demo's
+history, ``qingyuan.demo.story``), improves through the spring closures and meets Ⅲ from the summer
+on — except one month after a summer storm when ammonia misses it. The river station's daily values
+(``demo.history``) follow the same path.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from qingyuan.demo import story
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.sections.actions import do_create_section, do_record_sample
 from qingyuan.sections.models import Sample, Section
@@ -28,8 +31,8 @@ SAMPLE_DAY = 8
 # (COD, NH3-N, TP, CODMn, BOD5, petroleum) per kind: before the clean-up, after it.
 LEVELS = {
     "inbound": ((12.5, 0.38, 0.075, 3.1, 2.4, 0.03), (12.0, 0.33, 0.07, 3.0, 2.3, 0.03)),
-    "in_park": ((27.0, 1.45, 0.27, 7.2, 5.2, 0.30), (16.5, 0.72, 0.15, 4.8, 3.4, 0.04)),
-    "outbound": ((29.0, 1.60, 0.31, 8.0, 5.6, 0.35), (17.0, 0.78, 0.16, 5.0, 3.5, 0.04)),
+    "in_park": ((26.0, 1.32, 0.26, 8.0, 5.0, 0.30), (16.5, 0.72, 0.15, 4.8, 3.4, 0.04)),
+    "outbound": ((25.5, 1.28, 0.24, 8.1, 4.8, 0.28), (16.8, 0.74, 0.15, 4.9, 3.4, 0.04)),
 }
 
 
@@ -39,8 +42,8 @@ def months(today: dt.date, count: int = 24) -> list[dt.date]:
 
 
 def progress(day: dt.date) -> float:
-    """0 before April 2025, 1 from October 2025, linear in between (the clean-up)."""
-    return min(1.0, max(0.0, ((day.year - 2025) * 12 + day.month - 4) / 6))
+    """0 until the spring closures, 1 from the summer, linear in between (the clean-up; ``demo.story``)."""
+    return story.calendar().progress(day, 120, 240)
 
 
 def values_for(kind: str, day: dt.date, rng: random.Random, *, miss: bool) -> list[tuple[str, str, str]]:
@@ -48,7 +51,7 @@ def values_for(kind: str, day: dt.date, rng: random.Random, *, miss: bool) -> li
     f = progress(day)
     cod, nh3n, tp, codmn, bod5, oil = (b + (a - b) * f for b, a in zip(before, after, strict=True))
 
-    def jitter(v: float, spread: float = 0.08) -> float:
+    def jitter(v: float, spread: float = 0.05) -> float:
         return v * (1 + rng.uniform(-spread, spread))
 
     if miss:
@@ -69,7 +72,7 @@ def seed(seeder: Any) -> None:
     station = MonitoringPoint.objects.filter(mn=STATION_MN).first()
     rng = random.Random(20250401)
     days = months(timezone.localdate())
-    miss = days[-2]  # one recent month misses the target
+    miss = days[-4]  # one month after the summer storms misses the target
     for name, kind, target, order, (lon, lat) in SECTIONS:
         section = Section.objects.filter(park=park, name=name).first()
         if section is None:

@@ -45,12 +45,22 @@ def demo_scenarios(points: Sequence[MonitoringPoint]) -> list[str]:
     """A few misbehaving devices, so the demo (and later alarm work) has material."""
     water = [p for p in points if p.outlet_id and p.outlet.medium == "water" and p.protocol_version != "2005"]  # type: ignore[union-attr]
     gas = [p for p in points if p.outlet_id and p.outlet.medium == "gas"]  # type: ignore[union-attr]
-    picks = [("exceedance", water, 1), ("constant", water, 3), ("outage", water, 5), ("length_plus6", water, 7),
-             ("exceedance", gas, 0), ("fault", gas, 2), ("subpackets", gas, 4), ("clock_skew", gas, 6),
+    # Exceedances come from plants still under rectification (整治中), never from one marked rectified.
+    rectifying = [p for p in points if p.outlet_id and getattr(p.outlet.enterprise, "status", "") == "rectifying"]  # type: ignore[union-attr]
+    r_water = [p for p in rectifying if p.outlet.medium == "water" and p.protocol_version != "2005"]  # type: ignore[union-attr]
+    r_gas = [p for p in rectifying if p.outlet.medium == "gas"]  # type: ignore[union-attr]
+    picks = [("exceedance", r_water, 0), ("constant", water, 3), ("outage", water, 5), ("length_plus6", water, 7),
+             ("exceedance", r_gas, 0), ("fault", gas, 2), ("subpackets", gas, 4), ("clock_skew", gas, 6),
              ("bad_crc", gas, 8)]
     chosen = [f"{name}:{group[i].mn}" for name, group, i in picks if i < len(group)]
     return [*chosen, "unknown_mn"]
 
 
+# Enterprises that no longer produce (关停并转): their loggers send nothing, even if a point was left active.
+STOPPED = ("closed", "relocated", "transformed")
+
+
 def demo_points() -> list[MonitoringPoint]:
-    return list(MonitoringPoint.objects.filter(is_active=True).select_related("outlet").order_by("id"))
+    """Active points, less those of enterprises that closed, relocated or transformed."""
+    return list(MonitoringPoint.objects.filter(is_active=True).exclude(outlet__enterprise__status__in=STOPPED)
+                .select_related("outlet__enterprise").order_by("id"))

@@ -1,0 +1,189 @@
+"""The demo county's story adds up: the invariants the domain promises, asserted on the seeded demo.
+
+Seeded once for the module (rolled back at its end); each test reads it inside its own savepoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.test import override_settings
+from django.utils import timezone
+
+from qingyuan.alarms.choices import ACTIVE_STATUSES, AlarmKind
+from qingyuan.alarms.models import Alarm
+from qingyuan.complaints.models import Complaint
+from qingyuan.core.models import AuditEntry, TransitionRecord
+from qingyuan.demo import story
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
+from qingyuan.loads import ledger, totals
+from qingyuan.loads.models import LoadPolicy, ReboundFlag
+from qingyuan.plans.models import LoadTarget
+from qingyuan.quality.models import DailyValue, HourlyValue, MonthlyValue
+from qingyuan.sections import evaluation
+from qingyuan.sections.models import Section
+from qingyuan.simulator.points import demo_points, demo_scenarios
+from qingyuan.standards import ALL_CLASSES
+
+STOPPED = ("closed", "relocated", "transformed")
+KEY = ("w01018", "w21003", "a21026", "a21002")
+
+
+@pytest.fixture(scope="module")
+def county(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
+    with django_db_blocker.unblock(), override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MEDIA_ROOT=str(tmp_path_factory.mktemp("story-media"))):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+            yield {"today": timezone.localdate(), "cal": story.calendar()}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(county: dict[str, Any], db: Any) -> dict[str, Any]:
+    return county
+
+
+def _park_figures(today: dt.date) -> dict[str, totals.ParkPollutant]:
+    enterprises = list(Enterprise.objects.all())
+    park_id = enterprises[0].park_id
+    rows = totals.enterprise_loads(enterprises, today.year, today, LoadPolicy.for_park(park_id))
+    return {t.code: t for t in totals.park_totals(rows, park_id, today.year)}
+
+
+def test_it_closes_three_plants_in_spring_and_nothing_is_sent_after_a_closure(demo):
+    cal = demo["cal"]
+    closed = Enterprise.objects.filter(status="closed")
+    assert sorted(closed.values_list("name", flat=True)) == sorted(story.CLOSURES)
+    for e in closed:
+        assert cal.start + dt.timedelta(days=100) <= e.status_since <= cal.start + dt.timedelta(days=230), e.name
+        # the transition record carries the closure's date, not the seeding minute
+        record = TransitionRecord.objects.get(workflow="enterprise", object_id=str(e.pk), transition="close")
+        assert timezone.localdate(record.time) == e.status_since
+    for e in Enterprise.objects.filter(status__in=STOPPED):
+        points = MonitoringPoint.objects.filter(outlet__enterprise=e)
+        assert not DailyValue.objects.filter(point__in=points, day__gte=e.status_since).exists(), e.name
+        first = dt.datetime.combine(e.status_since, dt.time(), tzinfo=story.ZONE)
+        assert not HourlyValue.objects.filter(point__in=points, start__gte=first).exists(), e.name
+        if e.status == "closed":  # the loggers are decommissioned, audited
+            assert not points.filter(is_active=True).exists(), e.name
+            assert AuditEntry.objects.filter(action="point.decommission", object_id__in=[
+                str(p) for p in points.values_list("pk", flat=True)]).count() == points.count()
+            assert DailyValue.objects.filter(point__in=points, day__lt=e.status_since).exists(), e.name
+    simulated = {p.mn for p in demo_points()}
+    assert not MonitoringPoint.objects.filter(outlet__enterprise__status__in=STOPPED, mn__in=simulated).exists()
+
+
+def test_it_keeps_rectified_plants_within_their_limits_except_the_rebound_case(demo):
+    limits = {(o, c): float(v) for o, c, v in PermitLimit.objects.filter(concentration_limit__gt=0).values_list(
+        "outlet_id", "pollutant_code", "concentration_limit")}
+    rectified = Enterprise.objects.filter(status="rectified")
+    assert sorted(rectified.values_list("name", flat=True)) == sorted(story.ACCEPTED)
+    for e in rectified:
+        assert e.status_since == demo["cal"].accepted(e.name)
+        over = [(o, c, m) for o, c, m in DailyValue.objects.filter(
+            point__outlet__enterprise=e, day__gt=e.status_since).values_list("point__outlet_id", "parameter", "mean")
+            if (o, c) in limits and m > limits[(o, c)]]
+        assert over == [], e.name
+        open_exceedances = Alarm.objects.filter(enterprise=e, kind=AlarmKind.EXCEEDANCE, status__in=ACTIVE_STATUSES)
+        assert not open_exceedances.exists() or e.name == story.REBOUND, e.name
+    flags = ReboundFlag.objects.filter(status="open")
+    assert list(flags.values_list("enterprise__name", "pollutant_code")) == [(story.REBOUND, "a21026")]
+    flag = flags.get()
+    assert flag.assignment is not None and story.REBOUND_EXPLANATION in flag.assignment.requirements
+    # the live simulator's exceedances come from plants under rectification, never a rectified one
+    exceeding = [s.split(":", 1)[1] for s in demo_scenarios(demo_points()) if s.startswith("exceedance:")]
+    assert exceeding and set(MonitoringPoint.objects.filter(mn__in=exceeding).values_list(
+        "outlet__enterprise__status", flat=True)) == {"rectifying"}
+
+
+def test_it_starts_polluted_and_rectified_plants_improve(demo):
+    cal = demo["cal"]
+    winter = (cal.start, cal.start + dt.timedelta(days=60))
+    gas_limits = PermitLimit.objects.filter(outlet__medium="gas", pollutant_code="a21026")
+    limit_of = {o: float(v) for o, v in gas_limits.values_list("outlet_id", "concentration_limit")}
+    exceeded = [1 for o, m in DailyValue.objects.filter(parameter="a21026", day__range=winter).values_list(
+        "point__outlet_id", "mean") if m > limit_of[o]]
+    assert len(exceeded) >= 20  # a polluted start
+    first, last = cal.start.replace(day=1), (cal.today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for e in Enterprise.objects.filter(status="rectified").exclude(name=story.REBOUND):
+        means = dict(MonthlyValue.objects.filter(point__outlet__enterprise=e, parameter="a21026").values_list(
+            "month").annotate(s=Sum("mass_kg")).values_list("month", "s"))
+        assert means[last] < 0.6 * means[first], e.name
+
+
+def test_park_totals_equal_the_sum_of_their_parts_and_targets_lie_below_baselines(demo):
+    today = demo["today"]
+    figures = _park_figures(today)
+    account = ledger.capacity(Enterprise.objects.first().park_id)
+    targets = {t.pollutant_code: t for t in LoadTarget.objects.all()}
+    assert set(targets) == set(KEY)
+    for code in KEY:
+        t, fig = targets[code], figures[code]
+        assert t.target_t < t.baseline_t
+        assert abs(float(t.baseline_t) - float(account[code].baseline)) < 0.1  # one baseline, not two
+        assert fig.plan_baseline_t == float(t.baseline_t)
+        assert abs(sum(fig.months_t) - fig.ytd_t) < 1e-6
+        direct = DailyValue.objects.filter(
+            parameter=code, day__year=today.year, day__lte=today, point__outlet__route="direct").exclude(
+            point__name__contains="进水").aggregate(s=Sum("mass_kg"))["s"] / 1000
+        assert fig.ytd_t == pytest.approx(direct, rel=1e-9)
+    # a county park: a few hundred tonnes of COD at most, SO2 and NOx in the hundreds
+    assert 50 < figures["w01018"].plan_baseline_t < 400
+    assert 100 < figures["a21026"].plan_baseline_t < 1500
+
+
+def test_loads_fall_more_than_ten_percent_and_the_closures_free_capacity(demo):
+    figures = _park_figures(demo["today"])
+    for code in KEY:
+        fig = figures[code]
+        change = fig.projected_t / fig.plan_baseline_t - 1
+        assert -0.45 < change < -0.10, (code, change)
+        assert fig.projected_t < fig.plan_target_t
+        assert fig.ytd_t <= fig.projected_t
+    account = ledger.capacity(Enterprise.objects.first().park_id)
+    assert account["a21026"].freed > 0 and account["w01018"].freed > 0
+
+
+def test_the_outbound_section_moves_from_class_four_to_three(demo):
+    cal = demo["cal"]
+    section = Section.objects.get(kind="outbound")
+    last = cal.today.replace(day=1) - dt.timedelta(days=1)
+    rows = evaluation.monthly(section, evaluation.observations_of([section], cal.start, last)[section.pk])
+    classes = [r.result.cls for r in rows]
+    assert classes[0] == "IV" and classes[1] == "IV"
+    assert classes[-1] == "III" and classes[-2] == "III"
+    assert ALL_CLASSES.index(classes[-1]) < ALL_CLASSES.index(classes[0])
+
+
+def test_complaints_fall_and_seeded_events_spread_over_the_year(demo):
+    year = demo["today"].year
+    by_year = dict(Complaint.objects.values_list("received_at__year").annotate(n=Count("pk")).values_list(
+        "received_at__year", "n"))
+    assert by_year.get(year, 0) < by_year[year - 1]
+    last_year = Complaint.objects.filter(received_at__year=year - 1)
+    assert last_year.exclude(status="closed").count() <= last_year.count() // 10  # most are closed
+    months = {timezone.localtime(t).month for t in last_year.values_list("received_at", flat=True)}
+    assert len(months) >= 8
+    lifecycle = TransitionRecord.objects.filter(workflow="enterprise")
+    assert lifecycle.values("time__date").distinct().count() >= 10
+
+
+def test_it_seeds_the_history_only_once(demo):
+    before = (DailyValue.objects.count(), HourlyValue.objects.count(), AuditEntry.objects.count(),
+              ReboundFlag.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (DailyValue.objects.count(), HourlyValue.objects.count(), AuditEntry.objects.count(),
+            ReboundFlag.objects.count()) == before
