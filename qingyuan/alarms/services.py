@@ -32,6 +32,8 @@ def check_devices_step() -> bool:
 
 
 def _item(alarm: Alarm, action: Any) -> WorkItem:
+    since = {AlarmStatus.EXPLAINED: alarm.explained_at, AlarmStatus.VERIFIED: alarm.verified_at}.get(
+        alarm.status) or alarm.first_detected_at
     colour = Colour.RED if alarm.severity == Severity.HIGH else Colour.YELLOW \
         if alarm.severity == Severity.MEDIUM else Colour.NONE
     title = f"#{alarm.pk} {alarm.point.name}: {AlarmKind(alarm.kind).label}"
@@ -39,7 +41,7 @@ def _item(alarm: Alarm, action: Any) -> WorkItem:
         title += f" {parameter_label(alarm.parameter)}"
     deadline = alarm.assignment.deadline if alarm.assignment_id else None  # type: ignore[union-attr]
     return WorkItem(kind=KIND, kind_label=KIND_LABEL, title=title, url=alarm.get_absolute_url(),
-                    action_label=action, deadline=deadline, colour=colour)
+                    action_label=action, deadline=deadline, colour=colour, created_at=since)
 
 
 def work_items(user: Any) -> list[WorkItem]:

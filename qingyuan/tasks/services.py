@@ -130,7 +130,9 @@ def lateness(deadline: dt.date, day: dt.date) -> str:
 
 def _item(a: Assignment, action: Any) -> WorkItem:
     return WorkItem(kind=KIND, kind_label=KIND_LABEL, title=f"{a.number} {a.subject}", url=a.get_absolute_url(),
-                    action_label=action, deadline=a.deadline, colour=EscalationLevel(a.escalation_level).colour)
+                    action_label=action, deadline=a.deadline, colour=EscalationLevel(a.escalation_level).colour,
+                    escalation=a.escalation_level,
+                    created_at=a.submitted_at if a.status == AssignmentStatus.SUBMITTED else a.created_at)
 
 
 def work_items(user: Any) -> list[WorkItem]:
