@@ -217,10 +217,10 @@ FLAG = Target(_all("loads.ReboundFlag"), _pk, _visible("loads.ReboundFlag"))
 
 
 def _quarantine_visible(user: Any) -> QuerySet[Any]:
-    from qingyuan.monitoring.access import sees_quarantine
+    from qingyuan.monitoring.access import visible_quarantine
     from qingyuan.monitoring.models import Quarantine
 
-    return Quarantine.objects.all() if user is not None and sees_quarantine(user) else Quarantine.objects.none()
+    return visible_quarantine(user) if user is not None else Quarantine.objects.none()
 
 
 def _notes_of(user: Any) -> QuerySet[Any]:
