@@ -49,6 +49,9 @@ def _web(args: list[str]) -> None:
         sys.exit(DEV_KEY_REFUSAL)
     bind = os.environ.get("QINGYUAN_BIND", "127.0.0.1:8000")
     workers = os.environ.get("QINGYUAN_WEB_WORKERS", "2")
+    # gunicorn writes its access and error lines in local time with the offset: make that the park's
+    # zone, as in the application's lines (qingyuan.core.logformat).
+    os.environ["TZ"] = os.environ.get("QINGYUAN_TIME_ZONE") or "Asia/Shanghai"
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "qingyuan.wsgi:application",
                                "--bind", bind, "--workers", workers, "--threads", "4",
                                "--access-logfile", "-", *args])

@@ -209,7 +209,9 @@ LOG_LEVEL = env_choice("QINGYUAN_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Times in TIME_ZONE with the offset, like gunicorn's lines (qingyuan.core.logformat).
+    "formatters": {"plain": {"()": "qingyuan.core.logformat.ZonedFormatter", "zone": TIME_ZONE,
+                             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},

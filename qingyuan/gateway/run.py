@@ -18,6 +18,7 @@ from .server import GatewayServer
 from .sink import Sink
 
 log = logging.getLogger("qingyuan.gateway")
+FD_HEADROOM = 64  # descriptors besides the connections: listening socket, database, log files
 
 
 def raise_open_files_limit() -> int:
@@ -76,7 +77,10 @@ def main(sink_factory: Callable[[], Sink], environ: Mapping[str, str] | None = N
         level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     limit = raise_open_files_limit()
-    if limit < config.max_connections + 64:
-        log.warning("open files limit %d is below max_connections %d", limit, config.max_connections)
+    if limit < config.max_connections + FD_HEADROOM:
+        log.warning("open files limit %d leaves no room for max_connections %d: each connection takes one "
+                    "descriptor and the gateway needs %d more (listening socket, database, logs); raise the "
+                    "limit to at least %d (ulimit -n, systemd LimitNOFILE) or lower max_connections",
+                    limit, config.max_connections, FD_HEADROOM, config.max_connections + FD_HEADROOM)
     asyncio.run(serve(config, sink_factory))
     return 0

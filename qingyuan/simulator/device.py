@@ -56,8 +56,11 @@ class FleetStats:
     keep_qns: bool = False
 
     def line(self) -> str:
-        return (f"sent {self.sent}, acknowledged {self.acked}, retransmitted {self.retransmitted}, "
-                f"gave up {self.gave_up}, dropped {self.dropped}, commands {self.commands}, connects {self.connects}")
+        return (f"sent {self.sent}, acknowledged {self.acked}, retransmitted {self.retransmitted} "
+                f"(no acknowledgement in time), gave up {self.gave_up} (still unacknowledged after the retries: "
+                f"expected from the deliberately faulty loggers, which the gateway refuses or quarantines), "
+                f"dropped {self.dropped} (real-time values not sent while a logger was offline), "
+                f"commands {self.commands}, connects {self.connects}")
 
 
 class Clock:
