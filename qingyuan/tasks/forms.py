@@ -84,9 +84,11 @@ class IssueForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE), validators=[not_past])
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     files = MultipleFileField(label=_("Attachments"))
+    confirm = forms.BooleanField(label=_("Issue anyway"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.warnings: list[tuple[str, list[Assignment]]] = []
         parks = issuing_parks(user)
         park_ids = list(parks.values_list("pk", flat=True))
         self.fields["park"].queryset = parks
@@ -104,7 +106,35 @@ class IssueForm(forms.Form):
             value = data.get(name)
             if park is not None and value is not None and value.park_id != park.pk:
                 self.add_error(name, _("This does not belong to the chosen park."))
+        if not self.errors:
+            self.warnings = issue_warnings(data.get("enterprise"), data.get("assignee_unit"))
+        if self.warnings and not data.get("confirm"):
+            self.fields["confirm"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+            raise ValidationError(_("Check the warnings, then tick “Issue anyway” to issue it all the same."),
+                                  code="confirm")
         return data
+
+    def linked_units(self) -> dict[str, int]:
+        """Enterprise → its linked unit, for the form's script (choosing an enterprise fills in the unit)."""
+        rows = self.fields["enterprise"].queryset.filter(linked_unit__isnull=False).values_list("pk", "linked_unit_id")
+        return {str(pk): unit for pk, unit in rows}
+
+
+def issue_warnings(enterprise: Enterprise | None, unit: Unit | None) -> list[tuple[str, list[Assignment]]]:
+    """What an issuer should know before issuing: the unit is not the enterprise's linked unit; open
+    assignments already concern the enterprise (listed, most recent first)."""
+    if enterprise is None:
+        return []
+    found: list[tuple[str, list[Assignment]]] = []
+    if unit is not None and enterprise.linked_unit_id is not None and unit.pk != enterprise.linked_unit_id:
+        found.append((_("%(unit)s is not the linked unit of %(enterprise)s; its linked unit is %(linked)s.") % {
+            "unit": unit, "enterprise": enterprise.name, "linked": enterprise.linked_unit}, []))
+    open_ones = list(Assignment.objects.open().filter(enterprise=enterprise).select_related("assignee_unit")
+                     .order_by("-issued_on", "-id")[:5])
+    if open_ones:
+        found.append((_("Open assignments already concern %(enterprise)s:") % {"enterprise": enterprise.name},
+                      open_ones))
+    return found
 
 
 # ---- one form per workflow action ---------------------------------------------------------------
