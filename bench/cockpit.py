@@ -1,0 +1,167 @@
+"""The cockpit, an enterprise page and the park map's JSON on a province-sized database.
+
+    .venv/bin/python bench/cockpit.py                 # short run for `make bench`
+    .venv/bin/python bench/cockpit.py --full          # 5,000 enterprises, 10,000 points, a year of days
+    .venv/bin/python bench/cockpit.py --enterprises 2000 --days 120 --runs 20
+
+Builds a throwaway SQLite database under a temporary directory (or uses DATABASE_URL if set):
+the personas' park, N enterprises (statuses, coordinates, linked units), two outlets and points
+each (water: COD and NH3-N; gas: SO2 and NOx), daily values with masses written directly with
+bulk_create (no packets through the gateway), baselines, a park plan's load targets, open alarms
+and assignments. Then times, through Django's test client as the leader: the cockpit (``/``), one
+enterprise page and ``/cockpit/map/data.json``, and prints median/p95 in ms and each one's query
+count. Target (issue 11): p95 < 300 ms at full size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CODES = {"water": ("w01018", "w21003"), "gas": ("a21026", "a21002")}
+KG_PER_DAY = {"w01018": 12.0, "w21003": 1.2, "a21026": 40.0, "a21002": 30.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--full", action="store_true", help="5,000 enterprises, 10,000 points, 365 days")
+    parser.add_argument("--enterprises", type=int, default=500)
+    parser.add_argument("--days", type=int, default=60, help="days of daily values up to today")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--profile", action="store_true", help="print a profile of one cockpit request")
+    args = parser.parse_args()
+    if args.full:
+        args.enterprises, args.days = 5000, 365
+    tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
+    os.environ.setdefault("QINGYUAN_VAR_DIR", tmp)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "qingyuan.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from qingyuan.test import make_world
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    world = make_world()
+    enterprise_ids = seed(world, args.enterprises, args.days)
+    print(f"seeded {args.enterprises} enterprises, {2 * args.enterprises} points, {args.days} days "
+          f"in {time.perf_counter() - started:.0f}s")
+    client = Client()
+    client.force_login(world.leader)
+    today = timezone.localdate()
+
+    def measure(label: str, url: str) -> None:
+        client.get(url)  # warm up
+        counted: list[str] = []
+        with connection.execute_wrapper(lambda execute, sql, *a: counted.append(sql) or execute(sql, *a)):
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        print(f"{label}: median={statistics.median(times):.1f}ms p95={p95:.1f}ms "
+              f"queries={len(counted)} runs={args.runs}")
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        cProfile.runctx("client.get('/')", globals(), {"client": client}, "/tmp/cockpit.prof")
+        pstats.Stats("/tmp/cockpit.prof").sort_stats("cumulative").print_stats(25)
+    measure("cockpit", "/")
+    measure("enterprise_page", f"/enterprises/{enterprise_ids[len(enterprise_ids) // 2]}/")
+    measure("map_data", "/cockpit/map/data.json")
+    print(f"as_of={today} database={connection.vendor}")
+
+
+def seed(world, n: int, days: int) -> list[int]:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from qingyuan.alarms.models import Alarm
+    from qingyuan.enterprises.creditcode import make
+    from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet
+    from qingyuan.loads.models import BaselineLoad
+    from qingyuan.plans.models import LoadTarget, ParkPlan
+    from qingyuan.quality.compute import local_midnight
+    from qingyuan.quality.models import DailyValue
+    from qingyuan.tasks.models import Assignment
+
+    park = world.park
+    units = [world.bureau, world.township_unit]
+    statuses = ["operating", "rectifying", "rectified", "suspended", "closed"]
+    Enterprise.objects.bulk_create(
+        Enterprise(park=park, name=f"基准企业{i:05d}有限公司", credit_code=make(f"91361123BC{i:07d}"),
+                   legal_representative="张三", industry="C26", address=f"园区{i}号", risk_class="general",
+                   status=statuses[i % 5], linked_unit=units[i % 2],
+                   latitude=27.80 + (i % 100) / 1000, longitude=116.40 + (i // 100) / 1000)
+        for i in range(n))
+    enterprises = list(Enterprise.objects.filter(name__startswith="基准企业").order_by("pk"))
+    Outlet.objects.bulk_create(
+        Outlet(enterprise=e, medium=m, code=f"D{m[0].upper()}001", name="总排口", route="direct",
+               latitude=e.latitude, longitude=e.longitude)
+        for e in enterprises for m in ("water", "gas"))
+    outlets = list(Outlet.objects.filter(enterprise__in=enterprises).order_by("pk"))
+    MonitoringPoint.objects.bulk_create(
+        MonitoringPoint(park=park, outlet=o, name=f"{o.enterprise_id}{o.medium}", mn=f"BNCH{o.pk:020d}",
+                        password="123456", st="32" if o.medium == "water" else "31")
+        for o in outlets)
+    points = list(MonitoringPoint.objects.filter(outlet__in=outlets).select_related("outlet"))
+    today = timezone.localdate()
+    now = timezone.now()
+    first = max(today - dt.timedelta(days=days - 1), dt.date(today.year, 1, 1)) if days < 366 else \
+        dt.date(today.year, 1, 1)
+    batch: list[DailyValue] = []
+    day = first
+    while day <= today:
+        start = local_midnight(day)
+        for p in points:
+            for code in CODES[p.outlet.medium]:
+                batch.append(DailyValue(point=p, parameter=code, unit="mg/L", start=start, day=day,
+                                        source="computed", valid=True, n_expected=24, n_received=24, n_valid=24,
+                                        mean=20.0, mass_kg=KG_PER_DAY[code], computed_at=now))
+        if len(batch) > 50_000:
+            DailyValue.objects.bulk_create(batch, batch_size=5000)
+            batch = []
+        day += dt.timedelta(days=1)
+    DailyValue.objects.bulk_create(batch, batch_size=5000)
+    BaselineLoad.objects.bulk_create(
+        BaselineLoad(enterprise=e, pollutant_code=c, year=2024, load_t=KG_PER_DAY[c] * 0.4)
+        for e in enterprises for c in KG_PER_DAY)
+    plan = ParkPlan.objects.create(park=park, title="实施方案", compiled_by="省环科院", status="approved",
+                                   start_date=dt.date(2025, 1, 1), deadline=dt.date(2027, 12, 31))
+    for code, kg in KG_PER_DAY.items():
+        base = kg * 0.4 * n
+        LoadTarget.objects.create(park_plan=plan, pollutant_code=code, baseline_t=base, target_t=base * 0.9)
+    Alarm.objects.bulk_create(
+        Alarm(park=park, enterprise_id=p.outlet.enterprise_id, point=p, parameter="w01018", kind="exceedance",
+              severity="high", status="open", start=now, end=now, first_detected_at=now, last_detected_at=now)
+        for p in points[::7])
+    Assignment.objects.bulk_create(
+        Assignment(park=park, year=today.year, serial=1000 + i, number=f"交办〔{today.year}〕B{i}号",
+                   subject=f"整改{i}", requirements="整改", issuer_unit=world.office, issued_on=today,
+                   assignee_unit=units[i % 2], enterprise=e, issued_by=world.regulator,
+                   issued_by_name="整治办干部", deadline=today - dt.timedelta(days=i % 9 - 4),
+                   original_deadline=today, status="issued", escalation_level=i % 5)
+        for i, e in enumerate(enterprises[::10]))
+    return [e.pk for e in enterprises]
+
+
+if __name__ == "__main__":
+    main()
