@@ -31,6 +31,8 @@ def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if note.read_at is None:
         Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if request.headers.get("HX-Request"):  # the inbox's script, as the link to the object is followed
+        return HttpResponse(status=204)
     return redirect(note.url or "core:inbox")
 
 
