@@ -184,3 +184,28 @@ def test_it_costs_the_same_queries_with_more_rows(story, as_user):
     many = _queries(client, url)
     assert Alarm.objects.count() == 10 and MonitoringPoint.objects.filter(outlet__enterprise=w.enterprise_a).count() == 10
     assert many == few, (few, many)
+
+
+def test_it_links_other_pages_that_name_the_enterprise_here(story, as_user):
+    w = story
+    link = f'href="/enterprises/{w.enterprise_a.pk}/"'
+    for url in ["/tasks/", "/inspections/", "/plans/", "/complaints/", "/monitoring/",
+                f"/inspections/enterprise/{w.enterprise_a.pk}/"]:
+        response = as_user(w.regulator).get(url)
+        assert response.status_code == 200, url
+        assert link in response.content.decode(), url
+    assert link in as_user(w.ent_a).get("/tasks/").content.decode()  # its own enterprise, linked
+
+
+def test_it_names_an_enterprise_the_reader_cannot_open_without_a_link(story, as_user, rf):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = story.ent_b
+    html = Template("{% load enterprise_links %}{% enterprise_link e %}").render(
+        Context({"e": story.enterprise_a, "request": request}))
+    assert html == "甲化工有限公司"
+    request.user = story.regulator
+    html = Template("{% load enterprise_links %}{% enterprise_link e %}").render(
+        Context({"e": story.enterprise_a, "request": request}))
+    assert html == f'<a href="/enterprises/{story.enterprise_a.pk}/">甲化工有限公司</a>'
