@@ -20,7 +20,8 @@ def test_it_seeds_plans_in_every_state_idempotently(db, django_user_model):
     assert (EnterprisePlan.objects.count(), Acceptance.objects.count(), ParkPlan.objects.count()) == counts
     park_plan = ParkPlan.objects.get()
     assert park_plan.status == "approved" and "省环科院" in park_plan.compiled_by
-    assert set(park_plan.load_targets.values_list("pollutant_code", flat=True)) == {"w01018", "w21003", "a21026", "a21002"}
+    # The load targets come from the enterprises' baselines, added by the loads demo (demo/tests/test_story.py).
+    assert not park_plan.load_targets.exists()
     outcomes = dict(park_plan.targets.values_list("enterprise__name", "outcome"))
     assert outcomes["青溪县华丰农药有限公司"] == "close" and outcomes["青溪县鑫达助剂有限公司"] == "relocate"
     assert outcomes["青溪宏达化工有限公司"] == "rectify" and "青溪康源制药有限公司" not in outcomes
@@ -37,7 +38,7 @@ def test_it_seeds_plans_in_every_state_idempotently(db, django_user_model):
                   for p in in_review) == [0, 1]
     assert EnterprisePlan.objects.filter(versions__number=2).exists()  # a full revision loop
     p = progress.compute(park_plan)
-    assert 0 < p.headline < 1 and 0 < p.weighted_measures_share < 1 and p.loads[0].achieved > 0
+    assert 0 < p.headline < 1 and 0 < p.weighted_measures_share < 1
 
 
 def test_every_demo_role_finds_its_plan_work(db, django_user_model):
