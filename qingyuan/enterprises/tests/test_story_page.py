@@ -209,3 +209,20 @@ def test_it_names_an_enterprise_the_reader_cannot_open_without_a_link(story, as_
     html = Template("{% load enterprise_links %}{% enterprise_link e %}").render(
         Context({"e": story.enterprise_a, "request": request}))
     assert html == f'<a href="/enterprises/{story.enterprise_a.pk}/">甲化工有限公司</a>'
+
+
+@pytest.mark.browser
+def test_it_draws_the_charts_with_limit_lines_and_no_csp_violation(transactional_db, story, live_server, page):
+    from qingyuan.test import browser_login
+
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400
+            and not r.url.endswith("/favicon.ico") else None)
+    browser_login(page, live_server.url, "regulator")
+    page.goto(f"{live_server.url}/enterprises/{story.enterprise_a.pk}/")
+    page.wait_for_selector("#story-charts canvas")
+    assert "化学需氧量" in page.inner_text("#story-charts")
+    assert page.locator("#story-charts .story-chart").count() == 1
+    assert not [p for p in problems if "favicon" not in p and "Failed to load resource" not in p], problems
