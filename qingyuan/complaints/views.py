@@ -110,7 +110,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     merged = list(Complaint.objects.filter(merged_into=c).order_by("received_at"))
     photos = list(attachments.for_owner(c).filter(
         purpose__in=[PHOTO, PUBLIC_PHOTO] if sees_all_photos(request.user, c) else [PUBLIC_PHOTO]))
-    transitions = [t for t in COMPLAINTS.available(c.status, roles) if t.name != "rate_merged"]
+    transitions = [t for t in COMPLAINTS.possible(c, roles) if t.name != "rate_merged"]
     context = {
         "c": c, "case": c.case, "can": {t.name: t for t in transitions}, "roles": roles, "personal": personal,
         "is_office": is_office, "today": today, "colour": c.colour(today),

@@ -60,3 +60,21 @@ COMPLAINTS = Workflow(
 
 # Shown as buttons on the detail page; the others have their own forms there.
 BUTTONS = frozenset({"start", "close", "approve_extension"})
+
+
+def reroute_refusal(c: object) -> str | None:
+    """Only a complaint the unit returned (the complaint, or its assignment from the assignment's page) can be
+    routed elsewhere."""
+    from django.utils.translation import gettext
+
+    from qingyuan.tasks.choices import AssignmentStatus
+
+    if getattr(c, "status", None) == S.RETURNED:
+        return None
+    assignment = getattr(c, "assignment", None)
+    if assignment is not None and assignment.status == AssignmentStatus.RETURNED:
+        return None
+    return gettext("Only a complaint the unit returned can be routed elsewhere.")
+
+
+COMPLAINTS.guards["reroute"] = reroute_refusal

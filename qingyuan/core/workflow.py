@@ -12,7 +12,7 @@ audit entry. Roles are plain strings that each app derives for a user and an obj
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,8 @@ class Workflow:
     states: type[models.TextChoices]
     transitions: list[Transition]
     state_field: str = "status"
+    # Conditions beyond state and role, per transition: ``guard(obj)`` returns why it is refused now, or None.
+    guards: dict[str, Callable[[Any], str | None]] = field(default_factory=dict)
     _by_name: dict[str, Transition] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -101,6 +103,16 @@ class Workflow:
 
     def available(self, state: str, roles: Collection[str]) -> list[Transition]:
         return [t for t in self.transitions if state in t.sources and t.allows(roles)]
+
+    def refusal(self, obj: Any, name: str) -> str | None:
+        """Why transition ``name`` is refused for ``obj`` now by its guard (state and role aside), or None."""
+        guard = self.guards.get(name)
+        return guard(obj) if guard is not None else None
+
+    def possible(self, obj: Any, roles: Collection[str]) -> list[Transition]:
+        """What these roles may fire on ``obj`` now: ``available`` for its state, less what a guard refuses.
+        Pages offer these, so a button is never shown for an action that would be refused."""
+        return [t for t in self.available(getattr(obj, self.state_field), roles) if self.refusal(obj, t.name) is None]
 
     def check(
         self,

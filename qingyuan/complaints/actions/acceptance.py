@@ -22,7 +22,7 @@ from qingyuan.complaints.actions.common import (
     tell_office,
     text,
 )
-from qingyuan.complaints.choices import RoutingBasis, Status
+from qingyuan.complaints.choices import RoutingBasis
 from qingyuan.complaints.models import Complaint, ComplaintPolicy
 from qingyuan.complaints.workflow import COMPLAINTS
 from qingyuan.core import workflow
@@ -125,8 +125,9 @@ def do_reroute_complaint(c: Complaint, *, acting_user: Any, unit: Unit | None, r
     """Send a returned complaint to another unit; the legal deadline keeps running."""
     roles = check(c, "reroute", acting_user, reason=reason)
     a = c.assignment
-    if c.status != Status.RETURNED and (a is None or a.status != A.RETURNED):
-        raise TransitionError(_("Only a complaint the unit returned can be routed elsewhere."), code="state")
+    refused = COMPLAINTS.refusal(c, "reroute")
+    if refused:
+        raise TransitionError(refused, code="state")
     unit_error = unit_problem(c, unit)
     if unit_error is None and unit is not None and unit.pk == c.handling_unit_id:
         unit_error = _("Choose a different unit.")
