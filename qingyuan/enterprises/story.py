@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
@@ -128,8 +129,26 @@ def _plans(enterprise: Enterprise, user: Any) -> list[EnterprisePlan]:
                 .order_by("-deadline", "-id"))
 
 
-def _history(enterprise: Enterprise) -> list[Any]:
-    return readable(audit.trail(enterprise).select_related("object_type")[:HISTORY_ROWS], workflows=[LIFECYCLE])
+def _visible_entries(entries: list[Any], user: Any) -> list[Any]:
+    """Entries about objects the user may see: a model with ``visible_to`` (patrol plans, patrols, alarms ...)
+    is asked once for the ids among the entries; the enterprise's own registry rows have no rule of their own."""
+    ids_by_type: dict[int, set[str]] = defaultdict(set)
+    for e in entries:
+        ids_by_type[e.object_type_id].add(e.object_id)
+    hidden: set[tuple[int, str]] = set()
+    for type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        manager = getattr(model, "objects", None)
+        if model is None or not hasattr(manager, "visible_to"):
+            continue
+        seen = {str(pk) for pk in manager.visible_to(user).filter(pk__in=list(ids)).values_list("pk", flat=True)}
+        hidden |= {(type_id, i) for i in ids - seen}
+    return [e for e in entries if (e.object_type_id, e.object_id) not in hidden]
+
+
+def _history(enterprise: Enterprise, user: Any) -> list[Any]:
+    entries = list(audit.trail(enterprise)[:HISTORY_ROWS * 3])
+    return readable(_visible_entries(entries, user)[:HISTORY_ROWS], workflows=[LIFECYCLE])
 
 
 def gather(enterprise: Enterprise, user: Any) -> dict[str, Any]:
@@ -159,6 +178,6 @@ def gather(enterprise: Enterprise, user: Any) -> dict[str, Any]:
         "complaints": list(complaints.order_by("-received_at", "-id")[:SECTION_ROWS]),
         "declarations": list(declarations.order_by("-start", "-id")[:SECTION_ROWS]),
         "loads": load_services.enterprise_year(enterprise, today=today),
-        "readable_history": _history(enterprise),
+        "readable_history": _history(enterprise, user),
         "story_today": today,
     }

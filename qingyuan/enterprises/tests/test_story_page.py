@@ -161,6 +161,22 @@ def test_it_shows_the_history_as_labelled_changes(story, as_user):
     assert "{'" not in history and "rectifying" not in history and "major" not in history
 
 
+def test_it_keeps_history_the_enterprise_may_not_see_from_it(story, as_user):
+    from qingyuan.core import audit
+    from qingyuan.inspections.models import PatrolPlan
+
+    w = story
+    plan = PatrolPlan.objects.create(enterprise=w.enterprise_a, computed_days=30, computed_at=timezone.now(),
+                                     next_due=dt.date(2027, 1, 15))
+    audit.record("patrol_plan.override", plan, acting_user=w.regulator, related=w.enterprise_a,
+                 before={"next_due": "2027-02-14"}, after={"next_due": "2027-01-15"}, message="加密巡查频次")
+    office = _text(as_user(w.regulator).get(f"/enterprises/{w.enterprise_a.pk}/").content.decode())
+    assert "下次巡查" in office or "2027-02-14 → 2027-01-15" in office
+    assert "加密巡查频次" in office
+    own = as_user(w.ent_a).get(f"/enterprises/{w.enterprise_a.pk}/").content.decode()
+    assert "加密巡查频次" not in own and "2027-01-15" not in own  # the next patrol date stays with the park
+
+
 def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
