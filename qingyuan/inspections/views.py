@@ -74,15 +74,21 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
     form = PatrolFilter(request.GET or None)
     qs = form.apply(_patrols(request)) if request.GET else _patrols(request)
     page = Paginator(qs.order_by("-started_at", "-id"), settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
-    actor = actor_for(request.user)
-    inspector_parks = [p for p in actor.roles_by_park if access.can_record_in(request.user, p)]
-    recordable = (Enterprise.objects.filter(park_id__in=inspector_parks).order_by("name").only("pk", "name")
-                  if inspector_parks and not htmx.is_htmx(request) else [])
+    recordable = _recordable(request) if not htmx.is_htmx(request) else []
     return render_page(request, "inspections/list.html", {
         "filter": form, "page": page, "reads_park": access.reads_any_park(request.user), "recordable": recordable,
         "messages_js": JS_MESSAGES,
     }, partial="inspections/partials/patrol_table.html")
 
+
+
+def _recordable(request: HttpRequest) -> Any:
+    """Enterprises the user may record a patrol of (an inspector's parks), by name; [] for the others."""
+    actor = actor_for(request.user)
+    inspector_parks = [p for p in actor.roles_by_park if access.can_record_in(request.user, p)]
+    if not inspector_parks:
+        return []
+    return Enterprise.objects.filter(park_id__in=inspector_parks).order_by("name").only("pk", "name")
 
 
 def _form_context(request: HttpRequest, enterprise: Enterprise, draw_item: DrawItem | None,
@@ -109,6 +115,11 @@ def _form_context(request: HttpRequest, enterprise: Enterprise, draw_item: DrawI
 
 
 def patrol_create(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("enterprise") and not request.GET.get("draw_item") and request.method != "POST":
+        recordable = _recordable(request)  # "New patrol" without an enterprise: choose it first
+        if not recordable:
+            raise PermissionDenied
+        return render(request, "inspections/choose.html", {"recordable": recordable})
     enterprise = access.access_recordable_enterprise(request.user, request.GET.get("enterprise"))
     draw_item = None
     if request.GET.get("draw_item"):
