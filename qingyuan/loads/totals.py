@@ -264,10 +264,12 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
     base = baselines(ids, policy.baseline_year)
     stopped = stopped_days(ids, year, as_of)
     wanted = set(codes) if codes is not None else None
+    measured: dict[int, set[str]] = defaultdict(set)  # enterprise → pollutants with masses (one pass, not E × M)
+    for ent, c in mass:
+        measured[ent].add(c)
     out = []
     for e in enterprises:
-        found = set(KEY_POLLUTANTS) | set(quota.get(e.pk, {})) | set(base.get(e.pk, {})) \
-            | {c for (ent, c) in mass if ent == e.pk}
+        found = set(KEY_POLLUTANTS) | set(quota.get(e.pk, {})) | set(base.get(e.pk, {})) | measured.get(e.pk, set())
         if wanted is not None:
             found &= wanted
         rows = []
