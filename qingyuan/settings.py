@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "qingyuan.alarms",
     "qingyuan.loads", "qingyuan.sections",
     "qingyuan.cockpit",
+    "qingyuan.assessment",
     "qingyuan.demo",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("alarms/", include("qingyuan.alarms.urls")),
     path("quality/", include("qingyuan.quality.urls")),
     path("loads/", include("qingyuan.loads.urls")), path("sections/", include("qingyuan.sections.urls")),
+    path("assessment/", include("qingyuan.assessment.urls")),
     path("public/complaints/", include("qingyuan.complaints.public_urls")),
     path("", include("qingyuan.core.urls")),
     path("admin/", admin.site.urls),

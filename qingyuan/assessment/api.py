@@ -1,0 +1,7 @@
+"""/api/v1/assessment: results of a scheme, with the pages' access rules."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["assessment"])
