@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from qingyuan.core import (
             checks,  # noqa: F401  (registers the system checks)
+            jobs,
             notify,
             throttle,
             tokens,
@@ -16,5 +17,6 @@ class CoreConfig(AppConfig):
         )
 
         worker.register("deliver_notifications", notify.deliver_one)
+        worker.register("jobs", jobs.handle_one_job)
         tokens.connect_signals()
         throttle.connect_signals()

@@ -258,3 +258,58 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.title}"
+
+
+def _job_upload_to(instance: Job, filename: str) -> str:
+    return f"jobs/{instance.pk or 'new'}/{filename}"
+
+
+class Job(models.Model):
+    """A long piece of work (a briefing, a year's assessment) run by the worker, with progress.
+
+    The page that starts it polls ``core:job`` (HTMX) until it is done or failed; the result
+    is a file under MEDIA_ROOT/jobs/ that only the creator (and superusers) may download.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    params = models.JSONField(_("parameters"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    result = models.FileField(_("result"), upload_to=_job_upload_to, blank=True)
+    result_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
