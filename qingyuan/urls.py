@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
-from qingyuan.cockpit import views as cockpit
 from qingyuan.api import api
+from qingyuan.cockpit import views as cockpit
 
 admin.site.site_header = _("Qingyuan administration")
 admin.site.site_title = _("Qingyuan")
@@ -14,6 +17,9 @@ urlpatterns = [
     path("cockpit/", include("qingyuan.cockpit.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Where people and tools look by habit: Django's default login address and the browser's favicon.
+    path("accounts/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("qingyuan/favicon.svg")))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("qingyuan.enterprises.urls")),
     path("units/", include("qingyuan.org.urls")),
