@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, django_auth
 
 from qingyuan.alarms.api import router as alarms_router
 from qingyuan.assessment.api import router as assessment_router
+from qingyuan.briefings.api import router as briefings_router
 from qingyuan.complaints.api import router as complaints_router
 from qingyuan.core import tokens
 from qingyuan.core.api import ERRORS, ErrorOut
@@ -125,3 +126,4 @@ api.add_router("/", alarms_router)
 api.add_router("/", loads_router)
 api.add_router("/", sections_router)
 api.add_router("/", assessment_router)
+api.add_router("/", briefings_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qingyuan.loads", "qingyuan.sections",
     "qingyuan.cockpit",
     "qingyuan.assessment",
+    "qingyuan.briefings",
     "qingyuan.demo",
 ]
 

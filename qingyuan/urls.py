@@ -32,6 +32,7 @@ urlpatterns = [
     path("quality/", include("qingyuan.quality.urls")),
     path("loads/", include("qingyuan.loads.urls")), path("sections/", include("qingyuan.sections.urls")),
     path("assessment/", include("qingyuan.assessment.urls")),
+    path("briefings/", include("qingyuan.briefings.urls")),
     path("public/complaints/", include("qingyuan.complaints.public_urls")),
     path("", include("qingyuan.core.urls")),
     path("admin/", admin.site.urls),
