@@ -33,6 +33,12 @@ def q(value: Decimal) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)
 
 
+def fmt(value: Decimal) -> str:
+    """60 → "60", 12.50 → "12.5": points as people write them."""
+    text = f"{q(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def design_problems(scheme: Scheme) -> list[str]:
     """What is wrong with the scheme's indicators, each problem naming the indicators concerned."""
     indicators = list(scheme.indicators.all())
@@ -50,7 +56,7 @@ def design_problems(scheme: Scheme) -> list[str]:
     total = sum((i.weight for i in weighted), Decimal(0))
     if indicators and total != HUNDRED:
         problems.append(_("The weights add up to %(total)s, not 100: %(parts)s.") % {
-            "total": q(total).normalize(), "parts": "、".join(f"{i.name} {i.weight.normalize()}" for i in weighted)})
+            "total": fmt(total), "parts": "、".join(f"{i.name} {fmt(i.weight)}" for i in weighted)})
     return problems
 
 
