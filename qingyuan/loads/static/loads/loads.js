@@ -28,7 +28,7 @@
       var lines = [];
       if (p.baseline) { lines.push({ yAxis: +(p.baseline / 12).toFixed(4), name: el.dataset.baselineLabel, lineStyle: { color: "#6c757d" } }); }
       if (p.target) { lines.push({ yAxis: +(p.target / 12).toFixed(4), name: el.dataset.targetLabel, lineStyle: { color: "#198754" } }); }
-      if (lines.length) { series[0].markLine = { symbol: "none", label: { formatter: "{b}" }, lineStyle: { type: "dashed" }, data: lines }; }
+      if (lines.length) { series[0].markLine = { symbol: "none", label: { formatter: "{b}", position: "insideEndTop" }, lineStyle: { type: "dashed" }, data: lines }; }
       box(el, hasSplit ? 250 : 220).setOption({ title: title(p.name), tooltip: { trigger: "axis" },
         legend: hasSplit ? { bottom: 0 } : undefined,
         grid: { left: 8, right: 90, top: 30, bottom: hasSplit ? 30 : 8, containLabel: true },

@@ -18,7 +18,7 @@
     var line = { name: name, type: "line", showSymbol: true, symbolSize: 5,
                  data: s.data.map(function (d) { return { value: [d[0], d[1]], itemStyle: d[2] ? {} : { color: "#adb5bd" } }; }) };
     if (s.limit !== null && s.limit !== undefined) {
-      line.markLine = { symbol: "none", lineStyle: { type: "dashed" }, label: { formatter: el.dataset.limitLabel + " " + s.limit },
+      line.markLine = { symbol: "none", lineStyle: { type: "dashed" }, label: { formatter: el.dataset.limitLabel + " " + s.limit, position: "insideEndTop" },
                         data: [{ yAxis: s.limit }] };
     }
     lines.push(line);

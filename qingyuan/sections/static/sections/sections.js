@@ -27,7 +27,7 @@
         var line = { name: s.name, type: "line", step: "middle", connectNulls: false, data: axis.map(function (m) { return byMonth[m] || null; }) };
         if (data.length === 1 || i === data.length - 1) {
           line.markLine = { symbol: "none", lineStyle: { type: "dashed", color: "#dc3545" },
-                            label: { formatter: el.dataset.targetLabel + " " + labels[s.target - 1] }, data: [{ yAxis: s.target }] };
+                            label: { formatter: el.dataset.targetLabel + " " + labels[s.target - 1], position: "insideEndTop" }, data: [{ yAxis: s.target }] };
         }
         return line;
       })
