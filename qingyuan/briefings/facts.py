@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qingyuan.alarms.choices import AlarmStatus
 from qingyuan.alarms.models import Alarm
@@ -66,7 +67,7 @@ def tasks(park: Park, start: dt.date, end: dt.date) -> Draft:
         for a in group:
             units[a.assignee_unit.name][i] += 1
     rows = [[name, *counts] for name, counts in sorted(units.items(), key=lambda kv: (-kv[1][2], -kv[1][0], kv[0]))]
-    header = [_("Unit"), _("Issued"), _("Closed"), _("Overdue")]
+    header = [_("Unit"), pgettext("briefing figures", "Issued"), pgettext("briefing figures", "Closed"), pgettext("briefing figures", "Overdue")]
     text = _("In the period %(issued)d assignments were issued and %(closed)d closed; %(overdue)d were overdue "
              "at its end.") % {"issued": len(issued), "closed": len(closed), "overdue": len(overdue)}
     worst = [r for r in rows if r[3]]

@@ -8,6 +8,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from qingyuan.briefings import facts, periods
@@ -23,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def workbook(park: Park, start, end) -> bytes:  # type: ignore[no-untyped-def]
     wb = Workbook()
     summary = wb.active
-    summary.title = _("Summary")
+    summary.title = pgettext("briefing", "Summary")
     summary.append([park.name, f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"])
     for draft in facts.gather(park, start, end):
         summary.append([draft.heading] + [f"{k}={v}" for k, v in draft.figures.items() if isinstance(v, int)])

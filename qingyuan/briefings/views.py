@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from qingyuan.briefings import jobs as briefing_jobs
@@ -26,11 +26,11 @@ from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park
 
 GROUPS = {
-    "issued": gettext_lazy("issued"), "closed": gettext_lazy("closed"), "overdue": gettext_lazy("overdue"), "raised": gettext_lazy("raised"),
-    "handled": gettext_lazy("handled"), "enterprises": gettext_lazy("enterprises"), "sections": gettext_lazy("sections"), "samples": gettext_lazy("samples"),
-    "received": gettext_lazy("received"), "finished": gettext_lazy("answered"), "patrols": gettext_lazy("patrols"), "findings": gettext_lazy("findings"),
-    "measures_done": gettext_lazy("measures completed"), "measures_late": gettext_lazy("measures past deadline"),
-    "acceptances": gettext_lazy("acceptances"),
+    "issued": pgettext_lazy("briefing", "issued"), "closed": pgettext_lazy("briefing", "closed"), "overdue": pgettext_lazy("briefing", "overdue"), "raised": pgettext_lazy("briefing", "raised"),
+    "handled": pgettext_lazy("briefing", "handled"), "enterprises": pgettext_lazy("briefing", "enterprises"), "sections": pgettext_lazy("briefing", "sections"), "samples": pgettext_lazy("briefing", "samples"),
+    "received": pgettext_lazy("briefing", "received"), "finished": pgettext_lazy("briefing", "answered"), "patrols": pgettext_lazy("briefing", "patrols"), "findings": pgettext_lazy("briefing", "findings"),
+    "measures_done": pgettext_lazy("briefing", "measures completed"), "measures_late": pgettext_lazy("briefing", "measures past deadline"),
+    "acceptances": pgettext_lazy("briefing", "acceptances"),
 }
 SHOWN = 60  # evidence links per group on the page; the count is always whole
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.briefings.choices import Status as S
@@ -31,8 +31,8 @@ BRIEFINGS = Workflow(
         transition("submit", {S.DRAFT}, S.SUBMITTED, roles={OFFICE}, label=_("Submit for approval")),
         transition("return", {S.SUBMITTED}, S.DRAFT, roles={LEADER}, reason=True, label=_("Return to the office"),
                    style="secondary"),
-        transition("approve", {S.SUBMITTED}, S.APPROVED, roles={LEADER}, label=_("Approve"), style="success"),
-        transition("issue", {S.APPROVED}, S.ISSUED, roles={OFFICE}, label=_("Issue"), style="success"),
+        transition("approve", {S.SUBMITTED}, S.APPROVED, roles={LEADER}, label=pgettext_lazy("briefing", "Approve"), style="success"),
+        transition("issue", {S.APPROVED}, S.ISSUED, roles={OFFICE}, label=pgettext_lazy("briefing", "Issue"), style="success"),
     ],
     guards={"issue": _issue_refusal},
 )
