@@ -1,0 +1,120 @@
+"""Pages and outputs: who sees what, the evidence list, the Excel, the Word notice, the compute job."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+from openpyxl import load_workbook
+
+from qingyuan.assessment import actions
+from qingyuan.assessment.choices import VetoCondition
+from qingyuan.assessment.models import Score
+from qingyuan.assessment.tests.county import NOW, build, score_manual_and_adjust, to_self_assessment
+from qingyuan.core import jobs
+from qingyuan.core.models import Job
+from qingyuan.org.choices import Role
+from qingyuan.test import make_user
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def county(world: Any) -> Any:
+    with time_machine.travel(NOW, tick=False):
+        c = build(world)
+        to_self_assessment(c, world)
+        score_manual_and_adjust(c, world)
+        actions.do_record_veto(c.scheme, c.township, condition=VetoCondition.MASS_PETITION, reason="7月群众集体上访",
+                               occurred_on=dt.date(2026, 7, 8),
+                               uploads=[SimpleUploadedFile("信访登记.pdf", PDF, "application/pdf")],
+                               acting_user=world.regulator)
+        actions.do_compute_scores(c.scheme, acting_user=world.regulator)
+        yield c
+
+
+def url(c: Any, suffix: str = "") -> str:
+    return f"/assessment/{c.scheme.pk}/{suffix}"
+
+
+def test_it_shows_the_ranking_with_the_veto_reason_to_the_leader(county: Any, world: Any, as_user: Any) -> None:
+    response = as_user(world.leader).get(url(county))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "66.05" in text and "103.00" in text and "26.00" in text
+    assert "7月群众集体上访" in text
+    assert text.index("县环保局") < text.index("江口镇") < text.index("7月群众集体上访")
+
+
+def test_it_shows_a_unit_only_its_own_results(county: Any, world: Any, as_user: Any) -> None:
+    client = as_user(world.township)
+    page = client.get(url(county)).content.decode()
+    assert "103.00" in page and "66.05" not in page and "26.00" not in page
+    assert client.get(url(county, f"units/{county.township.pk}/")).status_code == 200
+    assert client.get(url(county, f"units/{county.bureau.pk}/")).status_code == 404
+    bureau_score = Score.objects.filter(scheme=county.scheme, unit=county.bureau).first()
+    assert client.get(url(county, f"scores/{bureau_score.pk}/evidence/")).status_code == 404
+    book = load_workbook(io.BytesIO(client.get(url(county, "scores.xlsx")).content))
+    assert [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)] == ["临江镇"]
+
+
+@pytest.mark.parametrize("persona", ["ent_a", "ent_b", "outsider", "inspector"])
+def test_it_hides_the_assessment_from_enterprises_and_others(county: Any, world: Any, as_user: Any,
+                                                             persona: str) -> None:
+    client = as_user(getattr(world, persona))
+    assert client.get(url(county)).status_code == 404
+    assert client.get(url(county, "scores.xlsx")).status_code == 404
+    assert client.get(url(county, f"units/{county.bureau.pk}/")).status_code == 404
+    assert county.scheme.title not in client.get("/assessment/").content.decode()
+
+
+def test_it_opens_the_exact_records_behind_a_score(county: Any, world: Any, as_user: Any) -> None:
+    score = Score.objects.get(scheme=county.scheme, unit=county.bureau, indicator=county.ind["on_time"], quarter=0)
+    page = as_user(world.regulator).get(url(county, f"scores/{score.pk}/evidence/")).content.decode()
+    for a in county.assignments["bureau"]:
+        assert f'href="/tasks/{a.pk}/"' in page
+    assert page.count('<li class="text-success">') == 3 and page.count('<li class="text-danger">') == 1
+
+
+def test_it_writes_the_word_notice(county: Any, world: Any, as_user: Any) -> None:
+    response = as_user(world.leader).get(url(county, "notice.docx"))
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0] in ("Notice of the assessment results", "考核结果通报")
+    assert len(headings) == 4
+    ranking = doc.tables[0]
+    rows = [[c.text for c in r.cells] for r in ranking.rows[1:]]
+    assert rows[0][:4] == ["1", "县环保局", "66.05", rows[0][3]]
+    assert rows[2][1] == "临江镇" and "7月群众集体上访" in rows[2][4]
+    assert any("临江镇" in p.text and "7月群众集体上访" in p.text for p in doc.paragraphs)
+    assert as_user(world.township).get(url(county, "notice.docx")).status_code == 403
+
+
+def test_it_computes_the_year_as_a_job_with_progress_and_an_excel(county: Any, world: Any, as_user: Any) -> None:
+    client = as_user(world.regulator)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(url(county, "compute/"), {"quarter": "0"})
+        job = Job.objects.get()
+        assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+        jobs.run_now(job)
+    assert (job.status, job.done, job.total) == ("done", job.total, 9)
+    download = client.get(f"/jobs/{job.pk}/download/")
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    rows = list(book.active.iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[-3]) for r in rows] == [("县环保局", 66.05), ("江口镇", 26), ("临江镇", 103)]
+    assert rows[2][-1].endswith("7月群众集体上访")
+
+
+def test_it_refuses_page_writes_to_readers(county: Any, world: Any, as_user: Any) -> None:
+    supervisor = as_user(world.supervisor)
+    assert supervisor.get(url(county)).status_code == 200
+    assert supervisor.post(url(county, "compute/")).status_code == 403
+    assert supervisor.post(url(county, "vetoes/"), {}).status_code == 403
+    other = make_user("officer2", world.park, Role.UNIT_OFFICER, county.river, name="江口镇联络员")
+    assert as_user(other).post(url(county, f"units/{county.bureau.pk}/self/"), {}).status_code == 404
