@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from qingyuan.assessment.indicators import alarms, complaints, inspections, tasks
+from qingyuan.assessment.indicators import alarms, complaints, inspections, plans, tasks
 from qingyuan.assessment.indicators.base import Measure, Period
 
 Compute = Callable[[list[int], Period, dict[str, Any]], dict[int, Measure]]
@@ -48,6 +48,10 @@ DEFINITIONS = [
                inspections.plan_completion),
     Definition("findings_on_time", _("Patrol findings closed on time (%)"), "percent", "inspections.finding",
                inspections.findings_on_time),
+    Definition("plan_measures_on_schedule", _("Linked enterprises' plan measures on schedule (%)"), "percent",
+               "plans.measure", plans.measures_on_schedule),
+    Definition("rebounds", _("Load rebounds at linked enterprises"), "count", "loads.reboundflag", plans.rebounds,
+               {"per_item": 2}),
 ]
 KEYS = {d.key: d for d in DEFINITIONS}
 KEY_CHOICES = [(d.key, d.label) for d in DEFINITIONS]
