@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from qingyuan.core.models import AuditEntry
+from qingyuan.core.pollutants import pollutant_name
 
 EMPTY = "—"
 # Keys some actions write that are not fields of the audited model.
@@ -40,6 +41,7 @@ EXTRA_LABELS: dict[str, Any] = {
     "user_id": _("User"),
     "reason": _("Reason"),
 }
+POLLUTANT_FIELDS = frozenset({"pollutant_code", "parameter"})  # HJ 212 codes: shown by name, code as a hint
 SKIPPED = frozenset({"id", "created_at", "updated_at", "computed_at"})
 VERBS: dict[str, Any] = {
     "create": pgettext_lazy("audit", "Created"),
@@ -136,6 +138,9 @@ def value_label(f: models.Field | None, value: Any, names: dict[tuple[type[model
         return str(pgettext_lazy("audit", "yes") if value else pgettext_lazy("audit", "no"))
     if f is not None and f.choices:
         return str(dict(f.flatchoices).get(value, value))
+    if f is not None and f.name in POLLUTANT_FIELDS:
+        name = pollutant_name(value)
+        return f"{name} ({value})" if name != str(value) else str(value)
     if f is not None and f.is_relation and f.related_model is not None:
         return names.get((f.related_model, str(value)), f"#{value}")
     if isinstance(f, models.DateTimeField) and isinstance(value, str):

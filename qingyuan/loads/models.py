@@ -25,6 +25,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qingyuan.core.pollutants import pollutant_name
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, MonitoringPoint
 from qingyuan.loads.choices import AlertLevel, BaselineSource, EntryKind, FlagStatus, ProjectStatus
 from qingyuan.org.actor import actor_for
@@ -125,7 +126,7 @@ class BaselineLoad(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.pollutant_code} {self.year}: {self.load_t} t/a"
+        return f"{pollutant_name(self.pollutant_code)} {self.year}: {self.load_t} t/a"
 
 
 class ExcludedPoint(models.Model):
@@ -190,7 +191,7 @@ class ProjectLoad(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pollutant_code} {self.load_t} t/a"
+        return f"{pollutant_name(self.pollutant_code)} {self.load_t} t/a"
 
 
 class LedgerEntry(models.Model):
@@ -232,7 +233,7 @@ class LedgerEntry(models.Model):
         indexes = [models.Index(fields=["park", "pollutant_code", "date"], name="loads_entry_park")]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.kind} {self.pollutant_code} {self.delta_t:+}"
+        return f"{self.date} {self.get_kind_display()} {pollutant_name(self.pollutant_code)} {self.delta_t:+}"
 
     def source_url(self) -> str:
         if self.project_id:
@@ -267,7 +268,7 @@ class LoadAlert(models.Model):
                                                name="loads_alert_key")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.pollutant_code} {self.year} {self.level}"
+        return f"{pollutant_name(self.pollutant_code)} {self.year} {self.get_level_display()}"
 
 
 class ReboundFlag(models.Model):
@@ -306,7 +307,7 @@ class ReboundFlag(models.Model):
         indexes = [models.Index(fields=["park", "status", "-detected_at"], name="loads_rebound_park")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.pollutant_code}"
+        return f"{self.enterprise} {pollutant_name(self.pollutant_code)}"
 
     def get_absolute_url(self) -> str:
         return reverse("loads:rebound_detail", args=[self.pk])

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from qingyuan.core.pollutants import pollutant_name
 from qingyuan.core.templatetags.units import unit_label
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.hj212 import NEED_DATA, Decoder, Packet
@@ -75,8 +76,7 @@ def label(code: str) -> tuple[str, str]:
     info = pollutant(code)
     if info is None:
         return code, ""
-    name = info.name_zh if (translation_is_chinese()) else info.name_en
-    return name, unit_label(info.default_unit)
+    return pollutant_name(code), unit_label(info.default_unit)
 
 
 def translation_is_chinese() -> bool:

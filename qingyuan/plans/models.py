@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from qingyuan.core.pollutants import pollutant_name as core_pollutant_name
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_WIDE_ROLES, Role
@@ -40,11 +41,8 @@ USER = settings.AUTH_USER_MODEL
 
 
 def pollutant_name(code: str) -> str:
-    """The pollutant's name in the user's language (Chinese by default), else its code."""
-    p = pollutant(code)
-    if p is None:
-        return code
-    return p.name_zh if (get_language() or "zh").startswith("zh") else p.name_en
+    """The pollutant's name in the user's language (Chinese by default), else its code (core.pollutants)."""
+    return core_pollutant_name(code)
 
 
 class ParkPlanQuerySet(models.QuerySet):

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from qingyuan.core.pollutants import pollutant_name
 from qingyuan.core.templatetags.units import unit_label
 from qingyuan.core.work import Colour, WorkItem
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Permit, PermitLimit
@@ -21,14 +22,11 @@ from qingyuan.quality.choices import DeclarationStatus
 from qingyuan.quality.compute import local_day, local_midnight
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, StopDeclaration
 from qingyuan.quality.validity import is_concentration
-from qingyuan.standards.codes import pollutant
 
 
 def parameter_label(code: str) -> str:
-    found = pollutant(code)
-    if found is None:
-        return code
-    return found.name_zh if (translation.get_language() or "").startswith("zh") else found.name_en
+    """The pollutant's name in the reader's language (core.pollutants)."""
+    return pollutant_name(code)
 
 
 def today() -> dt.date:

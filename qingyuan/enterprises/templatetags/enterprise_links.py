@@ -2,7 +2,7 @@
 
 Park-wide roles open every enterprise of their parks; an enterprise user opens only its own
 (``Enterprise.objects.visible_to``). Elsewhere the name is plain text, so no page links to a 404.
-``{{ code|pollutant_name }}``: a pollutant's name in the reader's language (the code when unknown).
+Pollutant names: ``{% load pollutants %}`` (qingyuan.core.templatetags.pollutants).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from django.utils.html import format_html
 
 from qingyuan.enterprises.models import EnterpriseAccount
 from qingyuan.org.actor import actor_for
-from qingyuan.quality.services import parameter_label
 
 register = template.Library()
 
@@ -53,8 +52,3 @@ def enterprise_link(context: Any, enterprise: Any, name: Any = None) -> str:
     if user is None or not opens(user, enterprise.pk, getattr(enterprise, "park_id", None)):
         return format_html("{}", text)
     return format_html('<a href="{}">{}</a>', reverse("enterprises:detail", args=[enterprise.pk]), text)
-
-
-@register.filter
-def pollutant_name(code: Any) -> str:
-    return parameter_label(str(code)) if code else ""
