@@ -58,7 +58,8 @@ def board(request: HttpRequest) -> HttpResponse:
     rows = [(c, c.colour(today)) for c in page]
     return render_page(request, "complaints/board.html",
                        {"filter": form, "page": page, "rows": rows, "today": today,
-                        "can_register": registering_parks(request.user).exists()},
+                        "can_register": registering_parks(request.user).exists(),
+                        "can_see_stats": bool(stats.visible_parks(request.user))},
                        partial="complaints/partials/board_table.html")
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-OPEN = ("login/", "logout/", "i18n/", "public/", "api/", "admin/", "static/")
+OPEN = ("login/", "logout/", "i18n/", "public/", "api/", "admin/", "static/", "accounts/login/", "favicon.ico")
 
 
 def plain_urls(patterns=None, prefix=""):
