@@ -16,6 +16,7 @@ from django.db import transaction
 
 from qingyuan.alarms import demo as alarms_demo
 from qingyuan.assessment import demo as assessment_demo
+from qingyuan.briefings import demo as briefings_demo
 from qingyuan.complaints import demo as complaints_demo
 from qingyuan.demo import data, history, story
 from qingyuan.enterprises import actions as ent_actions
@@ -77,6 +78,7 @@ class Seeder:
         sections_demo.seed(self)
         self._history()
         assessment_demo.seed(self)
+        briefings_demo.seed(self)
 
     def _history(self) -> None:
         """A year of values (``history``), then the rebound watch over it (the story's rebound case)."""
