@@ -32,3 +32,9 @@ def test_it_writes_load_rows_by_pollutant_name_and_kind_label():
     entry = LedgerEntry(date="2026-03-06", kind="reduction", pollutant_code="a21002", delta_t=-6.79)
     assert "a21002" not in str(entry) and "reduction" not in str(entry)
     assert "氮氧化物" in str(entry)
+
+
+def test_it_reads_a_standard_reference_by_its_category_names():
+    html = Template("{% load standards %}{{ a|standard_ref }}|{{ b|standard_ref }}|{{ c|standard_ref }}").render(
+        Context({"a": "GB 13271-2014 表1 in_use-coal", "b": "GB 16297-1996 表2 new", "c": "企业自定"}))
+    assert html == "GB 13271-2014 表1 在用锅炉·燃煤|GB 16297-1996 表2 新污染源|企业自定"
