@@ -40,6 +40,7 @@ from qingyuan.complaints.forms import (
 from qingyuan.complaints.models import CategoryRule, Complaint, ComplaintPolicy
 from qingyuan.complaints.workflow import COMPLAINTS, OFFICE
 from qingyuan.core import attachments, audit, workflow
+from qingyuan.core.audit_display import readable
 from qingyuan.core.htmx import render_page
 from qingyuan.core.workflow import TransitionError
 from qingyuan.org.models import Park
@@ -116,7 +117,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "c": c, "case": c.case, "can": {t.name: t for t in transitions}, "roles": roles, "personal": personal,
         "is_office": is_office, "today": today, "colour": c.colour(today),
         "history": [(h, _action_label(h.transition), COMPLAINTS.label(h.to_state)) for h in workflow.history(c)],
-        "audit_trail": audit.trail(c)[:30],
+        "audit_trail": readable(audit.trail(c)[:30], workflows=[COMPLAINTS]),
         "photos": photos,
         "merged": merged,
         "reviews": list(c.reviews.select_related("handling_unit")),

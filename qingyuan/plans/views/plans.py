@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingyuan.core import attachments, audit, workflow
+from qingyuan.core.audit_display import readable
 from qingyuan.core.htmx import render_page
 from qingyuan.core.models import Attachment
 from qingyuan.enterprises.models import Enterprise
@@ -36,7 +37,7 @@ from qingyuan.plans.forms import (
 from qingyuan.plans.models import EnterprisePlan, Measure, pollutant_name
 from qingyuan.plans.services import colour_for
 from qingyuan.plans.views.common import attempt, form_errors
-from qingyuan.plans.workflow import MEASURE, OFFICE, PLAN
+from qingyuan.plans.workflow import ACCEPTANCE, MEASURE, OFFICE, PLAN
 
 STATUS_COLOURS = {MeasureStatus.NOT_STARTED: "#adb5bd", MeasureStatus.IN_PROGRESS: "#fd7e14",
                   MeasureStatus.DONE: "#198754", MeasureStatus.CANCELLED: "#6c757d"}
@@ -130,7 +131,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                    "done": sum(m.status == MeasureStatus.DONE for m in measures),
                    "live": sum(m.status != MeasureStatus.CANCELLED for m in measures)},
         "history": [(h, PLAN.label(h.to_state)) for h in workflow.history(plan)],
-        "audit_trail": audit.trail(plan)[:30],
+        "audit_trail": readable(audit.trail(plan)[:30], workflows=[PLAN, MEASURE, ACCEPTANCE]),
         "latest_acceptance": plan.acceptances.first(),
         "today": timezone.localdate(),
         "submit_form": SubmitForm(), "return_form": ReturnForm(), "evidence_form": EvidenceForm(),
