@@ -175,7 +175,16 @@ def rebound(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-detected_at", "-id"), settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(request, "loads/rebound.html", {"page": page, "status": status,
-                                                        "statuses": FlagStatus.choices})
+                                                        "statuses": FlagStatus.choices,
+                                                        "open_assignments": _openable_assignments(request.user, page)})
+
+
+def _openable_assignments(user: Any, flags: Any) -> set[int]:
+    """The flags' assignments the reader may open: the others are named, not linked (no link to a 404)."""
+    from qingyuan.tasks.models import Assignment
+
+    ids = {f.assignment_id for f in flags if f.assignment_id}
+    return set(Assignment.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
 def rebound_detail(request: HttpRequest, pk: int, *, form: DecisionForm | None = None, status: int = 200
@@ -183,6 +192,7 @@ def rebound_detail(request: HttpRequest, pk: int, *, form: DecisionForm | None =
     flag = access.access_flag(request.user, pk)
     chart = [{"month": r["month"], "share": r["share"], "alarms": r["alarms"]} for r in flag.series]
     context = {"flag": flag, "form": form or DecisionForm(), "chart_json": json.dumps(chart),
+               "open_assignments": _openable_assignments(request.user, [flag]),
                "can_close": flag.status == FlagStatus.OPEN and actions.can_manage(request.user, flag.park_id)}
     return render_page(request, "loads/rebound_detail.html", context, status=status)
 
