@@ -24,6 +24,7 @@ from qingyuan.alarms.models import Alarm
 from qingyuan.complaints.models import Complaint
 from qingyuan.enterprises.choices import Medium
 from qingyuan.enterprises.models import Enterprise, Outlet
+from qingyuan.inspections.access import can_record_in
 from qingyuan.inspections.models import Patrol
 from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park
@@ -45,7 +46,7 @@ def labels() -> dict[str, str]:
         "sections": _("River sections and stations"), "complaints": _("Complaints (90 days)"),
         "patrols": _("Patrol routes (30 days)"), "exceeding": _("exceeding now"), "alarm": _("open alarms"),
         "open": _("Open the enterprise page"), "details": _("Details"), "station": _("automatic station"),
-        "target": _("target"), "empty": _("Nothing to show on the map yet."),
+        "target": _("target"), "empty": _("Nothing to show on the map yet."), "start_patrol": _("Start a patrol"),
     }
 
 
@@ -60,10 +61,13 @@ def layers(user: Any, today: dt.date) -> dict[str, Any]:
     parks = Park.objects.all() if actor.is_superuser else Park.objects.filter(pk__in=list(actor.roles_by_park))
     visible = Enterprise.objects.visible_to(user)
     state = _alarm_state(user)
+    recording = {p for p in actor.roles_by_park if can_record_in(user, p)}  # inspectors: a patrol link
+    new_patrol = reverse("inspections:create")
     enterprises = [{
         "id": e.pk, "name": e.name, "status": e.status, "status_label": e.get_status_display(),
         "alarm": state.get(e.pk, ""), "at": _ll(e), "url": reverse("enterprises:detail", args=[e.pk]),
-    } for e in visible.order_by("name", "id").only("pk", "name", "status", "latitude", "longitude")]
+        "patrol_url": f"{new_patrol}?enterprise={e.pk}" if e.park_id in recording else "",
+    } for e in visible.order_by("name", "id").only("pk", "name", "status", "latitude", "longitude", "park")]
     outlets = [{
         "name": o.name, "code": o.code, "medium": o.medium, "medium_label": Medium(o.medium).label,
         "enterprise": o.enterprise.name, "at": _ll(o), "url": reverse("enterprises:detail", args=[o.enterprise_id]),

@@ -44,7 +44,12 @@
       var m = L.circleMarker(e.at, { radius: 8, color: ring, weight: e.alarm ? 4 : 1,
                                      fillColor: STATUS[e.status] || "#6c757d", fillOpacity: 0.9 });
       m.bindTooltip(esc(e.name));
-      m.bindPopup(popup(e.name, [e.status_label, e.alarm ? labels[e.alarm] : ""], e.url, labels.open));
+      var html = popup(e.name, [e.status_label, e.alarm ? labels[e.alarm] : ""], e.url, labels.open);
+      if (e.patrol_url) {  // inspectors: start a patrol of this enterprise from the map
+        html += "<br><a class=\"btn btn-sm btn-primary text-white mt-2 map-start-patrol\" href=\"" +
+          esc(encodeURI(e.patrol_url)) + "\">" + esc(labels.start_patrol) + "</a>";
+      }
+      m.bindPopup(html);
       m.options.enterpriseId = e.id;
       enterprises.addLayer(m);
       bounds.extend(e.at);
