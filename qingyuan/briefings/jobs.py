@@ -23,7 +23,7 @@ def draft(job: Job, progress: Any) -> None:
     briefing = actions.do_draft_briefing(
         Park.objects.get(pk=p["park"]), kind=p["kind"], start=dt.date.fromisoformat(p["start"]),
         end=dt.date.fromisoformat(p["end"]), title=p["title"], acting_user=user, progress=progress)
-    job.params = {**p, "briefing": briefing.pk}
+    job.params = {**p, "briefing": briefing.pk, "url": briefing.get_absolute_url()}  # the job page links it
     Job.objects.filter(pk=job.pk).update(params=job.params)
     progress(8, 9, "docx")
     jobs.set_result(job, render.filename(briefing, "docx"), render.docx(briefing), render.DOCX)
