@@ -118,3 +118,26 @@ def test_it_refuses_page_writes_to_readers(county: Any, world: Any, as_user: Any
     assert supervisor.post(url(county, "vetoes/"), {}).status_code == 403
     other = make_user("officer2", world.park, Role.UNIT_OFFICER, county.river, name="江口镇联络员")
     assert as_user(other).post(url(county, f"units/{county.bureau.pk}/self/"), {}).status_code == 404
+
+
+def test_it_speaks_chinese_on_every_page_of_the_office(county: Any, world: Any, as_user: Any, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = as_user(world.regulator)
+    client.cookies["django_language"] = "zh-hans"
+    draft = actions.do_create_scheme(world.park, 2027, "2027年度考核", acting_user=world.regulator)
+    score = Score.objects.get(scheme=county.scheme, unit=county.bureau, indicator=county.ind["on_time"], quarter=0)
+    pages = {
+        "/assessment/": ["目标责任考核", "新建考核方案"],
+        f"/assessment/{draft.pk}/": ["添加指标", "考核方案还没有指标"],
+        url(county): ["考核结果", "一票否决", "发生群体性信访事件", "排名", "导出 Excel", "开始整治办评分"],
+        url(county, f"units/{county.bureau.pk}/"): ["交办按时办结率", "条记录", "评分"],
+        url(county, f"scores/{score.pk}/evidence/"): ["达标", "未达标"],
+    }
+    for path, expected in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = response.content.decode()
+        for word in expected:
+            assert word in text, (path, word)
+        for english in ("Rank", "Total", "Indicators", "Veto reason", "Appeals", "Computed from the platform"):
+            assert f">{english}<" not in text, (path, english)

@@ -70,7 +70,7 @@ def test_it_fails_a_vetoed_unit_whatever_its_score(county: Any, world: Any) -> N
     r = Result.objects.get(scheme=county.scheme, unit=county.township, quarter=0)
     assert r.total == Decimal("103.00")
     assert (r.grade, r.vetoed, r.rank) == (Grade.FAIL, True, 3)
-    assert "7月群众集体上访" in r.veto_reason and "Mass petition" in r.veto_reason
+    assert "7月群众集体上访" in r.veto_reason and str(VetoCondition.MASS_PETITION.label) in r.veto_reason
     entry = AuditEntry.objects.get(action="assessment.veto", object_id=str(veto.pk))
     assert len(entry.after["files"]) == 1
 
@@ -116,5 +116,5 @@ def test_it_refuses_to_publish_weights_that_do_not_add_up_or_indicators_without_
     with pytest.raises(AssessmentError) as refused:
         actions.do_fire(scheme, "publish", roles={"office"}, acting_user=user)
     assert "会议与宣传" in refused.value.message
-    assert "60" in refused.value.message and "not 100" in refused.value.message
+    assert "权重合计为60，不是100" in refused.value.message and "交办按时办结率 60" in refused.value.message
     assert Scheme.objects.get(pk=scheme.pk).status == "drafted"
