@@ -64,7 +64,7 @@ def bare_codes(text: str) -> list[str]:
 
 @functools.cache
 def choice_values() -> frozenset[str]:
-    """Every TextChoices value of the project that is not also plain language (has _ or - or a space)."""
+    """Every lowercase TextChoices value of the project of four characters or more ("reduction", "bad_crc")."""
     from django.db.models import Choices
 
     values: set[str] = set()
@@ -76,7 +76,7 @@ def choice_values() -> frozenset[str]:
             continue
         for member in cls:
             value = str(member.value)
-            if re.search(r"[_\- ]", value) and re.search(r"[a-z]", value) and len(value) > 3:
+            if re.fullmatch(r"[a-z][a-z0-9_\- ]*[a-z0-9]", value) and len(value) > 3:
                 values.add(value)
     return frozenset(values)
 
@@ -87,7 +87,7 @@ SNAKE = re.compile(r"(?<![\w@./-])[a-z]+_[a-z_]+(?:-[a-z_]+)?(?![\w@/-])")
 def raw_choices(text: str) -> list[str]:
     found = [f"{m.group(0)} in “{_around(text, m)}”" for m in SNAKE.finditer(text)]
     for value in choice_values():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text):
+        for m in re.finditer(rf"(?<![\w/.@-]){re.escape(value)}(?![\w/@-])", text):
             found.append(f"{value} in “{_around(text, m)}”")
     return found
 
@@ -146,11 +146,14 @@ def untranslated(text: str) -> list[str]:
 
 # ---- all together --------------------------------------------------------------------------------
 
-def problems(text: str) -> list[str]:
-    """What a reader should not see in a zh-hans page's visible text."""
+def problems(text: str, *, data: tuple[str, ...] = ()) -> list[str]:
+    """What a reader should not see in a zh-hans page's visible text; ``data`` (user names) is left out."""
+    for word in data:
+        text = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", text)
     found = [f"pollutant code without its name: {c}" for c in bare_codes(text)]
     found += [f"raw dict: “{_around(text, m)}”" for m in re.finditer(r"\{'", text)]
     found += [f"raw choice value: {c}" for c in raw_choices(text)]
+    found += [f"raw standard category: “{_around(text, m)}”" for m in re.finditer(r"表\d+\s+[a-z][\w-]*", text)]
     found += [f"untranslated: {u}" for u in untranslated(text)]
     return found
 

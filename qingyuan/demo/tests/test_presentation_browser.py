@@ -6,7 +6,8 @@ the home page and follows same-origin links (GET only; no log-out, export, downl
 one page per URL pattern and set of query names, at most ``CAP`` pages. Each page is read at 1440 px,
 then the same pages at 390 px. It fails on: a status other than 200, a script error or CSP violation,
 a pollutant code without its name, a raw dict, a raw choice value, an English catalogue string on a
-zh-hans page (``presentation.problems``), a page wider than a phone, and text cut off by an ellipsis.
+zh-hans page (``presentation.problems``), a form control (a filter box) without a label, a page wider
+than a phone, and text cut off by an ellipsis.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ pytestmark = pytest.mark.browser
 
 ROLES = ["leader", "office", "epb", "township", "ent1", "ent2", "inspector", "expert", "supervisor", None]
 PUBLIC_STARTS = ["/", "/login/", "/public/complaints/"]
-CAP = 45
+CAP = 40
 DOWNLOAD = -1
+USERNAMES = tuple(r for r in ROLES if r)  # data, not vocabulary: "expert 的通知" names the account
 
 # The page's links, whether it is wider than the window (what sticks out, outside a scrolling
 # wrapper) and which elements cut their text with an ellipsis.
@@ -51,15 +53,23 @@ READ = """() => {
       if (wide.length > 3) { break; }
     }
   }
-  const cut = [];
-  for (const el of document.body.querySelectorAll("*")) {
-    const s = getComputedStyle(el);
-    if (s.textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim()) {
+  const cut = [];  // qingyuan.css and the templates use no ellipsis (test_presentation_static); Bootstrap's does
+  for (const el of document.body.querySelectorAll(".text-truncate, .form-select, [style*=ellipsis]")) {
+    if (getComputedStyle(el).textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim()
+        && el.tagName !== "SELECT") {
       cut.push(el.innerText.trim().slice(0, 40));
     }
   }
+  // Every visible form control is named: a <label> (preferred), aria-label or aria-labelledby.
+  const unlabelled = [];
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (["hidden", "submit", "button", "reset", "image"].includes(el.type) || !el.offsetParent) { continue; }
+    const named = (el.labels && [...el.labels].some((l) => l.innerText.trim())) || el.getAttribute("aria-label")
+      || el.getAttribute("aria-labelledby");
+    if (!named) { unlabelled.push((el.form && el.form.method === "get" ? "filter " : "") + el.tagName.toLowerCase() + "[name=" + el.name + "]"); }
+  }
   return {text: document.body.innerText, links, overflow: document.documentElement.scrollWidth > width + 1,
-          wide, cut};
+          wide, cut, unlabelled};
 }"""
 
 
@@ -82,10 +92,10 @@ def _visit(page, base: str, path: str, errors: list[str]) -> tuple[int, dict]:
 def _walk(page, base: str, starts: list[str], role: str, report: list[str], errors: list[str]) -> list[str]:
     """Crawl at the current width; returns the pages visited (one per URL pattern)."""
     seen: set[str] = set()
-    todo = deque(starts)
+    todo = deque((start, "") for start in starts)
     visited: list[str] = []
     while todo and len(visited) < CAP:
-        path = todo.popleft()
+        path, came_from = todo.popleft()
         key = route_key(path)
         if key is None or key in seen:
             continue
@@ -94,23 +104,26 @@ def _walk(page, base: str, starts: list[str], role: str, report: list[str], erro
         if status == DOWNLOAD:
             continue
         visited.append(path)
-        _check(role, path, status, read, errors, report, phone=False)
+        _check(role, path, status, read, errors, report, phone=False, came_from=came_from)
         for href in read["links"]:
             parts = urlsplit(href)
             if base.endswith(parts.netloc) and parts.scheme.startswith("http"):
-                todo.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+                todo.append((parts.path + (f"?{parts.query}" if parts.query else ""), path))
     return visited
 
 
-def _check(role: str, path: str, status: int, read: dict, errors: list[str], report: list[str], *, phone: bool) -> None:
+def _check(role: str, path: str, status: int, read: dict, errors: list[str], report: list[str], *, phone: bool,
+           came_from: str = "") -> None:
     where = f"{role or 'anonymous'} {path} @{390 if phone else 1440}"
     if status != 200:
-        report.append(f"{where}: status {status}")
+        report.append(f"{where}: status {status}" + (f" (linked from {came_from})" if came_from else ""))
         return
-    for problem in dict.fromkeys(problems(read["text"])):
+    for problem in dict.fromkeys(problems(read["text"], data=USERNAMES)):
         report.append(f"{where}: {problem}")
     if phone and read["overflow"]:
         report.append(f"{where}: wider than the phone: {', '.join(read['wide']) or 'scrollWidth'}")
+    for control in read["unlabelled"] if not phone else []:
+        report.append(f"{where}: no label: {control}")
     for text in read["cut"]:
         report.append(f"{where}: text cut off: “{text}”")
     for error in errors:
