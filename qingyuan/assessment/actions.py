@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,6 @@ from qingyuan.assessment.models import (
 )
 from qingyuan.assessment.workflow import SCHEMES, window_closes
 from qingyuan.core import attachments, audit, workflow
-from qingyuan.core.models import TransitionRecord
 
 COMPUTABLE = frozenset({SchemeStatus.DRAFTED, SchemeStatus.PUBLISHED, SchemeStatus.SELF_ASSESSMENT,
                         SchemeStatus.SCORING, SchemeStatus.REVIEW})
@@ -232,6 +232,14 @@ def do_record_adjustment(scheme: Scheme, unit: Any, indicator: Indicator, *, poi
     return adj
 
 
+def _record_exists(ref: Any) -> bool:
+    try:
+        model = apps.get_model(ref["model"])
+        return model._default_manager.filter(pk=ref["id"]).exists()
+    except (KeyError, LookupError, TypeError, ValueError):
+        return False
+
+
 @transaction.atomic
 def do_record_veto(scheme: Scheme, unit: Any, *, condition: str, reason: str, occurred_on: dt.date,
                    records: list[dict[str, Any]] | None = None, uploads: Iterable[Any] = (),
@@ -244,6 +252,10 @@ def do_record_veto(scheme: Scheme, unit: Any, *, condition: str, reason: str, oc
                               code="evidence")
     if not reason.strip():
         raise AssessmentError(_("A veto needs its reason."), code="reason")
+    for ref in records or []:
+        if not _record_exists(ref):
+            raise AssessmentError(_("The record %(ref)s named as evidence does not exist.") % {"ref": ref},
+                                  code="evidence")
     veto = Veto(scheme=scheme, unit=unit, condition=condition, reason=reason.strip(), occurred_on=occurred_on,
                 records=records or [], created_by_name=audit.user_name(acting_user))
     veto.full_clean()
@@ -355,6 +367,3 @@ def do_answer_appeal(appeal: Appeal, *, upheld: bool, answer: str, acting_user: 
                         else str(appeal.new_points)}, message=appeal.answer)
     return appeal
 
-
-def history(scheme: Scheme) -> Any:
-    return TransitionRecord.objects.none() if scheme.pk is None else workflow.history(scheme)

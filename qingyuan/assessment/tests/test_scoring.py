@@ -118,3 +118,12 @@ def test_it_refuses_to_publish_weights_that_do_not_add_up_or_indicators_without_
     assert "会议与宣传" in refused.value.message
     assert "权重合计为60，不是100" in refused.value.message and "交办按时办结率 60" in refused.value.message
     assert Scheme.objects.get(pk=scheme.pk).status == "drafted"
+
+
+def test_it_refuses_a_veto_naming_a_record_that_does_not_exist(county: Any, world: Any) -> None:
+    with pytest.raises(AssessmentError) as refused:
+        actions.do_record_veto(county.scheme, county.township, condition=VetoCondition.MASS_PETITION, reason="上访",
+                               occurred_on=dt.date(2026, 7, 8), records=[{"model": "complaints.complaint", "id": 99999}],
+                               acting_user=world.regulator)
+    assert refused.value.code == "evidence"
+    assert not county.scheme.vetoes.exists()
