@@ -55,9 +55,9 @@ def _refused(request: HttpRequest, error: Exception) -> None:
     messages.error(request, text)
 
 
-def _quarter(request: HttpRequest) -> int:
+def _quarter(request: HttpRequest, source: Any = None) -> int:
     try:
-        value = int(request.GET.get("quarter", 0))
+        value = int((source if source is not None else request.GET).get("quarter", 0) or 0)
     except ValueError:
         return 0
     return value if 0 <= value <= 4 else 0
@@ -214,7 +214,7 @@ def compute(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue the computation for the worker; the page polls the job and then offers the Excel."""
     s = access_scheme(request.user, pk)
     _require(scheme_roles(request.user, s), OFFICE)
-    quarter = _quarter(request) if "quarter" in request.GET else int(request.POST.get("quarter", 0) or 0)
+    quarter = _quarter(request, request.POST)
     if s.status not in actions.COMPUTABLE:
         messages.error(request, _("Scores can no longer be computed while the status is “%(state)s”.")
                        % {"state": s.get_status_display()})

@@ -141,3 +141,11 @@ def test_it_speaks_chinese_on_every_page_of_the_office(county: Any, world: Any, 
             assert word in text, (path, word)
         for english in ("Rank", "Total", "Indicators", "Veto reason", "Appeals", "Computed from the platform"):
             assert f">{english}<" not in text, (path, english)
+
+
+def test_it_answers_a_bad_quarter_with_the_year_not_an_error(county: Any, world: Any, as_user: Any) -> None:
+    client = as_user(world.regulator)
+    assert client.get(url(county) + "?quarter=x").status_code == 200
+    with time_machine.travel(NOW, tick=False):
+        assert client.post(url(county, "compute/"), {"quarter": "junk"}).status_code == 302
+    assert Job.objects.get().params == {"scheme": county.scheme.pk, "quarter": 0}
