@@ -93,7 +93,9 @@
     overlays[esc(labels.outlets)] = outlets; overlays[esc(labels.sections)] = sections;
     overlays[esc(labels.complaints)] = complaints; overlays[esc(labels.patrols)] = routes;
     L.control.layers(null, overlays, { collapsed: window.innerWidth < 576 }).addTo(map);
-    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.1)); }
+    // A single place (one located enterprise, no boundary) has no extent: without a cap and without
+    // tiles Leaflet zooms to infinity and draws every marker as an empty path.
+    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.1), { maxZoom: 16 }); }
     if (!data.enterprises.length && !data.sections.length) {
       document.getElementById("park-map-empty").classList.remove("d-none");
     }
