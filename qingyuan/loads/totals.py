@@ -36,8 +36,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import ExtractMonth
+from django.db import connection
+from django.db.models import Count, Func, IntegerField, Min, Q, Sum
+from django.db.models.functions import Cast, ExtractMonth, Substr
 
 from qingyuan.enterprises.choices import DischargeRoute
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
@@ -217,6 +218,14 @@ class Mass:
     direct_first_day: dt.date | None = None
 
 
+def _month_of(column: str) -> Func:
+    """The month number of a date column, computed by the database: on SQLite a date is stored as
+    'YYYY-MM-DD' text, and Django's ExtractMonth there calls a Python function for every row."""
+    if connection.vendor == "sqlite":
+        return Cast(Substr(column, 6, 2), IntegerField())
+    return ExtractMonth(column)
+
+
 def masses(points: dict[int, int], year: int, as_of: dt.date, codes: Iterable[str] | None = None
            ) -> dict[tuple[int, str], Mass]:
     """(enterprise, pollutant) → tonnes per month and days with data, all outlets and direct ones; one query."""
@@ -225,7 +234,7 @@ def masses(points: dict[int, int], year: int, as_of: dt.date, codes: Iterable[st
     if codes is not None:
         qs = qs.filter(parameter__in=list(codes))
     direct = Q(point__outlet__route=DischargeRoute.DIRECT)
-    rows = (qs.annotate(m=ExtractMonth("day")).values_list("point__outlet__enterprise_id", "parameter", "m")
+    rows = (qs.annotate(m=_month_of("day")).values_list("point__outlet__enterprise_id", "parameter", "m")
             .annotate(kg=Sum("mass_kg"), days=Count("day", distinct=True), direct_kg=Sum("mass_kg", filter=direct),
                       direct_days=Count("day", distinct=True, filter=direct), first=Min("day"),
                       direct_first=Min("day", filter=direct)).order_by())
