@@ -143,6 +143,8 @@ class UnitForm(forms.Form):
     def __init__(self, *args: Any, park_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(park_id)
+        for field in self.fields.values():  # the action rows show the box without a <label>
+            field.widget.attrs["aria-label"] = field.label
 
 
 class ReturnForm(forms.Form):

@@ -105,7 +105,7 @@ def baseline(request: HttpRequest, pk: int) -> HttpResponse:
 def capacity(request: HttpRequest) -> HttpResponse:
     p = access.access_park(request.user, request.GET.get("park"))
     can_manage = actions.can_manage(request.user, p.pk)
-    check = FitCheckForm(request.GET if "check" in request.GET else None)
+    check = FitCheckForm(request.GET if "check" in request.GET else None, auto_id="check_%s")  # ids apart from the project form's
     result = None
     if check.is_bound and check.is_valid() and check.loads():
         result = ledger.fits_loads(p.pk, check.loads())

@@ -370,7 +370,8 @@ class FindingsForm(forms.Form):
                 label=item.text, choices=Finding.choices, initial=item.result, widget=forms.RadioSelect)
             self.fields[f"note_{item.pk}"] = forms.CharField(
                 label=_("Note"), required=False, max_length=500, initial=item.note,
-                widget=forms.TextInput({"class": "form-control form-control-sm"}))
+                widget=forms.TextInput({"class": "form-control form-control-sm",
+                                        "aria-label": f"{_('Note')}: {item.text}"}))
 
     def rows(self) -> list[tuple[Any, Any, Any]]:
         return [(item, self[f"result_{item.pk}"], self[f"note_{item.pk}"]) for item in self.items]
