@@ -9,11 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from qingyuan.assessment.models import Scheme
+from qingyuan.assessment.models import READER_ROLES, Scheme
 from qingyuan.assessment.workflow import LEADER, OFFICE, UNIT
 from qingyuan.core.access import get_visible
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
+
+
+def may_open_assessment(actor: Any) -> bool:
+    """Whether the menu offers 目标考核: the roles ``Scheme.objects.visible_to`` serves, judged without a query
+    (a unit officer's unit may not be assessed this year: the page then says there is nothing to show)."""
+    if actor.is_superuser:
+        return True                                                     # admins
+    if actor.park_ids_with(READER_ROLES):
+        return True                                                     # office, leaders, supervisors
+    return any(Role.UNIT_OFFICER in roles for roles in actor.roles_by_unit.values())  # an assessed unit's officers
 
 
 def scheme_roles(user: Any, scheme: Scheme) -> frozenset[str]:
