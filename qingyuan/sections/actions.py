@@ -1,4 +1,4 @@
-"""Changes to sections: create a section, record a manual sample. Each audited."""
+"""Changes to sections: create or update a section, record a manual sample. Each audited."""
 
 from __future__ import annotations
 
@@ -35,6 +35,24 @@ def do_create_section(park: Park, *, acting_user: Any, **fields: Any) -> Section
     section.full_clean()
     section.save()
     audit.record("section.create", section, acting_user=acting_user, after=audit.snapshot(section))
+    return section
+
+
+@transaction.atomic
+def do_update_section(section: Section, *, acting_user: Any, **fields: Any) -> Section:
+    """Change a section's fields (its township, target class...); audited with the changed fields only."""
+    if acting_user is not None and not actor_for(acting_user).manages_park(section.park_id):
+        raise PermissionDenied
+    section = Section.objects.select_for_update().get(pk=section.pk)
+    before = audit.snapshot(section)
+    for name, value in fields.items():
+        setattr(section, name, value)
+    section.full_clean()
+    before, after = audit.changed(before, audit.snapshot(section))
+    if not after:
+        return section
+    section.save(update_fields=list(after))
+    audit.record("section.update", section, acting_user=acting_user, before=before, after=after)
     return section
 
 

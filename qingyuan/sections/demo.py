@@ -1,7 +1,9 @@
 """Demo sections of the Qingxi river (idempotent; called at the end of ``Seeder.run()``).
 
 青溪河入境断面 (inbound, target Ⅱ), 园区下游断面 (in-park, Ⅲ) and 青溪河出境断面 (outbound, Ⅲ,
-linked to the demo's water-quality automatic station) with 24 monthly manual samples each.
+linked to the demo's water-quality automatic station) with 24 monthly manual samples each. The in-park
+and outbound sections belong to 临江镇, the township the park sits in (its section-compliance indicator
+in the assessment); the inbound section measures what reaches the county and belongs to no township.
 The outbound section is class Ⅳ before the clean-up (the polluted winter at the start of the demo's
 history, ``qingyuan.demo.story``), improves through the spring closures and meets Ⅲ from the summer
 on — except one month after a summer storm when ammonia misses it. The river station's daily values
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from qingyuan.demo import story
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.sections.actions import do_create_section, do_record_sample
+from qingyuan.sections.actions import do_create_section, do_record_sample, do_update_section
 from qingyuan.sections.models import Sample, Section
 
 STATION_MN = "361123QXHCJDM00000000001"
@@ -27,6 +29,8 @@ SECTIONS = [
     ("园区下游断面", "in_park", "III", 2, ("116.418700", "27.829300")),
     ("青溪河出境断面", "outbound", "III", 3, ("116.441200", "27.821800")),
 ]
+TOWNSHIP = "临江镇"
+ALONG_TOWNSHIP = ("in_park", "outbound")
 SAMPLE_DAY = 8
 # (COD, NH3-N, TP, CODMn, BOD5, petroleum) per kind: before the clean-up, after it.
 LEVELS = {
@@ -73,12 +77,16 @@ def seed(seeder: Any) -> None:
     rng = random.Random(20250401)
     days = months(timezone.localdate())
     miss = days[-4]  # one month after the summer storms misses the target
+    township = seeder.units.get(TOWNSHIP)
     for name, kind, target, order, (lon, lat) in SECTIONS:
         section = Section.objects.filter(park=park, name=name).first()
+        along = township if kind in ALONG_TOWNSHIP else None
         if section is None:
             section = do_create_section(park, acting_user=seeder.users["office"], name=name, kind=kind, river="青溪河",
                                         target_class=target, order=order, longitude=lon, latitude=lat,
-                                        point=station if kind == "outbound" else None)
+                                        point=station if kind == "outbound" else None, township=along)
+        elif section.township_id is None and along is not None:  # seeded before sections had a township
+            section = do_update_section(section, acting_user=seeder.users["office"], township=along)
         have = set(Sample.objects.filter(section=section).values_list("date", flat=True))
         for day in days:
             values = values_for(kind, day, rng, miss=kind != "inbound" and day == miss)

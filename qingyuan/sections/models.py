@@ -9,6 +9,7 @@ Classes are never stored: ``evaluation.py`` computes them with ``qingyuan.standa
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.org.actor import actor_for
-from qingyuan.org.models import Park
+from qingyuan.org.models import Park, Unit
 from qingyuan.sections.choices import SectionKind, TargetClass, Waterbody
 from qingyuan.standards import CLASS_LABELS_ZH
 
@@ -49,6 +50,9 @@ class Section(models.Model):
     point = models.ForeignKey(MonitoringPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                               verbose_name=_("automatic station"), limit_choices_to={"st": "21"},
                               help_text=_("A water-quality automatic station (HJ 212 system code 21)."))
+    township = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("township"), limit_choices_to={"kind": "township"},
+                                 help_text=_("The township along the river answerable for this section (assessment)."))
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Upstream first."))
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -65,6 +69,10 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sections:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.township_id is not None and self.park_id is not None and self.township.park_id != self.park_id:
+            raise ValidationError({"township": _("The township must belong to the section's park.")})
 
     @property
     def target_label(self) -> str:
