@@ -120,6 +120,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "a": a, "forms": forms, "timeline": timeline(a), "today": timezone.localdate(),
         "pending": a.extensions.filter(status=ExtensionStatus.PENDING).first(),
         "findings": a.findings.select_related("supervision_check"),
+        "open_checks": set(SupervisionCheck.objects.visible_to(request.user).filter(
+            findings__assignment=a).values_list("pk", flat=True)),  # the others are named, not linked (no 404)
         "source_url": a.source_url(),
     })
 

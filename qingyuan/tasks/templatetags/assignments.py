@@ -21,3 +21,12 @@ def due_text(a: Any, today: dt.date) -> str:
     if days == 0:
         return _("due today")
     return ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
+
+
+@register.filter
+def edits_policy(user: Any) -> bool:
+    """Whether ``user`` may open the escalation policy page (the tab is offered only then)."""
+    from qingyuan.tasks.access import issuing_parks
+    from qingyuan.tasks.policy import can_edit_policy
+
+    return any(can_edit_policy(user, p.pk) for p in issuing_parks(user))
