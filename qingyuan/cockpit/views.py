@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingyuan.assessment import outputs
+from qingyuan.assessment.services import interim_ranking
 from qingyuan.cockpit import figures, homes, mapdata
 from qingyuan.core import work
 from qingyuan.core.models import Notification
@@ -71,9 +73,16 @@ def cockpit(request: HttpRequest, park: Park) -> HttpResponse:
         "loads": loads, "section": section, "tasks": figures.tasks_tile(user, today), "complaints": complaints,
         "patrols": figures.patrol_tile(user, today), "capacity": capacity,
         "work_items": work.items_for(user, today)[:5],
-        "chart": chart,
+        "chart": chart, "assessment": assessment_tile(park, today),
     }
     return render(request, "cockpit/cockpit.html", context)
+
+
+def assessment_tile(park: Park, today: Any) -> dict[str, Any]:
+    """This quarter's interim ranking of the park's assessment: rank, unit, total, grade, a veto and its reason."""
+    quarter = (today.month - 1) // 3 + 1
+    return {"year": today.year, "quarter": quarter, "label": outputs.quarter_label(quarter),
+            "rows": interim_ranking(park, today.year, quarter)}
 
 
 def park_map(request: HttpRequest) -> HttpResponse:
