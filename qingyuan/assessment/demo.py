@@ -20,14 +20,16 @@ VETOED = "临江镇"
 VETO_REASON = "园区周边村民因异味问题集体上访，造成较大社会影响"
 # (group, name, weight, method, key)
 INDICATORS = [
-    ("交办落实", "交办事项按时办结率", 25, Method.COMPUTED, "assignments_on_time"),
+    ("交办落实", "交办事项按时办结率", 20, Method.COMPUTED, "assignments_on_time"),
     ("交办落实", "逾期及督办（挂牌督办加重）", 10, Method.COMPUTED, "assignments_escalated"),
-    ("信访投诉", "投诉按时办结率", 15, Method.COMPUTED, "complaint_clocks"),
+    ("信访投诉", "投诉按时办结率", 10, Method.COMPUTED, "complaint_clocks"),
     ("信访投诉", "投诉人满意率", 10, Method.COMPUTED, "complaint_satisfaction"),
     ("日常监管", "报警及时处置率", 10, Method.COMPUTED, "alarms_handled"),
     ("日常监管", "巡查计划完成率", 10, Method.COMPUTED, "patrol_completion"),
     ("日常监管", "巡查问题按时整改率", 5, Method.COMPUTED, "findings_on_time"),
     ("日常监管", "挂钩企业整改措施按期完成率", 5, Method.COMPUTED, "plan_measures_on_schedule"),
+    ("日常监管", "挂钩企业监控设备有效传输率", 5, Method.COMPUTED, "valid_transmission"),
+    ("水环境质量", "沿河乡镇断面达标率", 5, Method.COMPUTED, "section_compliance"),
     ("工作保障", "会议部署", 5, Method.MANUAL, ""),
     ("工作保障", "宣传引导与专项行动", 5, Method.MANUAL, ""),
     ("加减分", "扣分事项", 5, Method.DEDUCTION, ""),

@@ -1,7 +1,8 @@
 """Scores, totals, vetoes and grades, computed the same way for the year and for interim quarters.
 
 points per indicator:
-  computed percent   weight × value / 100 (nothing to count: the full weight)
+  computed percent   weight × value / 100 (nothing to count: the full weight); with a ``full_from``
+                     threshold, weight × min(1, value / full_from)
   computed count     max(0, weight − per_item × weighted failures)
   manual             weight × value / 100, the value (0-100) set by the office
   deduction / bonus  −/+ the sum of the reasoned entries in the period, at most the indicator's weight
@@ -105,7 +106,12 @@ def computed_points(indicator: Indicator, measure: Any) -> tuple[Decimal | None,
         per_item = Decimal(str({**definition.defaults, **indicator.parameters}.get("per_item", 1)))
         return q(value), q(max(Decimal(0), indicator.weight - per_item * value))
     value = measure.percent() if measure is not None else None
-    return value, indicator.weight if value is None else q(indicator.weight * value / HUNDRED)
+    if value is None:
+        return None, indicator.weight
+    full_from = {**definition.defaults, **indicator.parameters}.get("full_from")
+    if full_from:  # full weight from this percent up, linear from zero below it
+        return value, q(indicator.weight * min(Decimal(1), value / Decimal(str(full_from))))
+    return value, q(indicator.weight * value / HUNDRED)
 
 
 def evaluate(scheme: Scheme, quarter: int = 0, *, as_of: dt.date | None = None,
@@ -137,6 +143,8 @@ def evaluate(scheme: Scheme, quarter: int = 0, *, as_of: dt.date | None = None,
                 m = measures.get(unit.pk)
                 value, points = computed_points(indicator, m)
                 evidence = {"model": definition.model, "counted": m.counted if m else [], "met": m.met if m else []}
+                if m is not None and m.detail:
+                    evidence["detail"] = {str(k): v for k, v in m.detail.items()}
                 lines[unit.pk].append(Line(indicator, value, points, evidence))
         elif indicator.method == Method.MANUAL:
             for unit in units:

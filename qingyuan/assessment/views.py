@@ -331,13 +331,14 @@ def evidence(request: HttpRequest, pk: int, score_id: int) -> HttpResponse:
     label = score.evidence.get("model", "")
     counted = [i for i in score.evidence.get("counted", []) if i]
     met = set(score.evidence.get("met", []))
-    records: list[tuple[Any, bool]] = []
+    detail = score.evidence.get("detail", {})  # e.g. a point's days and hours for 有效传输率
+    records: list[tuple[Any, bool, Any]] = []
     if label:
         model = apps.get_model(label)
         found = model._default_manager.in_bulk(counted)
-        records = [(found.get(i), i in met) for i in counted]
+        records = [(found.get(i), i in met, detail.get(str(i))) for i in counted]
     return render_page(request, "assessment/evidence.html", {
-        "scheme": s, "score": score, "records": records, "missing": sum(1 for r, _m in records if r is None),
+        "scheme": s, "score": score, "records": records, "missing": sum(1 for r, _m, _d in records if r is None),
         "model_name": model._meta.verbose_name_plural if label else ""})
 
 

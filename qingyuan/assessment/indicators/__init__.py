@@ -5,7 +5,8 @@ batch, and returns per unit a ``Measure``: the value and the exact records count
 ones that met the standard). ``KEYS`` maps an indicator's ``key`` to its definition.
 
 Kinds: a *percent* (0-100; points = weight × value / 100; with nothing to count the unit keeps the full
-weight) or a *count* of weighted failures (points = weight − per_item × value, never below zero).
+weight) or a *count* of weighted failures (points = weight − per_item × value, never below zero). A percent
+with a ``full_from`` threshold scores the full weight from it up and linearly below it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from qingyuan.assessment.indicators import alarms, complaints, inspections, plans, tasks
+from qingyuan.assessment.indicators import alarms, complaints, inspections, plans, quality, sections, tasks
 from qingyuan.assessment.indicators.base import Measure, Period
 
 Compute = Callable[[list[int], Period, dict[str, Any]], dict[int, Measure]]
@@ -52,6 +53,11 @@ DEFINITIONS = [
                "plans.measure", plans.measures_on_schedule),
     Definition("rebounds", _("Load rebounds at linked enterprises"), "count", "loads.reboundflag", plans.rebounds,
                {"per_item": 2}),
+    Definition("section_compliance", _("Section compliance of townships along the river (%)"), "percent",
+               "sections.sample", sections.compliance),
+    Definition("valid_transmission", _("Valid transmission rate of linked enterprises' devices (%)"), "percent",
+               "enterprises.monitoringpoint", quality.valid_transmission,
+               {"full_from": quality.DEFAULT_FULL_FROM}),
 ]
 KEYS = {d.key: d for d in DEFINITIONS}
 KEY_CHOICES = [(d.key, d.label) for d in DEFINITIONS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -49,8 +50,12 @@ class Measure:
     met: list[int] = field(default_factory=list)
     weighted: Decimal | None = None  # for counts: the weighted number of failures
     expected: int | None = None  # when the denominator is not a set of records (patrols due under a plan)
+    rate: Decimal | None = None  # a percent not counted record by record (有效传输率 = Σ valid ÷ Σ expected hours)
+    detail: dict[int, dict[str, Any]] = field(default_factory=dict)  # per counted record: what it contributed
 
     def percent(self) -> Decimal | None:
+        if self.rate is not None:
+            return self.rate.quantize(CENT, ROUND_HALF_UP)
         whole = self.expected if self.expected is not None else len(self.counted)
         if not whole:
             return None
