@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qingyuan.alarms import access, actions, services
+from qingyuan.alarms import access, actions, services, spreadsheet
 from qingyuan.alarms.choices import AlarmKind
 from qingyuan.alarms.filters import AlarmFilterValues, apply_filters
 from qingyuan.alarms.forms import BoardFilter, ExplainForm, NoteForm
@@ -63,14 +63,23 @@ def _shown(value: Any) -> str:
     return str(DETAIL_VALUES.get(value, value)) if isinstance(value, str) else str(value)
 
 
-def board(request: HttpRequest) -> HttpResponse:
+def _board_data(request: HttpRequest) -> Any:
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = DEFAULT_STATUS
-    values = AlarmFilterValues.from_query(data)
-    visible = Alarm.objects.visible_to(request.user)
+    return data
+
+
+def _filtered(request: HttpRequest) -> Any:
+    """The board's alarms for this user and these filters (the board and its export)."""
+    values = AlarmFilterValues.from_query(_board_data(request))
+    return apply_filters(Alarm.objects.visible_to(request.user), values)
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    data = _board_data(request)
     enterprises = list(Enterprise.objects.visible_to(request.user).order_by("name").values_list("pk", "name"))
-    filtered = apply_filters(visible, values)
+    filtered = _filtered(request)
     page = Paginator(filtered.select_related("enterprise", "point").order_by("-last_detected_at", "-id"),
                      settings.QINGYUAN_PAGE_SIZE * 2).get_page(request.GET.get("page"))
     for alarm in page:
@@ -83,6 +92,10 @@ def board(request: HttpRequest) -> HttpResponse:
         "own_enterprises": list(Enterprise.objects.filter(accounts__user_id=request.user.pk).order_by("name")),
     }
     return render_page(request, "alarms/board.html", context, partial="alarms/partials/board_body.html")
+
+
+def board_export(request: HttpRequest) -> HttpResponse:
+    return spreadsheet.response(_filtered(request).order_by("-last_detected_at", "-id"))
 
 
 def _query_without_page(request: HttpRequest) -> str:
