@@ -5,6 +5,7 @@ from qingyuan.plans import views
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("export.xlsx", views.plan_export, name="export"),
     path("new/", views.plan_create, name="create"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),

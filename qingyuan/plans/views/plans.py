@@ -22,7 +22,7 @@ from qingyuan.core.htmx import render_page
 from qingyuan.core.models import Attachment
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.org.actor import actor_for
-from qingyuan.plans import actions, versions
+from qingyuan.plans import actions, spreadsheet, versions
 from qingyuan.plans.access import access_evidence, access_measure, access_plan, can_edit, plan_roles
 from qingyuan.plans.choices import MeasureStatus, PlanStatus
 from qingyuan.plans.forms import (
@@ -50,17 +50,30 @@ def can_draft(user: Any) -> bool:
         accounts__user=user).exists()
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def _filtered(request: HttpRequest) -> tuple[PlanFilter, Any]:
+    """The plans the list shows for this user and these filters (the list and its export)."""
     visible = EnterprisePlan.objects.visible_to(request.user)
     form = PlanFilter(request.GET or None, plans=visible)
     qs = form.apply(visible) if form.is_bound else visible
-    page = Paginator(qs.with_totals().order_by("deadline", "id"), settings.QINGYUAN_PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    return form, qs.with_totals().order_by("deadline", "id")
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    page = Paginator(qs, settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(p, colour_for(p.deadline, today) if p.status != PlanStatus.ACCEPTED else None) for p in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render_page(request, "plans/list.html",
-                       {"filter": form, "page": page, "rows": rows, "can_create": can_draft(request.user)},
+                       {"filter": form, "page": page, "rows": rows, "can_create": can_draft(request.user),
+                        "query": query.urlencode()},
                        partial="plans/partials/table.html")
+
+
+def plan_export(request: HttpRequest) -> HttpResponse:
+    _form, qs = _filtered(request)
+    return spreadsheet.response(qs)
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
