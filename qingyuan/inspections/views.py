@@ -23,7 +23,7 @@ from qingyuan.core import attachments, htmx, workflow
 from qingyuan.core.access import get_visible
 from qingyuan.core.htmx import render_page
 from qingyuan.enterprises.models import Enterprise
-from qingyuan.inspections import access, actions, checklists, services
+from qingyuan.inspections import access, actions, checklists, services, spreadsheet
 from qingyuan.inspections.choices import Answer, FindingStatus, Severity
 from qingyuan.inspections.forms import (
     AssignFindingForm,
@@ -70,15 +70,28 @@ JS_MESSAGES = {
 }
 
 
-def patrol_list(request: HttpRequest) -> HttpResponse:
+def _filtered_patrols(request: HttpRequest) -> tuple[PatrolFilter, Any]:
+    """The patrols the list shows for this user and these filters (the list and its export)."""
     form = PatrolFilter(request.GET or None)
     qs = form.apply(_patrols(request)) if request.GET else _patrols(request)
-    page = Paginator(qs.order_by("-started_at", "-id"), settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
+    return form, qs.order_by("-started_at", "-id")
+
+
+def patrol_list(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered_patrols(request)
+    page = Paginator(qs, settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
     recordable = _recordable(request) if not htmx.is_htmx(request) else []
+    query = request.GET.copy()
+    query.pop("page", None)
     return render_page(request, "inspections/list.html", {
         "filter": form, "page": page, "reads_park": access.reads_any_park(request.user), "recordable": recordable,
-        "messages_js": JS_MESSAGES,
+        "messages_js": JS_MESSAGES, "query": query.urlencode(),
     }, partial="inspections/partials/patrol_table.html")
+
+
+def patrol_export(request: HttpRequest) -> HttpResponse:
+    _form, qs = _filtered_patrols(request)
+    return spreadsheet.patrols_response(qs)
 
 
 
@@ -321,6 +334,18 @@ def _draw_park(request: HttpRequest) -> Park | None:
     return Park.objects.filter(pk__in=parks).order_by("pk").first()
 
 
+def _draws(request: HttpRequest) -> Any:
+    """The draws the page lists for this user (the page and its export)."""
+    return (RandomDraw.objects.visible_to(request.user).select_related("park")
+            .annotate(done=Count("items__patrol"), total=Count("items")).order_by("-created_at", "-id"))
+
+
+def draw_export(request: HttpRequest) -> HttpResponse:
+    if not access.reads_any_park(request.user):
+        raise Http404
+    return spreadsheet.draws_response(_draws(request))
+
+
 def draw_list(request: HttpRequest) -> HttpResponse:
     if not access.reads_any_park(request.user):
         raise Http404
@@ -345,9 +370,7 @@ def draw_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Draw made; the seed is recorded so anyone can check it."))
                 return redirect(d)
-    draws = (RandomDraw.objects.visible_to(request.user).select_related("park")
-             .annotate(done=Count("items__patrol"), total=Count("items")).order_by("-created_at", "-id"))
-    page = Paginator(draws, settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_draws(request), settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/draws.html", {"form": form, "page": page},
                   status=400 if form is not None and form.errors else 200)
 
