@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.assignment_detail, name="detail"),
     path("<int:pk>/do/<slug:name>/", views.assignment_action, name="action"),
     path("checks/", views.check_list, name="check_list"),
+    path("checks/export.xlsx", views.check_export, name="check_export"),
     path("checks/new/", views.check_create, name="check_create"),
     path("checks/<int:pk>/", views.check_detail, name="check_detail"),
     path("checks/<int:pk>/findings/", views.finding_create, name="finding_create"),

@@ -21,7 +21,7 @@ from qingyuan.core.attachments import serve
 from qingyuan.core.excel import workbook_bytes, xlsx_response
 from qingyuan.core.htmx import render_page
 from qingyuan.core.workflow import TransitionError
-from qingyuan.tasks import actions
+from qingyuan.tasks import actions, spreadsheet
 from qingyuan.tasks.access import (
     access_assignment,
     access_attachment,
@@ -190,9 +190,17 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
 
 # ---- supervision checks (督查) --------------------------------------------------------------------
 
+def _checks(request: HttpRequest) -> Any:
+    """The supervision checks the page lists for this user (the page and its export)."""
+    return SupervisionCheck.objects.visible_to(request.user).prefetch_related("units").order_by("-planned_on", "-id")
+
+
+def check_export(request: HttpRequest) -> HttpResponse:
+    return spreadsheet.checks_response(_checks(request))
+
+
 def check_list(request: HttpRequest) -> HttpResponse:
-    qs = SupervisionCheck.objects.visible_to(request.user).prefetch_related("units")
-    page = Paginator(qs.order_by("-planned_on", "-id"), settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_checks(request), settings.QINGYUAN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tasks/checks/list.html", {"page": page, "can_plan": issuing_parks(request.user).exists()})
 
 
