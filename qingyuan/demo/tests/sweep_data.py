@@ -4,7 +4,9 @@ The seed covers organisation, enterprises, plans, tasks, patrols, complaints, lo
 sections. Alarms, raw packets, the quarantine, rebound flags and inbox notes appear only
 when the gateway and the worker run, so they are added here (ingest for packets, the
 alarm action for evidence, rows for the rest) for both demo enterprises, so that every
-URL with an id has an object its role may see and one it may not.
+URL with an id has an object its role may see and one it may not. The demo's one assessment and
+one (issued) briefing get company: last year's scheme assessing another unit, appeals, a draft
+briefing only managers see, and a finished job for every account.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -40,6 +43,7 @@ def seed_demo(media: str) -> Demo:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[r for r in ROLES if r])}
     _monitoring(users)
     _notes(users)
+    _issue_12(users)
     return Demo(media=media, users=users)
 
 
@@ -98,3 +102,42 @@ def _notes(users: dict[str, Any]) -> None:
         issue(user, acting_user=user) if issue else tokens.issue(user)  # type: ignore[attr-defined]
     Notification.objects.bulk_create(
         Notification(recipient=user, kind="sweep", title=f"{user.username} 的通知", url="/") for user in users.values())
+
+
+def _issue_12(users: dict[str, Any]) -> None:
+    """Last year's scheme (one unit, an indicator, a score, a veto with its file), an appeal in each scheme,
+    a draft briefing with a section, and a finished job with its file for every demo account."""
+    from qingyuan.assessment import actions as assessment
+    from qingyuan.assessment.choices import Method, UnitCategory, VetoCondition
+    from qingyuan.assessment.models import Appeal, Scheme, Score
+    from qingyuan.briefings.models import Briefing, BriefingSection
+    from qingyuan.core import jobs
+    from qingyuan.core.models import Job
+
+    office = users["office"]
+    current = Scheme.objects.get()
+    # Not the scheme's first unit nor 临江镇 (the township officer's), so a unit in the wrong scheme is foreign.
+    other = current.assessed.exclude(unit__name__contains="临江").order_by("-pk").first()
+    assert other is not None
+    last = assessment.do_create_scheme(current.park, current.year - 1, f"{current.year - 1}年度考核（扫描用）",
+                                       acting_user=office)
+    assessment.do_set_assessed_units(last, [(other.unit, UnitCategory.DEPARTMENT)], acting_user=office)
+    group = assessment.do_add_group(last, "工作保障", acting_user=office)
+    indicator = assessment.do_add_indicator(group, name="会议部署", weight=Decimal(100), method=Method.MANUAL,
+                                            acting_user=office)
+    Score.objects.create(scheme=last, unit=other.unit, indicator=indicator, value=Decimal(90), points=Decimal(90))
+    pdf = SimpleUploadedFile("事故报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                             content_type="application/pdf")
+    assessment.do_record_veto(last, other.unit, condition=VetoCondition.MAJOR_INCIDENT, reason="扫描用否决",
+                              occurred_on=dt.date(last.year, 6, 1), uploads=[pdf], acting_user=office)
+    for scheme in (current, last):
+        for assessed in scheme.assessed.select_related("unit"):
+            Appeal.objects.create(scheme=scheme, unit=assessed.unit, text="扫描用申诉", created_by_name="扫描")
+    briefing = Briefing.objects.create(park=current.park, kind="ad_hoc", title="扫描用简报（草稿）",
+                                       period_start=dt.date(current.year, 1, 1), period_end=dt.date(current.year, 1, 31),
+                                       created_by=office, created_by_name="扫描")
+    BriefingSection.objects.create(briefing=briefing, key="lead", heading="导语", text="<p>扫描用</p>")
+    for user in users.values():
+        job = Job.objects.create(kind="briefings.render", title=f"{user.username} 的文件", created_by=user,
+                                 status=Job.Status.DONE, done=1, total=1, finished_at=timezone.now())
+        jobs.set_result(job, "sweep.txt", f"{user.username}".encode(), "text/plain")

@@ -247,6 +247,83 @@ def _public_photos(user: Any) -> QuerySet[Any]:
 
 
 QUARANTINE = Target(_all("monitoring.Quarantine"), _pk, _quarantine_visible)
+
+
+# ----- issue 12: assessment (a unit officer reads only their own unit's rows), briefings, jobs ----------------
+
+def _assessment_rows(label: str) -> Callable[[Any], QuerySet[Any]]:
+    """Rows of ``label`` (with scheme and unit) in a visible scheme, of a unit ``visible_unit_ids`` lets the user read."""
+    def visible(user: Any) -> QuerySet[Any]:
+        from django.db.models import Q
+
+        from qingyuan.assessment.access import visible_unit_ids
+
+        rule = Q(pk__in=[])
+        for scheme in _m("assessment.Scheme").objects.visible_to(user):
+            units = visible_unit_ids(user, scheme)
+            rule |= Q(scheme=scheme) if units is None else Q(scheme=scheme, unit_id__in=units)
+        return _m(label).objects.filter(rule)
+
+    return visible
+
+
+def _assessment_files() -> QuerySet[Any]:
+    from qingyuan.core.models import Attachment
+
+    kinds = [ContentType.objects.get(app_label="assessment", model=m) for m in ("veto", "score")]
+    return Attachment.objects.filter(owner_type__in=kinds)
+
+
+def _assessment_file_owner(att: Any) -> Any:
+    return att.owner_type.model_class().objects.get(pk=att.owner_id)
+
+
+def _assessment_files_visible(user: Any) -> QuerySet[Any]:
+    ids = [a.pk for a in _assessment_files().select_related("owner_type")
+           if _assessment_rows(f"assessment.{a.owner_type.model}")(user).filter(pk=a.owner_id).exists()]
+    return _assessment_files().filter(pk__in=ids)
+
+
+def _jobs_of(user: Any) -> QuerySet[Any]:
+    from qingyuan.core.job_views import jobs_visible_to
+
+    return jobs_visible_to(user)
+
+
+SCHEME = Target(_all("assessment.Scheme"), _pk, _visible("assessment.Scheme"))
+ASSESSED = Target(_all("assessment.AssessedUnit"), lambda o: {"pk": o.scheme_id, "unit_id": o.unit_id},
+                  _assessment_rows("assessment.AssessedUnit"), parent="pk")
+BRIEFING = Target(_all("briefings.Briefing"), _pk, _visible("briefings.Briefing"))
+JOB = Target(_all("core.Job"), _pk, _jobs_of)
+ISSUE_12: dict[str, Target] = {
+    "assessment/<int:pk>/": SCHEME, "assessment/<int:pk>/indicators/": SCHEME, "assessment/<int:pk>/vetoes/": SCHEME,
+    "assessment/<int:pk>/adjustments/": SCHEME, "assessment/<int:pk>/compute/": SCHEME,
+    "assessment/<int:pk>/scores.xlsx": SCHEME, "assessment/<int:pk>/notice.docx": SCHEME,
+    "assessment/<int:pk>/act/<slug:name>/": Target(
+        SCHEME.pick, lambda o: {"pk": o.pk, "name": _first(_wf("qingyuan.assessment.workflow.SCHEMES"), o.status,
+                                                           "publish")}, SCHEME.visible),
+    "assessment/<int:pk>/indicators/<int:indicator_id>/remove/": Target(
+        _all("assessment.Indicator"), lambda o: {"pk": o.scheme_id, "indicator_id": o.pk},
+        _under("assessment.Indicator", "scheme", "assessment.Scheme"), parent="pk"),
+    "assessment/<int:pk>/units/<int:unit_id>/": ASSESSED, "assessment/<int:pk>/units/<int:unit_id>/self/": ASSESSED,
+    "assessment/<int:pk>/units/<int:unit_id>/score/": ASSESSED,
+    "assessment/<int:pk>/units/<int:unit_id>/appeal/": ASSESSED,
+    "assessment/<int:pk>/appeals/<int:appeal_id>/answer/": Target(
+        _all("assessment.Appeal"), lambda o: {"pk": o.scheme_id, "appeal_id": o.pk},
+        _assessment_rows("assessment.Appeal"), parent="pk"),
+    "assessment/<int:pk>/scores/<int:score_id>/evidence/": Target(
+        _all("assessment.Score"), lambda o: {"pk": o.scheme_id, "score_id": o.pk},
+        _assessment_rows("assessment.Score"), parent="pk"),
+    "assessment/<int:pk>/files/<int:attachment_id>/": Target(
+        _assessment_files, lambda a: {"pk": _assessment_file_owner(a).scheme_id, "attachment_id": a.pk},
+        _assessment_files_visible, parent="pk"),
+    "briefings/<int:pk>/": BRIEFING, "briefings/<int:pk>/transition/": BRIEFING,
+    "briefings/<int:pk>/recipients/": BRIEFING, "briefings/<int:pk>/render/": BRIEFING,
+    "briefings/<int:pk>/sections/<int:section_pk>/": Target(
+        _all("briefings.BriefingSection"), lambda o: {"pk": o.briefing_id, "section_pk": o.pk},
+        _under("briefings.BriefingSection", "briefing", "briefings.Briefing"), parent="pk"),
+    "jobs/<int:pk>/": JOB, "jobs/<int:pk>/download/": JOB,
+}
 TARGETS: dict[str, Target] = {
     "enterprises/<int:pk>/": ENTERPRISE, "enterprises/<int:pk>/edit/": ENTERPRISE,
     "enterprises/<int:pk>/transition/": ENTERPRISE, "enterprises/<int:pk>/outlets/new/": ENTERPRISE,
@@ -356,6 +433,7 @@ TARGETS: dict[str, Target] = {
                                                   _everyone("org.Park")),
     "inbox/<int:pk>/read/": Target(_all("core.Notification"), _pk, _notes_of),
     "account/tokens/<int:pk>/revoke/": Target(_all("core.ApiToken"), _pk, _tokens_of),
+    **ISSUE_12,
 }
 
 API_TARGETS: dict[str, Target] = {
@@ -372,4 +450,5 @@ API_TARGETS: dict[str, Target] = {
     "/api/v1/complaints/track/{code}/rating": Target(COMPLAINT.pick, lambda o: {"code": o.code}, _trackable),
     "/api/v1/alarms/{alarm_id}": Target(ALARM.pick, lambda o: {"alarm_id": o.pk}, ALARM.visible),
     "/api/v1/auth/tokens/{token_id}": Target(_all("core.ApiToken"), lambda o: {"token_id": o.pk}, _tokens_of),
+    "/api/v1/assessment/schemes/{pk}/results": SCHEME,
 }
