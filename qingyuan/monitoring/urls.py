@@ -5,6 +5,7 @@ from qingyuan.monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("", views.device_status, name="status"),
+    path("export.xlsx", views.status_export, name="status_export"),
     path("points/<int:pk>/", views.point_detail, name="point"),
     path("points/<int:pk>/chart.json", views.point_chart, name="chart"),
     path("points/<int:pk>/packets/", views.point_packets, name="packets"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("points/<int:pk>/setup/", views.point_setup, name="setup"),
     path("packets/<int:pk>/", views.packet_detail, name="packet"),
     path("quarantine/", views.quarantine_list, name="quarantine"),
+    path("quarantine/export.xlsx", views.quarantine_export, name="quarantine_export"),
     path("quarantine/<int:pk>/register/", views.quarantine_register, name="quarantine_register"),
     path("quarantine/<int:pk>/password/", views.quarantine_password, name="quarantine_password"),
     path("quarantine/<int:pk>/dismiss/", views.quarantine_dismiss, name="quarantine_dismiss"),

@@ -6,6 +6,8 @@ Every page scopes points with ``MonitoringPoint.objects.visible_to(user)``
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from qingyuan.core.htmx import is_htmx, render_page
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.monitoring import access, actions, queries
+from qingyuan.monitoring import access, actions, queries, spreadsheet
 from qingyuan.monitoring.choices import EXE_RTN, QN_RTN, QuarantineReason
 from qingyuan.monitoring.forms import (
     CommandForm,
@@ -38,9 +40,8 @@ from qingyuan.monitoring.models import (
 STATUS_FILTERS = ("online", "offline", "never")
 
 
-def device_status(request: HttpRequest) -> HttpResponse:
-    points = access.visible_points(request.user)
-    counts = queries.status_counts(points)
+def _shown_points(request: HttpRequest, points: Any) -> tuple[str, str, Any]:
+    """The search, the status filter and the points the status page lists (the page and its export)."""
     shown = points.select_related("outlet__enterprise", "device_state").order_by("name", "id")
     q = request.GET.get("q", "").strip()
     if q:
@@ -52,6 +53,20 @@ def device_status(request: HttpRequest) -> HttpResponse:
         shown = shown.filter(device_state__online=False)
     elif status == "never":
         shown = shown.filter(device_state__isnull=True)
+    return q, status, shown
+
+
+def status_export(request: HttpRequest) -> HttpResponse:
+    _q, _status, shown = _shown_points(request, access.visible_points(request.user))
+    rows = list(shown[:spreadsheet.MAX_ROWS])
+    per_mn, _totals = queries.rejects_today(None if access.sees_park_totals(request.user) else [p.mn for p in rows])
+    return spreadsheet.status_response(rows, per_mn, queries.today())
+
+
+def device_status(request: HttpRequest) -> HttpResponse:
+    points = access.visible_points(request.user)
+    counts = queries.status_counts(points)
+    q, status, shown = _shown_points(request, points)
     page = Paginator(shown, settings.QINGYUAN_PAGE_SIZE * 4).get_page(request.GET.get("page"))
     rows = list(page)
     park_wide = access.sees_park_totals(request.user)
@@ -200,6 +215,15 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
     context = {"open_entries": open_entries, "resolved": resolved,
                "can_register": access.manages_any_park(request.user)}
     return render(request, "monitoring/quarantine.html", context)
+
+
+def quarantine_export(request: HttpRequest) -> HttpResponse:
+    if not access.sees_quarantine(request.user):
+        raise Http404
+    entries = list(access.visible_quarantine(request.user).select_related("point", "resolved_by")
+                   .order_by("resolved", "-received_at", "-id")[:spreadsheet.MAX_ROWS])
+    points = {p.mn: p for p in MonitoringPoint.objects.filter(mn__in={q.mn for q in entries if q.point_id is None})}
+    return spreadsheet.quarantine_response(entries, points)
 
 
 # Which actions each reason offers; registering an unknown MN has its own view above.
