@@ -31,9 +31,10 @@ class SchemeQuerySet(models.QuerySet):
             return self.none()
         if actor.is_superuser:
             return self
+        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
         return self.filter(
             models.Q(park_id__in=list(actor.park_ids_with(READER_ROLES)))       # office, leaders, supervisors
-            | models.Q(assessed__unit_id__in=list(actor.unit_ids))              # a unit assessed by it
+            | models.Q(assessed__unit_id__in=officer_units)                      # an assessed unit's officers
         ).distinct()
 
 

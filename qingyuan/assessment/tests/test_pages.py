@@ -73,6 +73,15 @@ def test_it_hides_the_assessment_from_enterprises_and_others(county: Any, world:
     assert county.scheme.title not in client.get("/assessment/").content.decode()
 
 
+def test_it_shows_the_scheme_only_to_an_assessed_units_officers_not_its_other_staff(
+        county: Any, world: Any, as_user: Any) -> None:
+    staff = make_user("bureau-inspector", world.park, Role.INSPECTOR, world.bureau)
+    client = as_user(staff)
+    assert client.get(url(county)).status_code == 404
+    assert county.scheme.title not in client.get("/assessment/").content.decode()
+    assert as_user(world.officer).get(url(county)).status_code == 200
+
+
 def test_it_opens_the_exact_records_behind_a_score(county: Any, world: Any, as_user: Any) -> None:
     score = Score.objects.get(scheme=county.scheme, unit=county.bureau, indicator=county.ind["on_time"], quarter=0)
     page = as_user(world.regulator).get(url(county, f"scores/{score.pk}/evidence/")).content.decode()
