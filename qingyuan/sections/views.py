@@ -13,15 +13,24 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from qingyuan.core.htmx import render_page
-from qingyuan.sections import access, actions, evaluation, services, upstream
+from qingyuan.sections import access, actions, evaluation, services, spreadsheet, upstream
 from qingyuan.sections.forms import SampleForm
 from qingyuan.sections.models import Section
 
 
-def section_list(request: HttpRequest) -> HttpResponse:
-    sections = list(Section.objects.visible_to(request.user).filter(is_active=True).select_related("park")
+def _summaries(request: HttpRequest) -> list[services.SectionSummary]:
+    """The sections the list shows for this user, summarised (the page and its export)."""
+    sections = list(Section.objects.visible_to(request.user).filter(is_active=True).select_related("park", "township")
                     .order_by("park", "order", "name"))
-    summaries = services.summarise_all(sections)
+    return services.summarise_all(sections)
+
+
+def section_export(request: HttpRequest) -> HttpResponse:
+    return spreadsheet.response(_summaries(request))
+
+
+def section_list(request: HttpRequest) -> HttpResponse:
+    summaries = _summaries(request)
     context = {"summaries": summaries, "chart_json": services.chart(summaries),
                "comparison": services.comparison(summaries)[-12:]}
     return render_page(request, "sections/list.html", context)
