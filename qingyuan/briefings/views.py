@@ -74,13 +74,22 @@ def new(request: HttpRequest) -> HttpResponse:
     return redirect("core:job", job.pk)
 
 
+def _visible(qs: Any, user: Any) -> Any:
+    """The records the reader may open: by the model's own rule, else by its first parent that has one
+    (a finding by its patrol, a measure by its plan, a sample by its section); none when neither exists."""
+    if hasattr(qs, "visible_to"):
+        return qs.visible_to(user)
+    for field in qs.model._meta.get_fields():
+        if field.many_to_one and hasattr(field.related_model.objects.all(), "visible_to"):
+            return qs.filter(**{f"{field.name}__in": field.related_model.objects.visible_to(user)})
+    return qs.none()
+
+
 def _evidence(section: BriefingSection, user: Any) -> list[dict[str, Any]]:
     out = []
     for group, spec in section.evidence.items():
         model = apps.get_model(spec["model"])
-        qs = model.objects.filter(pk__in=spec["ids"][:SHOWN])
-        if hasattr(qs, "visible_to"):
-            qs = qs.visible_to(user)
+        qs = _visible(model.objects.filter(pk__in=spec["ids"][:SHOWN]), user)
         out.append({"label": GROUPS.get(group, group), "count": len(spec["ids"]), "items": list(qs)})
     return out
 

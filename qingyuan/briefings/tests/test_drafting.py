@@ -55,3 +55,18 @@ def test_it_links_each_counted_record_on_the_briefing_page(world: Any, as_user: 
     assert f'href="/tasks/{r["overdue_town"].pk}/"' in text
     assert f'href="/tasks/{r["withdrawn"].pk}/"' not in text
     assert f'href="/complaints/{r["complaints"][1].pk}/"' in text
+
+
+@time_machine.travel("2026-04-10 10:00 +0800", tick=False)
+def test_it_links_records_without_a_rule_of_their_own_only_when_their_parent_is_visible(world: Any) -> None:
+    from qingyuan.briefings.views import _visible
+    from qingyuan.inspections.models import Finding, Patrol
+    from qingyuan.org.choices import Role
+    from qingyuan.test import make_user
+
+    county.month(world)
+    expert = make_user("briefing-expert", world.park, Role.EXPERT)
+    findings = Finding.objects.all()
+    assert findings.exists() and not Patrol.objects.visible_to(expert).exists()
+    assert not _visible(findings, expert).exists()  # the patrol page would be a 404 for the expert
+    assert set(_visible(findings, world.regulator)) == set(findings)
