@@ -1,22 +1,33 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from qingyuan.enterprises.models import Enterprise
+from qingyuan.org import spreadsheet
 from qingyuan.org.access import access_unit
 from qingyuan.org.models import Membership, Unit
 
 
-def unit_list(request: HttpRequest) -> HttpResponse:
-    units = (
+def _units(request: HttpRequest) -> Any:
+    """The units the list shows for this user (the page and its export)."""
+    return (
         Unit.objects.visible_to(request.user)
         .select_related("park", "parent")
         .annotate(enterprise_count=Count("linked_enterprises", distinct=True))
         .order_by("park__name", "sort_order", "name")
     )
-    return render(request, "org/unit_list.html", {"units": units})
+
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "org/unit_list.html", {"units": _units(request)})
+
+
+def unit_export(request: HttpRequest) -> HttpResponse:
+    return spreadsheet.response(_units(request))
 
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
