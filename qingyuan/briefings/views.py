@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from qingyuan.briefings import jobs as briefing_jobs
+from qingyuan.briefings import spreadsheet
 from qingyuan.briefings.access import access_briefing, briefing_roles, can_draft
 from qingyuan.briefings.actions import do_edit_section, do_fire_briefing, do_record_read, do_set_recipients
 from qingyuan.briefings.forms import NewBriefingForm, RecipientsForm, SectionForm
@@ -40,8 +41,8 @@ def _park(request: HttpRequest) -> Park | None:
     return Park.objects.filter(pk__in=ids).first() if ids else None
 
 
-def archive(request: HttpRequest) -> HttpResponse:
-    """Every briefing the reader may see, searched by title, number or text."""
+def _searched(request: HttpRequest) -> tuple[str, Any]:
+    """The search and the briefings the archive lists for this user (the archive and its export)."""
     qs = Briefing.objects.visible_to(request.user).select_related("park")
     q = request.GET.get("q", "").strip()
     if q:
@@ -50,6 +51,17 @@ def archive(request: HttpRequest) -> HttpResponse:
         if "期" in q or q.isdigit():
             match |= Q(serial=int(digits[-4:] if len(digits) > 4 else digits or 0))
         qs = qs.filter(match).distinct()
+    return q, qs
+
+
+def archive_export(request: HttpRequest) -> HttpResponse:
+    _q, qs = _searched(request)
+    return spreadsheet.response(qs)
+
+
+def archive(request: HttpRequest) -> HttpResponse:
+    """Every briefing the reader may see, searched by title, number or text."""
+    q, qs = _searched(request)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     park = _park(request)
     return render_page(request, "briefings/archive.html",
