@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import translation
 
-from qingyuan.standards import pollutant
+from qingyuan.standards import pollutant, surface_water_item
 
 
 def is_chinese() -> bool:
@@ -23,7 +23,7 @@ def pollutant_name(code: Any) -> str:
     """The pollutant's name in the reader's language (Chinese by default); the code when unknown, "" for none."""
     if not code:
         return ""
-    found = pollutant(str(code))
+    found = pollutant(str(code)) or surface_water_item(str(code))  # an HJ 212 code, or a GB 3838 item key
     if found is None:
         return str(code)
     return found.name_zh if is_chinese() else found.name_en

@@ -9,12 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingyuan.core.excel import workbook_bytes, xlsx_response
-from qingyuan.standards.surface_water import surface_water_item
-
-
-def _item_name(key: str) -> str:
-    item = surface_water_item(key)
-    return item.name_zh if item else key
+from qingyuan.core.pollutants import pollutant_name
 
 
 def rows(summaries: list[Any]) -> list[list[Any]]:
@@ -27,7 +22,7 @@ def rows(summaries: list[Any]) -> list[list[Any]]:
             section.name, section.park.name, section.get_kind_display(), section.river,
             section.township.name if section.township_id else "", section.target_label,
             m.month.strftime("%Y-%m") if m else "", m.label if m else "", compliant,
-            "、".join(_item_name(k) for k in m.result.worst_params) if m else "",
+            "、".join(pollutant_name(k) for k in m.result.worst_params) if m else "",
             y.compliant_months if y else None, y.months if y else None, rate,
             _("automatic station + manual samples") if section.point_id else _("manual samples"),
         ])

@@ -18,6 +18,13 @@ def pollutant_name(code: Any) -> str:
 
 
 @register.filter
+def pollutant_names(codes: Any) -> str:
+    """A list of codes or GB 3838 item keys as names: 化学需氧量、氨氮."""
+    separator = "、" if pollutants.is_chinese() else ", "
+    return separator.join(pollutants.pollutant_name(c) for c in codes or ())
+
+
+@register.filter
 def pollutant(code: Any) -> str:
     """化学需氧量 <span class="text-muted small font-monospace">w01018</span> (the code alone when unknown)."""
     if not code:

@@ -37,6 +37,9 @@ def test_it_shows_the_class_month_by_month_and_the_compliance_rate(world, outbou
     assert 'data-month="2026-10"' in body and "Ⅳ类" in body
     assert "67%" in body  # 2 of 3 months in 2026
     assert 'id="section-chart"' in body
+    assert "化学需氧量" in body and "codcr" not in body  # the worst item by name, not its key
+    listing = as_user(world.regulator).get("/sections/").content.decode()
+    assert "化学需氧量" in listing and "codcr" not in listing
 
 
 def test_it_records_a_sample_from_the_form_and_refuses_an_impossible_one(world, outbound, as_user):
