@@ -20,7 +20,7 @@ from qingyuan.inspections.models import Patrol
 from qingyuan.tasks.choices import EscalationLevel
 from qingyuan.tasks.models import Assignment, ProgressReport
 from qingyuan.tasks.tests.conftest import issue
-from qingyuan.test import browser_login, make_world
+from qingyuan.test import browser_login, make_world, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +109,7 @@ def test_an_inspector_on_a_phone_starts_a_patrol_from_the_map(live_server, brows
     page.wait_for_url(f"{base}/inspections/new/?enterprise={w.enterprise_a.pk}")
     assert "甲化工有限公司" in page.inner_text("h1")
 
-    page.wait_for_function("document.querySelector('#patrol-form [name=latitude]').value !== ''")
+    wait_until(page, "document.querySelector('#patrol-form [name=latitude]').value !== ''")
     page.tap("#all-ok")
     page.fill("#patrol-form [name=notes]", "现场生产正常，废气处理设施运行中。")
     assert not page.evaluate(OVERFLOW), "the patrol form overflows at 390 px"

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from qingyuan.demo import data
 from qingyuan.enterprises.models import Enterprise
-from qingyuan.test import browser_login
+from qingyuan.test import browser_login, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_office_changes_a_status_and_ent2_gets_404(live_server, page, transactio
     page.select_option("#id_status", "operating")
     page.wait_for_url(re.compile(r"status=operating"))
     page.fill("#id_q", "康源")
-    page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 1")
+    wait_until(page, "document.querySelectorAll('#enterprise-table tbody tr').length === 1")
     assert "青溪康源制药有限公司" in page.inner_text("#enterprise-table")
     page.click("text=青溪康源制药有限公司")
     page.click("button:has-text('责令停产')")

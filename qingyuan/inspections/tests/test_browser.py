@@ -9,7 +9,7 @@ from qingyuan.enterprises.models import Enterprise
 from qingyuan.inspections.models import Finding, Patrol, RandomDraw
 from qingyuan.inspections.tests.helpers import PNG, second_inspector
 from qingyuan.tasks.models import Assignment
-from qingyuan.test import browser_login, make_world
+from qingyuan.test import browser_login, make_world, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def test_an_inspector_draws_patrols_offline_and_assigns_a_finding(live_server, p
     # The patrol form of the drawn enterprise, with the checklist, a finding and a photo.
     page.click("#draw-result .patrol-link")
     page.wait_for_url(re.compile(r"/inspections/new/\?enterprise=\d+&draw_item=\d+"))
-    page.wait_for_function("document.querySelector('#patrol-form [name=latitude]').value !== ''")
+    wait_until(page, "document.querySelector('#patrol-form [name=latitude]').value !== ''")
     assert "甲化工有限公司" in page.inner_text("h1")
     page.click("#all-ok")
     page.click("label[for=item-hazardous_waste-problem]")
@@ -64,7 +64,7 @@ def test_an_inspector_draws_patrols_offline_and_assigns_a_finding(live_server, p
     patrol = Patrol.objects.get()
     assert patrol.draw_item.draw == draw and patrol.kind == "random" and patrol.latitude is not None
     assert patrol.checklist["hazardous_waste"]["answer"] == "problem"
-    page.wait_for_function("Object.keys(localStorage).filter(k => k.startsWith('qy-patrol:')).length === 0")
+    wait_until(page, "Object.keys(localStorage).filter(k => k.startsWith('qy-patrol:')).length === 0")
     assert page.locator("#photos img").count() == 1
 
     # The finding becomes an assignment to the enterprise's linked unit.
