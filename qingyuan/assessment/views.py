@@ -55,6 +55,10 @@ def _refused(request: HttpRequest, error: Exception) -> None:
     messages.error(request, text)
 
 
+def _form_refused(request: HttpRequest, form: Any) -> None:
+    messages.error(request, " ".join(" ".join(v) for v in form.errors.values()))
+
+
 def _quarter(request: HttpRequest, source: Any = None) -> int:
     try:
         value = int((source if source is not None else request.GET).get("quarter", 0) or 0)
@@ -177,7 +181,7 @@ def veto_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require(scheme_roles(request.user, s), OFFICE)
     form = VetoForm(request.POST, request.FILES, units=[a.unit for a in s.assessed.select_related("unit")])
     if not form.is_valid():
-        messages.error(request, " ".join(" ".join(v) for v in form.errors.values()))
+        _form_refused(request, form)
         return redirect(s)
     d = form.cleaned_data
     try:
@@ -197,7 +201,7 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdjustmentForm(request.POST, units=[a.unit for a in s.assessed.select_related("unit")],
                           indicators=indicators)
     if not form.is_valid():
-        messages.error(request, " ".join(" ".join(v) for v in form.errors.values()))
+        _form_refused(request, form)
         return redirect(s)
     d = form.cleaned_data
     try:
@@ -271,7 +275,7 @@ def _value_post(request: HttpRequest, pk: int, unit_id: int, *, office: bool) ->
         except REFUSALS as error:
             _refused(request, error)
     else:
-        messages.error(request, " ".join(" ".join(v) for v in form.errors.values()))
+        _form_refused(request, form)
     return redirect("assessment:unit", s.pk, u.pk)
 
 
@@ -299,7 +303,7 @@ def appeal(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
         except REFUSALS as error:
             _refused(request, error)
     else:
-        messages.error(request, " ".join(" ".join(v) for v in form.errors.values()))
+        _form_refused(request, form)
     return redirect("assessment:unit", s.pk, u.pk)
 
 
