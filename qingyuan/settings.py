@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "qingyuan.cockpit",
     "qingyuan.assessment",
     "qingyuan.briefings",
+    "qingyuan.closures", "qingyuan.compensation",
+    "qingyuan.meetings",
+    "qingyuan.supervision", "qingyuan.surveys", "qingyuan.portal",
     "qingyuan.demo",
 ]
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from qingyuan.assessment import outputs
 from qingyuan.assessment.services import interim_ranking
 from qingyuan.cockpit import figures, homes, mapdata
-from qingyuan.core import work
+from qingyuan.core import plugins, work
 from qingyuan.core.models import Notification
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_MANAGER_ROLES
@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "notifications": Notification.objects.filter(recipient=request.user, read_at__isnull=True)
         .order_by("-created_at")[:5],
         **homes.role_panels(request.user, today),
+        "panels": plugins.panels_for("home", request, None, today),
     }
     if "inspector" in context:
         context["map_labels"] = mapdata.labels()
@@ -74,6 +75,7 @@ def cockpit(request: HttpRequest, park: Park) -> HttpResponse:
         "patrols": figures.patrol_tile(user, today), "capacity": capacity,
         "work_items": work.items_for(user, today)[:5],
         "chart": chart, "assessment": assessment_tile(park, today),
+        "panels": plugins.panels_for("cockpit", request, park, today),
     }
     return render(request, "cockpit/cockpit.html", context)
 

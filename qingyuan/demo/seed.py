@@ -17,6 +17,8 @@ from django.db import transaction
 from qingyuan.alarms import demo as alarms_demo
 from qingyuan.assessment import demo as assessment_demo
 from qingyuan.briefings import demo as briefings_demo
+from qingyuan.closures import demo as closures_demo
+from qingyuan.compensation import demo as compensation_demo
 from qingyuan.complaints import demo as complaints_demo
 from qingyuan.demo import data, history, story
 from qingyuan.enterprises import actions as ent_actions
@@ -25,11 +27,15 @@ from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, Monitorin
 from qingyuan.inspections import actions as inspection_actions
 from qingyuan.inspections import demo as inspections_demo
 from qingyuan.loads import demo as loads_demo
+from qingyuan.meetings import demo as meetings_demo
 from qingyuan.org.choices import Role, UnitKind
 from qingyuan.org.models import Membership, Park, Person, Unit
 from qingyuan.plans import demo as plans_demo
+from qingyuan.portal import demo as portal_demo
 from qingyuan.sections import demo as sections_demo
 from qingyuan.standards import discharge_limit
+from qingyuan.supervision import demo as supervision_demo
+from qingyuan.surveys import demo as surveys_demo
 from qingyuan.tasks import demo as tasks_demo
 from qingyuan.tasks import escalation
 
@@ -77,6 +83,12 @@ class Seeder:
         loads_demo.seed(self)
         sections_demo.seed(self)
         self._history()
+        closures_demo.seed(self)
+        compensation_demo.seed(self)
+        meetings_demo.seed(self)
+        supervision_demo.seed(self)
+        surveys_demo.seed(self)
+        portal_demo.seed(self)
         assessment_demo.seed(self)
         briefings_demo.seed(self)
 

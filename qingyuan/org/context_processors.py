@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from qingyuan.core.plugins import menu_for
 from qingyuan.org.actor import actor_for
 
 
@@ -18,5 +19,6 @@ def nav(request: HttpRequest) -> dict[str, Any]:
             "park_wide": actor.is_superuser or bool(actor.park_wide_ids),
             "display_name": person.name if person else user.get_username(),
             "actor": actor,
+            "menu": menu_for(actor),
         }
     }

@@ -37,6 +37,7 @@ def test_office_drafts_edits_submits_leader_approves_unit_officer_reads(
 
     # The office: menu → briefings → generate the monthly draft; the job page polls while the worker drafts.
     browser_login(page, base, "regulator")
+    page.click("#nav-governance")
     page.click("#nav-briefings")
     page.wait_for_url(f"{base}/briefings/")
     page.select_option("#id_kind", "monthly")
@@ -78,6 +79,7 @@ def test_office_drafts_edits_submits_leader_approves_unit_officer_reads(
 
     # A unit officer of the recipient unit finds it in the archive and reads it.
     browser_login(page, base, "officer")
+    page.click("#nav-governance")
     page.click("#nav-briefings")
     with page.expect_navigation():
         page.click(f"#briefing-list a[href='/briefings/{briefing.pk}/']")
