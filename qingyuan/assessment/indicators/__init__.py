@@ -62,4 +62,16 @@ DEFINITIONS = [
 KEYS = {d.key: d for d in DEFINITIONS}
 KEY_CHOICES = [(d.key, d.label) for d in DEFINITIONS]
 
-__all__ = ["DEFINITIONS", "KEYS", "KEY_CHOICES", "Decimal", "Definition", "Measure", "Period"]
+
+def register(definition: Definition) -> None:
+    """Add an indicator computed by another app (called from its ``AppConfig.ready``); idempotent by key.
+
+    The lists are extended in place, so modules that imported them see the new indicator."""
+    if definition.key in KEYS:
+        return
+    DEFINITIONS.append(definition)
+    KEYS[definition.key] = definition
+    KEY_CHOICES.append((definition.key, definition.label))
+
+
+__all__ = ["DEFINITIONS", "KEYS", "KEY_CHOICES", "Decimal", "Definition", "Measure", "Period", "register"]
