@@ -44,6 +44,11 @@ def seed_demo(media: str) -> Demo:
     _monitoring(users)
     _notes(users)
     _issue_12(users)
+    from qingyuan.demo.tests.sweep_routes import app_sweep_modules
+
+    for module in app_sweep_modules():
+        if hasattr(module, "seed"):
+            module.seed(users)
     return Demo(media=media, users=users)
 
 

@@ -10,6 +10,8 @@ A new view with an id in its URL and no entry here fails the sweep until it gets
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -452,3 +454,18 @@ API_TARGETS: dict[str, Target] = {
     "/api/v1/auth/tokens/{token_id}": Target(_all("core.ApiToken"), lambda o: {"token_id": o.pk}, _tokens_of),
     "/api/v1/assessment/schemes/{pk}/results": SCHEME,
 }
+
+
+# Apps added later keep their targets next to their code: ``qingyuan/<app>/tests/sweep_targets.py`` with
+# ``TARGETS`` / ``API_TARGETS`` dicts (and, in ``sweep_data``, an optional ``seed(users)`` for rows the demo lacks).
+APP_SWEEPS = ("closures", "compensation", "meetings", "supervision", "surveys", "portal")
+
+
+def app_sweep_modules() -> list[Any]:
+    names = [f"qingyuan.{app}.tests.sweep_targets" for app in APP_SWEEPS]
+    return [importlib.import_module(n) for n in names if importlib.util.find_spec(n) is not None]
+
+
+for _module in app_sweep_modules():
+    TARGETS.update(getattr(_module, "TARGETS", {}))
+    API_TARGETS.update(getattr(_module, "API_TARGETS", {}))
