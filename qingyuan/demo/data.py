@@ -103,6 +103,7 @@ ACCOUNTS = [
     ("inspector", "谢志勇", "县环境监察大队队员", "inspector", "县监察大队"),
     ("expert", "宋学文", "省环科院高级工程师", "expert", None),
     ("supervisor", "江德福", "县人大代表、民主监督组成员", "supervisor", None),
+    ("finance", "付晓琳", "县财政局经济建设股股长", "finance", "县财政局"),
     ("admin", "系统管理员", "信息中心", "admin", None),
 ]
 ENTERPRISE_OF = {"ent1": "青溪宏达化工有限公司", "ent2": "江右精细化工股份有限公司"}

@@ -18,12 +18,15 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("Inspector")
     EXPERT = "expert", _("Expert")
     SUPERVISOR = "supervisor", _("Supervision group member")
+    FINANCE = "finance", _("Finance officer")
     ADMIN = "admin", _("Administrator")
 
 
-# Roles that see everything in their park. Supervisors, inspectors and experts only read.
+# Roles that see everything in their park. Supervisors, inspectors and experts only read; finance
+# officers (a member department's staff, like unit officers) read and record compensation payments.
 PARK_WIDE_ROLES = frozenset(
-    {Role.LEADER, Role.OFFICE_STAFF, Role.SUPERVISOR, Role.UNIT_OFFICER, Role.INSPECTOR, Role.EXPERT, Role.ADMIN}
+    {Role.LEADER, Role.OFFICE_STAFF, Role.SUPERVISOR, Role.UNIT_OFFICER, Role.INSPECTOR, Role.EXPERT, Role.FINANCE,
+     Role.ADMIN}
 )
 # Roles that manage the whole park: create enterprises, fire any lifecycle change.
 PARK_MANAGER_ROLES = frozenset({Role.LEADER, Role.OFFICE_STAFF, Role.ADMIN})

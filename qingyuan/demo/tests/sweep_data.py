@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from qingyuan.demo import data
 
-ROLES = ["leader", "office", "epb", "township", "ent1", "ent2", "inspector", "expert", "supervisor", "admin", None]
+ROLES = ["leader", "office", "epb", "township", "ent1", "ent2", "inspector", "expert", "supervisor", "finance", "admin", None]
 READ_ONLY = {"supervisor", "expert"}
 UNKNOWN_MN = "361123QXSWEEP000000000077"
 
