@@ -74,6 +74,9 @@ class PublicComplaintForm(PlaceFields):
 
     website = forms.CharField(required=False, label=_("Leave this empty"),
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    publish_reply = forms.BooleanField(
+        label=_("The reply may be published on the public portal without my name, phone or address"),
+        required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
     challenge = forms.CharField(widget=forms.HiddenInput)
     answer = forms.CharField(label=_("Anti-spam check: the answer is"), max_length=4,
                              widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric", "autocomplete": "off"}))

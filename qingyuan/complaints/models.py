@@ -178,6 +178,9 @@ class Complaint(models.Model):
     name = models.CharField(_("complainant's name"), max_length=50, blank=True)
     phone = models.CharField(_("complainant's phone"), max_length=30, blank=True)
     phone_hash = models.CharField(max_length=64, blank=True)
+    # The complainant's consent (public form checkbox) to publish the reply on the disclosure portal,
+    # anonymised: portal.rules publishes the category, month and reply, never name, phone or place.
+    publish_reply = models.BooleanField(_("reply may be published anonymised"), default=False)
     trackable = models.BooleanField(_("trackable by code"), default=True,
                                     help_text=_("Off: the tracking page answers as if the code did not exist."))
     # The complainant's PIN for rating and review requests from the public side (actions.pin): a keyed

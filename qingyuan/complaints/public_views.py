@@ -99,7 +99,8 @@ def _submit(request: HttpRequest, form: PublicComplaintForm, park: Park, hit: An
             complaint = actions.do_submit_complaint(
                 park=park, category=data["category"], description=data["description"], address=data["address"],
                 longitude=data["longitude"], latitude=data["latitude"], enterprise=data["enterprise"],
-                observed_at=data["observed_at"], name=data["name"], phone=data["phone"], photos=data["photos"])
+                observed_at=data["observed_at"], name=data["name"], phone=data["phone"], photos=data["photos"],
+                publish_reply=data["publish_reply"])
             if not ratelimit.consume(data["challenge"]):
                 raise ratelimit.ChallengeReused
     except ratelimit.ChallengeReused:

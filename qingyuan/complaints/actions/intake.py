@@ -122,7 +122,8 @@ def _create(*, park: Park, acting_user: Any, fields: dict[str, Any], photos: Seq
         description=description, address=address, longitude=lon, latitude=lat, place_cell=geo.cell(lon, lat),
         enterprise=enterprise, township=township, observed_at=observed_at, received_at=received_at, received_on=received_on,
         year=received_on.year, month=received_on.month, name=name, phone=phone, phone_hash=phone_hash(phone),
-        trackable=fields.get("trackable", True), status=Status.RECEIVED,
+        trackable=fields.get("trackable", True), publish_reply=bool(fields.get("publish_reply")),
+        status=Status.RECEIVED,
         suggested_unit=None if route.is_triage else route.unit, routing_basis=route.basis,
         accept_deadline=clocks.acceptance_deadline(received_on, policy.clocks_for(case_type)),
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
@@ -172,7 +173,8 @@ def _maybe_accept(c: Complaint, acting_user: Any, route: routing.Route, policy: 
 def do_submit_complaint(*, park: Park, category: str, description: str, address: str = "",
                         longitude: Any = None, latitude: Any = None, enterprise: Enterprise | None = None,
                         observed_at: dt.datetime | None = None, name: str = "", phone: str = "",
-                        photos: Sequence[Any] = (), received_at: dt.datetime | None = None) -> Complaint:
+                        photos: Sequence[Any] = (), received_at: dt.datetime | None = None,
+                        publish_reply: bool = False) -> Complaint:
     """A citizen's complaint from the public form or the public API (no account).
 
     The returned complaint carries its new PIN as ``pin`` (not stored; only its hash is).
@@ -182,7 +184,7 @@ def do_submit_complaint(*, park: Park, category: str, description: str, address:
     return _create(park=park, acting_user=None, photos=photos, fields=dict(
         category=category, description=description, address=address, longitude=longitude, latitude=latitude,
         enterprise=enterprise, observed_at=observed_at, name=name, phone=phone, channel=Channel.ONLINE,
-        case_type=CaseType.COMPLAINT, received_at=received_at))
+        case_type=CaseType.COMPLAINT, received_at=received_at, publish_reply=publish_reply))
 
 
 def do_register_complaint(*, park: Park, acting_user: Any, channel: str, case_type: str, category: str,
