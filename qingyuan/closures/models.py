@@ -126,3 +126,36 @@ class ClosureStep(models.Model):
     @property
     def manifests(self) -> list[str]:
         return [x.strip() for x in self.manifest_numbers.splitlines() if x.strip()]
+
+
+class FreedBasis(models.TextChoices):
+    ACTUAL_12_MONTHS = "actual_12m", _("Actual load of the 12 months before the stop")
+    PERMITTED = "permitted", _("Permitted annual load (quota)")
+
+
+class ClosurePolicy(models.Model):
+    """A park's rules for closures: what a closure frees in the capacity ledger and what counts as recent data."""
+
+    park = models.OneToOneField(Park, on_delete=models.CASCADE, related_name="closure_policy",
+                                verbose_name=_("park"))
+    freed_basis = models.CharField(_("freed capacity basis"), max_length=12, choices=FreedBasis.choices,
+                                   default=FreedBasis.ACTUAL_12_MONTHS)
+    reserve_percent = models.DecimalField(_("reserve held back (%)"), max_digits=5, decimal_places=2,
+                                          default=20)
+    quiet_days = models.PositiveSmallIntegerField(
+        _("days without flow before a point may be decommissioned"), default=7)
+
+    class Meta:
+        verbose_name = _("closure policy")
+        verbose_name_plural = _("closure policies")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(reserve_percent__gte=0, reserve_percent__lte=100),
+                                   name="closures_reserve_percent_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park}: {self.get_freed_basis_display()}"
+
+    @classmethod
+    def for_park(cls, park_id: int) -> ClosurePolicy:
+        return cls.objects.filter(park_id=park_id).first() or cls(park_id=park_id)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
+from qingyuan.closures.choices import StepKind
 from qingyuan.closures.models import ClosureCase, ClosureStep
+from qingyuan.enterprises.models import MonitoringPoint
 
 
 def step_verified(case: ClosureCase, kind: str) -> dt.datetime | None:
@@ -14,3 +17,14 @@ def step_verified(case: ClosureCase, kind: str) -> dt.datetime | None:
         .values_list("verified_at", flat=True)
         .first()
     )
+
+
+def decommissioned_point_ids(point_ids: Iterable[int]) -> set[int]:
+    """Of these points, those taken out of service by a closure case (its decommissioning step verified)."""
+    ids = list(point_ids)
+    if not ids:
+        return set()
+    cases = ClosureStep.objects.filter(kind=StepKind.POINTS_DECOMMISSIONED, verified_at__isnull=False).values(
+        "case__enterprise_id")
+    return set(MonitoringPoint.objects.filter(pk__in=ids, is_active=False, outlet__enterprise_id__in=cases)
+               .values_list("pk", flat=True))
