@@ -68,6 +68,9 @@ STATS_COLUMNS = ("parameter", "unit", "source", "valid", "n_expected", "n_receiv
 HOUR_COLUMNS = ("point_id", "start", *STATS_COLUMNS, "computed_at")
 DAY_COLUMNS = (*HOUR_COLUMNS, "day")
 MONTH_COLUMNS = (*HOUR_COLUMNS, "month")
+# What the computation stores: also the days with a mass (a writer of MONTH_COLUMNS alone leaves them NULL,
+# "not known", and loads then reads the daily values of that month).
+MONTH_STORE_COLUMNS = (*MONTH_COLUMNS, "mass_days", "mass_day_mask", "first_mass_day")
 KPI_COLUMNS = ("point_id", "day", "parameter", "expected", "excluded", "received", "valid", "computed_at")
 KEY = ("point_id", "parameter", "start")
 
@@ -297,20 +300,40 @@ def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: Qu
     return values, kpis
 
 
+class MassDays(NamedTuple):
+    """The days of a month whose daily value has a mass: how many, which (bit d−1 = day d), the first."""
+
+    count: int = 0
+    mask: int = 0
+    first: dt.date | None = None
+
+
+def mass_days(days: Iterable[tuple[dt.date, Stats]]) -> MassDays:
+    """Of (local day, daily stats) pairs of one parameter in one month."""
+    with_mass = sorted(day for day, stats in days if stats.mass_kg is not None)
+    mask = 0
+    for day in with_mass:
+        mask |= 1 << (day.day - 1)
+    return MassDays(len(with_mass), mask, with_mass[0] if with_mass else None)
+
+
 def compute_months(info: PointInfo, months: Iterable[dt.date], cfg: QualitySettings
-                   ) -> list[tuple[dt.datetime, Stats]]:
-    """Monthly values of ``info`` for the local months of ``months`` (any day in them), from its daily values."""
-    out: list[tuple[dt.datetime, Stats]] = []
+                   ) -> list[tuple[dt.datetime, Stats, MassDays]]:
+    """Monthly values of ``info`` for the local months of ``months`` (any day in them), from its daily values,
+    with the days that have a mass."""
+    out: list[tuple[dt.datetime, Stats, MassDays]] = []
     for month in sorted({m.replace(day=1) for m in months}):
         days_in = calendar.monthrange(month.year, month.month)[1]
         start = local_midnight(month)
         end = local_midnight(month + dt.timedelta(days=days_in))
-        by_code: dict[str, list[Stats]] = defaultdict(list)
-        for _, stats in _stats_rows(DailyValue, info, start, end):
-            by_code[stats.parameter].append(stats)
+        by_code: dict[str, list[tuple[dt.date, Stats]]] = defaultdict(list)
+        for day_start, stats in _stats_rows(DailyValue, info, start, end):
+            by_code[stats.parameter].append((local_day(day_start), stats))
         need = month_min_valid(month.year, month.month, cfg)
         for code in sorted(by_code):
-            out.append((start, from_parts(code, by_code[code], expected=days_in, min_valid=need)))
+            days = by_code[code]
+            out.append((start, from_parts(code, [s for _, s in days], expected=days_in, min_valid=need),
+                        mass_days(days)))
     return out
 
 
@@ -350,8 +373,19 @@ def store_days(info: PointInfo, rows: list[tuple[dt.datetime, Stats]], kpis: lis
     return n
 
 
-def store_months(info: PointInfo, rows: list[tuple[dt.datetime, Stats]]) -> int:
-    return _store(MonthlyValue, MONTH_COLUMNS, info, rows, local_day)
+def store_months(info: PointInfo, rows: list[tuple[dt.datetime, Stats, MassDays]]) -> int:
+    now = timezone.now()
+    fields = operator.attrgetter(*STATS_COLUMNS)
+    data = [[info.id, start, *fields(s), now, local_day(start), *days] for start, s, days in rows]
+    return Upsert(MonthlyValue, MONTH_STORE_COLUMNS, KEY).run(data)
+
+
+def refresh_months(point_ids: Iterable[int], days: Iterable[dt.date]) -> int:
+    """Compute and store again the months of ``days`` of the points, after daily values were written
+    without the computation (fixtures, imports)."""
+    cfg = quality_settings()
+    wanted = sorted({d.replace(day=1) for d in days})
+    return sum(store_months(info, compute_months(info, wanted, cfg)) for info in point_infos(point_ids).values())
 
 
 def _tell(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats]]) -> None:

@@ -81,6 +81,12 @@ class DailyValue(ValueRow):
 
 class MonthlyValue(ValueRow):
     month = models.DateField(_("month"))  # first day of the local month
+    # The days of the month whose daily value has a mass (what load projections count, loads.totals):
+    # how many, which (bit d−1 set for day d) and the first. NULL: not known (a row written before these
+    # columns, or by a writer that leaves them out); readers then sum the daily values themselves.
+    mass_days = models.PositiveSmallIntegerField(_("days with a mass"), null=True, blank=True)
+    mass_day_mask = models.IntegerField(_("days with a mass (bit mask)"), null=True, blank=True)
+    first_mass_day = models.DateField(_("first day with a mass"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("monthly value")

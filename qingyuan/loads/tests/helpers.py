@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from qingyuan.enterprises.models import MonitoringPoint, Permit, PermitLimit
-from qingyuan.quality.compute import local_midnight
+from qingyuan.quality.compute import local_midnight, refresh_months
 from qingyuan.quality.models import DailyValue, MonthlyValue
 
 _SERIAL = iter(range(1, 10**6))
@@ -23,8 +23,12 @@ def _row(model: Any, point: MonitoringPoint, code: str, start_day: dt.date, **fi
 
 
 def daily(point: MonitoringPoint, code: str, day: dt.date, *, kg: float | None, mean: float | None = 50.0,
-          **fields: Any) -> DailyValue:
-    return _row(DailyValue, point, code, day, day=day, mass_kg=kg, mean=mean, **fields)
+          refresh: bool = True, **fields: Any) -> DailyValue:
+    """A daily value; its month is computed again, as the quality worker does after computing a day."""
+    row = _row(DailyValue, point, code, day, day=day, mass_kg=kg, mean=mean, **fields)
+    if refresh:
+        refresh_months([point.pk], [day])
+    return row
 
 
 def monthly(point: MonitoringPoint, code: str, month: dt.date, *, mean: float | None, **fields: Any) -> MonthlyValue:
