@@ -9,6 +9,8 @@ only the tracking page of a code it holds (``public_complaint``).
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -49,6 +51,37 @@ def sees_personal_data(user: Any, complaint: Complaint) -> bool:
     if actor.roles_in_park(complaint.park_id) & PERSONAL_DATA_ROLES:
         return True
     return _handles(actor, complaint)
+
+
+# House numbers (12号, 三组, 5栋, 302室) and long digit runs (phone numbers) in free text.
+_HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百零〇]+(?=\s*(?:号|组|栋|幢|单元|室|楼|户|弄|巷))")
+_DIGITS = re.compile(r"\d{7,}")
+
+
+def masks_place(user: Any, complaint: Complaint) -> bool:
+    """Supervision-group members read the park's complaints without the complainant's personal data: the
+    place may be the complainant's home, so it is shown without house numbers, the position only to 0.01°
+    (about 1 km), and phone-like numbers in the description are masked. Name and phone they never see
+    (``sees_personal_data``). docs/supervision.md."""
+    actor = actor_for(user)
+    return Role.SUPERVISOR in actor.roles_in_park(complaint.park_id) and not sees_personal_data(user, complaint)
+
+
+def mask_place(text: str) -> str:
+    return _HOUSE_NUMBER.sub("*", _DIGITS.sub(lambda m: "*" * len(m.group()), text or ""))
+
+
+def _coarse(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def place_for(user: Any, complaint: Complaint) -> dict[str, Any]:
+    """Place, position and description as ``user`` may read them (masked for the supervision group)."""
+    c = complaint
+    if not masks_place(user, c):
+        return {"address": c.address, "longitude": c.longitude, "latitude": c.latitude, "description": c.description}
+    return {"address": mask_place(c.address), "longitude": _coarse(c.longitude), "latitude": _coarse(c.latitude),
+            "description": _DIGITS.sub(lambda m: "*" * len(m.group()), c.description or "")}
 
 
 def sees_tracking_code(user: Any, complaint: Complaint) -> bool:

@@ -18,6 +18,7 @@ from ninja import Query, Router, Status
 from qingyuan.complaints import actions, ratelimit
 from qingyuan.complaints.access import (
     access_complaint,
+    place_for,
     public_complaint,
     reference_for,
     sees_personal_data,
@@ -161,10 +162,10 @@ def staff_out(c: Complaint, user: Any, today: Any) -> dict[str, Any]:
     return {
         "code": c.code if sees_tracking_code(user, c) else None,
         "reference": c.reference,
-        **{f: getattr(c, f) for f in ("id", "park_id", "case_type", "channel", "category", "description",
-                                      "address", "longitude", "latitude", "enterprise_id", "received_at", "status",
-                                      "accept_deadline", "handle_deadline", "replied_on", "replied_on_time", "reply",
-                                      "rating", "review_level", "assignment_id")},
+        **{f: getattr(c, f) for f in ("id", "park_id", "case_type", "channel", "category", "enterprise_id",
+                                      "received_at", "status", "accept_deadline", "handle_deadline", "replied_on",
+                                      "replied_on_time", "reply", "rating", "review_level", "assignment_id")},
+        **place_for(user, c),  # description, address and position, masked for the supervision group
         "enterprise": str(c.enterprise) if c.enterprise_id else None,
         "handling_unit": {"id": unit.pk, "name": str(unit)} if unit is not None else None,
         "colour": c.colour(today).name.lower(),

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingyuan.complaints.access import reference_for, sees_personal_data
+from qingyuan.complaints.access import place_for, reference_for, sees_personal_data
 from qingyuan.core.excel import workbook_bytes, xlsx_response
 
 MAX_ROWS = 50_000
@@ -23,11 +23,12 @@ def rows(user: Any, qs: Any) -> list[list[Any]]:
     out = []
     for c in qs.select_related("handling_unit", "enterprise", "township", "park")[:MAX_ROWS]:
         personal = sees_personal_data(user, c)
+        place = place_for(user, c)
         on_time = "" if c.replied_on_time is None else (_("yes") if c.replied_on_time else _("no"))
         out.append([
             reference_for(user, c), timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_case_type_display(),
             c.get_channel_display(), c.get_category_display(), str(c.enterprise or ""), str(c.township or ""),
-            c.address, c.description, c.get_status_display(), str(c.handling_unit or ""), _date(c.accept_deadline),
+            place["address"], place["description"], c.get_status_display(), str(c.handling_unit or ""), _date(c.accept_deadline),
             _date(c.handle_deadline), _date(c.replied_on), on_time, c.get_rating_display() if c.rating else "",
             c.colour(today).name.lower(), c.name if personal else "", c.phone if personal else "",
         ])

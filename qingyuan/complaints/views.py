@@ -19,6 +19,7 @@ from qingyuan.complaints.access import (
     access_complaint,
     access_photo,
     complaint_roles,
+    place_for,
     registering_parks,
     sees_all_photos,
     sees_personal_data,
@@ -115,6 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     transitions = [t for t in COMPLAINTS.possible(c, roles) if t.name != "rate_merged"]
     context = {
         "c": c, "case": c.case, "can": {t.name: t for t in transitions}, "roles": roles, "personal": personal,
+        "place": place_for(request.user, c),
         "is_office": is_office, "today": today, "colour": c.colour(today),
         "history": [(h, _action_label(h.transition), COMPLAINTS.label(h.to_state)) for h in workflow.history(c)],
         "audit_trail": readable(audit.trail(c)[:30], workflows=[COMPLAINTS]),
