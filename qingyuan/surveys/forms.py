@@ -17,7 +17,28 @@ from qingyuan.surveys.models import Question, Round, Village
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 
-class VillageForm(forms.ModelForm):
+def styled(form: forms.BaseForm) -> forms.BaseForm:
+    """Bootstrap classes on every widget (choices as check boxes, the rest as controls)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+    return form
+
+
+class Styled:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        styled(self)  # type: ignore[arg-type]
+
+
+class VillageForm(Styled, forms.ModelForm):
     class Meta:
         model = Village
         fields = ["name", "township", "households", "population", "distance_km", "sort_order", "is_active"]
@@ -40,7 +61,7 @@ class VillageForm(forms.ModelForm):
         return data
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(Styled, forms.ModelForm):
     copy_from = forms.ModelChoiceField(queryset=Round.objects.none(), required=False,
                                        label=gettext_lazy("Copy the questions of"))
 
@@ -69,7 +90,7 @@ class RoundForm(forms.ModelForm):
         return data
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(Styled, forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=QuestionKind.choices)
     text = forms.CharField(label=gettext_lazy("Question"), max_length=300)
     options = forms.CharField(label=gettext_lazy("Options, one a line"), required=False,
@@ -102,7 +123,7 @@ class QuestionForm(forms.Form):
         return data
 
 
-class BatchForm(forms.Form):
+class BatchForm(Styled, forms.Form):
     village = forms.ModelChoiceField(queryset=Village.objects.none(), label=gettext_lazy("Village"))
     number = forms.RegexField(label=gettext_lazy("Batch number"), max_length=30, regex=r"^[\w\-]+$",
                               help_text=gettext_lazy("As written on the bundle, e.g. P2026-03 (letters, digits, -)."))
@@ -113,11 +134,11 @@ class BatchForm(forms.Form):
         self.fields["village"].queryset = Village.objects.filter(park=park, is_active=True)
 
 
-class UploadForm(forms.Form):
+class UploadForm(Styled, forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
 
 
-class PhoneForm(forms.Form):
+class PhoneForm(Styled, forms.Form):
     phone = forms.CharField(label=gettext_lazy("Mobile phone number"), max_length=20,
                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}))
 
@@ -162,6 +183,7 @@ class AnswerForm(forms.Form):
                 label=gettext_lazy("The 6-digit code sent to your phone"), regex=r"^\d{6}$",
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
                 error_messages={"invalid": gettext_lazy("The code has 6 digits.")})
+        styled(self)
 
     def answers(self) -> tuple[dict[str, Any], int | None]:
         out: dict[str, Any] = {}

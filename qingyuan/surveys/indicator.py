@@ -1,0 +1,44 @@
+"""The assessment indicator ``survey_satisfaction``: the satisfied + basically satisfied share of survey answers.
+
+Counted: the responses that answered the satisfaction question in the park's rounds closed within the period.
+Met: 满意 or 基本满意. A township counts its own villages (``Village.township``); the office and the leading
+group stand for the park overall and count every village. Other units have nothing to count (full weight).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from qingyuan.assessment.indicators.base import Measure, Period
+from qingyuan.org.choices import UnitKind
+from qingyuan.org.models import Unit
+from qingyuan.surveys.choices import SATISFIED_POINTS, RoundStatus
+from qingyuan.surveys.models import Response
+
+WHOLE_PARK = (UnitKind.OFFICE, UnitKind.LEADING_GROUP)
+
+
+def satisfaction(units: list[int], period: Period, params: dict[str, Any]) -> dict[int, Measure]:
+    """Two queries: the units' kinds and parks, then the period's answered responses of those parks."""
+    kinds = {pk: (kind, park) for pk, kind, park in Unit.objects.filter(pk__in=units).values_list("pk", "kind",
+                                                                                                  "park_id")}
+    start, end = period.bounds()
+    rows = (Response.objects.filter(round__park_id__in={p for _k, p in kinds.values()},
+                                    round__status=RoundStatus.CLOSED, round__closed_at__gte=start,
+                                    round__closed_at__lt=end, satisfaction__isnull=False)
+            .values_list("pk", "round__park_id", "village__township_id", "satisfaction").order_by("pk"))
+    whole: dict[int, list[int]] = defaultdict(list)
+    for pk, (kind, park) in kinds.items():
+        if kind in WHOLE_PARK:
+            whole[park].append(pk)
+    out: dict[int, Measure] = defaultdict(Measure)
+    for pk, park, township, point in rows:
+        targets = list(whole.get(park, []))
+        if township in kinds and kinds[township][0] == UnitKind.TOWNSHIP:
+            targets.append(township)
+        for unit in targets:
+            out[unit].counted.append(pk)
+            if point in SATISFIED_POINTS:
+                out[unit].met.append(pk)
+    return out
