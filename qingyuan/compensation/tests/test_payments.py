@@ -33,7 +33,10 @@ def test_it_records_a_payment_and_the_balance_falls(county: Any) -> None:
     assert case.status == "paying"
     ledger = services.ledger(case, dt.date(2026, 12, 5))
     assert ledger.paid == Decimal("2000000.00") and ledger.balance == AGREED - Decimal("2000000.00")
-    assert [r.state for r in ledger.rows] == ["paid", "overdue", "gated"]
+    assert [r.state for r in ledger.rows] == ["paid", "gated", "gated"]
+    county.verify("equipment_dismantled", dt.date(2026, 8, 20))  # due 31 August, unpaid on 5 December
+    assert [r.state for r in services.ledger(case, dt.date(2026, 12, 5)).rows] == ["paid", "overdue", "gated"]
+    assert [r.state for r in services.ledger(case, dt.date(2026, 8, 31)).rows] == ["paid", "payable", "gated"]
     entry = AuditEntry.objects.get(action="compensation.payment")
     assert entry.object_id == str(payment.pk) and entry.user_name == "财政局股长"
     assert entry.after["amount"] == "2000000.00" and entry.after["voucher_number"] == "记-2026-0601"
