@@ -7,4 +7,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Public disclosure portal")
 
     def ready(self) -> None:
-        pass
+        from qingyuan.core import plugins, worker
+        from qingyuan.portal import digest
+        from qingyuan.portal.access import manages_notices
+
+        plugins.register_menu("portal_notices", _("Public notices"), "portal:manage", group="governance",
+                              visible=manages_notices)
+        plugins.register_menu("portal", _("Public portal"), "portal:index", group="public")
+        worker.register("portal_digests", digest.handle_one_digest, every=300)
