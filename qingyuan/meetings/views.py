@@ -22,7 +22,7 @@ from qingyuan.core.workflow import TransitionError
 from qingyuan.meetings import actions, ics, minutes, status
 from qingyuan.meetings import render as rendering
 from qingyuan.meetings.access import INVITEE, access_meeting, can_schedule, meeting_roles
-from qingyuan.meetings.choices import MinutesStatus
+from qingyuan.meetings.choices import DecisionState, MinutesStatus
 from qingyuan.meetings.forms import (
     CorrectionForm,
     DecisionForm,
@@ -105,7 +105,8 @@ def _page(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting": meeting, "roles": roles, "office": office, "today": today,
         "items": [{"item": i, "decisions": by_item.get(i.pk, []), "materials": materials.get(i.pk, []),
-                   "reviews": [{"entry": e, "now": status.state_of(e.decision, today)} for e in i.reviews.all()],
+                   "reviews": [{"entry": e, "now": status.state_of(e.decision, today),
+                               "then_label": DecisionState(e.state_then).label} for e in i.reviews.all()],
                    "minutes_form": MinutesForm(initial={"minutes": i.minutes}, prefix=f"i{i.pk}")}
                   for i in items],
         "decision_rows": status.rows(decisions, today),
