@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qingyuan.core.pollutants import pollutant_name
 from qingyuan.core.templatetags.units import unit_label
@@ -44,8 +45,34 @@ def status_counts(points: Any) -> dict[str, int]:
             "never": agg["total"] - agg["seen"]}
 
 
+# Why the gateway discarded a frame (``hj212.errors.InvalidReason`` values, and the gateway's own
+# PROTOCOL_ERROR when a buffer overflows): what the pages and exports show instead of the code.
+REJECT_REASONS = {
+    "bad_crc": _("CRC check failed"),
+    "bad_length": _("Declared length does not fit"),
+    "missing_crlf": _("No CR LF after the CRC"),
+    "bad_header": _("Unreadable header or garbage"),
+    "unclosed_cp": _("Data segment (CP) not closed"),
+    "oversize": _("Frame too long"),
+    "truncated": _("Frame cut off"),
+    "PROTOCOL_ERROR": _("Protocol error (buffer overflow)"),
+}
+
+
+def reject_label(reason: str) -> str:
+    """The reader's words for a rejection reason (an unknown code is shown as it is)."""
+    label = REJECT_REASONS.get(reason)
+    return str(label) if label is not None else reason
+
+
+def labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(label, count) pairs of rejection counts by reason, in label order."""
+    return sorted((reject_label(reason), n) for reason, n in counts.items())
+
+
 def rejects_today(mns: list[str] | None = None) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
-    """Rejected frames today: per MN by reason, and by reason over all (``mns`` restricts both)."""
+    """Rejected frames today: per MN by reason code, and by reason code over all (``mns`` restricts both);
+    pages show them through ``labelled``."""
     rows = InvalidFrameCount.objects.filter(day=today())
     if mns is not None:
         rows = rows.filter(mn__in=mns)

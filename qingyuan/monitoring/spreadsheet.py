@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from qingyuan.core.excel import workbook_bytes, xlsx_response
 from qingyuan.hj212.mask import mask_password
+from qingyuan.monitoring.queries import labelled
 
 MAX_ROWS = 50_000
 
@@ -38,7 +39,7 @@ def status_rows(points: list[Any], rejects: dict[str, dict[str, int]], day: Any)
             p.name, enterprise.name if enterprise else "", p.mn, p.protocol_version, _state_label(state),
             _time(state.changed_at) if state else "", _time(state.last_seen) if state else "",
             _time(state.last_data_time) if state else "", state.packets_on(day) if state else 0,
-            "; ".join(f"{reason} {n}" for reason, n in sorted(rejects.get(p.mn, {}).items())),
+            "; ".join(f"{reason} {n}" for reason, n in labelled(rejects.get(p.mn, {}))),
         ])
     return out
 

@@ -77,10 +77,10 @@ def device_status(request: HttpRequest) -> HttpResponse:
         state = getattr(p, "device_state", None)
         p.state = state  # type: ignore[attr-defined]
         p.packets_today = state.packets_on(day) if state else 0  # type: ignore[attr-defined]
-        p.rejects = sorted(per_mn.get(p.mn, {}).items())  # type: ignore[attr-defined]
+        p.rejects = queries.labelled(per_mn.get(p.mn, {}))  # type: ignore[attr-defined]
     context = {
         "page": page, "rows": rows, "counts": counts, "q": q, "status": status, "park_wide": park_wide,
-        "rejects_total": totals if park_wide else {}, "sees_quarantine": sees_quarantine,
+        "rejects_total": queries.labelled(totals) if park_wide else [], "sees_quarantine": sees_quarantine,
         "open_quarantine": access.visible_quarantine(request.user).filter(resolved=False).count()
         if sees_quarantine else 0,
         "gateway": queries.gateway_stats() if park_wide else None,
@@ -99,7 +99,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "packets_today": state.packets_on(queries.today()) if state else 0,
         "latest_time": latest_time,
         "latest": latest,
-        "rejects": sorted(per_mn.get(point.mn, {}).items()),
+        "rejects": queries.labelled(per_mn.get(point.mn, {})),
         "sessions": DeviceSession.objects.filter(point=point).order_by("-opened_at")[:5],
         "can_command": access.can_command(request.user, point),
         "sees_frames": access.sees_frames(request.user, point),

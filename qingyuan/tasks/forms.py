@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.core import attachments
 from qingyuan.enterprises.models import Enterprise
@@ -286,7 +287,7 @@ class FindingForm(forms.Form):
 
 class CompleteCheckForm(forms.Form):
     overall_rating = forms.ChoiceField(label=_("Overall rating"), choices=Rating.choices)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs=TEXT),
+    summary = forms.CharField(label=pgettext_lazy("supervision check", "Summary"), required=False, widget=forms.Textarea(attrs=TEXT),
                               max_length=5000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -35,8 +35,21 @@ def test_it_shows_device_status_with_online_offline_last_packet_and_rejects(worl
     page = text(response)
     assert world.point_a.name in page and world.point_b.name in page
     assert "设备状态" in page and "在线" in page and "离线" in page
-    assert "bad_crc 4" in page
+    assert "CRC校验失败 4" in page and "bad_crc" not in page  # the reason's label, in the row and the summary
+    assert page.count("CRC校验失败 4") == 2
     assert response["Vary"].count("HX-Request") == 1
+
+
+def test_it_shows_rejection_reasons_by_label_on_the_point_page(world, as_user):
+    InvalidFrameCount.objects.create(day=today(), reason="truncated", mn=world.point_a.mn, count=2)
+    InvalidFrameCount.objects.create(day=today(), reason="some_new_code", mn=world.point_a.mn, count=1)
+
+    response = as_user(world.regulator).get(f"/monitoring/points/{world.point_a.pk}/")
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "数据包不完整 2" in page and "truncated" not in page
+    assert "some_new_code 1" in page  # a code without a label is shown as it is, not hidden
 
 
 def test_it_shows_an_enterprise_user_only_its_own_points(world, as_user):
