@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from qingyuan.closures.services import decommissioned_point_ids
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.gateway.sink import Outcome, Received, Verdict
 from qingyuan.hj212 import Packet, Param
@@ -124,6 +125,8 @@ class _Batch:
         mns = {r.packet.mn for r in self.batch if r.packet.mn}
         self.points = {mn: _Point(pk, password, active) for pk, mn, password, active in select_in(
             MonitoringPoint, ("id", "mn", "password", "is_active"), "mn", mns)}
+        # Points a closure case took out of service: their packets are quarantined as "decommissioned".
+        self.decommissioned = decommissioned_point_ids(p.id for p in self.points.values() if not p.is_active)
         keys = [dedup_key(r.packet) for r in self.batch]
         self.known = {key for (key,) in select_in(RawPacket, ("dedup_key",), "dedup_key", set(keys))}
         self.upstreams = [(u.pk, u.patterns) for u in Upstream.objects.filter(is_active=True)] if mns else []
@@ -139,7 +142,7 @@ class _Batch:
         if not p.mn:
             return Outcome(Verdict.REJECTED, "no MN")
         point = self.points.get(p.mn)
-        reason = _refusal(point, p)
+        reason = _refusal(point, p, self.decommissioned)
         if reason is not None:
             self.work.refused.append(Refused(item, reason))
             return Outcome(Verdict.QUARANTINED, QuarantineReason(reason).label)
@@ -268,11 +271,11 @@ def _inserts() -> _Inserts:
     return _inserts_for(connection.vendor)
 
 
-def _refusal(point: _Point | None, p: Packet) -> str | None:
+def _refusal(point: _Point | None, p: Packet, decommissioned: set[int]) -> str | None:
     if point is None:
         return QuarantineReason.UNKNOWN_MN
     if not point.is_active:
-        return QuarantineReason.INACTIVE
+        return QuarantineReason.DECOMMISSIONED if point.id in decommissioned else QuarantineReason.INACTIVE
     if p.pw != point.password:
         return QuarantineReason.WRONG_PW
     return None

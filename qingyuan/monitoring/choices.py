@@ -28,6 +28,7 @@ class QuarantineReason(models.TextChoices):
     UNKNOWN_MN = "unknown_mn", _("Unknown MN")
     WRONG_PW = "wrong_pw", _("Wrong password")
     INACTIVE = "inactive", _("Point inactive")
+    DECOMMISSIONED = "decommissioned", _("Point decommissioned (closure)")
 
 
 class QuarantineResolution(models.TextChoices):
