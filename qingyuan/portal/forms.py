@@ -32,13 +32,13 @@ class DownloadForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         last = rules.last_public_day()
-        end = data.get("end") or last
+        end = min(data.get("end") or last, last)  # nothing newer is published
         start = data.get("start") or end - dt.timedelta(days=29)
         if start > end:
             raise forms.ValidationError(_("The start date must not be after the end date."))
         if (end - start).days + 1 > MAX_DAYS:
             raise forms.ValidationError(_("Ask for at most %(days)d days at a time.") % {"days": MAX_DAYS})
-        data["start"], data["end"] = start, min(end, last)
+        data["start"], data["end"] = start, end
         return data
 
 
