@@ -1,16 +1,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoundKind(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
-    AD_HOC = "ad_hoc", _("Ad hoc")
+    AD_HOC = "ad_hoc", pgettext_lazy("survey", "Ad hoc")
 
 
 class RoundStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("survey", "Draft")
+    OPEN = "open", pgettext_lazy("survey", "Open")
+    CLOSED = "closed", pgettext_lazy("survey", "Closed")
 
 
 class QuestionKind(models.TextChoices):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_MANAGER_ROLES, PARK_WIDE_ROLES, UnitKind
@@ -117,7 +118,7 @@ class Round(models.Model):
 
 class Question(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("survey", "position"), default=1)
     kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=300)
     options = models.JSONField(_("options"), default=list, blank=True)  # labels, in order
