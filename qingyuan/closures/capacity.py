@@ -129,6 +129,11 @@ def _reason(case: ClosureCase, basis: str, r: Freed, policy: ClosurePolicy, stop
         text = _("%(kind)s %(number)s: %(what)s %(gross)s t, less %(already)s t freed by measures, "
                  "reserve %(percent)s%% %(reserve)s t held back; freed %(freed)s t") % {
             "kind": case.get_kind_display(), "number": case.decision_number, "what": what, "gross": r.gross,
-            "already": r.already, "percent": policy.reserve_percent.normalize(), "reserve": r.reserve,
+            "already": _t(r.already), "percent": _percent(policy.reserve_percent), "reserve": r.reserve,
             "freed": r.freed}
     return text[:300]
+
+
+def _percent(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
