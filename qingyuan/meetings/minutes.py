@@ -135,7 +135,8 @@ def do_approve_minutes(meeting: Meeting, *, acting_user: Any, issued_on: dt.date
     opened = []
     with transaction.atomic():
         fire(MINUTES, meeting, "approve", roles=roles, acting_user=acting_user,
-             extra_updates={"approved_at": timezone.now(), "approved_by_name": audit.user_name(acting_user)},
+             extra_updates={"approved_at": _moment(issued_on) if issued_on else timezone.now(),
+                            "approved_by_name": audit.user_name(acting_user)},
              data={"decisions": len(decisions)})
         for d in decisions:
             a = do_issue_assignment(
@@ -148,6 +149,10 @@ def do_approve_minutes(meeting: Meeting, *, acting_user: Any, issued_on: dt.date
                          after={"assignment": a.pk, "number": a.number})
             opened.append(a)
     return opened
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(17, 0)))
 
 
 def _requirement_subject(meeting: Meeting, d: Decision) -> str:
@@ -166,14 +171,16 @@ def _requirements(meeting: Meeting, d: Decision) -> str:
     return "\n".join(parts)
 
 
-def do_issue_minutes(meeting: Meeting, *, acting_user: Any) -> None:
+def do_issue_minutes(meeting: Meeting, *, acting_user: Any, issued_at: dt.datetime | None = None) -> None:
     """Issue approved minutes with the next number of the park's year (纪要〔2026〕第N号).
+
+    ``issued_at`` records minutes issued on paper earlier (the demo); its year numbers them.
 
     The park row is locked while the number is taken; the unique constraint catches a race the lock
     cannot (SQLite), and the loser retries with the number after."""
     roles = meeting_roles(acting_user, meeting)
     MINUTES.check(meeting.minutes_status, "issue", roles)  # refused before approval, saying why
-    now = timezone.now()
+    now = issued_at or timezone.now()
     year = timezone.localdate(now).year
     for attempt in range(5):
         try:
