@@ -68,6 +68,7 @@ def main() -> None:
     if enterprise_ids:
         leader = get_user_model().objects.get(username="leader")
         print(f"reusing {len(enterprise_ids)} seeded enterprises in {tmp}")
+        current_month(timezone.localdate(), timezone.now())
     else:
         started = time.perf_counter()
         world = make_world()
@@ -189,25 +190,47 @@ def insert_days(points, first: dt.date, today: dt.date, now: dt.datetime) -> Non
             day += dt.timedelta(days=1)
 
 
-def seed_months(points, first: dt.date, today: dt.date, now: dt.datetime) -> None:  # type: ignore[no-untyped-def]
-    """The completed months' monthly values: the sums of their days, as the quality worker stores them."""
+def current_month(today: dt.date, now: dt.datetime) -> None:
+    """A database seeded before the bench wrote the current month's monthly values: write them (the worker
+    recomputes a month with each of its days, so a live database has them)."""
+    from django.db.models import Min
+
+    from qingyuan.enterprises.models import MonitoringPoint
+    from qingyuan.quality.models import DailyValue, MonthlyValue
+
+    month = today.replace(day=1)
+    if MonthlyValue.objects.filter(month=month, point__mn__startswith="BNCH").exists():
+        return
+    points = list(MonitoringPoint.objects.filter(mn__startswith="BNCH").select_related("outlet"))
+    first = DailyValue.objects.filter(point=points[0]).aggregate(d=Min("day"))["d"]
+    seed_months(points, first, today, now, from_month=month)
+    print(f"wrote the monthly values of {month:%Y-%m}")
+
+
+def seed_months(points, first: dt.date, today: dt.date, now: dt.datetime,  # type: ignore[no-untyped-def]
+                from_month: dt.date | None = None) -> None:
+    """The completed months' monthly values: the sums of their days and the days with a mass, as the quality
+    worker stores them (the current month too: the worker recomputes a month with each of its days)."""
     import calendar
 
     from qingyuan.quality.compute import local_midnight
     from qingyuan.quality.models import MonthlyValue
 
-    month = first.replace(day=1)
+    month = (from_month or first).replace(day=1)
     batch = []
-    while month < today.replace(day=1):
-        last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        days = (last - max(first, month)).days + 1
+    while month <= today.replace(day=1):
+        end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        since, last = max(first, month), min(end, today)
+        days = (last - since).days + 1
+        mask = sum(1 << (d - 1) for d in range(since.day, last.day + 1))
         for p in points:
             for code in CODES[p.outlet.medium]:
                 batch.append(MonthlyValue(point=p, parameter=code, unit="mg/L", start=local_midnight(month),
-                                          month=month, source="computed", valid=True, n_expected=last.day,
+                                          month=month, source="computed", valid=True, n_expected=end.day,
                                           n_received=days, n_valid=days, mean=20.0,
-                                          mass_kg=KG_PER_DAY[code] * days, computed_at=now))
-        month = last + dt.timedelta(days=1)
+                                          mass_kg=KG_PER_DAY[code] * days, computed_at=now, mass_days=days,
+                                          mass_day_mask=mask, first_mass_day=since))
+        month = end + dt.timedelta(days=1)
     MonthlyValue.objects.bulk_create(batch, batch_size=5000)
 
 

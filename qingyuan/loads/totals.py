@@ -2,7 +2,8 @@
 
 Everything is summed from ``quality.DailyValue.mass_kg`` (kg per point, parameter and
 local day; the quality app computes it as concentration × volume, NOTES §4), over the
-points of an enterprise's outlets, less ``ExcludedPoint``s. Totals are in tonnes.
+points of an enterprise's outlets, less ``ExcludedPoint``s; read through the monthly values'
+sums and days with a mass (``masses.py``). Totals are in tonnes.
 
 Projection to the year end (documented in docs/loads-and-sections.md):
 
@@ -36,19 +37,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, Func, IntegerField, Min, Q, Sum
-from django.db.models.functions import Cast, ExtractMonth, Substr
+from django.db.models import Sum
 
-from qingyuan.enterprises.choices import DischargeRoute
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
 from qingyuan.loads.choices import KEY_POLLUTANTS, AlertLevel
+from qingyuan.loads.masses import Mass, masses
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy
 from qingyuan.loads.routes import PlantBalance, Routes, plant_balances, routes_of
 from qingyuan.plans.models import LoadTarget, pollutant_name
 from qingyuan.quality.choices import DeclarationStatus
 from qingyuan.quality.compute import local_day, local_midnight
-from qingyuan.quality.models import DailyValue, StopDeclaration
+from qingyuan.quality.models import StopDeclaration
 
 KG_PER_T = 1000.0
 
@@ -206,52 +205,6 @@ def quotas(enterprise_ids: Iterable[int], year: int, as_of: dt.date) -> dict[int
         chosen = max(candidates, key=lambda p: (candidates[p][0], candidates[p][1], p))
         out[ent] = {code: float(t) for code, t in loads[chosen].items()}
     return out
-
-
-@dataclass
-class Mass:
-    months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
-    days: int = 0
-    direct_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
-    direct_days: int = 0
-    first_day: dt.date | None = None  # the first day of the year with data
-    direct_first_day: dt.date | None = None
-
-
-def _month_of(column: str) -> Func:
-    """The month number of a date column, computed by the database: on SQLite a date is stored as
-    'YYYY-MM-DD' text, and Django's ExtractMonth there calls a Python function for every row."""
-    if connection.vendor == "sqlite":
-        return Cast(Substr(column, 6, 2), IntegerField())
-    return ExtractMonth(column)
-
-
-def masses(points: dict[int, int], year: int, as_of: dt.date, codes: Iterable[str] | None = None
-           ) -> dict[tuple[int, str], Mass]:
-    """(enterprise, pollutant) → tonnes per month and days with data, all outlets and direct ones; one query."""
-    qs = DailyValue.objects.filter(point_id__in=list(points), day__gte=dt.date(year, 1, 1), day__lte=as_of,
-                                   mass_kg__isnull=False)
-    if codes is not None:
-        qs = qs.filter(parameter__in=list(codes))
-    direct = Q(point__outlet__route=DischargeRoute.DIRECT)
-    rows = (qs.annotate(m=_month_of("day")).values_list("point__outlet__enterprise_id", "parameter", "m")
-            .annotate(kg=Sum("mass_kg"), days=Count("day", distinct=True), direct_kg=Sum("mass_kg", filter=direct),
-                      direct_days=Count("day", distinct=True, filter=direct), first=Min("day"),
-                      direct_first=Min("day", filter=direct)).order_by())
-    out: dict[tuple[int, str], Mass] = {}
-    for ent, code, month, kg, days, direct_kg, direct_days, first, direct_first in rows:
-        mass = out.setdefault((ent, code), Mass())
-        mass.months_t[month - 1] += (kg or 0.0) / KG_PER_T
-        mass.direct_months_t[month - 1] += (direct_kg or 0.0) / KG_PER_T
-        mass.days += days
-        mass.direct_days += direct_days
-        mass.first_day = _earlier(mass.first_day, first)
-        mass.direct_first_day = _earlier(mass.direct_first_day, direct_first)
-    return out
-
-
-def _earlier(a: dt.date | None, b: dt.date | None) -> dt.date | None:
-    return b if a is None else a if b is None else min(a, b)
 
 
 def baselines(enterprise_ids: Iterable[int], year: int) -> dict[int, dict[str, float]]:
