@@ -19,7 +19,7 @@ class AssetKind(models.TextChoices):
 
 
 # The unit each kind of asset is counted in (land in mu, buildings in m², equipment by the piece).
-ASSET_UNITS = {AssetKind.LAND: _("mu"), AssetKind.BUILDING: _("m²"), AssetKind.EQUIPMENT: _("units")}
+ASSET_UNITS = {AssetKind.LAND: _("mu"), AssetKind.BUILDING: _("m²"), AssetKind.EQUIPMENT: pgettext_lazy("asset unit", "units")}
 
 
 class BudgetLine(models.TextChoices):

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -62,7 +63,7 @@ def agreement_docx(case: CompensationCase, today: dt.date) -> bytes:
     doc.add_heading(_("Payment schedule"), level=1)
     table = doc.add_table(rows=1, cols=6)
     table.style = "Table Grid"
-    for cell, head in zip(table.rows[0].cells, [_("Instalment"), _("Amount (yuan)"), _("Due on"), _("Condition"),
+    for cell, head in zip(table.rows[0].cells, [_("Instalment"), _("Amount (yuan)"), _("Due on"), pgettext("instalment", "Condition"),
                                                 _("Paid (yuan)"), _("State")], strict=True):
         cell.text = str(head)
     for row in ledger.rows:
@@ -104,7 +105,7 @@ def ledger_xlsx(case: CompensationCase, today: dt.date) -> bytes:
         row[0].number_format = "yyyy-mm-dd"
         row[5].number_format = row[6].number_format = MONEY_FORMAT
     plan = wb.create_sheet(str(_("Instalments"))[:31])
-    _sheet(plan, [_("Instalment"), _("Amount (yuan)"), _("Due on"), _("Condition"), _("Condition verified"),
+    _sheet(plan, [_("Instalment"), _("Amount (yuan)"), _("Due on"), pgettext("instalment", "Condition"), _("Condition verified"),
                   _("Paid (yuan)"), _("Outstanding (yuan)"), _("State")])
     for r in ledger.rows:
         plan.append([r.instalment.sequence, r.instalment.amount, r.instalment.due_on,

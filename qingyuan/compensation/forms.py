@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.compensation.choices import AssetKind, BudgetLine, Status
 
@@ -42,7 +43,7 @@ class OpenCaseForm(Styled):
 
 class InventoryForm(Styled):
     kind = forms.ChoiceField(label=_("kind"), choices=AssetKind.choices)
-    description = forms.CharField(label=_("description"), max_length=200)
+    description = forms.CharField(label=pgettext_lazy("asset", "description"), max_length=200)
     quantity = amount(_("quantity (mu, m² or units)"))
 
 
@@ -61,7 +62,7 @@ class NegotiationForm(Styled):
     participants = forms.CharField(label=_("participants"), max_length=300)
     offered = amount(_("county's offer (yuan)"), required=False)
     requested = amount(_("enterprise's request (yuan)"), required=False)
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label=pgettext_lazy("negotiation", "summary"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AgreementForm(Styled):
@@ -73,7 +74,7 @@ class AgreementForm(Styled):
 class InstalmentForm(Styled):
     amount = amount(_("amount (yuan)"), required=False)
     due_on = forms.DateField(label=_("due on"), required=False)
-    condition = forms.ChoiceField(label=_("condition"), required=False)
+    condition = forms.ChoiceField(label=pgettext_lazy("instalment", "condition"), required=False)
 
     def __init__(self, *args: Any, steps: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -97,7 +98,7 @@ class PaymentForm(Styled):
 class DisputeForm(Styled):
     raised_on = forms.DateField(label=_("raised on"))
     raised_by = forms.CharField(label=_("raised by"), max_length=120)
-    subject = forms.CharField(label=_("subject"), widget=forms.Textarea(attrs={"rows": 2}))
+    subject = forms.CharField(label=pgettext_lazy("dispute", "subject"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ResolveForm(Styled):

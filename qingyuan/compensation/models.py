@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingyuan.compensation.choices import ASSET_UNITS, AssetKind, BudgetLine, DisputeStatus, Status
 from qingyuan.enterprises.models import Enterprise
@@ -71,7 +72,7 @@ class CompensationCase(models.Model):
 class InventoryItem(models.Model):
     case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="inventory")
     kind = models.CharField(_("kind"), max_length=10, choices=AssetKind.choices)
-    description = models.CharField(_("description"), max_length=200)
+    description = models.CharField(pgettext_lazy("asset", "description"), max_length=200)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)])
 
     class Meta:
@@ -116,7 +117,7 @@ class Negotiation(models.Model):
     participants = models.CharField(_("participants"), max_length=300)
     offered_amount = models.DecimalField(_("county's offer (yuan)"), **MONEY, null=True, blank=True)
     requested_amount = models.DecimalField(_("enterprise's request (yuan)"), **MONEY, null=True, blank=True)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(pgettext_lazy("negotiation", "summary"))
     recorded_by_name = models.CharField(_("recorded by"), max_length=150, blank=True)
 
     class Meta:
@@ -134,7 +135,7 @@ class Instalment(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), **MONEY, validators=[MinValueValidator(CENT)])
     due_on = models.DateField(_("due on"))
     # A closures.StepKind value: the closure step that must be verified on the case's closure before paying.
-    condition = models.CharField(_("condition"), max_length=30, blank=True)
+    condition = models.CharField(pgettext_lazy("instalment", "condition"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("instalment")
@@ -177,7 +178,7 @@ class Dispute(models.Model):
     case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="disputes")
     raised_on = models.DateField(_("raised on"))
     raised_by = models.CharField(_("raised by"), max_length=120)
-    subject = models.TextField(_("subject"))
+    subject = models.TextField(pgettext_lazy("dispute", "subject"))
     status = models.CharField(_("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
