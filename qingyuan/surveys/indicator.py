@@ -1,14 +1,19 @@
 """The assessment indicator ``survey_satisfaction``: the satisfied + basically satisfied share of survey answers.
 
-Counted: the responses that answered the satisfaction question in the park's rounds closed within the period.
+Counted: the responses that answered the satisfaction question in the park's rounds of the period's year that
+were closed by the day the assessment is computed for (``period.as_of``).
 Met: 满意 or 基本满意. A township counts its own villages (``Village.township``); the office and the leading
 group stand for the park overall and count every village. Other units have nothing to count (full weight).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 from qingyuan.assessment.indicators.base import Measure, Period
 from qingyuan.org.choices import UnitKind
@@ -23,10 +28,11 @@ def satisfaction(units: list[int], period: Period, params: dict[str, Any]) -> di
     """Two queries: the units' kinds and parks, then the period's answered responses of those parks."""
     kinds = {pk: (kind, park) for pk, kind, park in Unit.objects.filter(pk__in=units).values_list("pk", "kind",
                                                                                                   "park_id")}
-    start, end = period.bounds()
-    rows = (Response.objects.filter(round__park_id__in={p for _k, p in kinds.values()},
-                                    round__status=RoundStatus.CLOSED, round__closed_at__gte=start,
-                                    round__closed_at__lt=end, satisfaction__isnull=False)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    known = dt.datetime.combine(period.as_of + dt.timedelta(days=1), dt.time(), zone)
+    rows = (Response.objects.filter(round__park_id__in={p for _k, p in kinds.values()}, round__year=period.start.year,
+                                    round__status=RoundStatus.CLOSED, round__closed_at__lt=known,
+                                    satisfaction__isnull=False)
             .values_list("pk", "round__park_id", "village__township_id", "satisfaction").order_by("pk"))
     whole: dict[int, list[int]] = defaultdict(list)
     for pk, (kind, park) in kinds.items():
