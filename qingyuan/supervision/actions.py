@@ -118,9 +118,12 @@ def park_office(park_id: int, roles: Sequence[str] = (Role.OFFICE_STAFF,)) -> li
 
 
 def do_file_opinion(member: Member, *, acting_user: Any, subject: str, text: str, unit: Unit | None,
-                    deadline: dt.date | None = None, files: Sequence[Any] = ()) -> Opinion:
-    """The member files an opinion to a unit; the unit's officers are told; the ladder starts."""
-    now = timezone.now()
+                    deadline: dt.date | None = None, files: Sequence[Any] = (),
+                    filed_at: dt.datetime | None = None) -> Opinion:
+    """The member files an opinion to a unit; the unit's officers are told; the ladder starts.
+
+    ``filed_at``: when a paper opinion handed in earlier is entered (and for the demo's history)."""
+    now = min(filed_at or timezone.now(), timezone.now())
     today = timezone.localdate(now)
     if member.user_id != getattr(acting_user, "pk", None) or not member.serves_on(today):
         raise PermissionDenied
@@ -171,11 +174,12 @@ def _create_numbered(*, park_id: int, year: int, **fields: Any) -> Opinion:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def do_answer_opinion(opinion: Opinion, *, acting_user: Any, answer: str) -> Opinion:
-    """The addressed unit answers; the ladder stops; the member is told."""
+def do_answer_opinion(opinion: Opinion, *, acting_user: Any, answer: str, when: dt.datetime | None = None) -> Opinion:
+    """The addressed unit answers; the ladder stops; the member is told. ``when``: an answer given on paper
+    earlier (and the demo's history)."""
     if not (answer or "").strip():
         raise ValidationError({"answer": _("Write the answer.")})
-    now = timezone.now()
+    now = min(when or timezone.now(), timezone.now())
     with transaction.atomic():
         workflow.fire(OPINIONS, opinion, "answer", roles=access.opinion_roles(acting_user, opinion),
                       acting_user=acting_user, data={"answer": answer.strip()[:2000]},
@@ -188,7 +192,8 @@ def do_answer_opinion(opinion: Opinion, *, acting_user: Any, answer: str) -> Opi
     return opinion
 
 
-def do_rate_opinion(opinion: Opinion, *, acting_user: Any, rating: str, comment: str = "") -> Opinion:
+def do_rate_opinion(opinion: Opinion, *, acting_user: Any, rating: str, comment: str = "",
+                    when: dt.datetime | None = None) -> Opinion:
     """The member who filed it rates the answer; a rating below satisfied needs a comment."""
     errors = {}
     if rating not in AnswerRating.values:
@@ -200,7 +205,7 @@ def do_rate_opinion(opinion: Opinion, *, acting_user: Any, rating: str, comment:
     with transaction.atomic():
         workflow.fire(OPINIONS, opinion, "rate", roles=access.opinion_roles(acting_user, opinion),
                       acting_user=acting_user, reason=comment, data={"rating": rating},
-                      extra_updates={"rating": rating, "rating_comment": comment.strip(), "rated_at": timezone.now()})
+                      extra_updates={"rating": rating, "rating_comment": comment.strip(), "rated_at": min(when or timezone.now(), timezone.now())})
         audit.record("opinion.rating", opinion, acting_user=acting_user,
                      after={"rating": rating, "rating_comment": opinion.rating_comment})
         label = AnswerRating(rating).label
