@@ -70,7 +70,8 @@ class CompensationCase(models.Model):
 
 
 class InventoryItem(models.Model):
-    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="inventory")
+    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="inventory",
+                             verbose_name=_("compensation case"))
     kind = models.CharField(_("kind"), max_length=10, choices=AssetKind.choices)
     description = models.CharField(pgettext_lazy("asset", "description"), max_length=200)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)])
@@ -89,7 +90,8 @@ class InventoryItem(models.Model):
 
 
 class Appraisal(models.Model):
-    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="appraisals")
+    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="appraisals",
+                             verbose_name=_("compensation case"))
     appraiser = models.CharField(_("appraiser"), max_length=120)
     report_number = models.CharField(_("report number"), max_length=60)
     appraised_on = models.DateField(_("report date"))
@@ -112,7 +114,8 @@ class Appraisal(models.Model):
 
 
 class Negotiation(models.Model):
-    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="negotiations")
+    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="negotiations",
+                             verbose_name=_("compensation case"))
     held_on = models.DateField(_("held on"))
     participants = models.CharField(_("participants"), max_length=300)
     offered_amount = models.DecimalField(_("county's offer (yuan)"), **MONEY, null=True, blank=True)
@@ -130,7 +133,8 @@ class Negotiation(models.Model):
 
 
 class Instalment(models.Model):
-    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="instalments")
+    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="instalments",
+                             verbose_name=_("compensation case"))
     sequence = models.PositiveSmallIntegerField(_("instalment"))
     amount = models.DecimalField(_("amount (yuan)"), **MONEY, validators=[MinValueValidator(CENT)])
     due_on = models.DateField(_("due on"))
@@ -151,7 +155,8 @@ class Instalment(models.Model):
 
 
 class Payment(models.Model):
-    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="payments")
+    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="payments",
+                             verbose_name=_("compensation case"))
     instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT, related_name="payments",
                                    verbose_name=_("instalment"))
     voucher_number = models.CharField(_("voucher number"), max_length=40)
@@ -175,7 +180,8 @@ class Payment(models.Model):
 
 
 class Dispute(models.Model):
-    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="disputes")
+    case = models.ForeignKey(CompensationCase, on_delete=models.CASCADE, related_name="disputes",
+                             verbose_name=_("compensation case"))
     raised_on = models.DateField(_("raised on"))
     raised_by = models.CharField(_("raised by"), max_length=120)
     subject = models.TextField(pgettext_lazy("dispute", "subject"))

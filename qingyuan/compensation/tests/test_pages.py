@@ -135,3 +135,11 @@ def test_it_shows_the_menu_entry_to_managers_finance_and_supervisors(county: Any
                                                                      shown: bool) -> None:
     user = county.finance if who == "finance" else getattr(county.world, who)
     assert ('id="nav-compensation"' in as_user(user).get("/").content.decode()) is shown
+
+
+def test_it_shows_the_totals_on_the_finance_officers_home_not_on_an_enterprises(county: Any, as_user: Any) -> None:
+    agreed(county)
+    home = as_user(county.finance).get("/").content.decode()
+    assert 'id="tile-compensation"' in home and "630.00" in home[home.index('id="tile-compensation"'):]
+    assert 'id="tile-compensation"' not in as_user(county.world.ent_a).get("/").content.decode()
+    assert 'id="tile-compensation"' not in as_user(county.world.officer).get("/").content.decode()
