@@ -25,9 +25,8 @@ from qingyuan.enterprises.filters import exceeding_ids
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.inspections.models import Patrol
 from qingyuan.inspections.services import month_calendar
-from qingyuan.loads import ledger, totals
+from qingyuan.loads import ledger, park, totals
 from qingyuan.loads.choices import KEY_POLLUTANTS
-from qingyuan.loads.models import LoadPolicy
 from qingyuan.sections import services as section_services
 from qingyuan.sections.choices import SectionKind
 from qingyuan.sections.evaluation import class_label
@@ -92,9 +91,8 @@ class LoadRow:
 
 
 def load_rows(park_id: int, today: dt.date) -> list[LoadRow]:
-    policy = LoadPolicy.for_park(park_id)
-    rows = totals.enterprise_loads(totals.park_enterprises(park_id), today.year, today, policy, codes=KEY_POLLUTANTS)
-    return [LoadRow(r) for r in totals.park_totals(rows, park_id, today.year)]
+    """The park's figures of the loads page (``park_totals``), added up by the database (``loads.park``)."""
+    return [LoadRow(r) for r in park.park_figures(park_id, today.year, today, KEY_POLLUTANTS)]
 
 
 def capacity_rows(park_id: int) -> list[ledger.CapacityRow]:

@@ -1,0 +1,182 @@
+"""The park's load figures (``totals.ParkPollutant``) without a row per enterprise and month: the cockpit.
+
+``totals.park_totals(totals.enterprise_loads(...))`` builds every enterprise's months to add them up; at a
+province's size (5,000 enterprises, 10,000 points) that is a quarter of a million monthly groups. Here
+the database adds up what the park's figures need, from the monthly values (``masses.py``):
+
+* per point and pollutant, the year's mass and days with a mass (the projection is per enterprise:
+  ``ytd + ytd / days × (gaps + days left)`` at its direct outlets);
+* per pollutant and month, the park's masses: all outlets, direct ones, the treatment plants' direct ones.
+
+An enterprise for which a sum of its points' days could differ from its distinct days (several direct
+points with data for one pollutant), or whose monthly rows cannot be used (``masses.py``: days not known,
+a day after ``as_of``), is added up month by month through ``masses.masses``. The figures equal
+``park_totals`` (``tests/test_park_figures.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Min, Q, Sum
+
+from qingyuan.enterprises.choices import DischargeRoute
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint
+from qingyuan.loads.choices import KEY_POLLUTANTS
+from qingyuan.loads.masses import KG_PER_T, masses
+from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LoadPolicy
+from qingyuan.loads.routes import is_water, plant_balances, routes_of
+from qingyuan.loads.totals import ParkPollutant, ledger_sums, load_targets, project, quotas, stopped_days
+from qingyuan.quality.models import MonthlyValue
+
+
+def _raw(qs: Any) -> list[tuple[Any, ...]]:
+    """The rows of a values_list queryset without Django's per-value converters (dates may be text)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _points(enterprise_ids: list[int]) -> dict[int, tuple[int, bool]]:
+    """point → (enterprise, direct outlet), for the points that count toward loads."""
+    rows = MonitoringPoint.objects.filter(outlet__enterprise_id__in=enterprise_ids).exclude(
+        pk__in=ExcludedPoint.objects.values("point_id")).values_list("pk", "outlet__enterprise_id", "outlet__route")
+    return {pk: (ent, route == DischargeRoute.DIRECT) for pk, ent, route in _raw(rows)}
+
+
+class _Direct:
+    """An enterprise's direct outlets for one pollutant over the year."""
+
+    __slots__ = ("kg", "days", "first", "points")
+
+    def __init__(self) -> None:
+        self.kg, self.days, self.points = 0.0, 0, 0
+        self.first: dt.date | None = None
+
+
+def park_figures(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] = KEY_POLLUTANTS
+                 ) -> list[ParkPollutant]:
+    """The park's figures of ``codes`` in ``year`` up to ``as_of``, as ``totals.park_totals`` gives them."""
+    codes = [c for c in KEY_POLLUTANTS if c in set(codes)]
+    ids = list(Enterprise.objects.filter(park_id=park_id).values_list("pk", flat=True))
+    routes = routes_of(ids)
+    points = _points(ids)
+    first_month, last_month = dt.date(year, 1, 1), as_of.replace(day=1)
+    months = MonthlyValue.objects.filter(month__gte=first_month, month__lte=last_month, parameter__in=codes)
+    usable = Q(mass_days__isnull=False) & (Q(month__lt=last_month) | Q(mass_day_mask__lt=1 << as_of.day))
+    direct: dict[tuple[int, str], _Direct] = defaultdict(_Direct)
+    redo: set[int] = set()
+    rows = (months.filter(point_id__in=list(points)).values_list("point_id", "parameter")
+            .annotate(kg=Sum("mass_kg", filter=usable), days=Sum("mass_days", filter=usable),
+                      first=Min("first_mass_day", filter=usable), stale=Count("id", filter=~usable)).order_by())
+    for point, code, kg, days, first, stale in _raw(rows):
+        ent, is_direct = points[point]
+        if stale:
+            redo.add(ent)
+        if not is_direct:
+            continue
+        d = direct[(ent, code)]
+        d.kg += kg or 0.0
+        d.days += days or 0
+        d.first = _earliest(d.first, _date(first))
+        d.points += 1 if days else 0
+    redo |= {ent for (ent, _), d in direct.items() if d.points > 1}
+    by_month = _park_months(months.filter(usable), points, redo, set(routes.plants))
+    if redo:
+        _add_redone(direct, by_month, points, redo, year, as_of, codes, set(routes.plants))
+    return _assemble(park_id, year, as_of, ids, routes, codes, direct, by_month)
+
+
+def _earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _park_months(usable: Any, points: dict[int, tuple[int, bool]], redo: set[int], plants: set[int]
+                 ) -> dict[str, list[list[float]]]:
+    """pollutant → [all, direct, plants' direct] masses per month (t), the enterprises in ``redo`` left out."""
+    kept = [p for p, (ent, _) in points.items() if ent not in redo]
+    direct = [p for p in kept if points[p][1]]
+    effluent = [p for p in direct if points[p][0] in plants]
+    rows = (usable.filter(point_id__in=kept).values_list("parameter", "month")
+            .annotate(kg=Sum("mass_kg"), direct=Sum("mass_kg", filter=Q(point_id__in=direct)),
+                      effluent=Sum("mass_kg", filter=Q(point_id__in=effluent or [0]))).order_by())
+    out: dict[str, list[list[float]]] = defaultdict(lambda: [[0.0] * 12 for _ in range(3)])
+    for code, month, *kgs in _raw(rows):
+        m = _date(month).month  # type: ignore[union-attr]
+        for i, kg in enumerate(kgs):
+            out[code][i][m - 1] += (kg or 0.0) / KG_PER_T
+    return out
+
+
+def _add_redone(direct: dict[tuple[int, str], _Direct], by_month: dict[str, list[list[float]]],
+                points: dict[int, tuple[int, bool]], redo: set[int], year: int, as_of: dt.date, codes: list[str],
+                plants: set[int]) -> None:
+    """The enterprises in ``redo`` month by month, through ``masses``."""
+    found = masses({p: ent for p, (ent, _) in points.items() if ent in redo}, year, as_of, codes)
+    for ent in redo:
+        for code in codes:
+            direct.pop((ent, code), None)
+    for (ent, code), mass in found.items():
+        d = direct[(ent, code)]
+        d.kg = sum(mass.direct_months_t) * KG_PER_T
+        d.days, d.first = mass.direct_days, mass.direct_first_day
+        for m in range(12):
+            by_month[code][0][m] += mass.months_t[m]
+            by_month[code][1][m] += mass.direct_months_t[m]
+            if ent in plants:
+                by_month[code][2][m] += mass.direct_months_t[m]
+
+
+def _baseline_sums(ids: list[int], year: int, routes: Any) -> dict[str, float]:
+    """Σ counted baselines per pollutant (an indirect-only enterprise's water figures are inside its plant's)."""
+    inside = list(routes.indirect_only)
+    rows = (BaselineLoad.objects.filter(enterprise_id__in=ids, year=year).values_list("pollutant_code")
+            .annotate(every=Sum("load_t"), inside=Sum("load_t", filter=Q(enterprise_id__in=inside or [0])))
+            .order_by())
+    return {code: float(every or 0) - (float(inside_t or 0) if is_water(code) else 0.0)
+            for code, every, inside_t in _raw(rows)}
+
+
+def _assemble(park_id: int, year: int, as_of: dt.date, ids: list[int], routes: Any, codes: list[str],
+              direct: dict[tuple[int, str], _Direct], by_month: dict[str, list[list[float]]]
+              ) -> list[ParkPollutant]:
+    targets, ledger = load_targets(park_id), ledger_sums(park_id, routes)
+    policy = LoadPolicy.for_park(park_id)
+    base = _baseline_sums(ids, policy.baseline_year, routes)
+    quota: dict[str, float] = defaultdict(float)
+    for ent, by_code in quotas(ids, year, as_of).items():
+        for code, tonnes in by_code.items():
+            if routes.counts(ent, code):
+                quota[code] += tonnes
+    stopped = stopped_days(ids, year, as_of)
+    out = []
+    for code in codes:
+        t = targets.get(code)
+        every, direct_months, effluent = by_month.get(code, [[0.0] * 12 for _ in range(3)])
+        row = ParkPollutant(code, float(t.baseline_t) if t else None, float(t.target_t) if t else None,
+                            base.get(code, 0.0), ledger.get(code, 0.0), quota.get(code, 0.0), 0.0, 0.0,
+                            direct_months, [a - d for a, d in zip(every, direct_months, strict=True)], effluent)
+        out.append(row)
+    index = {r.code: r for r in out}
+    for (ent, code), d in direct.items():
+        row = index.get(code)
+        if row is None:
+            continue
+        ytd = d.kg / KG_PER_T
+        stops = stopped.get(ent, set())
+        row.ytd_t += ytd
+        row.projected_t += project(ytd, d.days, as_of, d.first,
+                                   0 if d.first is None else sum(1 for s in stops if s >= d.first))
+        row.data_days = max(row.data_days, d.days)
+    for balance in plant_balances(park_id, routes.plants, year, as_of, codes):
+        index[balance.code].plants.append(balance)
+    return out
