@@ -22,7 +22,7 @@
   var label = el.dataset.openLabel || "";
   (cfg.markers || []).forEach(function (m) {
     var marker = L.circleMarker([m.latitude, m.longitude], {
-      radius: 11, weight: 2, className: "enterprise-marker", color: "#ffffff", fillColor: colours[m.status] || "#343a40", fillOpacity: 0.9
+      radius: 11, weight: 2, className: "enterprise-marker enterprise-" + m.id, color: "#ffffff", fillColor: colours[m.status] || "#343a40", fillOpacity: 0.9
     }).addTo(map);
     marker.bindPopup('<div class="enterprise-popup"><strong>' + esc(m.name) + "</strong><br>" + esc(m.status_label) +
       '<br><a class="open-card" href="' + esc(m.url) + '">' + esc(label) + "</a></div>");

@@ -1,0 +1,165 @@
+"""The public portal under load: the park overview and every enterprise card, 50 concurrent clients.
+
+    .venv/bin/python bench/public.py                       # seeds the demo in a temp dir, 30 s of load
+    .venv/bin/python bench/public.py --var /tmp/qy-public  # seeds once, later runs reuse it
+    .venv/bin/python bench/public.py --clients 50 --seconds 60 --workers 4 --cold
+
+Seeds the demo county (``qingyuan seed-demo``) into a SQLite database under ``--var`` (a temporary
+directory by default), starts gunicorn (``--workers`` processes × 4 threads, as ``qingyuan web``)
+and sends GET requests from ``--clients`` threads, each with keep-alive, for ``--seconds``. The URLs
+are the overview and one card per demo enterprise, in rotation. The portal's rate limit is raised for
+the run (every client shares 127.0.0.1). With ``--cold`` the data cache is off
+(QINGYUAN_PORTAL_CACHE_SECONDS=0), so every request computes its page from the database.
+
+Prints, per page kind and overall, p50/p95/max in ms and the requests per second, and the share of
+non-200 answers (any is a failure). Target (issue 14): p95 < 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(var: str, cold: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"QINGYUAN_VAR_DIR": var, "QINGYUAN_DEMO": "1", "QINGYUAN_PORTAL_RATE_LIMIT": "1000000",
+                "QINGYUAN_PORTAL_CACHE_SECONDS": "0" if cold else "300", "DJANGO_SETTINGS_MODULE": "qingyuan.settings"})
+    return env
+
+
+def seed(var: str, env: dict[str, str]) -> None:
+    marker = Path(var) / "public-bench-seeded"
+    if marker.exists():
+        print(f"reusing the demo in {var}")
+        return
+    started = time.monotonic()
+    me = [sys.executable, "-m", "qingyuan.cli"]
+    subprocess.run([*me, "migrate", "--no-input", "-v", "0"], check=True, env=env, cwd=ROOT)
+    subprocess.run([*me, "seed-demo"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    marker.touch()
+    print(f"seeded the demo in {time.monotonic() - started:.0f} s")
+
+
+def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    conn.request("GET", path, headers={"Accept-Language": "zh-CN"})
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--var", help="directory of the demo database: seeded once, reused after")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (4 threads each)")
+    parser.add_argument("--cold", action="store_true", help="no data cache: every page computed")
+    args = parser.parse_args()
+    var = args.var or tempfile.mkdtemp(prefix="qingyuan-public-")
+    Path(var).mkdir(parents=True, exist_ok=True)
+    env = env_for(var, args.cold)
+    seed(var, env)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "qingyuan.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--threads", "4", "--log-level", "warning"],
+        env=env, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status, body = get(conn, "/public/")
+                if status == 302:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the server did not start")
+            time.sleep(0.3)
+        overview = _location(conn)
+        status, body = get(conn, overview + "map/")
+        cards = sorted(set(re.findall(r'href="(/public/enterprise/\d+/)"', body.decode())))
+        urls = [("overview", overview)] + [("card", c) for c in cards]
+        print(f"{len(cards)} enterprise cards, the overview; {args.clients} clients for {args.seconds:.0f} s, "
+              f"{args.workers} workers × 4 threads, cache {'off' if args.cold else 'on'}")
+        for _, u in urls:  # warm-up: one request each
+            assert get(conn, u)[0] == 200, u
+        results: dict[str, list[float]] = {"overview": [], "card": []}
+        failures = [0]
+        lock = threading.Lock()
+        stop_at = time.monotonic() + args.seconds
+
+        def client(index: int) -> None:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine: dict[str, list[float]] = {"overview": [], "card": []}
+            bad, i = 0, index
+            while time.monotonic() < stop_at:
+                kind, url = urls[i % len(urls)]
+                i += 1
+                t0 = time.perf_counter()
+                try:
+                    status, _ = get(c, url)
+                except (OSError, http.client.HTTPException):
+                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    status = 0
+                mine[kind].append((time.perf_counter() - t0) * 1000)
+                bad += status != 200
+            with lock:
+                for k, v in mine.items():
+                    results[k].extend(v)
+                failures[0] += bad
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - started
+        everything = results["overview"] + results["card"]
+        for label, values in (("overview", results["overview"]), ("cards", results["card"]), ("all", everything)):
+            if values:
+                print(f"{label:9s} n={len(values):6d}  p50 {statistics.median(values):6.1f} ms  "
+                      f"p95 {percentile(values, 95):6.1f} ms  max {max(values):7.1f} ms")
+        print(f"{len(everything) / elapsed:.0f} requests/s; {failures[0]} non-200 answers")
+        p95 = percentile(everything, 95)
+        print(f"target p95 < 100 ms: {'met' if p95 < 100 and not failures[0] else 'MISSED'} ({p95:.1f} ms)")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _location(conn: http.client.HTTPConnection) -> str:
+    conn.request("GET", "/public/")
+    r = conn.getresponse()
+    r.read()
+    return r.getheader("Location") or "/public/"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+if __name__ == "__main__":
+    main()
