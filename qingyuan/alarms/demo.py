@@ -1,8 +1,9 @@
 """Demo material for alarms and data quality: the park's alarm policy and a stop-production declaration.
 
-The alarms themselves are not seeded: the simulator's misbehaving loggers raise
-real ones through the gateway as soon as ``qingyuan demo`` runs (see
-docs/monitoring-intelligence.md for which scenario lights up which kind).
+The year's alarm history is derived from the seeded values in ``qingyuan.alarms.history``
+(after the history is written); live alarms come from the simulator's misbehaving loggers
+through the gateway as soon as ``qingyuan demo`` runs (see docs/monitoring-intelligence.md
+for which scenario lights up which kind).
 Idempotent: the policy is set once; the declaration is filed once per enterprise.
 """
 

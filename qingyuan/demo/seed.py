@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from qingyuan.alarms import demo as alarms_demo
+from qingyuan.alarms import history as alarm_history
 from qingyuan.assessment import demo as assessment_demo
 from qingyuan.briefings import demo as briefings_demo
 from qingyuan.closures import demo as closures_demo
@@ -99,6 +100,9 @@ class Seeder:
         written = history.seed(self.park, self.story, accepted=accepted, closed=closed)
         if written:
             self.log("history: " + ", ".join(f"{v} {k} values" for k, v in written.items()))
+        alarms = alarm_history.seed(self)  # the alarms those values raised, handled through the year
+        if alarms:
+            self.log("alarm history: {alarms} alarms in {episodes} episodes, {open} still open".format(**alarms))
         loads_demo.rebound(self)
         # Settle what the later steps changed, so a second run finds nothing to do: patrol intervals
         # follow the rebound flag and the alarms; complaints' assignments escalate like the others.

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Avg, Count, Max, Sum
+from django.db.models.functions import TruncDate
 from django.test import override_settings
 from django.utils import timezone
 
 from qingyuan.alarms.choices import ACTIVE_STATUSES, AlarmKind
-from qingyuan.alarms.models import Alarm
+from qingyuan.alarms.models import Alarm, AlarmEpisode
 from qingyuan.complaints.models import Complaint
 from qingyuan.core.models import AuditEntry, TransitionRecord
 from qingyuan.demo import story
@@ -26,11 +27,12 @@ from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
 from qingyuan.loads import ledger, totals
 from qingyuan.loads.models import LoadPolicy, ReboundFlag
 from qingyuan.plans.models import LoadTarget
-from qingyuan.quality.models import DailyValue, HourlyValue, MonthlyValue
+from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue
 from qingyuan.sections import evaluation
 from qingyuan.sections.models import Section
 from qingyuan.simulator.points import demo_points, demo_scenarios
 from qingyuan.standards import ALL_CLASSES
+from qingyuan.tasks.models import Assignment
 
 STOPPED = ("closed", "relocated", "transformed")
 KEY = ("w01018", "w21003", "a21026", "a21002")
@@ -181,9 +183,101 @@ def test_complaints_fall_and_seeded_events_spread_over_the_year(demo):
     assert lifecycle.values("time__date").distinct().count() >= 10
 
 
+def test_it_seeds_thirteen_months_of_hourly_values_whose_days_agree_with_them(demo):
+    cal = demo["cal"]
+    first = HourlyValue.objects.order_by("start").values_list("start", flat=True).first()
+    assert timezone.localdate(first) == cal.start  # hourly values from the first day of the story
+    days = dict(DailyValue.objects.filter(parameter="a21026").values_list("point_id").annotate(
+        n=Count("pk")).values_list("point_id", "n"))
+    rows = DailyValue.objects.filter(parameter__in=KEY).order_by("pk")
+    for day in [*rows[:40], *rows.filter(valid=False)[:40], *rows.filter(day=cal.today - dt.timedelta(days=200))]:
+        hours = HourlyValue.objects.filter(point_id=day.point_id, parameter=day.parameter, start__gte=day.start,
+                                           start__lt=day.start + dt.timedelta(days=1))
+        agg = hours.aggregate(n=Count("pk"), mean=Avg("mean"), mass=Sum("mass_kg"), top=Max("max"))
+        assert day.n_received == day.n_valid == agg["n"] > 0
+        assert day.valid == (agg["n"] >= 20)
+        assert day.mean == pytest.approx(agg["mean"], rel=1e-9)  # the daily mean from the hours
+        assert day.max == pytest.approx(agg["top"])
+        assert day.mass_kg == (None if agg["mass"] is None else pytest.approx(agg["mass"], rel=1e-9))
+    assert max(days.values()) >= 390
+
+
+def test_valid_transmission_is_realistic_and_the_kpis_count_the_values_present(demo):
+    kpis = {(p, d, c): (e, r, v) for p, d, c, e, r, v in KpiDaily.objects.values_list(
+        "point_id", "day", "parameter", "expected", "received", "valid")}
+    present = HourlyValue.objects.annotate(d=TruncDate("start", tzinfo=story.ZONE)).values_list(
+        "point_id", "d", "parameter").annotate(n=Count("pk"))
+    counted = {(p, d, c): n for p, d, c, n in present}
+    assert set(counted) <= set(kpis)  # no value on a day without its KPI
+    for key, (expected, received, valid) in kpis.items():
+        assert received == valid == counted.get(key, 0), key  # the KPI says what is there
+        assert expected == 24
+    rates = {p: 100 * v / e for p, e, v in KpiDaily.objects.values_list("point_id").annotate(
+        e=Sum("expected"), v=Sum("valid")).values_list("point_id", "e", "v")}
+    ordered = sorted(rates.values())
+    assert ordered[-1] < 100  # no device sends every hour of a year
+    assert 94 <= ordered[0] and sum(1 for r in ordered if r < 97) in range(2, 8)  # a few flaky devices
+    assert sum(1 for r in ordered if 97 <= r < 100) >= 0.85 * len(ordered)  # most: 97–99.x %
+    silent = KpiDaily.objects.filter(received=0).values_list("point_id", "day").distinct()
+    by_point: dict[int, list[dt.date]] = {}
+    for point, day in silent:
+        by_point.setdefault(point, []).append(day)
+    (point, out), = by_point.items()  # one logger out for a week
+    assert len(set(out)) == 7 and max(out) - min(out) == dt.timedelta(days=6)
+    assert not DailyValue.objects.filter(point_id=point, day__in=out).exists()
+
+
+def test_the_alarm_history_follows_the_values_and_was_handled(demo):
+    alarms = Alarm.objects.filter(detail__seeded=True).select_related("enterprise", "assignment")
+    assert 50 <= alarms.count() <= 300  # dozens to a couple hundred over a year, not thousands
+    for a in alarms.filter(kind=AlarmKind.EXCEEDANCE):
+        assert a.peak > a.limit, a.pk  # every exceedance alarm's value exceeds its limit
+        values = (HourlyValue if a.detail["period"] == "hour" else DailyValue).objects.filter(
+            point_id=a.point_id, parameter=a.parameter, start__gte=a.start, start__lt=a.end, valid=True)
+        assert values.filter(mean__gt=a.limit).exists(), a.pk  # ... and so does the data behind it
+        assert values.aggregate(m=Max("mean"))["m"] == pytest.approx(a.peak, rel=1e-3), a.pk
+    for a in alarms.filter(kind=AlarmKind.OFFLINE):  # the device sent nothing during the outage
+        assert not HourlyValue.objects.filter(point_id=a.point_id, start__gte=a.start,
+                                              start__lt=a.start + dt.timedelta(hours=a.limit)).exists(), a.pk
+    closed = alarms.filter(status="closed")
+    assert closed.count() >= 0.9 * alarms.count()
+    for a in closed:
+        assert a.first_detected_at < a.explained_at < a.verified_at <= a.closed_at < timezone.now(), a.pk
+        assert a.explanation and a.verdict and a.explained_by_name and a.verified_by_name, a.pk
+    still_open = alarms.exclude(status="closed")
+    assert 1 <= still_open.count() <= 10
+    assert all(timezone.localdate(a.end) >= demo["today"] - dt.timedelta(days=7) for a in still_open)
+    assert still_open.filter(kind=AlarmKind.EXCEEDANCE, enterprise__name=story.REBOUND).exists()
+    # one assignment per episode, not per alarm; closed episodes' assignments completed
+    episodes = AlarmEpisode.objects.filter(alarms__in=alarms).distinct()
+    assert episodes.count() < alarms.count() / 1.5
+    assigned = Assignment.objects.filter(pk__in=alarms.values("assignment"))
+    assert assigned.count() == episodes.filter(assignment__isnull=False).count()
+    for e in episodes.select_related("assignment"):
+        members = alarms.filter(episode=e)
+        assert set(members.values_list("assignment_id", flat=True)) == {e.assignment_id}
+        if not members.exclude(status="closed").exists() and e.start < timezone.now() - dt.timedelta(days=20):
+            assert e.assignment.status == "completed", e.pk
+    # dated through the year, not at the seeding minute
+    months = {timezone.localtime(t).strftime("%Y-%m") for t in alarms.values_list("first_detected_at", flat=True)}
+    assert len(months) >= 6
+    raised = AuditEntry.objects.filter(action="alarm.raise", object_id__in=[str(pk) for pk in alarms.values_list(
+        "pk", flat=True)])
+    assert raised.count() == alarms.count() and raised.values("time__date").distinct().count() >= 30
+
+
+def test_no_closed_enterprise_has_values_or_alarms_after_its_closure(demo):
+    for e in Enterprise.objects.filter(status__in=(*STOPPED, "suspended")):
+        since = dt.datetime.combine(e.status_since, dt.time(), tzinfo=story.ZONE)
+        assert not Alarm.objects.filter(enterprise=e, end__gt=since).exists(), e.name
+        assert not Alarm.objects.filter(enterprise=e, first_detected_at__gt=since + dt.timedelta(hours=1)).exists()
+        assert not KpiDaily.objects.filter(point__outlet__enterprise=e, day__gte=e.status_since).exists(), e.name
+        assert not HourlyValue.objects.filter(point__outlet__enterprise=e, start__gte=since).exists(), e.name
+
+
 def test_it_seeds_the_history_only_once(demo):
     before = (DailyValue.objects.count(), HourlyValue.objects.count(), AuditEntry.objects.count(),
-              ReboundFlag.objects.count())
+              ReboundFlag.objects.count(), Alarm.objects.count(), Assignment.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (DailyValue.objects.count(), HourlyValue.objects.count(), AuditEntry.objects.count(),
-            ReboundFlag.objects.count()) == before
+            ReboundFlag.objects.count(), Alarm.objects.count(), Assignment.objects.count()) == before
