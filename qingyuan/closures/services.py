@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from qingyuan.closures.choices import StepKind
+from django.urls import reverse
+
+from qingyuan.closures.choices import CaseStatus, StepKind
 from qingyuan.closures.models import ClosureCase, ClosureStep
-from qingyuan.enterprises.models import MonitoringPoint
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint
 
 
 def step_verified(case: ClosureCase, kind: str) -> dt.datetime | None:
@@ -28,3 +31,15 @@ def decommissioned_point_ids(point_ids: Iterable[int]) -> set[int]:
         "case__enterprise_id")
     return set(MonitoringPoint.objects.filter(pk__in=ids, is_active=False, outlet__enterprise_id__in=cases)
                .values_list("pk", flat=True))
+
+
+def case_of(enterprise: Enterprise, user: Any) -> ClosureCase | None:
+    """The enterprise's live or completed case the user may see (the newest), for its page; one query."""
+    return (ClosureCase.objects.visible_to(user).filter(enterprise=enterprise).exclude(status=CaseStatus.CANCELLED)
+            .order_by("-decision_date", "-pk").first())
+
+
+def closure_url(enterprise: Enterprise) -> str:
+    """Where the enterprise's closure is handled: its case, else the form that opens one."""
+    case = ClosureCase.objects.filter(enterprise=enterprise).exclude(status=CaseStatus.CANCELLED).first()
+    return case.get_absolute_url() if case else reverse("closures:open", args=[enterprise.pk])

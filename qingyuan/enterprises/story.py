@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from qingyuan.alarms.choices import AlarmKind
 from qingyuan.alarms.models import Alarm
+from qingyuan.closures import services as closure_services
 from qingyuan.complaints.models import Complaint
 from qingyuan.core import audit
 from qingyuan.core.audit_display import readable
@@ -179,5 +180,6 @@ def gather(enterprise: Enterprise, user: Any) -> dict[str, Any]:
         "declarations": list(declarations.order_by("-start", "-id")[:SECTION_ROWS]),
         "loads": load_services.enterprise_year(enterprise, today=today),
         "readable_history": _history(enterprise, user),
+        "closure_case": closure_services.case_of(enterprise, user),
         "story_today": today,
     }

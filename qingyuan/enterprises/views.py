@@ -11,14 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingyuan.closures.access import can_open as can_open_closure
+from qingyuan.closures.services import closure_url
 from qingyuan.core import workflow
 from qingyuan.core.excel import SpreadsheetError, xlsx_response
 from qingyuan.core.htmx import render_page
 from qingyuan.enterprises import actions, spreadsheet, story
 from qingyuan.enterprises.access import access_enterprise, can_create_in, can_edit, enterprise_roles
+from qingyuan.enterprises.choices import EnterpriseStatus
 from qingyuan.enterprises.filters import EnterpriseFilter
 from qingyuan.enterprises.forms import EnterpriseForm, ImportForm, TransitionForm
-from qingyuan.enterprises.lifecycle import LIFECYCLE
+from qingyuan.enterprises.lifecycle import CLOSURE_TRANSITIONS, LIFECYCLE
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet, Permit
 from qingyuan.enterprises.registry_forms import OutletForm, PermitForm, PermitLimitFormSet, PointForm
 from qingyuan.org.actor import actor_for
@@ -89,8 +92,11 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "permits": permits,
         "history": [(h, LIFECYCLE.label(h.from_state), LIFECYCLE.label(h.to_state))
                     for h in workflow.history(enterprise)],
-        "transitions": LIFECYCLE.available(enterprise.status, roles),
+        # Closed, relocated, transformed: reached through a closure case, not by hand (issue 13).
+        "transitions": [t for t in LIFECYCLE.available(enterprise.status, roles) if t.name not in CLOSURE_TRANSITIONS],
         "can_edit": can_edit(request.user, enterprise),
+        "can_open_closure": can_open_closure(request.user, enterprise.park_id)
+        and enterprise.status not in (EnterpriseStatus.CLOSED, EnterpriseStatus.RELOCATED, EnterpriseStatus.TRANSFORMED),
         "today": timezone.localdate(),
         **story.gather(enterprise, request.user),
     }
@@ -131,6 +137,12 @@ def enterprise_transition(request: HttpRequest, pk: int) -> HttpResponse:
         for field_errors in form.errors.values():
             for error in field_errors:
                 messages.error(request, error)
+        return redirect("enterprises:detail", pk=pk)
+    chosen = LIFECYCLE.get(form.cleaned_data["transition"])
+    if chosen is not None and chosen.name in CLOSURE_TRANSITIONS and chosen.allows(enterprise_roles(
+            request.user, enterprise)):
+        messages.error(request, _("Closure, relocation and conversion follow a closure case: open one, or verify "
+                                  "its final check, at %(url)s.") % {"url": closure_url(enterprise)})
         return redirect("enterprises:detail", pk=pk)
     try:
         actions.do_transition_enterprise(
