@@ -19,5 +19,5 @@ def cockpit(request: Any, park: Any, today: dt.date) -> dict[str, Any] | None:
         row = by_year.get(year)
         years.append({"year": year, "rate": row.rate.percent if row else None, "answered": row.rate.answered if row
                       else 0, "complaints": complaints.get(year, 0)})
-    return {"years": years, "change": (years[1]["rate"] - years[0]["rate"]) if all(y["rate"] is not None
-                                                                                    for y in years) else None}
+    change = years[1]["rate"] - years[0]["rate"] if all(y["rate"] is not None for y in years) else None
+    return {"years": years, "change": change, "change_text": f"{change:+.1f}" if change is not None else ""}
