@@ -24,7 +24,7 @@ The alarm rows, their ``alarm.raise`` audit entries and episodes are written her
 ``raise_findings`` writes them, not through it: it dates deadlines from today and notifies
 everyone at seeding time. The enterprises and units that handled alarms get their accounts
 (``people``). Notifications the handling sends are history: marked read once written.
-Idempotent: nothing is done when the park already has a seeded alarm (``detail["seeded"]``).
+Idempotent: nothing is done when the park already has an alarm detected more than a week ago.
 """
 
 from __future__ import annotations
@@ -149,10 +149,10 @@ def outages(ctxs: dict[int, Any], cfg: rules.RuleConfig, last: dt.datetime) -> d
             gap = after - before - HOUR
             if gap >= need:
                 hours = gap / HOUR
-                runs.append(Obs(before + HOUR, after, hours, cfg.offline_hours, {"hours": round(hours, 1)}))
+                runs.append(Obs(before + HOUR, after, hours, cfg.offline_hours))
         if starts and last - starts[-1] - HOUR >= need:
             hours = (last - starts[-1] - HOUR) / HOUR
-            runs.append(Obs(starts[-1] + HOUR, last, hours, cfg.offline_hours, {"hours": round(hours, 1)}))
+            runs.append(Obs(starts[-1] + HOUR, last, hours, cfg.offline_hours))
         if runs:
             found[(pid, "")] = runs
     return found
@@ -212,7 +212,7 @@ class Writer:
     def create(self, d: Draft) -> Alarm:
         """The engine's write of a new alarm (``actions._create`` + ``_announce``'s audit entry), at detection."""
         info = d.point.info
-        detail = {**d.obs[-1].detail, "seeded": True}
+        detail = dict(d.obs[-1].detail)
         spans = sorted((o.start, o.end) for o in d.obs)
         count, reach = 0, None
         for s, e in spans:
@@ -350,7 +350,8 @@ class Writer:
 
 def seed(seeder: Any) -> dict[str, int]:
     park, cal = seeder.park, seeder.story
-    if Alarm.objects.filter(park=park, detail__seeded=True).exists():
+    # The engine raises alarms from the moment the demo runs: one detected a week before today is history.
+    if Alarm.objects.filter(park=park, first_detected_at__lt=timezone.now() - dt.timedelta(days=7)).exists():
         return {}
     now = timezone.now()
     policy = Policy.for_park(park.pk)
