@@ -92,7 +92,14 @@ class MonthlyValue(ValueRow):
         verbose_name = _("monthly value")
         verbose_name_plural = _("monthly values")
         constraints = [models.UniqueConstraint(fields=["point", "parameter", "start"], name="quality_month_key")]
-        indexes = [models.Index(fields=["point", "month"], name="quality_month_point_month")]
+        indexes = [
+            models.Index(fields=["point", "month"], name="quality_month_point_month"),
+            # What loads adds up (loads.masses, loads.park), read from the index alone: per point, and per month.
+            models.Index(fields=["point", "parameter", "month", "mass_kg", "mass_days", "mass_day_mask",
+                                 "first_mass_day"], name="quality_month_loads"),
+            models.Index(fields=["parameter", "month", "point", "mass_kg", "mass_days", "mass_day_mask"],
+                         name="quality_month_park"),
+        ]
 
 
 class KpiDaily(models.Model):
