@@ -91,8 +91,9 @@ class LoadRow:
 
 
 def load_rows(park_id: int, today: dt.date) -> list[LoadRow]:
-    """The park's figures of the loads page (``park_totals``), added up by the database (``loads.park``)."""
-    return [LoadRow(r) for r in park.park_figures(park_id, today.year, today, KEY_POLLUTANTS)]
+    """The park's figures of the loads page (``park_totals``), added up by the database (``loads.park``);
+    the tile shows no monthly figures, so none are added up."""
+    return [LoadRow(r) for r in park.park_figures(park_id, today.year, today, KEY_POLLUTANTS, months=False)]
 
 
 def capacity_rows(park_id: int) -> list[ledger.CapacityRow]:

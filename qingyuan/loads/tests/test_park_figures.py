@@ -45,6 +45,10 @@ def test_it_gives_the_figures_of_park_totals(park_world, seed):
         for mine, theirs in zip(_numbers(got), _numbers(expected), strict=True):
             assert mine == pytest.approx(theirs, rel=1e-12, abs=1e-12), as_of
         assert any(r.ytd_t > 0 for r in got) or as_of.year == 2025
+        tile = park.park_figures(park_world.park.pk, as_of.year, as_of, months=False)  # the cockpit's
+        assert [(r.data_days, r.plants, r.months_t) for r in tile] == [(r.data_days, [], [0.0] * 12) for r in got]
+        assert [[r.baseline_sum_t, r.quota_t, r.ytd_t, r.projected_t] for r in tile] == [
+            [r.baseline_sum_t, r.quota_t, r.ytd_t, r.projected_t] for r in got]
 
 
 def test_it_adds_up_months_whose_rows_do_not_know_their_days_and_several_direct_points(park_world):
