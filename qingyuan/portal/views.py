@@ -1,7 +1,10 @@
 """The public disclosure portal: open without login, phone first, data only through ``portal.rules``.
 
-Pages that query are rate-limited per address (``throttle.rate_limited``); their data are cached
-(``throttle.cached``, keyed by the local date so the daily publication rule turns over at midnight).
+Page data are cached (``throttle.cached``, keyed by the local date so the daily publication rule turns
+over at midnight); a request that has to compute counts against its address's budget per minute
+(``limited_on_miss``), as does every request of a page that always queries (``rate_limited``). The
+latest notices on the overview and the card are read live (one indexed query) so a publication shows
+at once.
 An unknown park, enterprise or notice, and a notice that is not published, answer 404 alike.
 """
 
@@ -21,7 +24,7 @@ from qingyuan.complaints import geo
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.org.models import Park
 from qingyuan.portal import rules
-from qingyuan.portal.throttle import cached, rate_limited
+from qingyuan.portal.throttle import cached, limited_on_miss, rate_limited
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -62,10 +65,10 @@ def overview_data(park: Park) -> dict[str, Any]:
 
 
 @login_not_required
-@rate_limited
+@limited_on_miss
 def overview(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
-    data = cached(f"overview:{park.pk}:{_day()}", lambda: overview_data(park))
+    data = cached(f"overview:{park.pk}:{_day()}", lambda: overview_data(park), request=request)
     chart = {"section": data["section"], "loads": data["loads"], "complaints": data["complaints"]}
     return render(request, "portal/overview.html", {
         "park": park, **data, "notices": rules.notices(park, limit=5),
@@ -73,10 +76,10 @@ def overview(request: HttpRequest, park_code: str) -> HttpResponse:
 
 
 @login_not_required
-@rate_limited
+@limited_on_miss
 def park_map(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
-    markers = cached(f"map:{park.pk}:{_day()}", lambda: rules.enterprises(park))
+    markers = cached(f"map:{park.pk}:{_day()}", lambda: rules.enterprises(park), request=request)
     for m in markers:
         m["url"] = reverse("portal:enterprise", args=[m["id"]])
     config = {"boundary": park.boundary, "centre": geo.park_centre(park),
@@ -94,10 +97,10 @@ def card_data(e: Enterprise) -> dict[str, Any]:
 
 
 @login_not_required
-@rate_limited
+@limited_on_miss
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
     e = public_enterprise(pk)
-    data = cached(f"card:{e.pk}:{_day()}", lambda: card_data(e))
+    data = cached(f"card:{e.pk}:{_day()}", lambda: card_data(e), request=request)
     return render(request, "portal/enterprise.html", {
         "park": e.park, **data, "windows": rules.WINDOWS, "notices": rules.notices(e.park, enterprise=e, limit=10)})
 
@@ -120,10 +123,11 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
-@rate_limited
+@limited_on_miss
 def replies(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
-    data = cached(f"replies:{park.pk}:{_day()}", lambda: rules.published_replies(park, limit=50))
+    data = cached(f"replies:{park.pk}:{_day()}", lambda: rules.published_replies(park, limit=50),
+                  request=request)
     return render(request, "portal/replies.html", {"park": park, "replies": data})
 
 
