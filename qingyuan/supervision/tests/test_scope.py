@@ -64,3 +64,20 @@ def test_it_shows_the_menu_entry_to_the_group_and_the_office_only(world, as_user
                            ("ent_a", False)):
         page = as_user(getattr(world, persona)).get("/").content.decode()
         assert ('href="/supervision/"' in page) == shown, persona
+
+
+def test_it_lists_opinions_with_as_many_queries_for_six_as_for_one(world, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    m = member(world)
+    opinion(world, m)
+    client = as_user(world.supervisor)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/supervision/").status_code == 200
+    for i in range(5):
+        opinion(world, m, subject=f"意见{i}", unit=world.township_unit)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get("/supervision/").content.decode()
+    assert page.count("data-opinion=") == 6
+    assert len(six.captured_queries) == len(one.captured_queries)
