@@ -47,21 +47,10 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _points(enterprise_ids: list[int]) -> dict[int, tuple[int, bool]]:
+def _points(counted: Any) -> dict[int, tuple[int, bool]]:
     """point → (enterprise, direct outlet), for the points that count toward loads."""
-    rows = MonitoringPoint.objects.filter(outlet__enterprise_id__in=enterprise_ids).exclude(
-        pk__in=ExcludedPoint.objects.values("point_id")).values_list("pk", "outlet__enterprise_id", "outlet__route")
+    rows = counted.values_list("pk", "outlet__enterprise_id", "outlet__route")
     return {pk: (ent, route == DischargeRoute.DIRECT) for pk, ent, route in _raw(rows)}
-
-
-class _Direct:
-    """An enterprise's direct outlets for one pollutant over the year."""
-
-    __slots__ = ("kg", "days", "first", "points")
-
-    def __init__(self) -> None:
-        self.kg, self.days, self.points = 0.0, 0, 0
-        self.first: dt.date | None = None
 
 
 def park_figures(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] = KEY_POLLUTANTS, *,
@@ -71,15 +60,17 @@ def park_figures(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] =
     ``months=False`` (the cockpit, which shows none of them) leaves the monthly figures at zero and the
     treatment plants' balances out: one pass over the year's monthly values instead of two."""
     codes = [c for c in KEY_POLLUTANTS if c in set(codes)]
-    ids = list(Enterprise.objects.filter(park_id=park_id).values_list("pk", flat=True))
+    ids = Enterprise.objects.filter(park_id=park_id).values("pk")  # a subquery wherever it is used
     routes = routes_of(ids)
-    points = _points(ids)
+    counted = MonitoringPoint.objects.filter(outlet__enterprise__park_id=park_id).exclude(
+        pk__in=ExcludedPoint.objects.values("point_id"))
+    points = _points(counted)
     first_month, last_month = dt.date(year, 1, 1), as_of.replace(day=1)
     rows_of_year = MonthlyValue.objects.filter(month__gte=first_month, month__lte=last_month, parameter__in=codes)
     usable = Q(mass_days__isnull=False) & (Q(month__lt=last_month) | Q(mass_day_mask__lt=1 << as_of.day))
-    direct: dict[tuple[int, str], _Direct] = defaultdict(_Direct)
+    direct: dict[tuple[int, str], list[Any]] = {}  # (enterprise, pollutant) → [kg, days, first day, points]
     redo: set[int] = set()
-    rows = (rows_of_year.filter(point_id__in=list(points)).values_list("point_id", "parameter")
+    rows = (rows_of_year.filter(point_id__in=counted.values("pk")).values_list("point_id", "parameter")
             .annotate(kg=Sum("mass_kg", filter=usable), days=Sum("mass_days", filter=usable),
                       first=Min("first_mass_day", filter=usable), stale=Count("id", filter=~usable)).order_by())
     for point, code, kg, days, first, stale in _raw(rows):
@@ -88,12 +79,13 @@ def park_figures(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] =
             redo.add(ent)
         if not is_direct:
             continue
-        d = direct[(ent, code)]
-        d.kg += kg or 0.0
-        d.days += days or 0
-        d.first = _earliest(d.first, _date(first))
-        d.points += 1 if days else 0
-    redo |= {ent for (ent, _), d in direct.items() if d.points > 1}
+        d = direct.get((ent, code))
+        if d is None:
+            direct[(ent, code)] = [kg or 0.0, days or 0, _date(first), 1 if days else 0]
+        else:
+            d[0], d[1], d[2], d[3] = d[0] + (kg or 0.0), d[1] + (days or 0), _earliest(d[2], _date(first)), \
+                d[3] + (1 if days else 0)
+    redo |= {ent for (ent, _), d in direct.items() if d[3] > 1}
     by_month: dict[str, list[list[float]]] = defaultdict(lambda: [[0.0] * 12 for _ in range(3)])
     if months:
         by_month = _park_months(rows_of_year.filter(usable), points, redo, set(routes.plants))
@@ -126,7 +118,7 @@ def _park_months(usable: Any, points: dict[int, tuple[int, bool]], redo: set[int
     return out
 
 
-def _add_redone(direct: dict[tuple[int, str], _Direct], by_month: dict[str, list[list[float]]],
+def _add_redone(direct: dict[tuple[int, str], list[Any]], by_month: dict[str, list[list[float]]],
                 points: dict[int, tuple[int, bool]], redo: set[int], year: int, as_of: dt.date, codes: list[str],
                 plants: set[int]) -> None:
     """The enterprises in ``redo`` month by month, through ``masses``."""
@@ -135,9 +127,7 @@ def _add_redone(direct: dict[tuple[int, str], _Direct], by_month: dict[str, list
         for code in codes:
             direct.pop((ent, code), None)
     for (ent, code), mass in found.items():
-        d = direct[(ent, code)]
-        d.kg = sum(mass.direct_months_t) * KG_PER_T
-        d.days, d.first = mass.direct_days, mass.direct_first_day
+        direct[(ent, code)] = [sum(mass.direct_months_t) * KG_PER_T, mass.direct_days, mass.direct_first_day, 1]
         for m in range(12):
             by_month[code][0][m] += mass.months_t[m]
             by_month[code][1][m] += mass.direct_months_t[m]
@@ -145,7 +135,7 @@ def _add_redone(direct: dict[tuple[int, str], _Direct], by_month: dict[str, list
                 by_month[code][2][m] += mass.direct_months_t[m]
 
 
-def _baseline_sums(ids: list[int], year: int, routes: Any) -> dict[str, float]:
+def _baseline_sums(ids: Any, year: int, routes: Any) -> dict[str, float]:
     """Σ counted baselines per pollutant (an indirect-only enterprise's water figures are inside its plant's)."""
     inside = list(routes.indirect_only)
     rows = (BaselineLoad.objects.filter(enterprise_id__in=ids, year=year).values_list("pollutant_code")
@@ -155,8 +145,8 @@ def _baseline_sums(ids: list[int], year: int, routes: Any) -> dict[str, float]:
             for code, every, inside_t in _raw(rows)}
 
 
-def _assemble(park_id: int, year: int, as_of: dt.date, ids: list[int], routes: Any, codes: list[str],
-              direct: dict[tuple[int, str], _Direct], by_month: dict[str, list[list[float]]]
+def _assemble(park_id: int, year: int, as_of: dt.date, ids: Any, routes: Any, codes: list[str],
+              direct: dict[tuple[int, str], list[Any]], by_month: dict[str, list[list[float]]]
               ) -> list[ParkPollutant]:
     targets, ledger = load_targets(park_id), ledger_sums(park_id, routes)
     policy = LoadPolicy.for_park(park_id)
@@ -176,16 +166,17 @@ def _assemble(park_id: int, year: int, as_of: dt.date, ids: list[int], routes: A
                             direct_months, [a - d for a, d in zip(every, direct_months, strict=True)], effluent)
         out.append(row)
     index = {r.code: r for r in out}
-    for (ent, code), d in direct.items():
-        row = index.get(code)
-        if row is None:
+    sums = {code: [0.0, 0.0, 0] for code in codes}  # year to date, projected, most days
+    for (ent, code), (kg, days, first, _) in direct.items():
+        acc = sums.get(code)
+        if acc is None:
             continue
-        ytd = d.kg / KG_PER_T
-        stops = stopped.get(ent, set())
-        row.ytd_t += ytd
-        row.projected_t += project(ytd, d.days, as_of, d.first,
-                                   0 if d.first is None else sum(1 for s in stops if s >= d.first))
-        row.data_days = max(row.data_days, d.days)
+        ytd, stops = kg / KG_PER_T, stopped.get(ent)
+        acc[0] += ytd
+        acc[1] += project(ytd, days, as_of, first, sum(1 for s in stops if s >= first) if stops and first else 0)
+        acc[2] = max(acc[2], days)
+    for code, (ytd, projected, days) in sums.items():
+        index[code].ytd_t, index[code].projected_t, index[code].data_days = ytd, projected, days
     for balance in plant_balances(park_id, routes.plants, year, as_of, codes):
         index[balance.code].plants.append(balance)
     return out

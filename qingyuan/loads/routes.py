@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from qingyuan.enterprises.choices import DischargeRoute, Medium
 from qingyuan.enterprises.models import Outlet
@@ -52,9 +52,14 @@ class Routes:
         return not (enterprise_id in self.indirect_only and is_water(code))
 
 
+def _ids(ids: Iterable[int]) -> Iterable[int]:
+    """A queryset of ids stays a subquery; anything else becomes a list."""
+    return ids if isinstance(ids, QuerySet) else list(ids)
+
+
 def routes_of(enterprise_ids: Iterable[int]) -> Routes:
     """One query over the enterprises' wastewater outlets (active ones; all of them if none is active)."""
-    rows = Outlet.objects.filter(enterprise_id__in=list(enterprise_ids), medium=Medium.WATER).values_list(
+    rows = Outlet.objects.filter(enterprise_id__in=_ids(enterprise_ids), medium=Medium.WATER).values_list(
         "enterprise_id", "route", "is_active", "receiving_plant_id", "receiving_plant__name")
     active: dict[int, list[str]] = defaultdict(list)
     every: dict[int, list[str]] = defaultdict(list)

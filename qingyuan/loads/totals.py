@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
 from qingyuan.loads.choices import KEY_POLLUTANTS, AlertLevel
@@ -50,6 +50,11 @@ from qingyuan.quality.compute import local_day, local_midnight
 from qingyuan.quality.models import StopDeclaration
 
 KG_PER_T = 1000.0
+
+
+def id_list(ids: Iterable[int]) -> Iterable[int]:
+    """Ids for an ``__in`` filter: a queryset stays a subquery (no parameter per id), anything else a list."""
+    return ids if isinstance(ids, QuerySet) else list(ids)
 
 
 def days_in_year(year: int) -> int:
@@ -70,7 +75,7 @@ def stopped_days(enterprise_ids: Iterable[int], year: int, as_of: dt.date) -> di
     declaration for the whole enterprise (one naming points stops only those: not counted here)."""
     first = dt.date(year, 1, 1)
     rows = StopDeclaration.objects.filter(
-        enterprise_id__in=list(enterprise_ids), status=DeclarationStatus.APPROVED, points__isnull=True,
+        enterprise_id__in=id_list(enterprise_ids), status=DeclarationStatus.APPROVED, points__isnull=True,
         start__lt=local_midnight(as_of + dt.timedelta(days=1)), end__gt=local_midnight(first),
     ).values_list("enterprise_id", "start", "end")
     out: dict[int, set[dt.date]] = defaultdict(set)
@@ -191,7 +196,7 @@ def quotas(enterprise_ids: Iterable[int], year: int, as_of: dt.date) -> dict[int
     """enterprise → pollutant → permitted annual load (t/a) of the permit in force at ``as_of``
     (else the latest permit valid during the year), summed over its outlets."""
     rows = PermitLimit.objects.filter(
-        permit__enterprise_id__in=list(enterprise_ids), permit__valid_from__lte=dt.date(year, 12, 31),
+        permit__enterprise_id__in=id_list(enterprise_ids), permit__valid_from__lte=dt.date(year, 12, 31),
         permit__valid_to__gte=dt.date(year, 1, 1), annual_load_t__isnull=False,
     ).values_list("permit__enterprise_id", "permit_id", "permit__valid_from", "permit__valid_to",
                   "pollutant_code", "annual_load_t")
