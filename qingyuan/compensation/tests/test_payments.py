@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from qingyuan.closures.choices import StepKind
 from qingyuan.compensation import actions, services
 from qingyuan.compensation.models import Payment
 from qingyuan.compensation.tests.county import AGREED, agreed
@@ -47,7 +48,7 @@ def test_it_refuses_a_payment_before_its_condition_is_verified_naming_the_step(c
     with pytest.raises(ValidationError) as exc:
         _pay(county, 2, "1000")
     assert exc.value.code == "gated"
-    assert "设备拆除" in exc.value.message or "Equipment dismantled" in exc.value.message
+    assert f"“{StepKind.EQUIPMENT_DISMANTLED.label}”" in exc.value.message
     assert not Payment.objects.exists() and not AuditEntry.objects.filter(action="compensation.payment").exists()
 
 
