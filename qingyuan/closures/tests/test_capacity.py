@@ -61,7 +61,7 @@ def test_it_frees_the_permitted_quota_on_that_basis(world):
     walk(world, case, stop)
     # COD: 5 t − 10 % = 4.5 t; NH3-N: 0.5 t − 10 % = 0.45 t.
     assert _entries(world) == {"w01018": Decimal("-4.5000"), "w21003": Decimal("-0.4500")}
-    assert "permitted annual load" in LedgerEntry.objects.get(pollutant_code="w01018").reason
+    assert "许可年排放量" in LedgerEntry.objects.get(pollutant_code="w01018").reason
 
 
 def test_it_frees_nothing_for_a_relocation_and_says_the_quota_moves(world):
@@ -69,5 +69,16 @@ def test_it_frees_nothing_for_a_relocation_and_says_the_quota_moves(world):
     case = open_case(world, kind=CaseKind.RELOCATION, days_ago=40)
     walk(world, case, stop)
     assert _entries(world) == {"w01018": Decimal("0.0000"), "w21003": Decimal("0.0000")}
-    assert "quota moves with the plant" in LedgerEntry.objects.get(pollutant_code="w01018").reason
+    assert "排放指标随企业迁出" in LedgerEntry.objects.get(pollutant_code="w01018").reason
     assert ledger.sync_park(world.park.pk) == 0  # the relocated status frees no baseline either
+
+
+def test_it_shows_the_freed_capacity_on_the_cockpit_tile(world, as_user):
+    stop = _setup(world)
+    ClosurePolicy.objects.create(park=world.park, freed_basis=FreedBasis.PERMITTED, reserve_percent=10)
+    walk(world, open_case(world, days_ago=40), stop)
+    page = as_user(world.leader).get("/").content.decode()
+    tile = page[page.index('id="tile-capacity"'):]
+    tile = tile[:tile.index('id="capacity-note"')]
+    row = tile[tile.index('data-code="w01018"'):]
+    assert ">4.50<" in row[:row.index("</tr>")]

@@ -31,13 +31,13 @@ def test_it_opens_a_case_with_its_decision_and_audits_it(world):
 
 
 def test_it_refuses_a_deadline_before_the_decision_and_a_second_open_case(world):
-    with pytest.raises(ValidationError, match="deadline"):
+    with pytest.raises(ValidationError, match="完成期限"):
         actions.do_open_case(enterprise=world.enterprise_b, acting_user=world.regulator, kind=CaseKind.CLOSURE,
                              decision_number="X1", decision_date=_today(), basis="other",
                              deadline=_today() - dt.timedelta(days=1), responsible_unit=world.bureau)
     assert not ClosureCase.objects.exists()
     open_case(world)
-    with pytest.raises(ValidationError, match="already has an open case"):
+    with pytest.raises(ValidationError, match="已有在办案件"):
         open_case(world)
     assert ClosureCase.objects.count() == 1
 
@@ -52,16 +52,16 @@ def test_it_lets_only_managers_open_a_case(world):
 def test_it_refuses_steps_before_the_production_stop_and_dates_out_of_order(world):
     case = open_case(world)
     stop = _today() - dt.timedelta(days=30)
-    with pytest.raises(ValidationError, match="production stop first"):
+    with pytest.raises(ValidationError, match="请先登记停产"):
         actions.do_record_step(case, K.UTILITIES_CUT, acting_user=world.regulator, done_on=stop, evidence="x")
-    with pytest.raises(ValidationError, match="before the decision"):
+    with pytest.raises(ValidationError, match="不能早于决定日期"):
         actions.do_record_step(case, K.PRODUCTION_STOPPED, acting_user=world.regulator,
                                done_on=case.decision_date - dt.timedelta(days=1), evidence="x")
     actions.do_record_step(case, K.PRODUCTION_STOPPED, acting_user=world.regulator, done_on=stop, evidence="停产")
-    with pytest.raises(ValidationError, match="before the production stop"):
+    with pytest.raises(ValidationError, match="不能早于停产日期"):
         actions.do_record_step(case, K.UTILITIES_CUT, acting_user=world.regulator,
                                done_on=stop - dt.timedelta(days=1), evidence="x", utility_records="y")
-    with pytest.raises(ValidationError, match="future"):
+    with pytest.raises(ValidationError, match="不能晚于今天"):
         actions.do_record_step(case, K.UTILITIES_CUT, acting_user=world.regulator,
                                done_on=_today() + dt.timedelta(days=1), evidence="x")
     assert list(case.steps.values_list("kind", flat=True)) == [K.PRODUCTION_STOPPED]
@@ -71,14 +71,14 @@ def test_it_refuses_to_verify_a_step_without_its_evidence(world):
     case = open_case(world)
     stop = _today() - dt.timedelta(days=30)
     actions.do_record_step(case, K.PRODUCTION_STOPPED, acting_user=world.regulator, done_on=stop, evidence="停产")
-    with pytest.raises(ValidationError, match="patrol"):
+    with pytest.raises(ValidationError, match="巡查"):
         actions.do_verify_step(case, K.PRODUCTION_STOPPED, acting_user=world.inspector)
     patrol = patrol_at(world, stop)
-    with pytest.raises(ValidationError, match="photo"):
+    with pytest.raises(ValidationError, match="照片"):
         actions.do_verify_step(case, K.PRODUCTION_STOPPED, acting_user=world.inspector, patrol=patrol)
     actions.do_verify_step(case, K.PRODUCTION_STOPPED, acting_user=world.inspector, patrol=patrol, photos=[photo()])
     actions.do_record_step(case, K.WASTE_DISPOSED, acting_user=world.regulator, done_on=stop, evidence="转移处置")
-    with pytest.raises(ValidationError, match="manifest"):
+    with pytest.raises(ValidationError, match="联单"):
         actions.do_verify_step(case, K.WASTE_DISPOSED, acting_user=world.regulator)
     assert services.step_verified(case, K.WASTE_DISPOSED) is None
     assert not AuditEntry.objects.filter(action="closures.verify_step", object_id=str(
@@ -117,7 +117,7 @@ def test_it_refuses_the_final_check_before_the_other_steps(world):
     stop = _today() - dt.timedelta(days=20)
     walk(world, case, stop, until=K.PRODUCTION_STOPPED)
     actions.do_record_step(case, K.FINAL_CHECK, acting_user=world.regulator, done_on=stop, evidence="终验")
-    with pytest.raises(ValidationError, match="not verified yet"):
+    with pytest.raises(ValidationError, match="尚未核验"):
         actions.do_verify_step(case, K.FINAL_CHECK, acting_user=world.regulator)
     world.enterprise_b.refresh_from_db()
     assert world.enterprise_b.status == EnterpriseStatus.SUSPENDED
@@ -148,7 +148,7 @@ def test_it_closes_the_enterprise_through_the_whole_process(world):
     assert ClosureStep.objects.filter(case=case, verified_at__isnull=False).count() == len(case.step_kinds)
     assert TransitionRecord.objects.filter(workflow="enterprise", transition="close").count() == 1
     assert TransitionRecord.objects.filter(workflow="closure_case").count() == 2
-    with pytest.raises(ValidationError, match="no longer change"):
+    with pytest.raises(ValidationError, match="不能再修改"):
         actions.do_record_step(case, K.UTILITIES_CUT, acting_user=world.regulator, done_on=_today(), evidence="x",
                                **EXTRA[K.UTILITIES_CUT])
 
