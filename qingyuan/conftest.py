@@ -19,6 +19,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _short_demo_hours() -> Iterator[None]:
+    """Demo seeds in tests write 35 days of hourly values, not 13 months (a minute less per seed);
+    the story's own test (demo/tests/test_story.py) overrides this to seed them all."""
+    from django.conf import settings
+
+    before = settings.QINGYUAN_DEMO_HOURLY_DAYS
+    settings.QINGYUAN_DEMO_HOURLY_DAYS = 35
+    yield
+    settings.QINGYUAN_DEMO_HOURLY_DAYS = before
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -37,10 +37,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from qingyuan.demo.story import REBOUND, ZONE, Calendar
+from qingyuan.demo.story import CLOSURES, REBOUND, ZONE, Calendar
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
 from qingyuan.quality.compute import DAY_COLUMNS, HOUR_COLUMNS, KEY, KPI_COLUMNS, MONTH_COLUMNS
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue
@@ -137,6 +138,8 @@ class History:
         n = (day - self.first).days
         winter = n < 61
         status = s.enterprise.status if s.enterprise is not None else "operating"
+        if s.enterprise is not None and s.enterprise.name in CLOSURES:
+            status = "closed"  # the story's closures (their cases may still be open while the history is written)
         if s.accepted is not None:
             if day <= s.accepted:  # works going on: from the polluted start down toward the acceptance
                 level = s.base * 1.2 - (s.base * 1.2 - 0.42) * max(0.0, (n - 61) / max(1, (s.accepted - self.first).days - 61))
@@ -198,6 +201,8 @@ class History:
         senders = [s for s in sources if s.kind == "indirect"]
         hours = _Writer(HourlyValue, HOUR_COLUMNS)
         gaps = Outages(sources, self.first, self.last)
+        recent = settings.QINGYUAN_DEMO_HOURLY_DAYS
+        hourly_from = self.last - dt.timedelta(days=recent - 1) if recent else self.first
         for day in self.days:
             start = dt.datetime.combine(day, dt.time(), tzinfo=ZONE)
             plant_volume = sum(s.volume_m3 for s in senders if s.until is None or day <= s.until) + PLANT_DOMESTIC_M3
@@ -207,7 +212,8 @@ class History:
                 missing = gaps.missing(s, day)
                 for code, (mean, volume) in self.values(s, day, plant_volume).items():
                     row, rows = self._day(s, code, start, mean, volume, missing)
-                    hours.add(rows)
+                    if day >= hourly_from:
+                        hours.add(rows)
                     kpis.append((s.point.pk, day, code, 24, 0, len(rows), len(rows), self.now))
                     acc = months.setdefault((s.point.pk, code, day.replace(day=1)),
                                             [0.0, 0.0, 0.0, 0, math.inf, -math.inf, 0, 0])
