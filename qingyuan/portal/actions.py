@@ -20,6 +20,7 @@ from qingyuan.org.models import Park
 from qingyuan.portal.access import notice_roles
 from qingyuan.portal.choices import NoticeStatus
 from qingyuan.portal.models import Notice, Subscription
+from qingyuan.portal.pagecache import bump_generation
 from qingyuan.portal.workflow import NOTICES
 
 EDITABLE = ("kind", "title", "body", "enterprise", "issuer")
@@ -54,6 +55,8 @@ def do_transition_notice(notice: Notice, name: str, *, acting_user: Any, reason:
         extra = {"withdrawn_at": now, "withdraw_reason": reason.strip()}
     fire(NOTICES, notice, name, roles=notice_roles(acting_user, notice.park_id), acting_user=acting_user,
          reason=reason, extra_updates=extra)
+    if name in ("publish", "withdraw"):  # the public pages that list notices are stale from the commit on
+        bump_generation()
     return notice
 
 

@@ -1,10 +1,11 @@
 """The public disclosure portal: open without login, phone first, data only through ``portal.rules``.
 
-Page data are cached (``throttle.cached``, keyed by the local date so the daily publication rule turns
-over at midnight); a request that has to compute counts against its address's budget per minute
-(``limited_on_miss``), as does every request of a page that always queries (``rate_limited``). The
-latest notices on the overview and the card are read live (one indexed query) so a publication shows
-at once.
+The overview, the map and the cards are served whole from the cache (``pagecache.cached_page``: one
+cache read, keyed by path, language and publication day, stale as soon as a notice is published or
+withdrawn). Rendering one reads the page data from the data cache (``throttle.cached``, keyed by the
+local date so the daily publication rule turns over at midnight) and the latest notices live; a
+request that has to compute data counts against its address's budget per minute
+(``limited_on_miss``), as does every request of a page that always queries (``rate_limited``).
 An unknown park, enterprise or notice, and a notice that is not published, answer 404 alike.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from qingyuan.complaints import geo
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.org.models import Park
 from qingyuan.portal import rules
+from qingyuan.portal.pagecache import cached_page
 from qingyuan.portal.throttle import cached, limited_on_miss, rate_limited
 
 LICENCE = "CC BY 4.0"
@@ -42,6 +45,13 @@ def public_enterprise(pk: int) -> Enterprise:
     if e is None:
         raise Http404
     return e
+
+
+def public_page(template: str, context: dict[str, Any]) -> HttpResponse:
+    """A page the same for every visitor: rendered without the request, so no context processor reads
+    the user or the session (which would add ``Vary: Cookie``) and no CSRF token is made; the whole
+    answer can then be cached for everyone (``pagecache``)."""
+    return HttpResponse(render_to_string(template, context))
 
 
 def _day() -> str:
@@ -65,17 +75,19 @@ def overview_data(park: Park) -> dict[str, Any]:
 
 
 @login_not_required
+@cached_page
 @limited_on_miss
 def overview(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
     data = cached(f"overview:{park.pk}:{_day()}", lambda: overview_data(park), request=request)
     chart = {"section": data["section"], "loads": data["loads"], "complaints": data["complaints"]}
-    return render(request, "portal/overview.html", {
+    return public_page("portal/overview.html", {
         "park": park, **data, "notices": rules.notices(park, limit=5),
         "chart": json.loads(json.dumps(chart, default=str)), "year": rules.today().year})
 
 
 @login_not_required
+@cached_page
 @limited_on_miss
 def park_map(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
@@ -86,7 +98,7 @@ def park_map(request: HttpRequest, park_code: str) -> HttpResponse:
               "tiles": complaints_conf.get("QINGYUAN_MAP_TILE_URL"),
               "attribution": complaints_conf.get("QINGYUAN_MAP_TILE_ATTRIBUTION"),
               "markers": [m for m in markers if m["longitude"] is not None]}
-    return render(request, "portal/map.html", {"park": park, "map": config, "enterprises": markers})
+    return public_page("portal/map.html", {"park": park, "map": config, "enterprises": markers})
 
 
 def card_data(e: Enterprise) -> dict[str, Any]:
@@ -97,11 +109,12 @@ def card_data(e: Enterprise) -> dict[str, Any]:
 
 
 @login_not_required
+@cached_page
 @limited_on_miss
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
     e = public_enterprise(pk)
     data = cached(f"card:{e.pk}:{_day()}", lambda: card_data(e), request=request)
-    return render(request, "portal/enterprise.html", {
+    return public_page("portal/enterprise.html", {
         "park": e.park, **data, "windows": rules.WINDOWS, "notices": rules.notices(e.park, enterprise=e, limit=10)})
 
 
