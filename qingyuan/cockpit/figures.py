@@ -25,6 +25,7 @@ from qingyuan.enterprises.filters import exceeding_ids
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.inspections.models import Patrol
 from qingyuan.inspections.services import month_calendar
+from qingyuan.loads import cache as loads_cache
 from qingyuan.loads import ledger, park, totals
 from qingyuan.loads.choices import KEY_POLLUTANTS
 from qingyuan.sections import services as section_services
@@ -92,12 +93,15 @@ class LoadRow:
 
 def load_rows(park_id: int, today: dt.date) -> list[LoadRow]:
     """The park's figures of the loads page (``park_totals``), added up by the database (``loads.park``);
-    the tile shows no monthly figures, so none are added up."""
-    return [LoadRow(r) for r in park.park_figures(park_id, today.year, today, KEY_POLLUTANTS, months=False)]
+    the tile shows no monthly figures, so none are added up. Cached under the loads' data version
+    (``loads.cache``: any new day, month, ledger entry, baseline, permit... recomputes them)."""
+    rows = loads_cache.cached("park_figures", park_id, today, lambda: park.park_figures(
+        park_id, today.year, today, KEY_POLLUTANTS, months=False))
+    return [LoadRow(r) for r in rows]
 
 
-def capacity_rows(park_id: int) -> list[ledger.CapacityRow]:
-    account = ledger.capacity(park_id)
+def capacity_rows(park_id: int, today: dt.date) -> list[ledger.CapacityRow]:
+    account = loads_cache.cached("capacity", park_id, today, lambda: ledger.capacity(park_id))
     return [account[c] for c in KEY_POLLUTANTS if c in account]
 
 

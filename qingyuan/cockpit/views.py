@@ -58,7 +58,7 @@ def cockpit(request: HttpRequest, park: Park) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     loads = figures.load_rows(park.pk, today)
     section = figures.section_tile(park.pk, today)
-    capacity = figures.capacity_rows(park.pk)
+    capacity = figures.capacity_rows(park.pk, today)
     status = figures.status_tile(user)
     complaints = figures.complaints_tile(user, today)
     chart = {

@@ -12,9 +12,10 @@ class LoadsConfig(AppConfig):
     def ready(self) -> None:
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
-        from qingyuan.loads import rebound, services
+        from qingyuan.loads import cache, rebound, services
         from qingyuan.quality.views import register_compliance_context
 
+        cache.connect()
         worker.register("loads.ledger", services.ledger_step, every=300)
         worker.register("loads.alerts", services.alerts_step, every=3600)
         worker.register("loads.rebound", rebound.step, every=6 * 3600)

@@ -22,7 +22,7 @@ import functools
 import logging
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
@@ -370,6 +370,7 @@ def store_days(info: PointInfo, rows: list[tuple[dt.datetime, Stats]], kpis: lis
     n = _store(DailyValue, DAY_COLUMNS, info, rows, local_day)
     now = timezone.now()
     Upsert(KpiDaily, KPI_COLUMNS, ("point_id", "day", "parameter")).run([(*k, now) for k in kpis])
+    _stored(Period.DAY)
     return n
 
 
@@ -377,7 +378,24 @@ def store_months(info: PointInfo, rows: list[tuple[dt.datetime, Stats, MassDays]
     now = timezone.now()
     fields = operator.attrgetter(*STATS_COLUMNS)
     data = [[info.id, start, *fields(s), now, local_day(start), *days] for start, s, days in rows]
-    return Upsert(MonthlyValue, MONTH_STORE_COLUMNS, KEY).run(data)
+    n = Upsert(MonthlyValue, MONTH_STORE_COLUMNS, KEY).run(data)
+    _stored(Period.MONTH)
+    return n
+
+
+_stored_listeners: list[Callable[[str], None]] = []
+
+
+def register_stored_listener(fn: Callable[[str], None]) -> None:
+    """``fn(period)`` runs right after daily or monthly values were stored (upserts send no model signals):
+    ``loads.cache`` bumps the version of the figures it caches."""
+    if fn not in _stored_listeners:
+        _stored_listeners.append(fn)
+
+
+def _stored(period: str) -> None:
+    for fn in _stored_listeners:
+        fn(period)
 
 
 def refresh_months(point_ids: Iterable[int], days: Iterable[dt.date]) -> int:
