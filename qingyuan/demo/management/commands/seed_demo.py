@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from qingyuan.demo import data
+from qingyuan.demo import data, inbox
 from qingyuan.demo.seed import Seeder, summary
 
 
@@ -11,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         Seeder(log=lambda line: self.stdout.write(line)).run()
+        inbox.settle()  # after the seed's commit, which sent its notifications
         counts = summary()
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
         self.stdout.write("")
