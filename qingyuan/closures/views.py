@@ -88,6 +88,12 @@ def _steps(case: ClosureCase) -> list[dict[str, Any]]:
     return [{"kind": k, "label": StepKind(k).label, "step": have.get(k)} for k in case.step_kinds]
 
 
+def _compensation_of(user: Any, case: ClosureCase) -> Any:
+    from qingyuan.compensation.models import CompensationCase
+
+    return CompensationCase.objects.visible_to(user).filter(closure=case).first()
+
+
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk)
     roles = case_roles(request.user, case)
@@ -100,6 +106,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         s["can_verify"] = can_verify(roles, s["kind"]) and s["step"] is not None and not s["step"].is_verified
     return render(request, "closures/detail.html", {
         "case": case, "steps": steps, "roles": roles,
+        # its compensation case, if there is one and the reader may see it (finance, managers, the enterprise)
+        "compensation": _compensation_of(request.user, case),
         "proof": proof.stop_proof(case.enterprise, stop.done_on) if stop else [],
         "stop": stop,
         "ledger": list(LedgerEntry.objects.filter(enterprise=case.enterprise, kind=EntryKind.CLOSURE)

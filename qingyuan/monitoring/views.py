@@ -228,7 +228,8 @@ def quarantine_export(request: HttpRequest) -> HttpResponse:
 
 # Which actions each reason offers; registering an unknown MN has its own view above.
 PASSWORD_REASONS = (QuarantineReason.WRONG_PW,)
-DISMISS_REASONS = (QuarantineReason.WRONG_PW, QuarantineReason.INACTIVE, QuarantineReason.UNKNOWN_MN)
+DISMISS_REASONS = (QuarantineReason.WRONG_PW, QuarantineReason.INACTIVE, QuarantineReason.DECOMMISSIONED,
+                   QuarantineReason.UNKNOWN_MN)
 
 
 def _quarantine_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:

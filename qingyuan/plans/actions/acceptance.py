@@ -1,8 +1,9 @@
 """Acceptance (验收): request with a checklist, inspection and panel, findings, the verdict.
 
-A passed acceptance moves the enterprise along its lifecycle through
-``enterprises.actions.do_transition_enterprise`` (rectifying → rectified, or closed,
-or relocated, as the plan intends), fired as the office user who records the verdict.
+A passed acceptance of a rectification plan moves the enterprise to rectified through
+``enterprises.actions.do_transition_enterprise``, fired as the office user who records the verdict.
+A plan to close or relocate needs the enterprise's closure case (closures app), whose verified
+steps move the enterprise; its pass changes no status.
 A failed one sends the plan back to implementation and reopens the failed measures.
 """
 
@@ -190,9 +191,22 @@ def do_decide_acceptance(acceptance: Acceptance, *, acting_user: Any, verdict: s
 
 
 def _move_enterprise(plan: EnterprisePlan, acceptance: Acceptance, acting_user: Any) -> None:
-    """rectifying → rectified, or closed, or relocated; nothing if the enterprise is already there."""
+    """rectifying → rectified; nothing if the enterprise is already there.
+
+    A closure or relocation is not done by a plan's acceptance: the enterprise's status follows
+    its closure case (closures app), whose verified steps close or relocate it. The pass needs
+    that case (open, stopped or completed); without one it is refused."""
     enterprise = Enterprise.objects.get(pk=plan.enterprise_id)
     outcome = Outcome(plan.outcome)
+    if outcome != Outcome.RECTIFY:
+        from qingyuan.closures.models import ClosureCase
+
+        if not ClosureCase.objects.filter(enterprise=enterprise).exclude(status="cancelled").exists():
+            raise TransitionError(
+                _("%(name)s has no closure case: a plan to close or relocate it passes only once the case is "
+                  "opened from the enterprise's page (its status then follows the case's verified steps).") % {
+                    "name": enterprise.name}, code="closure_case")
+        return
     if enterprise.status == OUTCOME_STATUS[outcome]:
         return
     reason = in_park_language(_("Passed the acceptance of “%(plan)s” (record no. %(n)d).") % {

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import pytest
 from docx import Document
 
 from qingyuan.core.models import AuditEntry, Notification, TransitionRecord
@@ -99,17 +100,39 @@ def test_it_sends_a_failed_acceptance_back_with_the_failed_measures_reopened(wor
     assert second_request.number == 2 and second_request.items.count() == 7
 
 
-def test_it_closes_the_enterprise_when_a_closure_plan_passes(world, experts, park_plan, today):
+def _closure_plan(world, experts, park_plan, today):
     plan = actions.do_create_plan(acting_user=world.regulator, park_plan=park_plan, enterprise=world.enterprise_b,
                                   title="乙化工关停方案", outcome="close", start_date=today - dt.timedelta(days=10),
                                   deadline=today + dt.timedelta(days=100))
     actions.do_add_measure(plan, acting_user=world.regulator, kind="closure", title="拆除生产装置",
                            deadline=today + dt.timedelta(days=30), investment=Decimal("50"))
-    plan = reach("findings", world, plan, experts, by=world.ent_b)
+    return reach("findings", world, plan, experts, by=world.ent_b)
+
+
+def test_it_refuses_a_closure_plan_pass_without_a_closure_case_and_changes_nothing(world, experts, park_plan, today):
+    from qingyuan.core.workflow import TransitionError
+
+    plan = _closure_plan(world, experts, park_plan, today)
+    with pytest.raises(TransitionError) as exc:
+        actions.do_decide_acceptance(current_acceptance(plan), acting_user=world.regulator, verdict="pass",
+                                     conclusion="关停到位")
+    assert exc.value.code == "closure_case"
+    assert current_acceptance(plan).status == "scheduled" and fresh(plan).status == "acceptance"
+    assert Enterprise.objects.get(pk=world.enterprise_b.pk).status == "operating"
+    assert not TransitionRecord.objects.filter(workflow="enterprise", transition="close").exists()
+
+
+def test_it_passes_a_closure_plan_with_its_case_and_leaves_the_status_to_the_case(world, experts, park_plan, today):
+    from qingyuan.closures.tests.helpers import open_case
+
+    plan = _closure_plan(world, experts, park_plan, today)
+    case = open_case(world)
     actions.do_decide_acceptance(current_acceptance(plan), acting_user=world.regulator, verdict="pass",
                                  conclusion="关停到位")
-    assert Enterprise.objects.get(pk=world.enterprise_b.pk).status == "closed"
-    assert TransitionRecord.objects.filter(workflow="enterprise", transition="close").exists()
+    assert fresh(plan).status == "accepted"
+    assert Enterprise.objects.get(pk=world.enterprise_b.pk).status == "operating"  # the case's steps decide
+    assert not TransitionRecord.objects.filter(workflow="enterprise", transition="close").exists()
+    assert case.status == "open"
 
 
 def test_it_refuses_a_pass_the_lifecycle_refuses_and_changes_nothing(world, experts, plan):
