@@ -237,22 +237,18 @@ class Seeder:
             valid_to=dt.date(2028, 6, 30) + dt.timedelta(days=index))
 
     def _status(self, e: Enterprise, status: str, office: Any, index: int) -> None:
-        """Walk the lifecycle at the story's dates: the closures in spring, acceptances through the year
-        (``story``); the others in 2025. Each step's audit entry and transition record carry its date."""
+        """Walk the lifecycle at the story's dates: acceptances through the year (``story``), the others in
+        2025. Closures, relocations and conversions go through their cases (``closures.demo.walk``): the
+        enterprise's status follows the verified steps. Each audit entry and transition record carries its date."""
+        if status in closures_demo.KIND_OF:
+            closures_demo.walk(self, e, status, index)
+            return
         day = dt.date(2025, 3, 1) + dt.timedelta(days=index * 7)
-        dates = {"close": self.story.closure(e.name), "finish_rectification": self.story.accepted(e.name)}
+        dates = {"finish_rectification": self.story.accepted(e.name)}
         for step, (name, reason) in enumerate(data.STATUS_PATH[status]):
             when = dates.get(name) or day + dt.timedelta(days=120 * step)
             with story.backdated(story.moment(when, 9 + index % 8, index % 60)):
                 ent_actions.do_transition_enterprise(e, name, acting_user=office, reason=reason, effective_date=when)
-                if name == "close":
-                    self._decommission(e, office)
-
-    def _decommission(self, e: Enterprise, office: Any) -> None:
-        """A closed plant's loggers are taken out of service: nothing more is sent or accepted for them."""
-        for point in MonitoringPoint.objects.filter(outlet__enterprise=e, is_active=True):
-            ent_actions.do_decommission_point(point, acting_user=office,
-                                              reason="企业依法关停，在线监测设备拆除停用。")
 
     def _enterprise_accounts(self) -> None:
         for username, enterprise_name in data.ENTERPRISE_OF.items():

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from qingyuan.demo import story
+from qingyuan.demo import data, story
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.plans import actions
 from qingyuan.plans.models import EnterprisePlan, ParkPlan, PlanVersion
@@ -109,9 +109,13 @@ class Demo:
         park_plan = actions.do_create_park_plan(acting_user=self.office, park=self.seeder.park, **PARK_PLAN)
         actions.do_approve_park_plan(park_plan, acting_user=self.seeder.users["leader"], approved_by=APPROVED[0],
                                      approved_on=APPROVED[1])
-        for enterprise in Enterprise.objects.filter(park=self.seeder.park, status__in=OUTCOME_OF).order_by("name"):
-            actions.do_add_target(park_plan, acting_user=self.office, enterprise=enterprise,
-                                  outcome=OUTCOME_OF[enterprise.status])
+        # The outcome the county decided (the demo data's status): a closure whose case is still open
+        # leaves its enterprise suspended until the final check, but its target is the closure.
+        decided = {row[0]: row[4] for row in data.ENTERPRISES}
+        for enterprise in Enterprise.objects.filter(park=self.seeder.park).order_by("name"):
+            if decided.get(enterprise.name) in OUTCOME_OF:
+                actions.do_add_target(park_plan, acting_user=self.office, enterprise=enterprise,
+                                      outcome=OUTCOME_OF[decided[enterprise.name]])
         for title, due, rule in MILESTONES:
             actions.do_add_milestone(park_plan, acting_user=self.office, title=title, due_date=due, rule=rule)
         return ParkPlan.objects.get(pk=park_plan.pk)

@@ -57,7 +57,7 @@ def demo_scenarios(points: Sequence[MonitoringPoint]) -> list[str]:
 
 
 # Enterprises that no longer produce (关停并转): their loggers send nothing, even if a point was left active.
-STOPPED = ("closed", "relocated", "transformed")
+STOPPED = ("closed", "relocated", "transformed", "suspended")  # suspended: production stopped
 
 
 def demo_points() -> list[MonitoringPoint]:
