@@ -67,6 +67,19 @@ def masks_place(user: Any, complaint: Complaint) -> bool:
     return Role.SUPERVISOR in actor.roles_in_park(complaint.park_id) and not sees_personal_data(user, complaint)
 
 
+def masked_parks(user: Any) -> frozenset[int]:
+    """The parks whose complaints ``user`` reads with the place masked, as far as the role decides it (a
+    handling unit's officer who is also a member still sees the complaints the unit handles in full)."""
+    actor = actor_for(user)
+    return frozenset(p for p in actor.park_ids_with(frozenset({Role.SUPERVISOR}))
+                     if not actor.roles_in_park(p) & PERSONAL_DATA_ROLES)
+
+
+def names_a_masked_number(q: str) -> bool:
+    """Any digit (the page masks house numbers and phone-like runs) or a house number in Chinese numerals."""
+    return bool(re.search(r"[0-9０-９]", q) or _HOUSE_NUMBER.search(q))
+
+
 def mask_place(text: str) -> str:
     return _HOUSE_NUMBER.sub("*", _DIGITS.sub(lambda m: "*" * len(m.group()), text or ""))
 

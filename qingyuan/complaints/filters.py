@@ -82,12 +82,23 @@ def apply_filters(qs: QuerySet, *, q: str = "", status: str = "", category: str 
 def _search(qs: QuerySet, q: str, user: Any) -> Q:
     """Text, the reference (#42), and the tracking code only among complaints whose code the user sees
     (a reader must not learn which complaint a code belongs to)."""
-    found = Q(description__icontains=q) | Q(address__icontains=q)
+    found = _text_match(q, user)
     if q.lstrip("#").isdigit() and len(q) < 12:
         found |= Q(pk=int(q.lstrip("#")))
     if user is not None:
         found |= Q(pk__in=qs.model.objects.with_code_visible_to(user).filter(code__iexact=q).values("pk"))
     return found
+
+
+def _text_match(q: str, user: Any) -> Q:
+    """Description and place; a supervision-group member reads them masked (``access.masks_place``), so a
+    search that names a house number or a long digit run must not find them there either (it would tell
+    which complaint carries the number the page hides)."""
+    from qingyuan.complaints.access import masked_parks, names_a_masked_number
+
+    found = Q(description__icontains=q) | Q(address__icontains=q)
+    parks = masked_parks(user) if user is not None and names_a_masked_number(q) else frozenset()
+    return found & ~Q(park_id__in=parks) if parks else found
 
 
 def _due(qs: QuerySet, due: str, today: dt.date) -> QuerySet:
