@@ -114,6 +114,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "qingyuan_cache",
+        # The public portal's pages, its per-address rate counters and the cockpit's figures share it:
+        # Django's default of 300 entries would let a crawler's counters evict the cached pages.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 
