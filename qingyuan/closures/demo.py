@@ -173,6 +173,10 @@ def seed(seeder: Any) -> None:
     day = _days(case, case.steps.get(kind=K.PRODUCTION_STOPPED).done_on)[K.FINAL_CHECK]
     _do(seeder, case, K.FINAL_CHECK, day)
     _complete(case)
+    # Settle the patrol plans on the closed status now, so a second seed finds nothing to recompute.
+    from qingyuan.inspections import actions as inspections
+
+    inspections.do_refresh_plans(park=seeder.park)
     from qingyuan.loads.models import LedgerEntry
 
     freed = {e.pollutant_code: -e.delta_t for e in LedgerEntry.objects.filter(enterprise=case.enterprise_id)}
