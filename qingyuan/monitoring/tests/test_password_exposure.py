@@ -109,6 +109,8 @@ def parameters(world, ev):
         "inspections:enterprise_history": [enterprise], "inspections:live": [enterprise],
         "quality:compliance": [enterprise], "loads:enterprise": [enterprise],
         "api:get_enterprise": [{"enterprise_id": world.enterprise_a.pk}],
+        "portal:compliance": [{"park_code": world.park.code, "fmt": f} for f in ("csv", "json")],
+        "portal:daily": [{"park_code": world.park.code, "fmt": f} for f in ("csv", "json")],
     }
 
 

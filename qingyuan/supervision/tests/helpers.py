@@ -22,8 +22,8 @@ def member(world: Any, user: Any = None, *, name: str = "监督员", type: str =
 
 
 def second_member(world: Any) -> Member:
-    villager = make_user("villager", world.park, Role.SUPERVISOR, name="村民代表")
-    return member(world, villager, name="村民代表", type=MemberType.VILLAGER)
+    villager = make_user("villager", world.park, Role.SUPERVISOR, name="李秀英")
+    return member(world, villager, name="李秀英", type=MemberType.VILLAGER)
 
 
 def opinion(world: Any, m: Member, *, unit: Any = None, subject: str = "北门异味问题", **fields: Any) -> Any:

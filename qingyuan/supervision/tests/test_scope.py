@@ -48,10 +48,10 @@ def test_it_refuses_answers_and_ratings_from_outside_the_scope_with_404(world, o
 def test_it_keeps_members_and_the_record_to_the_office_and_the_group(world, opinions, as_user):
     for persona in ("regulator", "leader", "supervisor"):
         page = as_user(getattr(world, persona)).get("/supervision/members/")
-        assert page.status_code == 200 and "村民代表" in page.content.decode()
+        assert page.status_code == 200 and "李秀英" in page.content.decode()
         assert as_user(getattr(world, persona)).get("/supervision/record/").status_code == 200
     for persona in ("officer", "ent_a", "outsider"):
-        assert "村民代表" not in as_user(getattr(world, persona)).get("/supervision/members/").content.decode()
+        assert "李秀英" not in as_user(getattr(world, persona)).get("/supervision/members/").content.decode()
         assert as_user(getattr(world, persona)).get("/supervision/report.docx").status_code == 404
     m = opinions[0].member
     assert as_user(world.regulator).get(f"/supervision/members/{m.pk}/").status_code == 200
