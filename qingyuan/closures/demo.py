@@ -85,11 +85,12 @@ def _extra(kind: str, e: Enterprise) -> dict[str, str]:
 def _patrol(seeder: Any, e: Enterprise, day: dt.date) -> Any:
     from qingyuan.inspections import actions as inspections
     from qingyuan.inspections import checklists
+    from qingyuan.inspections.choices import PatrolKind
 
     checklist = checklists.checklist_for(e)
     start = story.moment(day, 9, 30)
     return inspections.do_record_patrol(
-        enterprise=e, acting_user=seeder.users["inspector"], started_at=start, finished_at=start + dt.timedelta(hours=1),
+        enterprise=e, acting_user=seeder.users["inspector"], kind=PatrolKind.SPECIAL, started_at=start, finished_at=start + dt.timedelta(hours=1),
         checklist_key=checklist.key, checklist={k: {"answer": "na", "note": ""} for k in checklist.keys},
         latitude=e.latitude, longitude=e.longitude, gps_accuracy_m=8, gps_at=start,
         notes="停产核查：生产装置已停车，无原料进出，在线监测流量为零。",

@@ -66,7 +66,8 @@ def seed(seeder: Any) -> None:
                                      role=Role.INSPECTOR)
     team = [seeder.users["inspector"], seeder.users[username]]
     actions.do_refresh_plans(park=park)
-    if not Patrol.objects.filter(park=park).exists():
+    # (the closures' special patrols that verified their production stops are seeded earlier, with the plants)
+    if not Patrol.objects.filter(park=park).exclude(kind=PatrolKind.SPECIAL).exists():
         _patrols(seeder, team)
     if not RandomDraw.objects.filter(park=park).exists():
         d = actions.do_draw(park=park, acting_user=seeder.users["office"], title="本月双随机抽查", sample_size=3,
