@@ -107,7 +107,11 @@ def _page(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "items": [{"item": i, "decisions": by_item.get(i.pk, []), "materials": materials.get(i.pk, []),
                    "reviews": [{"entry": e, "now": status.state_of(e.decision, today),
                                "then_label": DecisionState(e.state_then).label} for e in i.reviews.all()],
-                   "minutes_form": MinutesForm(initial={"minutes": i.minutes}, prefix=f"i{i.pk}")}
+                   "minutes_form": MinutesForm(initial={"minutes": i.minutes}, prefix=f"i{i.pk}"),
+                   # One set of forms per item, each with its own ids, so every label names its own field.
+                   "decision_form": DecisionForm(park_id=park_id, auto_id=f"id_i{i.pk}_%s"),
+                   "material_form": MaterialForm(auto_id=f"id_i{i.pk}_%s"),
+                   "report_form": ReportForm(park_id=park_id, auto_id=f"id_i{i.pk}_%s")}
                   for i in items],
         "decision_rows": status.rows(decisions, today),
         "invitations": list(meeting.invitations.select_related("unit")),

@@ -20,7 +20,7 @@ from qingyuan.standards import pollutants
 ROOT = Path(__file__).resolve().parents[2]
 
 # Links the walk never follows: they sign out, download, change language or leave the HTML site.
-SKIP = re.compile(r"(^/(logout|i18n|admin|api|static|media)/)|(export|download|evidence|attachment|photo|/files?/|\.(csv|xlsx|pdf|zip|json|geojson|png|svg|ico)$)")
+SKIP = re.compile(r"(^/(logout|i18n|admin|api|static|media)/)|(export|download|evidence|attachment|photo|/files?/|\.(csv|xlsx|pdf|zip|json|geojson|png|svg|ico|atom|ics|docx)$)")
 
 
 def route_key(url: str) -> str | None:
@@ -46,7 +46,7 @@ def _codes() -> tuple[dict[str, str], re.Pattern[str]]:
         if p.old_code and re.fullmatch(r"0\d\d", p.old_code):
             names.setdefault(p.old_code, p.name_zh)
     alternation = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    return names, re.compile(rf"(?<![A-Za-z0-9_./:-])({alternation})(?![A-Za-z0-9_/-])")
+    return names, re.compile(rf"(?<![A-Za-z0-9_./:,-])({alternation})(?![A-Za-z0-9_/-])")  # not in 1,038.80
 
 
 def bare_codes(text: str) -> list[str]:
