@@ -26,6 +26,8 @@ class Styled(forms.Form):
             if isinstance(w, forms.CheckboxSelectMultiple | forms.RadioSelect):
                 continue
             w.attrs.setdefault("class", "form-select" if isinstance(w, forms.Select) else "form-control")
+            # Named for assistive technology even where the page shows the label small or hidden.
+            w.attrs.setdefault("aria-label", str(field.label))
 
 
 def _people(park_id: int) -> Any:
