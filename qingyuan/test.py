@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 
@@ -47,6 +49,8 @@ class World:
     inspector: Any
     supervisor: Any
     outsider: Any
+
+T = TypeVar("T")
 
 
 def make_user(username: str, park: Park, role: str, unit: Unit | None = None, *, name: str = "") -> Any:
@@ -124,3 +128,32 @@ def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
         page.wait_for_timeout(100)
+
+
+@contextmanager
+def rolled_back_county(django_db_blocker: Any, seed: Callable[[], T], **settings: Any) -> Iterator[T]:
+    """Seed a county once for a test module inside a transaction that is rolled back at the end.
+
+    On PostgreSQL the seed is then settled: its deferred foreign-key checks fire once here (each
+    test's savepoint rollback would otherwise re-arm all of them for every test's constraint check)
+    and the tables are analysed (the rows are uncommitted, so autovacuum never sees them and the
+    planner would scan a year of values for a one-row ``exists``).
+    """
+    from django.db import connection, transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], **settings):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            value = seed()
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                    cursor.execute("ANALYZE")
+            yield value
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

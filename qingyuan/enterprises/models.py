@@ -224,6 +224,12 @@ class MonitoringPoint(models.Model):
         _("real-time interval (s)"), default=60, validators=[MinValueValidator(30), MaxValueValidator(3600)]
     )
     min_interval_min = models.PositiveIntegerField(_("minute-data interval (min)"), default=10)
+    measuring_cycle_min = models.PositiveIntegerField(
+        _("analyser measuring cycle (min)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+        help_text=_("How often the analyser measures (e.g. a COD analyser every 60 or 120 minutes); "
+                    "the expected number of values per hour and day follows from it. Blank: continuous."),
+    )
     sends_hourly = models.BooleanField(_("sends hourly data"), default=True)
     sends_daily = models.BooleanField(_("sends daily data"), default=True)
     is_active = models.BooleanField(_("active"), default=True)

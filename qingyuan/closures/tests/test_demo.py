@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from qingyuan.closures import capacity, proof
@@ -23,24 +21,21 @@ from qingyuan.demo import story
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint
 from qingyuan.loads.models import LedgerEntry
 from qingyuan.quality.models import DailyValue
+from qingyuan.test import rolled_back_county
 
 HUAFENG, JINYUAN, HONGXING = "青溪县华丰农药有限公司", "青溪县金源油脂化工厂", "青溪县红星塑料厂"
 
 
 @pytest.fixture(scope="module")
 def county(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
-    with django_db_blocker.unblock(), override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            MEDIA_ROOT=str(tmp_path_factory.mktemp("closures-demo-media"))):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            out = io.StringIO()
-            call_command("seed_demo", stdout=out)
-            yield {"cal": story.calendar(), "log": out.getvalue()}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    def seed() -> dict[str, Any]:
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        return {"cal": story.calendar(), "log": out.getvalue()}
+
+    with rolled_back_county(django_db_blocker, seed,
+                            MEDIA_ROOT=str(tmp_path_factory.mktemp("closures-demo-media"))) as county:
+        yield county
 
 
 @pytest.fixture

@@ -11,25 +11,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from qingyuan.demo.tests.sweep_data import Demo, seed_demo
+from qingyuan.test import rolled_back_county
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Demo]:
     media = str(tmp_path_factory.mktemp("demo-media"))
-    with django_db_blocker.unblock(), override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media,
-            LANGUAGE_CODE="zh-hans"):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield seed_demo(media)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back_county(django_db_blocker, lambda: seed_demo(media), MEDIA_ROOT=media,
+                            LANGUAGE_CODE="zh-hans") as county:
+        yield county
 
 
 @pytest.fixture

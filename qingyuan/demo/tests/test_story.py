@@ -12,10 +12,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Avg, Count, Max, Sum
 from django.db.models.functions import TruncDate
-from django.test import override_settings
 from django.utils import timezone
 
 from qingyuan.alarms.choices import ACTIVE_STATUSES, AlarmKind
@@ -33,6 +31,7 @@ from qingyuan.sections.models import Section
 from qingyuan.simulator.points import demo_points, demo_scenarios
 from qingyuan.standards import ALL_CLASSES
 from qingyuan.tasks.models import Assignment
+from qingyuan.test import rolled_back_county
 
 STOPPED = ("closed", "relocated", "transformed")
 KEY = ("w01018", "w21003", "a21026", "a21002")
@@ -40,17 +39,13 @@ KEY = ("w01018", "w21003", "a21026", "a21002")
 
 @pytest.fixture(scope="module")
 def county(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
-    with django_db_blocker.unblock(), override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], QINGYUAN_DEMO_HOURLY_DAYS=0,
-            MEDIA_ROOT=str(tmp_path_factory.mktemp("story-media"))):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", stdout=io.StringIO())
-            yield {"today": timezone.localdate(), "cal": story.calendar()}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    def seed() -> dict[str, Any]:
+        call_command("seed_demo", stdout=io.StringIO())
+        return {"today": timezone.localdate(), "cal": story.calendar()}
+
+    with rolled_back_county(django_db_blocker, seed, QINGYUAN_DEMO_HOURLY_DAYS=0,
+                            MEDIA_ROOT=str(tmp_path_factory.mktemp("story-media"))) as county:
+        yield county
 
 
 @pytest.fixture

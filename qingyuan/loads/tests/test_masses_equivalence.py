@@ -12,8 +12,8 @@ import datetime as dt
 import random
 
 import pytest
-from django.db.models import Count, IntegerField, Min, Q, Sum
-from django.db.models.functions import Cast, Substr
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import ExtractMonth
 
 from qingyuan.enterprises.models import MonitoringPoint, Outlet
 from qingyuan.loads import totals
@@ -36,7 +36,7 @@ def daily_masses(points: dict[int, int], year: int, as_of: dt.date, codes=None) 
     if codes is not None:
         qs = qs.filter(parameter__in=list(codes))
     direct = Q(point__outlet__route="direct")
-    rows = (qs.annotate(m=Cast(Substr("day", 6, 2), IntegerField()))
+    rows = (qs.annotate(m=ExtractMonth("day"))
             .values_list("point__outlet__enterprise_id", "parameter", "m")
             .annotate(kg=Sum("mass_kg"), days=Count("day", distinct=True), direct_kg=Sum("mass_kg", filter=direct),
                       direct_days=Count("day", distinct=True, filter=direct), first=Min("day"),
