@@ -165,18 +165,29 @@ def drafts(findings: dict[tuple[int, str], list[Obs]], kind: str, ctxs: dict[int
     for (pid, code), obs in findings.items():
         current: Draft | None = None
         for o in sorted(obs, key=lambda o: o.start):
-            if current is not None and current.closes is not None and o.start <= current.closes:
+            if current is not None and (current.closes is None or o.start <= current.closes):
+                current.obs.append(o)  # while an alarm is open, a new finding extends it
+                if current.closes is not None:
+                    current.closes = min(max(current.closes, o.end + AFTER_LAST[kind]),
+                                         current.detected + MAX_OPEN[kind])
+                continue
+            if current is not None and _still_open(current, now):
+                current.closes = None
                 current.obs.append(o)
-                current.closes = min(max(current.closes, o.end + AFTER_LAST[kind]),
-                                     current.detected + MAX_OPEN[kind])
                 continue
             current = Draft(ctxs[pid], kind, code, [o])
             current.closes = current.detected + LIFETIME[kind]
             out.append(current)
     for d in out:
-        if d.closes is not None and (d.closes > now - dt.timedelta(hours=1) or d.end > now - STILL_OPEN):
-            d.closes = None  # being handled now
+        if d.closes is not None and _still_open(d, now):
+            d.closes = None
     return sorted(out, key=lambda d: (d.detected, d.point.info.id, d.parameter))
+
+
+def _still_open(d: Draft, now: dt.datetime) -> bool:
+    """Being handled now: its closing is not yet an hour past, or a finding of the last days is in it
+    (then every later finding extends it, as the engine does with an active alarm)."""
+    return d.closes is None or d.closes > now - dt.timedelta(hours=1) or d.end > now - STILL_OPEN
 
 
 # ---- writing and handling -------------------------------------------------------------------------
