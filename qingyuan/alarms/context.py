@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -28,20 +27,15 @@ from django.utils import timezone
 from qingyuan import standards
 from qingyuan.alarms.models import Policy
 from qingyuan.alarms.rules import LimitRule, quiet_band
-from qingyuan.enterprises.models import MonitoringPoint, Permit, PermitLimit
+from qingyuan.enterprises.models import MonitoringPoint, PermitLimit
+from qingyuan.enterprises.permits import in_force
 from qingyuan.quality.aggregate import unit_of
 from qingyuan.quality.points import PointInfo, expected_parameters, point_infos
 from qingyuan.quality.validity import FLOW_CODES, is_concentration
+from qingyuan.standards.basis import basis_of, standard_in
+from qingyuan.standards.basis import categories as _categories
 
 TTL = 60.0
-DEFAULT_BASIS = {"water": "daily_mean", "gas": "hourly_mean"}
-_STANDARD_IN_REF = re.compile(r"^\s*(GB\s*\d+(?:\.\d+)?-\d{4})")
-
-
-def standard_in(ref: str) -> str:
-    """The standard code at the start of a permit row's reference ("GB 31571-2015 表1 indirect")."""
-    found = _STANDARD_IN_REF.match(ref or "")
-    return found[1] if found else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,32 +89,6 @@ class PointContext:
         return plan
 
 
-def _categories(std: str, medium: str) -> list[standards.Category]:
-    found = standards.standard(std)
-    return [c for c in found.categories if c.medium == medium] if found else []
-
-
-def _category(std: str, medium: str, ref: str) -> standards.Category | None:
-    cats = _categories(std, medium)
-    token = (ref or "").split()[-1] if (ref or "").split() else ""
-    named = next((c for c in cats if c.id == token), None)
-    if named is not None:
-        return named
-    return cats[0] if len(cats) == 1 else None
-
-
-def basis_of(std: str, medium: str, ref: str = "") -> tuple[str, bool]:
-    """(averaging basis, judged on the corrected value) for a limit under standard ``std``."""
-    cat = _category(std, medium, ref)
-    if cat is not None:
-        return cat.basis, medium == "gas" and cat.reference_o2_percent is not None
-    cats = _categories(std, medium)
-    bases = {c.basis for c in cats}
-    o2 = {c.reference_o2_percent is not None for c in cats}
-    basis = bases.pop() if len(bases) == 1 else DEFAULT_BASIS.get(medium, "daily_mean")
-    return basis, medium == "gas" and o2 == {True}
-
-
 @cache
 def standard_limit(std: str, medium: str, code: str) -> LimitRule | None:
     """The outlet standard's limit for ``code`` when its category is unambiguous, else None."""
@@ -155,17 +123,6 @@ def _in_default_unit(code: str, value: float, unit: str) -> float | None:
         return None  # a unit that does not fit the parameter: the limit is not applied
 
 
-def _permits_in_force(enterprise_ids: set[int], today: dt.date) -> dict[int, int]:
-    """enterprise → the permit in force today (else the latest)."""
-    chosen: dict[int, tuple[bool, dt.date, int]] = {}
-    for pk, ent, start, end in Permit.objects.filter(enterprise_id__in=enterprise_ids).values_list(
-            "pk", "enterprise_id", "valid_from", "valid_to"):
-        rank = (start <= today <= end, end, pk)
-        if ent not in chosen or rank > chosen[ent]:
-            chosen[ent] = rank
-    return {ent: rank[2] for ent, rank in chosen.items()}
-
-
 def load(ids: Iterable[int]) -> dict[int, PointContext]:
     """Contexts of the points ``ids`` (a handful of queries for any number of points)."""
     infos = point_infos(ids)
@@ -175,8 +132,7 @@ def load(ids: Iterable[int]) -> dict[int, PointContext]:
             .values_list("pk", "name", "mn", "outlet__standard")}
     expected = expected_parameters(infos.values())
     policies = Policy.for_parks({i.park_id for i in infos.values()})
-    permits = _permits_in_force({i.enterprise_id for i in infos.values() if i.enterprise_id},
-                                timezone.localdate())
+    permits = in_force({i.enterprise_id for i in infos.values() if i.enterprise_id}, timezone.localdate())
     rows: dict[int, list[tuple[int | None, str, float, str, str]]] = defaultdict(list)
     for permit_id, outlet, code, value, unit, ref in PermitLimit.objects.filter(
             permit_id__in=permits.values(), concentration_limit__isnull=False).values_list(
