@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingyuan.core.context import get_request_id
-from qingyuan.core.models import AuditEntry
+from qingyuan.core import audit, bulk
 from qingyuan.core.notify import notify
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Membership
@@ -162,39 +160,16 @@ def handle_one_escalation() -> bool:
 
 
 def _record(moved: list[tuple[Row, int]], now: dt.datetime) -> None:
-    """An EscalationEvent and an audit entry (the shape ``audit.record`` gives one) per level change."""
-    _insert_many(EscalationEvent, [
-        {"assignment_id": row.pk, "time": now, "from_level": row.level, "to_level": new, "deadline": row.deadline,
-         "note": ""} for row, new in moved])  # the page says how late, in the reader's language
-    ct = ContentType.objects.get_for_model(Assignment).pk
-    request_id = get_request_id()
+    """An EscalationEvent and an audit entry per level change, each kind in one INSERT (``core.bulk``)."""
     labels = {level: str(level.label) for level in EscalationLevel}
-    _insert_many(AuditEntry, [
-        {"time": now, "user_id": None, "user_name": "", "request_id": request_id, "action": "assignment.escalate",
-         "object_type_id": ct, "object_id": str(row.pk), "object_repr": f"{row.number} {row.subject}"[:200],
-         "related_type_id": None, "related_id": "", "related_repr": "",
-         "before": {"escalation_level": row.level},
-         "after": {"escalation_level": new, "deadline": row.deadline.isoformat()},
-         "message": labels[EscalationLevel(new)]} for row, new in moved])
-
-
-def _insert_many(model: Any, rows: list[dict[str, Any]], chunk: int = 500) -> None:
-    """Append-only rows as multi-row INSERTs (``bulk_create`` would compile one per 999 parameters).
-
-    Values go through each field's ``get_db_prep_save``, as the ORM would send them.
-    """
-    names = list(rows[0])
-    fields = [model._meta.get_field(name) for name in names]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    one = f"({', '.join(['%s'] * len(fields))})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), chunk):
-            part = rows[start:start + chunk]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}",  # noqa: S608
-                [f.get_db_prep_save(row[name], connection) for row in part
-                 for name, f in zip(names, fields, strict=True)])
+    bulk.insert(EscalationEvent, [
+        {"assignment_id": row.pk, "time": now, "from_level": row.level, "to_level": new, "deadline": row.deadline,
+         "note": ""} for row, new in moved],  # the page says how late, in the reader's language
+        action="assignment.escalate", acting_user=None, time=now, entries=[
+            audit.Entry(audit.Ref(Assignment, row.pk, f"{row.number} {row.subject}"),
+                        before={"escalation_level": row.level},
+                        after={"escalation_level": new, "deadline": row.deadline.isoformat()},
+                        message=labels[EscalationLevel(new)]) for row, new in moved])
 
 
 def _notify(moved: list[tuple[Row, int]]) -> None:
