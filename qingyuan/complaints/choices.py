@@ -74,6 +74,17 @@ class ReviewLevel(models.IntegerChoices):
     RE_REVIEW = 2, _("Re-review (复核)")
 
 
+class ReceiptSource(models.TextChoices):
+    """How the complainant's receipt of the written reply is known (the review clock runs from it)."""
+    SMS = "sms", _("Text message delivered")
+    SIGNED = "signed", _("Signed receipt")
+
+
+class SmsPurpose(models.TextChoices):
+    OTHER = "", _("Other")
+    REPLY = "reply", _("The reply")
+
+
 class SmsStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("text message", "Pending")
     SENT = "sent", pgettext_lazy("text message", "Sent")

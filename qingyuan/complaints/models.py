@@ -24,8 +24,10 @@ from qingyuan.complaints.choices import (
     Category,
     Channel,
     Rating,
+    ReceiptSource,
     ReviewLevel,
     RoutingBasis,
+    SmsPurpose,
     SmsStatus,
     Status,
 )
@@ -204,6 +206,10 @@ class Complaint(models.Model):
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
     replied_on_time = models.BooleanField(_("replied on time"), null=True, blank=True)
+    # The complainant's receipt of the written reply: the review request clock runs from it (docs/complaints.md).
+    reply_received_on = models.DateField(_("reply received on"), null=True, blank=True)
+    reply_receipt = models.CharField(_("receipt of the reply"), max_length=10, choices=ReceiptSource.choices,
+                                     blank=True)
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
@@ -307,6 +313,7 @@ class SmsMessage(models.Model):
     phone = models.CharField(max_length=30)
     text = models.CharField(max_length=500)  # as staff may read it: a PIN in it is masked (PIN_MASK)
     secret = models.CharField(max_length=20, blank=True)  # the PIN the masked text stands for, until sent
+    purpose = models.CharField(max_length=10, choices=SmsPurpose.choices, blank=True, default="")
     status = models.CharField(max_length=10, choices=SmsStatus.choices, default=SmsStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from qingyuan.complaints import conf
-from qingyuan.complaints.choices import SmsStatus
+from qingyuan.complaints.choices import SmsPurpose, SmsStatus
 from qingyuan.complaints.models import Complaint, SmsMessage, mask_phone
 
 log = logging.getLogger("qingyuan.complaints.sms")
@@ -53,15 +53,16 @@ def backend() -> SmsBackend:
     return import_string(conf.get("QINGYUAN_SMS_BACKEND"))()
 
 
-def queue(complaint: Complaint, text: str, *, secret: str = "") -> SmsMessage | None:
+def queue(complaint: Complaint, text: str, *, secret: str = "", purpose: str = "") -> SmsMessage | None:
     """Queue a message to the complainant if they left a phone number.
 
     ``secret`` replaces ``PIN_MASK`` in ``text`` when the message is sent, and is forgotten then.
+    ``purpose`` ``SmsPurpose.REPLY`` marks the written reply: its delivery is the complainant's receipt.
     """
     if not complaint.phone:
         return None
     return SmsMessage.objects.create(complaint=complaint, phone=complaint.phone, text=text[:500], secret=secret,
-                                     next_attempt_at=timezone.now())
+                                     purpose=purpose, next_attempt_at=timezone.now())
 
 
 def outgoing(message: SmsMessage) -> str:
@@ -91,8 +92,12 @@ def send_one() -> bool:
             last_error=str(exc)[:1000])
         log.warning("SMS %s failed (attempt %s): %s", pk, message.attempts, exc)
     else:
-        SmsMessage.objects.filter(pk=pk).update(status=SmsStatus.SENT, sent_at=timezone.now(), last_error="",
-                                                 secret="")
+        sent_at = timezone.now()
+        SmsMessage.objects.filter(pk=pk).update(status=SmsStatus.SENT, sent_at=sent_at, last_error="", secret="")
+        if message.purpose == SmsPurpose.REPLY:
+            from qingyuan.complaints.actions.receipt import do_record_sms_receipt
+
+            do_record_sms_receipt(message.complaint, delivered_at=sent_at)
     return True
 
 

@@ -313,3 +313,4 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+from qingyuan.core.restday_models import RestDay, RestDayKind, RestDayWarning, RestDayYear  # noqa: E402,F401  (registered with core)

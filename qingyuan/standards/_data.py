@@ -15,6 +15,7 @@ from typing import Any
 POLLUTANT_CODES = "pollutant_codes.json"
 DISCHARGE_LIMITS = "discharge_limits.json"
 SURFACE_WATER = "gb3838_2002_surface_water.json"
+REST_DAYS = "rest_days_cn.json"  # weekends + the State Council's holiday notices (qingyuan.core.restdays)
 
 JsonObject = dict[str, Any]
 

@@ -37,11 +37,13 @@ from qingyuan.complaints.actions.handling import (
 from qingyuan.complaints.actions.intake import do_register_complaint, do_set_photo_public, do_submit_complaint
 from qingyuan.complaints.actions.merging import do_merge_complaint
 from qingyuan.complaints.actions.policy import do_set_category_rules, do_set_complaint_policy
+from qingyuan.complaints.actions.receipt import do_record_signed_receipt, do_record_sms_receipt
 
 __all__ = [
     "can_request_review", "clean_text", "close_one", "do_accept_complaint", "do_close_complaint", "do_decide_extension",
     "do_merge_complaint", "do_not_accept_complaint", "do_rate_complaint", "do_register_complaint", "do_reply_complaint",
     "do_request_extension", "do_request_review", "do_reroute_complaint", "do_return_complaint", "do_set_photo_public",
     "do_start_handling", "do_submit_complaint", "mirror_extension_one", "new_code", "phone_hash", "public_snapshot",
-    "review_deadline", "do_set_category_rules", "do_set_complaint_policy",
+    "review_deadline", "do_set_category_rules", "do_set_complaint_policy", "do_record_signed_receipt",
+    "do_record_sms_receipt",
 ]

@@ -26,6 +26,7 @@ from qingyuan.complaints.choices import RoutingBasis
 from qingyuan.complaints.models import Complaint, ComplaintPolicy
 from qingyuan.complaints.workflow import COMPLAINTS
 from qingyuan.core import workflow
+from qingyuan.core.restdays import calendar as rest_days
 from qingyuan.core.workflow import TransitionError
 from qingyuan.org.choices import UnitKind
 from qingyuan.org.models import Unit
@@ -66,7 +67,7 @@ def do_accept_complaint(c: Complaint, *, unit: Unit | None, acting_user: Any, ba
     accepted_on = timezone.localdate(when)
     policy = ComplaintPolicy.for_park(c.park_id)
     handle_deadline = c.handle_deadline if c.is_review and c.handle_deadline else clocks.handling_deadline(
-        accepted_on, policy.clocks_for(c.case_type))
+        accepted_on, policy.clocks_for(c.case_type), holidays=rest_days())
     if basis is None:  # the office took the suggestion (keep why it was suggested) or chose another unit
         basis = c.routing_basis if unit.pk == c.suggested_unit_id else RoutingBasis.MANUAL
     with transaction.atomic():

@@ -30,6 +30,7 @@ from qingyuan.complaints.choices import (
 from qingyuan.complaints.models import Complaint, ComplaintPolicy
 from qingyuan.complaints.workflow import COMPLAINTS, OFFICE
 from qingyuan.core import audit, workflow
+from qingyuan.core.restdays import calendar as rest_days
 from qingyuan.core.workflow import TransitionError
 from qingyuan.tasks import actions as tasks
 from qingyuan.tasks.choices import AssignmentStatus as A
@@ -89,11 +90,14 @@ def do_close_complaint(c: Complaint, *, acting_user: Any, at: dt.datetime | None
 
 
 def review_deadline(c: Complaint) -> dt.date | None:
-    """The last day to ask for a review of the reply this complaint follows."""
-    case = c.case
-    if case.replied_on is None:
+    """The last day to ask for a review of the reply this complaint follows: counted from the day its
+    complainant received the written reply (信访工作条例: "自收到书面答复之日起"); ``None`` while no
+    receipt is recorded (the clock has not started)."""
+    if c.case.replied_on is None or c.reply_received_on is None:
         return None
-    return clocks.review_request_deadline(case.replied_on, ComplaintPolicy.for_park(c.park_id).clocks_for(c.case_type))
+    return clocks.review_request_deadline(c.reply_received_on,
+                                          ComplaintPolicy.for_park(c.park_id).clocks_for(c.case_type),
+                                          holidays=rest_days())
 
 
 def can_request_review(c: Complaint, today: dt.date) -> bool:
@@ -112,6 +116,9 @@ def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_
         raise PermissionDenied
     now = event_time(at, c)
     today = timezone.localdate(now)
+    if c.case.replied_on is not None and c.reply_received_on is None and c.review_level < ReviewLevel.RE_REVIEW:
+        raise TransitionError(_("The period to ask for a review has not started: the complainant's receipt of the "
+                                "written reply is not recorded yet."), code="review")
     if not can_request_review(c, today):
         raise TransitionError(_("A review can no longer be requested for this reply (the window is %(days)d "
                                 "days from the reply, and only one review and one re-review are possible).") % {
@@ -121,7 +128,8 @@ def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_
         raise ValidationError({"reason": _("Say why the reply does not settle the matter.")})
     case, policy = c.case, ComplaintPolicy.for_park(c.park_id)
     clock = policy.clocks_for(c.case_type)
-    answer_by = clocks.review_answer_deadline(today, clock)
+    calendar = rest_days()
+    answer_by = clocks.review_answer_deadline(today, clock, holidays=calendar)
     values = dict(
         park=c.park, case_type=c.case_type, channel=c.channel, category=c.category, description=reason,
         address=case.address, longitude=case.longitude, latitude=case.latitude, place_cell=case.place_cell,
@@ -131,7 +139,7 @@ def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_
         pin_hash=c.pin_hash,  # the complainant follows the review with the same PIN
         status=Status.RECEIVED, review_of=c, review_level=c.review_level + 1,
         suggested_unit=policy.review_unit, routing_basis=RoutingBasis.MANUAL if policy.review_unit else RoutingBasis.TRIAGE,
-        accept_deadline=min(clocks.acceptance_deadline(today, clock), answer_by), handle_deadline=answer_by,
+        accept_deadline=min(clocks.acceptance_deadline(today, clock, holidays=calendar), answer_by), handle_deadline=answer_by,
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None)
     with transaction.atomic():
         review = insert_with_code(values)
@@ -154,7 +162,8 @@ def do_request_review(c: Complaint, *, reason: str, acting_user: Any = None, as_
 def close_one() -> bool:
     """Worker step: close one replied complaint whose feedback (review request) window has passed."""
     today = timezone.localdate()
-    oldest = Complaint.objects.filter(status=Status.REPLIED, replied_on__lt=today).order_by("replied_on", "id")
+    oldest = (Complaint.objects.filter(status=Status.REPLIED, reply_received_on__lt=today)
+              .order_by("reply_received_on", "id"))
     for c in oldest[:50]:  # parks may have different windows: look a little further than the first
         deadline = review_deadline(c)
         if deadline is not None and today > deadline:

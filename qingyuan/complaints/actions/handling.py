@@ -22,9 +22,11 @@ from qingyuan.complaints.actions.common import (
     tell_office,
     text,
 )
+from qingyuan.complaints.choices import SmsPurpose
 from qingyuan.complaints.models import Complaint, ComplaintPolicy
 from qingyuan.complaints.workflow import COMPLAINTS
 from qingyuan.core import audit, workflow
+from qingyuan.core.restdays import calendar as rest_days
 from qingyuan.core.workflow import TransitionError
 from qingyuan.tasks import actions as tasks
 from qingyuan.tasks.choices import AssignmentStatus as A
@@ -47,7 +49,7 @@ def do_request_extension(c: Complaint, *, acting_user: Any, reason: str) -> Comp
     days = policy.clocks_for(c.case_type).extension_days
     if c.is_review or c.extended or c.extension_requested or not days or c.handle_deadline is None:
         raise TransitionError(_("This case cannot be extended (again)."), code="extension")
-    new_deadline = clocks.extended_deadline(c.handle_deadline, policy.clocks_for(c.case_type))
+    new_deadline = clocks.extended_deadline(c.handle_deadline, policy.clocks_for(c.case_type), holidays=rest_days())
     with transaction.atomic():
         workflow.fire(COMPLAINTS, c, "request_extension", roles=roles, acting_user=acting_user, reason=reason,
                       data={"new_deadline": new_deadline.isoformat()}, extra_updates={"extension_requested": True})
@@ -67,7 +69,7 @@ def do_decide_extension(c: Complaint, *, acting_user: Any, approve: bool, reason
         raise TransitionError(_("There is no pending extension request to decide."), code="no_request")
     policy = ComplaintPolicy.for_park(c.park_id)
     assert c.handle_deadline is not None
-    new_deadline = clocks.extended_deadline(c.handle_deadline, policy.clocks_for(c.case_type))
+    new_deadline = clocks.extended_deadline(c.handle_deadline, policy.clocks_for(c.case_type), holidays=rest_days())
     extra: dict[str, Any] = {"extension_requested": False}
     if approve:
         extra.update(extended=True, handle_deadline=new_deadline)
@@ -112,7 +114,7 @@ def do_reply_complaint(c: Complaint, *, acting_user: Any, reply: str, internal_n
             tasks.do_verify_assignment(a, acting_user=None, accept=True)
         for follower in followers(c):
             sms.queue(follower, text(SMS_REPLIED, code=follower.code,
-                                      reply=reply[:300]))
+                                      reply=reply[:300]), purpose=SmsPurpose.REPLY)
     return c
 
 

@@ -38,6 +38,7 @@ from qingyuan.complaints.models import Complaint, ComplaintPolicy
 from qingyuan.complaints.workflow import OFFICE
 from qingyuan.core import attachments, audit
 from qingyuan.core.models import Attachment
+from qingyuan.core.restdays import calendar as rest_days
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.org.choices import UnitKind
 from qingyuan.org.models import Park, Unit
@@ -125,7 +126,8 @@ def _create(*, park: Park, acting_user: Any, fields: dict[str, Any], photos: Seq
         trackable=fields.get("trackable", True), publish_reply=bool(fields.get("publish_reply")),
         status=Status.RECEIVED,
         suggested_unit=None if route.is_triage else route.unit, routing_basis=route.basis,
-        accept_deadline=clocks.acceptance_deadline(received_on, policy.clocks_for(case_type)),
+        accept_deadline=clocks.acceptance_deadline(received_on, policy.clocks_for(case_type),
+                                                    holidays=rest_days()),
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     # The public side acts only with the PIN: every online complaint gets one (shown once on the

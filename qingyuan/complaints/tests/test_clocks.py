@@ -30,7 +30,9 @@ def test_it_starts_the_acceptance_clock_on_the_day_after_receipt(world):
     with time_machine.travel(at("2026-03-01"), tick=False):
         c2 = submit(world.park, address="y")
         petition = register(world, case_type="petition", channel="letter")
-    assert c2.accept_deadline == dt.date(2026, 3, 8)            # the park's enforcement deadline
+    # the park's enforcement deadline: 03-08 is a Sunday, a rest day, so the period ends on Monday 03-09
+    # (民法典 第二百零三条)
+    assert c2.accept_deadline == dt.date(2026, 3, 9)
     assert petition.accept_deadline == dt.date(2026, 3, 16)     # 信访工作条例: always 15 days
 
 
@@ -42,9 +44,11 @@ def test_it_starts_the_handling_clock_at_acceptance(world):
     with time_machine.travel(at("2026-03-05"), tick=False):
         actions.do_accept_complaint(complaint, unit=world.bureau, acting_user=world.regulator)
         actions.do_accept_complaint(petition, unit=world.bureau, acting_user=world.regulator)
-    assert (complaint.accepted_on, complaint.handle_deadline) == (dt.date(2026, 3, 5), dt.date(2026, 4, 4))
-    assert petition.handle_deadline == dt.date(2026, 5, 4)      # 60 days
-    assert petition.assignment.deadline == dt.date(2026, 5, 4) and petition.assignment.issued_on == dt.date(2026, 3, 5)
+    # 30 days end on 04-04, the first day of 清明节 (04-04..04-06 in the 2026 notice): the period ends on 04-07
+    assert (complaint.accepted_on, complaint.handle_deadline) == (dt.date(2026, 3, 5), dt.date(2026, 4, 7))
+    # 60 days end on 05-04, inside 劳动节 (05-01..05-05): the period ends on 05-06 (民法典 第二百零三条)
+    assert petition.handle_deadline == dt.date(2026, 5, 6)
+    assert petition.assignment.deadline == dt.date(2026, 5, 6) and petition.assignment.issued_on == dt.date(2026, 3, 5)
 
 
 def test_it_extends_a_petition_once_by_thirty_days_with_approval(world, django_capture_on_commit_callbacks):
