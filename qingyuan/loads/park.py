@@ -31,7 +31,16 @@ from qingyuan.loads.choices import KEY_POLLUTANTS
 from qingyuan.loads.masses import KG_PER_T, masses
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LoadPolicy
 from qingyuan.loads.routes import is_water, plant_balances, routes_of
-from qingyuan.loads.totals import ParkPollutant, ledger_sums, load_targets, project, quotas, stopped_days
+from qingyuan.loads.totals import (
+    ParkPollutant,
+    ledger_sums,
+    load_targets,
+    project,
+    quotas,
+    stop_days_with_data,
+    stopped_days,
+    stopped_since,
+)
 from qingyuan.quality.models import MonthlyValue
 
 
@@ -94,7 +103,7 @@ def park_figures(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] =
     if not months:
         by_month.clear()
     return _assemble(park_id, year, as_of, ids, routes if months else replace(routes, plants={}), codes, direct,
-                     by_month)
+                     by_month, counted.values("pk"))
 
 
 def _earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
@@ -146,7 +155,7 @@ def _baseline_sums(ids: Any, year: int, routes: Any) -> dict[str, float]:
 
 
 def _assemble(park_id: int, year: int, as_of: dt.date, ids: Any, routes: Any, codes: list[str],
-              direct: dict[tuple[int, str], list[Any]], by_month: dict[str, list[list[float]]]
+              direct: dict[tuple[int, str], list[Any]], by_month: dict[str, list[list[float]]], counted: Any
               ) -> list[ParkPollutant]:
     targets, ledger = load_targets(park_id), ledger_sums(park_id, routes)
     policy = LoadPolicy.for_park(park_id)
@@ -157,6 +166,7 @@ def _assemble(park_id: int, year: int, as_of: dt.date, ids: Any, routes: Any, co
             if routes.counts(ent, code):
                 quota[code] += tonnes
     stopped = stopped_days(ids, year, as_of)
+    kept = stop_days_with_data(counted, stopped, codes)
     out = []
     for code in codes:
         t = targets.get(code)
@@ -173,7 +183,8 @@ def _assemble(park_id: int, year: int, as_of: dt.date, ids: Any, routes: Any, co
             continue
         ytd, stops = kg / KG_PER_T, stopped.get(ent)
         acc[0] += ytd
-        acc[1] += project(ytd, days, as_of, first, sum(1 for s in stops if s >= first) if stops and first else 0)
+        acc[1] += project(ytd, days, as_of, first, stopped_since(stops or set(), first, kept.get((ent, code),
+                                                                                            (set(), set()))[1]))
         acc[2] = max(acc[2], days)
     for code, (ytd, projected, days) in sums.items():
         index[code].ytd_t, index[code].projected_t, index[code].data_days = ytd, projected, days

@@ -11,7 +11,9 @@ Projection to the year end (documented in docs/loads-and-sections.md):
     data_days  = number of those days with any mass for the pollutant
     rate       = ytd / data_days                                          (t/d; 0 without data)
     gaps       = days from the first day with data to ``as_of`` that have no data and are not
-                 under an approved whole-enterprise stop-production declaration
+                 touched by an approved whole-enterprise stop-production declaration (a stop
+                 counts as zero only on the days it leaves without data: a stop from 08:00 on a
+                 day with data removes nothing, ``stop_days_with_data``)
     remaining  = days of the year after ``as_of``
     projected  = ytd + rate × (gaps + remaining)
 
@@ -39,15 +41,16 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from qingyuan.enterprises.choices import DischargeRoute
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
 from qingyuan.loads.choices import KEY_POLLUTANTS, AlertLevel
-from qingyuan.loads.masses import Mass, masses
+from qingyuan.loads.masses import DIRECT, Mass, masses
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy
 from qingyuan.loads.routes import PlantBalance, Routes, plant_balances, routes_of
 from qingyuan.plans.models import LoadTarget, pollutant_name
 from qingyuan.quality.choices import DeclarationStatus
 from qingyuan.quality.compute import local_day, local_midnight
-from qingyuan.quality.models import StopDeclaration
+from qingyuan.quality.models import DailyValue, StopDeclaration
 
 KG_PER_T = 1000.0
 
@@ -87,8 +90,31 @@ def stopped_days(enterprise_ids: Iterable[int], year: int, as_of: dt.date) -> di
     return out
 
 
-def _stopped_since(days: set[dt.date], first_day: dt.date | None) -> int:
-    return 0 if first_day is None else sum(1 for d in days if d >= first_day)
+def stop_days_with_data(point_ids: Iterable[int], stopped: dict[int, set[dt.date]],
+                        codes: Iterable[str] | None = None) -> dict[tuple[int, str], tuple[set[dt.date], set[dt.date]]]:
+    """(enterprise, pollutant) → (its stopped days with a mass at any counted point, at direct ones); one query,
+    none without stops. These days keep their data: a stop that covers part of a day never removes it."""
+    if not stopped:
+        return {}
+    every = set().union(*stopped.values())
+    rows = DailyValue.objects.filter(point_id__in=id_list(point_ids), point__outlet__enterprise_id__in=list(stopped),
+                                     day__gte=min(every), day__lte=max(every), mass_kg__isnull=False)
+    if codes is not None:
+        rows = rows.filter(parameter__in=list(codes))
+    out: dict[tuple[int, str], tuple[set[dt.date], set[dt.date]]] = {}
+    for ent, code, day, route in rows.values_list("point__outlet__enterprise_id", "parameter", "day",
+                                                  DIRECT).distinct():
+        if day in stopped.get(ent, ()):
+            found = out.setdefault((ent, code), (set(), set()))
+            found[0].add(day)
+            if route == DischargeRoute.DIRECT:
+                found[1].add(day)
+    return out
+
+
+def stopped_since(days: set[dt.date], first_day: dt.date | None, with_data: set[dt.date] = frozenset()) -> int:
+    """The stopped days from ``first_day`` on that have no data (those count as zero)."""
+    return 0 if first_day is None else sum(1 for d in days if d >= first_day and d not in with_data)
 
 
 def level_of(value_t: float, quota_t: float | None, policy: LoadPolicy) -> str:
@@ -230,6 +256,7 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
     mass = masses(points, year, as_of, codes)
     base = baselines(ids, policy.baseline_year)
     stopped = stopped_days(ids, year, as_of)
+    kept = stop_days_with_data(points, stopped, codes)
     wanted = set(codes) if codes is not None else None
     measured: dict[int, set[str]] = defaultdict(set)  # enterprise → pollutants with masses (one pass, not E × M)
     for ent, c in mass:
@@ -247,9 +274,11 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
                                 direct_months_t=m.direct_months_t, direct_data_days=m.direct_days)
             row.ytd_t = sum(m.months_t)
             stops = stopped.get(e.pk, set())
-            row.projected_t = project(row.ytd_t, m.days, as_of, m.first_day, _stopped_since(stops, m.first_day))
+            with_data, direct_with_data = kept.get((e.pk, code), (set(), set()))
+            row.projected_t = project(row.ytd_t, m.days, as_of, m.first_day,
+                                      stopped_since(stops, m.first_day, with_data))
             row.direct_projected_t = project(row.direct_ytd_t, m.direct_days, as_of, m.direct_first_day,
-                                             _stopped_since(stops, m.direct_first_day))
+                                             stopped_since(stops, m.direct_first_day, direct_with_data))
             row.level = level_of(row.projected_t, row.quota_t, policy)
             if row.quota_t is None and row.baseline_t is None and m.days == 0 and code not in KEY_POLLUTANTS:
                 continue

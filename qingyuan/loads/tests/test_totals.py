@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.loads import totals
+from qingyuan.loads import park, totals
 from qingyuan.loads.choices import AlertLevel
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LoadPolicy
 from qingyuan.loads.tests.helpers import daily, permit
@@ -141,3 +141,32 @@ def test_it_totals_the_park_against_the_baseline_and_the_target(park_world):
     assert cod.projected_change == pytest.approx(-0.0875)    # 8.75 % below the baseline
     assert cod.meets_target is False                          # 9.125 > 9
     assert cod.months_t[1] == pytest.approx(28 * 0.025)
+
+
+def test_it_counts_a_partial_day_stop_as_zero_only_on_the_days_it_leaves_without_data(park_world):
+    """Issue 15 rule 3 (docs/loads-and-sections.md, projection): only days with no data that an approved stop
+    covers count as zero; a stop never removes a day with data. Gaps are estimated at the mean daily rate.
+
+    By hand: COD 100 kg on 1 and 2 March 2026; an approved 30-hour stop from 2 March 08:00 to 3 March 14:00.
+    As of 4 March: 2 March has data (counted), 3 March none (stopped: zero), 4 March none and no stop (a gap).
+    rate = 0.2 t / 2 days = 0.1 t/d; days 1-4 March = 4, data 2, stopped without data 1 → gaps 1;
+    days left after 4 March (day 63 of 365) = 302 → projected = 0.2 + 0.1 × (1 + 302) = 30.5 t.
+    (Dropping every day the stop touches gave 0 gaps: 30.4 t.)
+    """
+    w = park_world
+    for day in (1, 2):
+        daily(w.point_a, "w01018", dt.date(2026, 3, day), kg=100.0)
+    StopDeclaration.objects.create(
+        enterprise=w.enterprise_a, start=totals.local_midnight(dt.date(2026, 3, 2)) + dt.timedelta(hours=8),
+        end=totals.local_midnight(dt.date(2026, 3, 3)) + dt.timedelta(hours=14), reason="检修",
+        status=DeclarationStatus.APPROVED)
+    as_of = dt.date(2026, 3, 4)
+
+    row = totals.enterprise_loads([w.enterprise_a], 2026, as_of, LoadPolicy(park=w.park))[0]
+
+    cod = row.get("w01018")
+    assert cod.data_days == 2
+    assert cod.projected_t == pytest.approx(0.2 + 0.1 * (1 + 302))
+    assert cod.direct_projected_t == pytest.approx(0.2 + 0.1 * (1 + 302))
+    (park_cod,) = park.park_figures(w.park.pk, 2026, as_of, ["w01018"])
+    assert park_cod.projected_t == pytest.approx(0.2 + 0.1 * (1 + 302))
