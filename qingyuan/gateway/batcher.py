@@ -5,7 +5,10 @@ loop never blocks on the database. The :class:`Batcher` keeps one FIFO queue of
 :class:`Pending` packets, starts a ``store`` when ``batch_size`` packets are
 waiting or the oldest has waited ``batch_delay``, runs one store at a time (a
 second may wait in the thread's queue, see ``MAX_IN_FLIGHT``), and hands each
-packet's outcome back to its connection, which answers.
+packet's outcome back to its connection, which answers. The outcomes come back
+the moment the sink reports its commit (``Sink.store``'s ``committed``); the
+work a sink does after its commit (alarm evaluation) runs in the sink thread
+while the replies are written, and the next store starts when it ends.
 
 When ``store`` raises, the batch is bisected inside the sink thread to find
 packets that fail on their own (a "poison" packet): those are dropped without
@@ -26,7 +29,7 @@ from typing import Any, Protocol, TypeVar
 
 from .config import GatewayConfig
 from .logmask import masked_logger
-from .sink import InvalidReceived, Outcome, Received, Sink, Verdict
+from .sink import Committed, InvalidReceived, Outcome, Received, Sink, Verdict
 from .stats import Stats
 
 log = masked_logger("qingyuan.gateway")  # every PW= in its lines is masked
@@ -96,10 +99,14 @@ class Pending:
         self.done = False
 
 
-def store_batch(sink: Sink, batch: Sequence[Received]) -> list[Outcome | None]:
+def store_batch(sink: Sink, batch: Sequence[Received], committed: Committed | None = None) -> list[Outcome | None]:
     """``sink.store`` with poison isolation; a packet that failed alone while others
-    succeeded is tried once more on its own (the database may just have come back)."""
-    outcomes = store_isolating(sink, batch)
+    succeeded is tried once more on its own (the database may just have come back).
+
+    ``committed`` is handed to the first store of the whole batch only (see ``Sink.store``):
+    the common case, where the gateway answers the moment the batch commits. The stores of
+    a bisection answer when they return."""
+    outcomes = store_isolating(sink, batch, committed)
     if None in outcomes and any(o is not None for o in outcomes):
         for i, outcome in enumerate(outcomes):
             if outcome is None:
@@ -110,20 +117,38 @@ def store_batch(sink: Sink, batch: Sequence[Received]) -> list[Outcome | None]:
     return outcomes
 
 
-def store_isolating(sink: Sink, batch: Sequence[Received]) -> list[Outcome | None]:
+def store_isolating(sink: Sink, batch: Sequence[Received], committed: Committed | None = None,
+                    ) -> list[Outcome | None]:
     """``sink.store`` the batch; on failure bisect to isolate packets that fail alone.
 
     Returns one outcome per packet, ``None`` where the packet could not be stored.
     Runs in the sink thread. If the left half fails completely, the right half is
     tried once as a whole and, failing too, everything is reported failed (the
-    sink is down, not one packet): at most about 2*log2(n) calls.
+    sink is down, not one packet): at most about 2*log2(n) calls. A store that
+    raises after it reported its commit (``committed``) is not retried: its
+    outcomes stand.
     """
+    reported: list[list[Outcome]] = []
+
+    def report(outcomes: Sequence[Outcome]) -> None:
+        got = list(outcomes)
+        if len(got) != len(batch):  # answered when store returns, or found failing there
+            log.error("store reported %d outcomes for %d packets", len(got), len(batch))
+            return
+        reported.append(got)
+        if committed is not None:
+            committed(got)
+
     try:
-        outcomes = list(sink.store(batch))
+        outcomes = list(sink.store(batch, report) if committed is not None else sink.store(batch))
         if len(outcomes) != len(batch):
             raise RuntimeError(f"store returned {len(outcomes)} outcomes for {len(batch)} packets")
         return outcomes  # type: ignore[return-value]
     except Exception:
+        if reported:
+            log.exception("the work after a committed store of %d packets failed", len(batch))
+            stood: list[Outcome | None] = list(reported[0])
+            return stood
         log.exception("store failed for a batch of %d packets", len(batch))
     if len(batch) == 1:
         return [None]
@@ -241,12 +266,12 @@ class Batcher:
         calls, self.calls = self.calls, []
         self.stats.sink_queue = len(self.queue)
         self.in_flight += 1
-        fut = self.thread.run(self._flush_in_thread, [p.received for p in batch], invalid, calls)
+        fut = self.thread.run(self._flush_in_thread, batch, invalid, calls)
         fut.add_done_callback(lambda f: self._finished(batch, f))
 
     def _flush_in_thread(
         self,
-        batch: list[Received],
+        pending: list[Pending],
         invalid: list[InvalidReceived],
         calls: list[tuple[Callable[..., object], tuple[Any, ...]]],
     ) -> list[Outcome | None]:
@@ -261,11 +286,20 @@ class Batcher:
                 sink.record_invalid(invalid)
             except Exception:
                 log.exception("record_invalid failed for %d frames", len(invalid))
-        if not batch:
+        if not pending:
             return []
-        return store_batch(sink, batch)
+
+        def committed(outcomes: Sequence[Outcome]) -> None:  # answered now, before the sink's later work
+            self.loop.call_soon_threadsafe(self._committed, pending, list(outcomes))
+
+        return store_batch(sink, [p.received for p in pending], committed)
 
     # -- completion (event loop) ---------------------------------------------
+    def _committed(self, batch: list[Pending], outcomes: Sequence[Outcome | None]) -> None:
+        """The sink committed the batch and goes on with its later work: answer now."""
+        if not any(p.done for p in batch):
+            self._resolve(batch, outcomes)
+
     def _finished(self, batch: list[Pending], fut: asyncio.Future[list[Outcome | None]]) -> None:
         self.in_flight -= 1
         self.stats.store_calls += 1
@@ -274,7 +308,9 @@ class Batcher:
         except BaseException as exc:  # the executor itself failed (e.g. shut down)
             log.error("sink thread failed: %r", exc)
             outcomes = [None] * len(batch)
-        if batch and all(o is None for o in outcomes):
+        if batch and all(p.done for p in batch):
+            pass  # answered when the sink reported its commit
+        elif batch and all(o is None for o in outcomes):
             self._retry(batch)
         else:
             self._backoff = self.config.store_retry_delay

@@ -2,7 +2,9 @@
 
 The gateway never touches a database. It hands packets to a :class:`Sink` and
 acknowledges a packet only after ``store`` reported it ``STORED`` or
-``DUPLICATE``. Every method is called from one dedicated sink thread, never
+``DUPLICATE``: from the ``committed`` callback the sink calls right after its
+commit, before any work that follows (evaluating alarms), or else when ``store``
+returns. Every method is called from one dedicated sink thread, never
 from the event loop, one call at a time, so an implementation may keep a
 thread-bound database connection and needs no locking of its own.
 
@@ -13,7 +15,7 @@ is a standard-library reference used by the tests and benchmarks.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -73,11 +75,20 @@ class OutboxItem:
     payload: bytes
 
 
+Committed = Callable[[Sequence[Outcome]], None]
+
+
 class Sink(Protocol):
-    def store(self, batch: Sequence[Received]) -> Sequence[Outcome]:
+    def store(self, batch: Sequence[Received], committed: Committed | None = None) -> Sequence[Outcome]:
         """Store the batch in ONE transaction and return one outcome per packet, in order.
 
-        Raising means nothing in the batch is committed and nothing is acknowledged.
+        Raising before the commit means nothing in the batch is committed and nothing is acknowledged.
+        ``committed``, when given, is called once with the same outcomes the moment the transaction
+        has committed and before any work that follows the commit (the platform evaluates alarms
+        and writes their assignments then): the gateway acknowledges from it, without waiting for
+        that work. An exception raised after ``committed`` was called does not undo the commit: the
+        gateway keeps the outcomes it was given and logs the error. A sink with no such work may
+        ignore ``committed``; the gateway then answers when ``store`` returns.
         Device replies (9011/9012) and uploads alike come through here; the sink
         records replies against the command with the same QN and, for upstreams that
         take the packet, adds it to the durable outbox in the same transaction.

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from qingyuan.closures.services import decommissioned_point_ids
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.gateway.sink import Outcome, Received, Verdict
+from qingyuan.gateway.sink import Committed, Outcome, Received, Verdict
 from qingyuan.hj212 import Packet, Param
 from qingyuan.ingest.quarantine import Refused, quarantine
 from qingyuan.ingest.rows import Insert, select_in
@@ -106,12 +106,22 @@ class _Work:
     duplicate_keys: set[str] = field(default_factory=set)
 
 
-def process_packets(batch: Sequence[Received]) -> list[Outcome]:
-    """Store ``batch`` in one transaction; one outcome per packet, in order. See the module doc."""
+def process_packets(batch: Sequence[Received], *, committed: Committed | None = None) -> list[Outcome]:
+    """Store ``batch`` in one transaction; one outcome per packet, in order. See the module doc.
+
+    ``committed(outcomes)`` runs right after the commit and before the work that follows it: it is
+    the first on-commit callback of the transaction (Django runs them in the order they were
+    registered), ahead of the alarm evaluation ``readings_committed`` registers and the
+    notifications of the actions. The gateway acknowledges from it (``Sink.store``).
+    """
     if not batch:
         return []
+    outcomes: list[Outcome] = []
     with transaction.atomic():
-        return _Batch(batch).run()
+        if committed is not None:
+            transaction.on_commit(functools.partial(committed, outcomes))
+        outcomes.extend(_Batch(batch).run())
+    return outcomes
 
 
 class _Batch:
@@ -226,7 +236,7 @@ class _Batch:
         inserts.raw.run(w.raw)
         inserts.readings.run(list(w.readings.values()))
         # Monitoring intelligence (qingyuan.quality.queue): note what changed in this transaction;
-        # alarms are evaluated on commit, aggregates by the worker.
+        # alarms are evaluated on commit (after the ``committed`` callback), aggregates by the worker.
         readings_committed(READING_COLUMNS, w.readings.values())
         inserts.states.run([self._state_row(point_id, s) for point_id, s in w.states.items()])
         inserts.outbox.run(w.outbox)

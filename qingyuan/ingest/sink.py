@@ -5,6 +5,11 @@ so the sink uses that thread's Django connection and needs no locking. A
 database error closes the connection (the next call opens a fresh one) and is
 raised, so the gateway does not acknowledge what was not committed.
 
+``store`` hands the outcomes to the gateway through ``committed`` the moment its
+transaction commits; only then do the on-commit listeners run (the alarm engine
+judges the batch, writes alarms and their assignments) in this same thread, while
+the gateway writes the acknowledgements. See ``docs/gateway-behavior.md``.
+
 Run it with ``manage.py gateway``; ``bench/gateway_e2e.py --sink django`` and
 the end-to-end tests construct it with no arguments.
 """
@@ -44,8 +49,8 @@ class DjangoSink:
     """Implements :class:`qingyuan.gateway.sink.Sink`; see the module doc."""
 
     @_database_call
-    def store(self, batch: Sequence[gw.Received]) -> Sequence[gw.Outcome]:
-        return process_packets(batch)
+    def store(self, batch: Sequence[gw.Received], committed: gw.Committed | None = None) -> Sequence[gw.Outcome]:
+        return process_packets(batch, committed=committed)
 
     @_database_call
     def record_invalid(self, frames: Sequence[gw.InvalidReceived]) -> None:

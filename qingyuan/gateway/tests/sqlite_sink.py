@@ -21,6 +21,7 @@ import time
 from collections.abc import Collection, Sequence
 
 from qingyuan.gateway.sink import (
+    Committed,
     DeviceCommand,
     InvalidReceived,
     OutboxItem,
@@ -122,13 +123,15 @@ class SqliteSink:
         self._loaded_at = time.monotonic()
 
     # -- Sink -----------------------------------------------------------------------
-    def store(self, batch: Sequence[Received]) -> Sequence[Outcome]:
+    def store(self, batch: Sequence[Received], committed: Committed | None = None) -> Sequence[Outcome]:
         self._reload()
         outcomes: list[Outcome] = []
         db = self.db
         with self._transaction():
             for item in batch:
                 outcomes.append(self._store_one(db, item))
+        if committed is not None:
+            committed(outcomes)  # nothing follows the commit here; the gateway answers from either
         return outcomes
 
     def _store_one(self, db: sqlite3.Connection, item: Received) -> Outcome:

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.slow
 
 
 class SlowSqliteSink(SqliteSink):
-    def store(self, batch):
+    def store(self, batch, committed=None):
         time.sleep(0.02)
-        return super().store(batch)
+        return super().store(batch, committed)
 
 
 def test_it_enforces_max_connections_overall(tmp_path):

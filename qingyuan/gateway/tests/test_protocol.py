@@ -64,7 +64,7 @@ class StubSink:
         self.stored = []
         self.calls = 0
 
-    def store(self, batch):
+    def store(self, batch, committed=None):
         self.calls += 1
         if any(self.fail(r) for r in batch):
             raise RuntimeError("database unavailable")
@@ -315,7 +315,7 @@ class FlakySink(StubSink):
         super().__init__()
         self.failures = failures
 
-    def store(self, batch):
+    def store(self, batch, committed=None):
         self.calls += 1
         if self.failures:
             self.failures -= 1

@@ -24,7 +24,7 @@ class SlowSink:
         self.storing = threading.Event()
         self.closed = False
 
-    def store(self, batch):
+    def store(self, batch, committed=None):
         self.storing.set()
         time.sleep(self.delay)
         self.stored.extend(r.packet.qn for r in batch)
