@@ -5,7 +5,15 @@ events until ``NEED_DATA``; build frames with :func:`build_packet` and the
 replies and commands in ``commands``. See docs/hj212.md.
 """
 
-from .codes import POLLUTANT_CODES, DataKind, PollutantCode, medium_of, normalize_code
+from .codes import (
+    POLLUTANT_CODES,
+    DataKind,
+    PollutantCode,
+    code_for_medium,
+    is_2005_code,
+    medium_of,
+    normalize_code,
+)
 from .commands import (
     data_ack,
     get_field_info,
@@ -50,12 +58,14 @@ __all__ = [
     "Reassembler",
     "Tolerance",
     "build_packet",
+    "code_for_medium",
     "crc16",
     "data_ack",
     "get_field_info",
     "get_min_interval",
     "get_rtd_interval",
     "get_time",
+    "is_2005_code",
     "mask_password",
     "medium_of",
     "new_qn",

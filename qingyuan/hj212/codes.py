@@ -72,6 +72,7 @@ _OLD_WATER = {p.code2005: p.code for p in POLLUTANT_CODES.values() if p.code2005
 _OLD_GAS = {p.code2005: p.code for p in POLLUTANT_CODES.values() if p.code2005 and p.medium == "gas"}
 # The two 2005 tables share no code, so an unknown medium can use both.
 _OLD_ANY = {**_OLD_WATER, **_OLD_GAS}
+_OLD_BY_MEDIUM = {"water": _OLD_WATER, "gas": _OLD_GAS}
 
 
 def medium_of(st: str | None) -> str | None:
@@ -95,3 +96,21 @@ def normalize_code(code: str, st: str | None) -> str:
     if st in _GAS_ST:
         return _OLD_GAS.get(code, code)
     return _OLD_ANY.get(code, code)
+
+
+def is_2005_code(code: str) -> bool:
+    """True if ``code`` is a factor code of either 2005 table (``011``, ``01``, ``B02``, ``S01``...)."""
+    return code in _OLD_ANY
+
+
+def code_for_medium(code: str, medium: str) -> str:
+    """The 2017 code for a 2005 factor code read in ``medium``'s table; any other code unchanged.
+
+    For a receiver that knows the point's medium: a logger that sends gas codes under a
+    water ST (or the reverse) is read by the point, not by the ST. A code of the other
+    medium's table stays as sent (a gas point's ``023`` is a vendor code, not total chromium).
+    """
+    table = _OLD_BY_MEDIUM.get(medium)
+    if table is None:
+        raise ValueError(f"medium must be 'water' or 'gas', got {medium!r}")
+    return table.get(code, code)

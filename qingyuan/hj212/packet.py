@@ -25,6 +25,9 @@ class Tolerance(enum.Enum):
     LENGTH_PLUS_6 = "length_plus_6"  # ... and it is segment + 6 (counts CRC and CR LF)
     OVERSIZE_SEGMENT = "oversize_segment"  # data segment above the standard's 1024
     ALT_CRC_MODE = "alt_crc_mode"  # verified with the device's non-HJ212 CRC mode
+    # 2005 factor codes under an ST of another medium (or of none) than the point's, read by the
+    # point's medium. Set by the receiver, which knows the point; the decoder reads codes by ST.
+    ST_MEDIUM_MISMATCH = "st_medium_mismatch"
 
 
 def parse_time(text: str | None) -> TimeTuple | None:

@@ -38,9 +38,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from qingyuan.closures.services import decommissioned_point_ids
-from qingyuan.enterprises.models import MonitoringPoint
+from qingyuan.enterprises.models import MonitoringPoint, Outlet
 from qingyuan.gateway.sink import Committed, Outcome, Received, Verdict
-from qingyuan.hj212 import Packet, Param
+from qingyuan.hj212 import Packet, Param, Tolerance, code_for_medium, is_2005_code, medium_of
 from qingyuan.ingest.quarantine import Refused, quarantine
 from qingyuan.ingest.rows import Insert, select_in
 from qingyuan.monitoring.actions import Answer, record_command_answers
@@ -133,8 +133,10 @@ class _Batch:
 
     def run(self) -> list[Outcome]:
         mns = {r.packet.mn for r in self.batch if r.packet.mn}
-        self.points = {mn: _Point(pk, password, active) for pk, mn, password, active in select_in(
-            MonitoringPoint, ("id", "mn", "password", "is_active"), "mn", mns)}
+        self.points = {mn: _Point(pk, password, active, st, outlet_id)
+                       for pk, mn, password, active, st, outlet_id in select_in(
+                           MonitoringPoint, ("id", "mn", "password", "is_active", "st", "outlet_id"), "mn", mns)}
+        self.outlet_media: dict[int, str] | None = None  # looked up when a packet carries 2005 codes
         # Points a closure case took out of service: their packets are quarantined as "decommissioned".
         self.decommissioned = decommissioned_point_ids(p.id for p in self.points.values() if not p.is_active)
         keys = [dedup_key(r.packet) for r in self.batch]
@@ -171,12 +173,15 @@ class _Batch:
         notes: list[str] = []
         data_time = self._data_time(p, pid, notes)
         kind = KINDS.get(p.cn)
+        codes = self._codes_by_point(point, p, notes) if kind is not None else None
         if kind is not None and data_time is None:
             reason_text = f"no valid DataTime in a {p.cn} upload"
-            self.work.raw.append(self._raw_row(item, pid, None, notes, PacketVerdict.REJECTED, reason_text, None))
+            self.work.raw.append(self._raw_row(item, pid, None, notes, PacketVerdict.REJECTED, reason_text, None,
+                                               recoded=codes is not None))
             return Outcome(Verdict.REJECTED, reason_text)
         self.known.add(key)
-        self.work.raw.append(self._raw_row(item, pid, data_time, notes, PacketVerdict.STORED, "", key, received_at))
+        self.work.raw.append(self._raw_row(item, pid, data_time, notes, PacketVerdict.STORED, "", key, received_at,
+                                           recoded=codes is not None))
         state.stored += 1
         if data_time is not None and (state.data_time is None or data_time > state.data_time):
             state.data_time = data_time
@@ -184,7 +189,8 @@ class _Batch:
             assert data_time is not None
             readings = self.work.readings
             for param in p.cp.params.values():
-                readings[(pid, kind, data_time, param.code)] = _reading(pid, kind, data_time, param)
+                code = param.code if codes is None else codes.get(param.original_code, param.code)
+                readings[(pid, kind, data_time, code)] = _reading(pid, kind, data_time, code, param)
         if p.cn.startswith("2"):
             for upstream_id in self._routes(p.mn):
                 self.work.outbox.append((upstream_id, p.mn, p.raw, received_at, 0, "", ""))
@@ -209,13 +215,40 @@ class _Batch:
             notes.append(f"DataTime is {moment - self.now} ahead of the platform clock")
         return moment
 
+    def _codes_by_point(self, point: _Point, p: Packet, notes: list[str]) -> dict[str, str] | None:
+        """Issue 15 rule 6: 2005 factor codes under an ST that does not name the point's medium are
+        read by the point's medium (its outlet's, else its configured ST's); None when the
+        decoder's reading by ST stands. The packet is then stored with ``st_medium_mismatch``."""
+        olds = [param.original_code for param in p.cp.params.values() if is_2005_code(param.original_code)]
+        if not olds:
+            return None
+        medium = self._medium(point)
+        if medium is None or medium == medium_of(p.st):
+            return None
+        codes = {old: code_for_medium(old, medium) for old in olds}
+        kept = [old for old, new in codes.items() if new == old]
+        notes.append(f"2005 codes under ST={p.st or ''} read as {medium} codes (the point's medium)"
+                     + (f"; not {medium} codes, kept as sent: {', '.join(kept)}" if kept else ""))
+        return codes
+
+    def _medium(self, point: _Point) -> str | None:
+        if point.outlet_id is None:
+            return medium_of(point.st)
+        if self.outlet_media is None:  # one query for the batch, only when 2005 codes come in
+            ids = {q.outlet_id for q in self.points.values() if q.outlet_id is not None}
+            self.outlet_media = dict(select_in(Outlet, ("id", "medium"), "id", ids))
+        return self.outlet_media.get(point.outlet_id) or medium_of(point.st)
+
     def _raw_row(self, item: Received, point_id: int, data_time: dt.datetime | None, notes: list[str],
                  verdict: str, reason: str, key: str | None, received_at: dt.datetime | None = None,
-                 ) -> tuple[object, ...]:
+                 *, recoded: bool = False) -> tuple[object, ...]:
         p = item.packet
         result: dict[str, list[str]] = {}
-        if p.tolerances:
-            result["tolerances"] = sorted(t.value for t in p.tolerances)
+        if p.tolerances or recoded:
+            values = {t.value for t in p.tolerances}
+            if recoded:
+                values.add(Tolerance.ST_MEDIUM_MISMATCH.value)
+            result["tolerances"] = sorted(values)
         if p.warnings:
             result["warnings"] = list(p.warnings)
         if notes:
@@ -257,6 +290,8 @@ class _Point(NamedTuple):
     id: int
     password: str
     is_active: bool
+    st: str
+    outlet_id: int | None
 
 
 class _Inserts(NamedTuple):
@@ -291,8 +326,8 @@ def _refusal(point: _Point | None, p: Packet, decommissioned: set[int]) -> str |
     return None
 
 
-def _reading(point_id: int, kind: str, time: dt.datetime, v: Param) -> tuple[object, ...]:
-    return (point_id, kind, time, v.code[:16], v.rtd, v.avg, v.min, v.max, v.cou,
+def _reading(point_id: int, kind: str, time: dt.datetime, code: str, v: Param) -> tuple[object, ...]:
+    return (point_id, kind, time, code[:16], v.rtd, v.avg, v.min, v.max, v.cou,
             v.zs_rtd, v.zs_avg, v.zs_min, v.zs_max, (v.flag or "")[:4], (v.eflag or "")[:8])
 
 

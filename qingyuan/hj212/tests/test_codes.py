@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qingyuan.hj212 import POLLUTANT_CODES, DataKind, medium_of, normalize_code
+from qingyuan.hj212 import POLLUTANT_CODES, DataKind, code_for_medium, is_2005_code, medium_of, normalize_code
 
 
 def test_it_ships_the_184_codes_of_appendix_b() -> None:
@@ -47,3 +47,26 @@ def test_it_maps_cn_to_data_kind() -> None:
     assert DataKind.from_cn("2031") is DataKind.DAY
     assert DataKind.from_cn("9014") is None
     assert DataKind.from_cn(None) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "medium", "expected"),
+    [
+        ("01", "gas", "a34013"),  # Table B.2: 烟尘, whatever ST the packet carried
+        ("03", "gas", "a21002"),
+        ("011", "water", "w01018"),  # Table B.1: COD
+        ("01", "water", "01"),  # a gas code read as a water point's: no mapping, as sent
+        ("023", "gas", "023"),  # Table B.1's total chromium is not a gas point's 023
+        ("w01018", "gas", "w01018"),  # 2017 codes are left alone
+    ],
+)
+def test_it_reads_a_2005_code_by_a_given_medium(code: str, medium: str, expected: str) -> None:
+    """HJ 212-2017 Appendix B Tables B.1 (water) and B.2 (gas), 2005 code column."""
+    assert code_for_medium(code, medium) == expected
+
+
+def test_it_tells_2005_codes_from_others() -> None:
+    assert is_2005_code("01") and is_2005_code("011") and is_2005_code("S01") and is_2005_code("B02")
+    assert not is_2005_code("a34013") and not is_2005_code("801") and not is_2005_code("ele01")
+    with pytest.raises(ValueError, match="medium"):
+        code_for_medium("01", "noise")
