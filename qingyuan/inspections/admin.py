@@ -16,12 +16,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class FindingInline(admin.TabularInline):
-    model = Finding
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under a read-only parent; nothing to add, change or delete here."""
+
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class FindingInline(ReadOnlyInline):
+    model = Finding
     fields = ["text", "severity", "checklist_item", "status", "assignment"]
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Patrol)
@@ -39,12 +53,10 @@ class PatrolPlanAdmin(ReadOnlyAdmin):
     search_fields = ["enterprise__name"]
 
 
-class DrawItemInline(admin.TabularInline):
+class DrawItemInline(ReadOnlyInline):
     model = DrawItem
-    extra = 0
     fields = ["position", "enterprise", "inspector_1", "inspector_2"]
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(RandomDraw)

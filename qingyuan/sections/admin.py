@@ -4,13 +4,15 @@ from typing import Any
 
 from django.contrib import admin
 
+from qingyuan.core.admin import AuditedAdmin
 from qingyuan.sections.actions import do_create_section, do_update_section
 from qingyuan.sections.models import Section
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    """Sections are created and changed through the audited actions (a township's link included)."""
+class SectionAdmin(AuditedAdmin):
+    """Sections are created and changed through the audited actions (a township's link included);
+    a delete is audited by ``AuditedAdmin``."""
 
     list_display = ("name", "park", "kind", "river", "target_class", "township", "point", "order", "is_active")
     list_filter = ("park", "kind")
