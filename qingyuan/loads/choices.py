@@ -36,3 +36,10 @@ class AlertLevel(models.TextChoices):
 class FlagStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("rebound", "Open")
     CLOSED = "closed", pgettext_lazy("rebound", "Closed")
+
+
+class MissingHours(models.TextChoices):
+    """How invalid or missing hours of a flue-gas CEMS count in the emission mass (docs/loads-and-sections.md)."""
+
+    HJ75 = "hj75", _("Substitute as HJ 75-2017 sets (previous and next valid hour; largest of the previous 720)")
+    NONE = "none", _("No substitution: measured hours only")

@@ -27,7 +27,14 @@ from django.utils.translation import gettext_lazy as _
 
 from qingyuan.core.pollutants import pollutant_name
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, MonitoringPoint
-from qingyuan.loads.choices import AlertLevel, BaselineSource, EntryKind, FlagStatus, ProjectStatus
+from qingyuan.loads.choices import (
+    AlertLevel,
+    BaselineSource,
+    EntryKind,
+    FlagStatus,
+    MissingHours,
+    ProjectStatus,
+)
 from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park
 
@@ -87,6 +94,9 @@ class LoadPolicy(models.Model):
         _("rebound: fewest exceedance alarms in that span"), default=3, validators=[MinValueValidator(1)])
     rebound_deadline_days = models.PositiveSmallIntegerField(
         _("rebound: assignment deadline (days)"), default=15, validators=[MinValueValidator(1), MaxValueValidator(90)])
+    missing_hours = models.CharField(
+        _("invalid or missing CEMS hours"), max_length=8, choices=MissingHours.choices, default=MissingHours.HJ75,
+        help_text=_("How the emission mass counts the hours a flue-gas point did not validly measure."))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

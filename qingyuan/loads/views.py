@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qingyuan.core.htmx import render_page
 from qingyuan.enterprises.models import Enterprise
-from qingyuan.loads import access, actions, ledger, services, totals
+from qingyuan.loads import access, actions, ledger, services, substitution, totals
 from qingyuan.loads.choices import FlagStatus, ProjectStatus
 from qingyuan.loads.forms import BaselineForm, DecisionForm, FitCheckForm, ProjectForm
 from qingyuan.loads.models import BaselineLoad, LedgerEntry, LoadPolicy, NewProject, ReboundFlag
@@ -78,7 +78,8 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
                "baselines": BaselineLoad.objects.filter(enterprise=e).order_by("-year", "pollutant_code"),
                "entries": LedgerEntry.objects.filter(enterprise=e).order_by("-date", "-id")[:50],
                "can_manage": can_manage, "form": BaselineForm() if can_manage else None,
-               "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1))}
+               "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
+               "substituted": substitution.for_enterprise(loads, policy.missing_hours, timezone.now())}
     return render_page(request, "loads/enterprise.html", context)
 
 

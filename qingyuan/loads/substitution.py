@@ -1,0 +1,138 @@
+"""Emission mass of invalid or missing CEMS hours (HJ 75-2017, data review and processing): what the
+accounting adds for the hours a flue-gas point did not measure, and which hours those were.
+
+Rule (``LoadPolicy.missing_hours``; docs/loads-and-sections.md states it and its limits):
+
+* ``hj75`` (default): a run of N consecutive invalid or missing hours between two valid hours gets, for each
+  hour, the mean of the valid hour before and the valid hour after when N ≤ 24; when N > 24, the largest
+  hourly mass of the up to 720 valid hours before the run;
+* ``none``: measured hours only (the figures as they were before this rule).
+
+Hours under an approved stop-production declaration are neither missing nor valid: they end a run and are
+skipped when the nearest valid hours are looked for. A run still open at the end of the period (no valid hour
+after it yet) and the hours before a point's first valid hour are not substituted. Only the flue-gas
+pollutants HJ 75 names (SO2, NOx, particulate matter) at gas outlets are substituted: water points follow
+HJ 355/356, not this rule. The substitution works on the hourly mass (``quality.HourlyValue.mass_kg``), which
+is concentration × flow of that hour; substituting both and multiplying gives the same kg only when they move
+together (the difference is stated in the docs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from qingyuan.enterprises.choices import Medium
+from qingyuan.enterprises.models import MonitoringPoint
+from qingyuan.loads.choices import MissingHours
+from qingyuan.loads.totals import EnterpriseLoads, counted_points
+from qingyuan.quality import mass
+from qingyuan.quality.compute import local_midnight
+from qingyuan.quality.models import HourlyValue
+from qingyuan.quality.points import is_stopped, point_infos, stopped_periods_many
+
+HJ75_CODES = mass.HJ75_CODES
+LOOKBACK_HOURS = mass.LOOKBACK_HOURS
+HOUR = mass.HOUR
+STOPPED = mass.STOPPED
+Run = mass.Run
+
+
+@dataclass
+class Substitutions:
+    """The runs of one enterprise and period, with their counts and masses per point and pollutant."""
+
+    method: str
+    runs: list[Run]
+
+    def hours(self, code: str | None = None) -> int:
+        return sum(r.hours for r in self.runs if code is None or r.code == code)
+
+    def kg(self, code: str | None = None) -> float:
+        return sum(r.kg for r in self.runs if code is None or r.code == code)
+
+    def kg_by_month(self, code: str) -> list[float]:
+        """kg per local month (a run is split at its hours' months)."""
+        out = [0.0] * 12
+        for r in self.runs:
+            if r.code != code:
+                continue
+            for h in range(r.hours):
+                out[timezone.localtime(r.first + h * HOUR).month - 1] += r.kg_per_hour
+        return out
+
+
+def substitutions(point_ids: Iterable[int], first: dt.date, last: dt.date, method: str,
+                  now: dt.datetime | None = None) -> Substitutions:
+    """The substituted hours of the flue-gas ``point_ids`` in the local days ``first``..``last`` (not after
+    ``now``): three queries, none when ``method`` is ``none``."""
+    if method != MissingHours.HJ75:
+        return Substitutions(method, [])
+    start, end = local_midnight(first), local_midnight(last + dt.timedelta(days=1))
+    if now is not None:
+        end = min(end, now.replace(minute=0, second=0, microsecond=0))
+    infos = [i for i in point_infos(list(point_ids)).values() if i.medium == Medium.GAS]
+    if not infos or end <= start:
+        return Substitutions(method, [])
+    lookback = start - LOOKBACK_HOURS * HOUR
+    rows = HourlyValue.objects.filter(point_id__in=[i.id for i in infos], parameter__in=HJ75_CODES,
+                                      start__gte=lookback, start__lt=end)
+    series: dict[tuple[int, str], dict[dt.datetime, float | None]] = defaultdict(dict)
+    for point, code, hour, valid, kg in rows.values_list("point_id", "parameter", "start", "valid", "mass_kg"):
+        series[(point, code)][hour] = kg if valid and kg is not None else None
+    stops = stopped_periods_many(infos, lookback, end)
+    runs: list[Run] = []
+    total = int((end - lookback) / HOUR)
+    counted_from = int((start - lookback) / HOUR)
+    for (point, code), by_hour in sorted(series.items()):
+        periods = stops.get(point, [])
+        hours: list[float | str | None] = []
+        for k in range(total):
+            moment = lookback + k * HOUR
+            hours.append(STOPPED if periods and is_stopped(moment, periods) else by_hour.get(moment))
+        runs += mass.fill(hours, point, code, lookback, counted_from)
+    return Substitutions(method, runs)
+
+
+@dataclass
+class PollutantSubstitution:
+    code: str
+    hours: int
+    substituted_t: float
+    measured_t: float
+
+    @property
+    def accounted_t(self) -> float:
+        """The accounted mass: measured hours plus substituted ones."""
+        return self.measured_t + self.substituted_t
+
+
+@dataclass
+class EnterpriseSubstitutions:
+    """What the enterprise's loads page shows: the rule, the sums per pollutant and the runs with point names."""
+
+    method: str
+    pollutants: list[PollutantSubstitution]
+    runs: list[tuple[str, Run]]  # (point name, run), newest first
+
+    @property
+    def hours(self) -> int:
+        return sum(p.hours for p in self.pollutants)
+
+
+def for_enterprise(loads: EnterpriseLoads, method: str, now: dt.datetime) -> EnterpriseSubstitutions:
+    """The substitutions of an enterprise's counted flue-gas points over its loads' year up to ``as_of``."""
+    points = counted_points([loads.enterprise.pk])
+    found = substitutions(points, dt.date(loads.year, 1, 1), loads.as_of, method, now)
+    names = dict(MonitoringPoint.objects.filter(pk__in={r.point_id for r in found.runs}).values_list("pk", "name"))
+    rows = []
+    for code in sorted({r.code for r in found.runs}, key=HJ75_CODES.index):
+        measured = loads.get(code)
+        rows.append(PollutantSubstitution(code, found.hours(code), found.kg(code) / 1000.0,
+                                          measured.ytd_t if measured is not None else 0.0))
+    runs = sorted(((names.get(r.point_id, ""), r) for r in found.runs), key=lambda x: x[1].first, reverse=True)
+    return EnterpriseSubstitutions(method, rows, runs)
