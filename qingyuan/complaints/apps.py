@@ -7,8 +7,8 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and petitions")
 
     def ready(self) -> None:
-        from qingyuan.complaints import actions, conf, services, sms  # noqa: F401  (conf reads the environment)
-        from qingyuan.core import work, worker
+        from qingyuan.complaints import actions, conf, restdays_office, services, sms  # noqa: F401  (conf reads the environment)
+        from qingyuan.core import plugins, work, worker
         from qingyuan.core.notify import register_kind
 
         for kind, label in KINDS.items():
@@ -17,6 +17,9 @@ class ComplaintsConfig(AppConfig):
         worker.register("send_sms", sms.send_one)
         worker.register("close_complaints", actions.close_one, every=600)
         worker.register("mirror_complaint_extensions", actions.mirror_extension_one, every=60)
+        worker.register("warn_missing_rest_days", restdays_office.warn_missing_year_one, every=3600)
+        plugins.register_panel("rest-days-missing", "cockpit", "complaints/partials/rest_days_panel.html",
+                               restdays_office.panel_context, order=5)
 
 
 KINDS = {
@@ -24,4 +27,5 @@ KINDS = {
     "complaint.returned": _("Complaint returned by a unit as not theirs"),
     "complaint.extension": _("Complaint extension requested"),
     "complaint.dissatisfied": _("Complainant dissatisfied with a reply"),
+    "restdays.missing": _("The coming year's rest days are missing"),
 }

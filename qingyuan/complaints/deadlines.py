@@ -4,14 +4,18 @@ Rules (shared/standards/NOTES.md §9):
 
 * 信访工作条例 (2022): route or accept within 15 日 (Art. 22/23), handle within 60 日 of
   acceptance (Art. 34), extend by at most 30 日 with the head's approval; the petitioner
-  may ask for a review (复查) within 30 日 of the written reply, and the reviewer answers
-  within 30 日 (Art. 35); the same again for a re-review (复核, Art. 36).
+  may ask for a review (复查) within 30 日 of receiving the written reply (the caller passes the
+  receipt day), and the reviewer answers within 30 日 (Art. 35); the same again for a re-review
+  (复核, Art. 36). Article numbers from NOTES.md §9, not checked against the official text
+  (docs/complaints.md).
 * Environmental complaints (12369): the same structure by default, but the park may set
   its own enforcement deadlines (``ComplaintPolicy``).
 * Counting (民法典 Art. 201, 203 by analogy): the starting day is not counted; 日 are
   calendar days; a period ends at 24:00 of its last day, so a reply on the last day is on
-  time; when the last day is a statutory holiday the period ends on the first day after it
-  (pass the holidays you keep; none are built in).
+  time; when the last day is a rest day the period ends on the first working day after it.
+  ``holidays`` is anything that answers ``day in holidays``: a set of dates, or the rest-day
+  calendar ``qingyuan.core.restdays.calendar()`` (weekends + the State Council's notices with
+  their make-up working days), which every action passes.
 """
 
 from __future__ import annotations

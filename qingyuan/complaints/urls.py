@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qingyuan.complaints import views
+from qingyuan.complaints import restdays_office, views
 
 app_name = "complaints"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.register, name="register"),
     path("statistics/", views.statistics, name="stats"),
     path("settings/", views.policy, name="policy"),
+    path("rest-days/", restdays_office.page, name="rest_days"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<slug:name>/", views.act, name="act"),
     path("<int:pk>/photos/<int:attachment_id>/", views.photo, name="photo"),

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,6 +126,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": list(c.reviews.select_related("handling_unit")),
         "duplicates": duplicates.for_complaint(c) if is_office else [],
         "review_deadline": actions.review_deadline(c),
+        "may_record_receipt": is_office and c.reply_received_on is None and c.case.replied_on is not None
+        and c.status != "not_accepted",
         "can_request_review": is_office and actions.can_request_review(c, today),
         "sms": list(c.sms.order_by("-created_at")[:10]) if personal else [],
         "policy": ComplaintPolicy.for_park(c.park_id),
@@ -145,6 +148,13 @@ def _reason(request: HttpRequest) -> str:
 def _unit(request: HttpRequest, c: Complaint, field: str) -> Any:
     form = UnitForm({"unit": request.POST.get(field)}, park_id=c.park_id)
     return form.cleaned_data["unit"] if form.is_valid() else None
+
+
+def _day(text: str | None) -> Any:
+    try:
+        return parse_date((text or "").strip())
+    except ValueError:
+        return None
 
 
 def _merge_target(request: HttpRequest, c: Complaint) -> Complaint:
@@ -176,6 +186,8 @@ HANDLERS = {
     "rate": lambda r, c: actions.do_rate_complaint(c, rating=r.POST.get("rating", ""), comment=r.POST.get(
         "comment", ""), acting_user=r.user, as_complainant=False,
         request_review=r.POST.get("request_review") == "on", review_reason=r.POST.get("comment", "")),
+    "receipt": lambda r, c: actions.do_record_signed_receipt(c, received_on=_day(r.POST.get("received_on")),
+                                                             upload=r.FILES.get("receipt_file"), acting_user=r.user),
     "review": lambda r, c: actions.do_request_review(c, reason=_reason(r), acting_user=r.user,
                                                      as_complainant=False),
 }

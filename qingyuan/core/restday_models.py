@@ -20,7 +20,7 @@ class RestDayKind(models.TextChoices):
 
 class RestDayYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    notice = models.CharField(_("notice"), max_length=300,
+    notice = models.CharField(_("holiday notice"), max_length=300,
                               help_text=_("The State Council General Office's notice for the year (title, number, date)."))
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from qingyuan.complaints import actions
+from qingyuan.complaints import actions, sms
 from qingyuan.complaints.models import Complaint, ComplaintPolicy
 from qingyuan.complaints.tests.helpers import register, submit
 from qingyuan.core.models import TransitionRecord
@@ -65,15 +65,17 @@ def test_it_extends_a_petition_once_by_thirty_days_with_approval(world, django_c
         with django_capture_on_commit_callbacks(execute=True):
             actions.do_request_extension(p, acting_user=world.officer, reason="需要第三方检测")
         assert world.regulator.notifications.filter(kind="complaint.extension").exists()
-        assert p.assignment.extensions.get().new_deadline == dt.date(2026, 5, 30)
+        # 04-30 + 30 日 = Saturday 05-30, a rest day: the extended period ends on Monday 06-01
+        # (信访工作条例 extension of at most 30 日; 民法典 第二百零三条)
+        assert p.assignment.extensions.get().new_deadline == dt.date(2026, 6, 1)
         with pytest.raises(TransitionError):
             actions.do_decide_extension(p, acting_user=world.officer, approve=True)    # not the unit's decision
         actions.do_decide_extension(p, acting_user=world.leader, approve=True, reason="同意延期")
     p.refresh_from_db()
-    assert (p.handle_deadline, p.extended, p.extension_requested) == (dt.date(2026, 5, 30), True, False)
-    assert p.assignment.deadline == dt.date(2026, 5, 30)
+    assert (p.handle_deadline, p.extended, p.extension_requested) == (dt.date(2026, 6, 1), True, False)
+    assert p.assignment.deadline == dt.date(2026, 6, 1)
     assert TransitionRecord.objects.get(transition="approve_extension", workflow="complaint").user == world.leader
-    assert p.sms.filter(text__contains="2026-05-30").exists()
+    assert p.sms.filter(text__contains="2026-06-01").exists()
     with pytest.raises(TransitionError):
         actions.do_request_extension(p, acting_user=world.officer, reason="再延")  # only once
 
@@ -107,6 +109,10 @@ def _replied(world, day="2026-06-01"):
         actions.do_start_handling(c, acting_user=world.officer)
     with time_machine.travel(at(day), tick=False):
         actions.do_reply_complaint(c, acting_user=world.officer, reply="已核查，未发现超标排放。")
+        while sms.send_one():  # the reply's text message is delivered the same day: the receipt
+            pass
+    c.refresh_from_db()
+    assert (c.reply_received_on, c.reply_receipt) == (dt.date.fromisoformat(day), "sms")
     return c
 
 
@@ -150,11 +156,17 @@ def test_it_allows_one_review_and_one_re_review_and_nothing_more(world):
             actions.do_request_review(c, reason="再来一次")
         actions.do_accept_complaint(review, unit=world.township_unit, acting_user=world.regulator)
         actions.do_reply_complaint(review, acting_user=world.township, reply="复查意见：维持原答复")
+        while sms.send_one():  # delivered: the receipt starts the next review period
+            pass
+        review.refresh_from_db()
         actions.do_rate_complaint(review, rating="dissatisfied")
         re_review = actions.do_request_review(review, reason="申请复核")
         assert re_review.review_level == 2 and re_review.get_review_level_display()
         actions.do_accept_complaint(re_review, unit=world.bureau, acting_user=world.regulator)
         actions.do_reply_complaint(re_review, acting_user=world.officer, reply="复核意见")
+        while sms.send_one():  # delivered: the receipt starts the next review period
+            pass
+        re_review.refresh_from_db()
         actions.do_rate_complaint(re_review, rating="dissatisfied")
         with pytest.raises(TransitionError):
             actions.do_request_review(re_review, reason="第三次")
@@ -183,6 +195,6 @@ def test_it_mirrors_an_extension_the_office_approved_on_the_assignment(world):
         tasks_actions.do_decide_extension(p.assignment, acting_user=world.regulator, approve=True, reason="同意")
         assert actions.mirror_extension_one() is True
     p.refresh_from_db()
-    assert (p.extended, p.extension_requested, p.handle_deadline) == (True, False, dt.date(2026, 5, 30))
+    assert (p.extended, p.extension_requested, p.handle_deadline) == (True, False, dt.date(2026, 6, 1))
     record = TransitionRecord.objects.get(workflow="complaint", transition="approve_extension")
     assert record.user is None and record.reason == "同意"

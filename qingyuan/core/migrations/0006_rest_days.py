@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('notice', models.CharField(help_text="The State Council General Office's notice for the year (title, number, date).", max_length=300, verbose_name='notice')),
+                ('notice', models.CharField(help_text="The State Council General Office's notice for the year (title, number, date).", max_length=300, verbose_name='holiday notice')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
             ],
             options={
