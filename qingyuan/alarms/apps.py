@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,19 +7,21 @@ class AlarmsConfig(AppConfig):
     verbose_name = _("Alarms")
 
     def ready(self) -> None:
-        from qingyuan.alarms import engine, services
+        from qingyuan.alarms import engine, enterprise_page, services
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
         from qingyuan.core.work import register_provider
+        from qingyuan.enterprises.page import register_section
+        from qingyuan.inspections.services import register_pressure_source
         from qingyuan.quality import queue
+        from qingyuan.quality.views import register_compliance_context
 
         queue.register_batch_listener(engine.on_batch)
         queue.register_period_listener(engine.on_periods)
         worker.register("alarms.devices", services.check_devices_step, every=60)
         register_provider(services.work_items)
+        register_section("alarms", enterprise_page.section)
+        register_compliance_context(enterprise_page.compliance_context)
         register_kind("alarm.raised", _("Alarm raised about my enterprise or a linked enterprise"))
         register_kind("alarm.updated", _("Alarm explained, sent back or verified"))
-        if apps.is_installed("qingyuan.inspections"):
-            from qingyuan.inspections.services import register_pressure_source
-
-            register_pressure_source("alarms", services.alarm_pressure)
+        register_pressure_source("alarms", services.alarm_pressure)

@@ -30,24 +30,19 @@ from qingyuan.alarms.choices import (
 )
 from qingyuan.alarms.rules import RuleConfig
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, MonitoringPoint
-from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park
+from qingyuan.org.scoping import ParkScopedQuerySet
 
 DEFAULT_ASSIGN_KINDS = [AlarmKind.EXCEEDANCE, AlarmKind.OVER_RANGE, AlarmKind.SUDDEN_DROP, AlarmKind.CONSTANT,
                         AlarmKind.OFFLINE]
 
 
-class AlarmQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class AlarmQuerySet(ParkScopedQuerySet):
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Park-wide roles see their parks' alarms; an enterprise user sees only their enterprise's."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
         own = EnterpriseAccount.objects.filter(user_id=actor.user_id).values("enterprise_id")
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_wide_ids))  # regulators, unit officers, readers of the park
+        return (
+            self.park_rule(actor)                             # regulators, unit officers, readers of the park
             | models.Q(enterprise_id__in=own)                 # an enterprise: its own alarms only
         )
 

@@ -15,27 +15,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.assessment.choices import AppealStatus, Grade, Method, SchemeStatus, UnitCategory, VetoCondition
-from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet, officer_units
 
 READER_ROLES = frozenset({Role.LEADER, Role.OFFICE_STAFF, Role.ADMIN, Role.SUPERVISOR})
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
-class SchemeQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class SchemeQuerySet(ParkScopedQuerySet):
+    reader_roles = READER_ROLES
+    distinct_rows = True
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/assessment.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_ids_with(READER_ROLES)))       # office, leaders, supervisors
-            | models.Q(assessed__unit_id__in=officer_units)                      # an assessed unit's officers
-        ).distinct()
+        return (
+            self.park_rule(actor)                                                # office, leaders, supervisors
+            | models.Q(assessed__unit_id__in=officer_units(actor))               # an assessed unit's officers
+        )
 
 
 class Scheme(models.Model):

@@ -9,22 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.briefings.choices import Kind, Status
-from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_MANAGER_ROLES, PARK_WIDE_ROLES
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet
 
 
-class BriefingQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class BriefingQuerySet(ParkScopedQuerySet):
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/briefings.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_ids_with(PARK_MANAGER_ROLES)))            # office, leaders: all
-            | models.Q(park_id__in=list(actor.park_ids_with(PARK_WIDE_ROLES)), status=Status.ISSUED)  # readers
+        return (
+            self.park_rule(actor, PARK_MANAGER_ROLES)                                           # office, leaders: all
+            | (self.park_rule(actor, PARK_WIDE_ROLES) & models.Q(status=Status.ISSUED))         # readers
         )
 
 

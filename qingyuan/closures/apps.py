@@ -7,4 +7,8 @@ class ClosuresConfig(AppConfig):
     verbose_name = _("Closures, relocations and conversions")
 
     def ready(self) -> None:
-        pass
+        from qingyuan.closures import enterprise_page, services
+        from qingyuan.enterprises.page import register_link, register_section
+
+        register_section("closures", enterprise_page.section)
+        register_link("closure", services.closure_url)

@@ -14,22 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from qingyuan.closures.choices import STEPS, Basis, CaseKind, CaseStatus, SoilConclusion, StepKind
 from qingyuan.enterprises.models import Enterprise
-from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet
 
 
-class ClosureCaseQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class ClosureCaseQuerySet(ParkScopedQuerySet):
+    distinct_rows = True
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/closures.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_wide_ids))                     # the park's roles: all cases
+        return (
+            self.park_rule(actor)                                               # the park's roles: all cases
             | models.Q(enterprise__accounts__user_id=actor.user_id)             # an enterprise: its own case
-        ).distinct()
+        )
 
 
 class ClosureCase(models.Model):

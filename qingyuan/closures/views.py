@@ -89,9 +89,10 @@ def _steps(case: ClosureCase) -> list[dict[str, Any]]:
 
 
 def _compensation_of(user: Any, case: ClosureCase) -> Any:
-    from qingyuan.compensation.models import CompensationCase
-
-    return CompensationCase.objects.visible_to(user).filter(closure=case).first()
+    """The case's compensation case if the reader may see it. Compensation sits above closures (its case
+    points at the closure case), so the model is reached through that relation, not imported."""
+    compensation = ClosureCase._meta.get_field("compensation").related_model
+    return compensation.objects.visible_to(user).filter(closure=case).first()
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:

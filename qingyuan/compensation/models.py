@@ -13,9 +13,9 @@ from django.utils.translation import pgettext_lazy
 
 from qingyuan.compensation.choices import ASSET_UNITS, AssetKind, BudgetLine, DisputeStatus, Status
 from qingyuan.enterprises.models import Enterprise
-from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_MANAGER_ROLES, Role
 from qingyuan.org.models import Park
+from qingyuan.org.scoping import ParkScopedQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 CENT = Decimal("0.01")
@@ -23,18 +23,16 @@ CENT = Decimal("0.01")
 READERS = frozenset(PARK_MANAGER_ROLES | {Role.FINANCE, Role.SUPERVISOR})
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class CaseQuerySet(ParkScopedQuerySet):
+    reader_roles = READERS
+    distinct_rows = True
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/compensation.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_ids_with(READERS)))            # managers, finance, supervisors
+        return (
+            self.park_rule(actor)                                               # managers, finance, supervisors
             | models.Q(enterprise__accounts__user_id=actor.user_id)             # the enterprise: its own case
-        ).distinct()
+        )
 
 
 class CompensationCase(models.Model):

@@ -7,13 +7,15 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and petitions")
 
     def ready(self) -> None:
-        from qingyuan.complaints import actions, conf, restdays_office, services, sms  # noqa: F401  (conf reads the environment)
+        from qingyuan.complaints import actions, conf, enterprise_page, restdays_office, services, sms  # noqa: F401  (conf reads the environment)
         from qingyuan.core import plugins, work, worker
         from qingyuan.core.notify import register_kind
+        from qingyuan.enterprises.page import register_section
 
         for kind, label in KINDS.items():
             register_kind(kind, label)
         work.register_provider(services.work_items)
+        register_section("complaints", enterprise_page.section)
         worker.register("send_sms", sms.send_one)
         worker.register("close_complaints", actions.close_one, every=600)
         worker.register("mirror_complaint_extensions", actions.mirror_extension_one, every=60)

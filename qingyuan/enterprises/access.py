@@ -1,4 +1,9 @@
-"""Who may see and change an enterprise. Every rule is one line; not visible means 404."""
+"""Who may see and change an enterprise and its monitoring points. Every rule is one line; not visible means 404.
+
+``access_enterprise`` and ``access_point`` are defined here and nowhere else: the apps that show an
+enterprise's or a point's data (quality, loads, monitoring, inspections, closures) call them and add
+their own rule after (e.g. inspections: "only the park's readers see the live data").
+"""
 
 from __future__ import annotations
 
@@ -48,7 +53,24 @@ def access_enterprise(user: Any, pk: Any, *, for_write: bool = False) -> Enterpr
     return enterprise
 
 
-def access_point(user: Any, pk: Any) -> MonitoringPoint:
-    return get_visible(
-        MonitoringPoint.objects.visible_to(user).select_related("park", "outlet__enterprise"), pk=pk
-    )
+def can_change_point(user: Any, point: MonitoringPoint) -> bool:
+    """Register, command or configure a point: the park's managers (office staff, leaders, administrators)."""
+    return actor_for(user).manages_park(point.park_id)
+
+
+def access_point(user: Any, pk: Any, *, for_write: bool = False) -> MonitoringPoint:
+    """The point ``pk`` the user sees (``MonitoringPoint.objects.visible_to``), else 404; with
+    ``for_write``, PermissionDenied unless the user may change it (``can_change_point``)."""
+    point = get_visible(_points(user), pk=pk)
+    if for_write and not can_change_point(user, point):
+        raise PermissionDenied
+    return point
+
+
+def access_point_by_mn(user: Any, mn: str) -> MonitoringPoint:
+    """The point with data-logger number ``mn`` the user sees, else 404."""
+    return get_visible(_points(user), mn=mn)
+
+
+def _points(user: Any):  # type: ignore[no-untyped-def]
+    return MonitoringPoint.objects.visible_to(user).select_related("park", "outlet__enterprise")

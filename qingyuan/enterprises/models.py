@@ -17,24 +17,19 @@ from qingyuan.enterprises.choices import (
     RiskClass,
 )
 from qingyuan.enterprises.validators import validate_credit_code, validate_mn
-from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet
 
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class EnterpriseQuerySet(ParkScopedQuerySet):
+    distinct_rows = True
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Park-wide roles see their parks' enterprises; an enterprise user sees only their own."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_wide_ids)) | models.Q(accounts__user_id=actor.user_id)
-        ).distinct()
+        return self.park_rule(actor) | models.Q(accounts__user_id=actor.user_id)
 
 
 class Enterprise(models.Model):
@@ -192,17 +187,12 @@ class Outlet(models.Model):
                 "wastewater outlet (its effluent).")})
 
 
-class MonitoringPointQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_wide_ids))
-            | models.Q(outlet__enterprise__accounts__user_id=actor.user_id)
-        ).distinct()
+class MonitoringPointQuerySet(ParkScopedQuerySet):
+    distinct_rows = True
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
+        """Park-wide roles see their parks' points; an enterprise user sees only their own outlets' points."""
+        return self.park_rule(actor) | models.Q(outlet__enterprise__accounts__user_id=actor.user_id)
 
 
 class MonitoringPoint(models.Model):

@@ -11,14 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qingyuan.closures.access import can_open as can_open_closure
-from qingyuan.closures.services import closure_url
 from qingyuan.core import workflow
 from qingyuan.core.excel import SpreadsheetError, xlsx_response
 from qingyuan.core.htmx import render_page
-from qingyuan.enterprises import actions, spreadsheet, story
+from qingyuan.enterprises import actions, page, spreadsheet, story
 from qingyuan.enterprises.access import access_enterprise, can_create_in, can_edit, enterprise_roles
-from qingyuan.enterprises.choices import EnterpriseStatus
 from qingyuan.enterprises.filters import EnterpriseFilter
 from qingyuan.enterprises.forms import EnterpriseForm, ImportForm, TransitionForm
 from qingyuan.enterprises.lifecycle import CLOSURE_TRANSITIONS, LIFECYCLE
@@ -95,8 +92,6 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Closed, relocated, transformed: reached through a closure case, not by hand (issue 13).
         "transitions": [t for t in LIFECYCLE.available(enterprise.status, roles) if t.name not in CLOSURE_TRANSITIONS],
         "can_edit": can_edit(request.user, enterprise),
-        "can_open_closure": can_open_closure(request.user, enterprise.park_id)
-        and enterprise.status not in (EnterpriseStatus.CLOSED, EnterpriseStatus.RELOCATED, EnterpriseStatus.TRANSFORMED),
         "today": timezone.localdate(),
         **story.gather(enterprise, request.user),
     }
@@ -142,7 +137,7 @@ def enterprise_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen is not None and chosen.name in CLOSURE_TRANSITIONS and chosen.allows(enterprise_roles(
             request.user, enterprise)):
         messages.error(request, _("Closure, relocation and conversion follow a closure case: open one, or verify "
-                                  "its final check, at %(url)s.") % {"url": closure_url(enterprise)})
+                                  "its final check, at %(url)s.") % {"url": page.link("closure", enterprise)})
         return redirect("enterprises:detail", pk=pk)
     try:
         actions.do_transition_enterprise(

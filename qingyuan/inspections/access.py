@@ -26,6 +26,7 @@ from django.http import Http404
 
 from qingyuan.core.access import get_visible
 from qingyuan.core.models import Attachment
+from qingyuan.enterprises.access import access_enterprise
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
 from qingyuan.inspections.models import (
     PARK_MANAGER_ROLES,
@@ -118,7 +119,7 @@ def access_draw(user: Any, pk: Any, *, for_write: bool = False) -> RandomDraw:
 
 def access_enterprise_patrols(user: Any, pk: Any) -> Enterprise:
     """The enterprise whose patrol history the user may read, else 404."""
-    enterprise = get_visible(Enterprise.objects.visible_to(user).select_related("park", "linked_unit"), pk=pk)
+    enterprise = access_enterprise(user, pk)
     if not sees_patrols_of(user, enterprise):
         raise Http404
     return enterprise
@@ -126,7 +127,7 @@ def access_enterprise_patrols(user: Any, pk: Any) -> Enterprise:
 
 def access_recordable_enterprise(user: Any, pk: Any) -> Enterprise:
     """An enterprise the user may record a patrol of: visible, and they are an inspector of its park."""
-    enterprise = get_visible(Enterprise.objects.visible_to(user).select_related("park", "linked_unit"), pk=pk)
+    enterprise = access_enterprise(user, pk)
     if not can_record_in(user, enterprise.park_id):
         raise PermissionDenied
     return enterprise

@@ -19,9 +19,9 @@ from django.utils.translation import pgettext_lazy
 from qingyuan.enterprises.models import LATITUDE, LONGITUDE, Enterprise, EnterpriseAccount
 from qingyuan.inspections import checklists
 from qingyuan.inspections.choices import FindingStatus, PatrolKind, Severity
-from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Park
+from qingyuan.org.scoping import ParkScopedQuerySet, officer_units
 
 # Roles that read every patrol, plan and draw of their park. Unit officers and enterprise users see less.
 PARK_READER_ROLES = frozenset({Role.LEADER, Role.OFFICE_STAFF, Role.ADMIN, Role.SUPERVISOR, Role.INSPECTOR})
@@ -29,23 +29,11 @@ PARK_READER_ROLES = frozenset({Role.LEADER, Role.OFFICE_STAFF, Role.ADMIN, Role.
 PARK_MANAGER_ROLES = frozenset({Role.LEADER, Role.OFFICE_STAFF, Role.ADMIN})
 
 
-def _reader_parks(actor) -> list[int]:  # type: ignore[no-untyped-def]
-    return list(actor.park_ids_with(PARK_READER_ROLES))
+class PatrolPlanQuerySet(ParkScopedQuerySet):
+    """Plans say when the next patrol is due: park readers only, never the enterprise itself."""
 
-
-def _officer_units(actor) -> list[int]:  # type: ignore[no-untyped-def]
-    return [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
-
-
-class PatrolPlanQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        """Plans say when the next patrol is due: park readers only, never the enterprise itself."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(enterprise__park_id__in=_reader_parks(actor))
+    park_field = "enterprise__park"
+    reader_roles = PARK_READER_ROLES
 
 
 class PatrolPlan(models.Model):
@@ -86,18 +74,15 @@ class PatrolPlan(models.Model):
         return last + dt.timedelta(days=self.interval_days) if last else today
 
 
-class PatrolQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class PatrolQuerySet(ParkScopedQuerySet):
+    reader_roles = PARK_READER_ROLES
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/inspections.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
         own = EnterpriseAccount.objects.filter(user_id=actor.user_id).values("enterprise_id")
-        return self.filter(
-            models.Q(park_id__in=_reader_parks(actor))                          # office, leaders, readers
-            | models.Q(enterprise__linked_unit_id__in=_officer_units(actor))    # the linked unit
+        return (
+            self.park_rule(actor)                                               # office, leaders, readers
+            | models.Q(enterprise__linked_unit_id__in=officer_units(actor))     # the linked unit
             | models.Q(enterprise__linked_officer_id=actor.user_id)             # the linked officer
             | models.Q(enterprise_id__in=own)                                   # the enterprise itself
         )
@@ -199,15 +184,10 @@ class Finding(models.Model):
         return checklists.item_label(self.checklist_item) if self.checklist_item else ""
 
 
-class RandomDrawQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        """Draws are the park readers' business until published (publishing is the public's part)."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(park_id__in=_reader_parks(actor))
+class RandomDrawQuerySet(ParkScopedQuerySet):
+    """Draws are the park readers' business until published (publishing is the public's part)."""
+
+    reader_roles = PARK_READER_ROLES
 
 
 class RandomDraw(models.Model):

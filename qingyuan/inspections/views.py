@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from qingyuan.core import attachments, htmx, workflow
 from qingyuan.core.access import get_visible
 from qingyuan.core.htmx import render_page
+from qingyuan.enterprises.access import access_enterprise
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.inspections import access, actions, checklists, services, spreadsheet
 from qingyuan.inspections.choices import Answer, FindingStatus, Severity
@@ -187,7 +188,7 @@ def patrol_create(request: HttpRequest) -> HttpResponse:
 
 def live_data(request: HttpRequest, pk: int) -> HttpResponse:
     """The enterprise's newest monitoring values, refreshed on the patrol screen every minute."""
-    enterprise = get_visible(Enterprise.objects.visible_to(request.user), pk=pk)
+    enterprise = access_enterprise(request.user, pk)
     if not access.reads_park(request.user, enterprise.park_id):
         raise Http404
     return render(request, "inspections/partials/live.html",

@@ -14,10 +14,12 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from qingyuan.core.api import ERRORS, paginate
+from qingyuan.enterprises.access import access_enterprise
 from qingyuan.enterprises.models import Enterprise
-from qingyuan.loads import access, totals
+from qingyuan.loads import totals
 from qingyuan.loads.models import LoadPolicy
 from qingyuan.loads.schemas import LoadFilters, LoadsOut
+from qingyuan.org.access import access_park, visible_parks
 from qingyuan.org.actor import actor_for
 
 router = Router(tags=["loads"])
@@ -48,10 +50,10 @@ def list_loads(request: HttpRequest, filters: Query[LoadFilters]) -> dict[str, A
     as_of = totals.as_of_for(year, today)
     park_id: int | None
     if filters.enterprise is not None:
-        enterprises = [access.access_enterprise(request.user, filters.enterprise)]
+        enterprises = [access_enterprise(request.user, filters.enterprise)]
         park_id, wide = enterprises[0].park_id, False
-    elif access.parks_of(request.user).exists():
-        park = access.access_park(request.user, filters.park)
+    elif visible_parks(request.user, park_wide=True).exists():
+        park = access_park(request.user, filters.park, park_wide=True)
         park_id, wide = park.pk, True
         enterprises = totals.park_enterprises(park.pk)
     else:  # an enterprise user: their own enterprises only

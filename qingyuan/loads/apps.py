@@ -12,7 +12,8 @@ class LoadsConfig(AppConfig):
     def ready(self) -> None:
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
-        from qingyuan.loads import cache, rebound, services
+        from qingyuan.enterprises.page import register_section
+        from qingyuan.loads import cache, enterprise_page, rebound, services
         from qingyuan.quality.views import register_compliance_context
 
         cache.connect()
@@ -20,4 +21,5 @@ class LoadsConfig(AppConfig):
         worker.register("loads.alerts", services.alerts_step, every=3600)
         worker.register("loads.rebound", rebound.step, every=6 * 3600)
         register_compliance_context(services.compliance_context)
+        register_section("loads", enterprise_page.section)
         register_kind("loads.alert", _("An enterprise's projected load nears or passes its quota"))

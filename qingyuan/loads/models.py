@@ -35,35 +35,21 @@ from qingyuan.loads.choices import (
     MissingHours,
     ProjectStatus,
 )
-from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park
+from qingyuan.org.scoping import ParkScopedQuerySet  # park-wide roles of the row's park
 
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 TONNES = {"max_digits": 14, "decimal_places": 4}
 
 
-class ParkScopedQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        """Park-wide roles (office, leaders, unit officers, inspectors, experts, supervisors) of the park."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(park_id__in=list(actor.park_wide_ids))
+class EnterpriseScopedQuerySet(ParkScopedQuerySet):
+    park_field = "enterprise__park"
 
-
-class EnterpriseScopedQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Park-wide roles see their parks' rows; an enterprise user sees only their enterprise's."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
         own = EnterpriseAccount.objects.filter(user_id=actor.user_id).values("enterprise_id")
-        return self.filter(
-            models.Q(enterprise__park_id__in=list(actor.park_wide_ids))  # the park's regulators and readers
+        return (
+            self.park_rule(actor)                                        # the park's regulators and readers
             | models.Q(enterprise_id__in=own)                            # the enterprise itself
         )
 

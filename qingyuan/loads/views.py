@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingyuan.core.htmx import render_page
+from qingyuan.enterprises.access import access_enterprise
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.loads import access, actions, ledger, services, substitution, totals
 from qingyuan.loads.choices import FlagStatus, ProjectStatus
 from qingyuan.loads.forms import BaselineForm, DecisionForm, FitCheckForm, ProjectForm
 from qingyuan.loads.models import BaselineLoad, LedgerEntry, LoadPolicy, NewProject, ReboundFlag
 from qingyuan.loads.routes import routes_of
+from qingyuan.org.access import access_park
 
 
 def _year(request: HttpRequest) -> int:
@@ -45,7 +47,7 @@ def _errors(form: Any, exc: ValidationError) -> None:
 
 
 def park(request: HttpRequest) -> HttpResponse:
-    p = access.access_park(request.user, request.GET.get("park"))
+    p = access_park(request.user, request.GET.get("park"), park_wide=True)
     year = _year(request)
     today = timezone.localdate()
     policy = LoadPolicy.for_park(p.pk)
@@ -68,7 +70,7 @@ def park(request: HttpRequest) -> HttpResponse:
 
 
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
-    e = access.access_enterprise(request.user, pk)
+    e = access_enterprise(request.user, pk)
     year = _year(request)
     loads = services.enterprise_year(e, year)
     policy = LoadPolicy.for_park(e.park_id)
@@ -85,7 +87,7 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def baseline(request: HttpRequest, pk: int) -> HttpResponse:
-    e = access.access_enterprise(request.user, pk)
+    e = access_enterprise(request.user, pk)
     if not actions.can_manage(request.user, e.park_id):
         raise PermissionDenied
     form = BaselineForm(request.POST)
@@ -104,7 +106,7 @@ def baseline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def capacity(request: HttpRequest) -> HttpResponse:
-    p = access.access_park(request.user, request.GET.get("park"))
+    p = access_park(request.user, request.GET.get("park"), park_wide=True)
     can_manage = actions.can_manage(request.user, p.pk)
     check = FitCheckForm(request.GET if "check" in request.GET else None, auto_id="check_%s")  # ids apart from the project form's
     result = None

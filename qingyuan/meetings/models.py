@@ -26,26 +26,22 @@ from qingyuan.meetings.choices import (
     ReportKind,
     Response,
 )
-from qingyuan.org.actor import actor_for
-from qingyuan.org.choices import PARK_MANAGER_ROLES, Role
+from qingyuan.org.choices import PARK_MANAGER_ROLES
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet, officer_units
 
 DEFAULT_MARGIN = 30  # minutes before the start (and after the end) in which sign-in is accepted
 
 
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class MeetingQuerySet(ParkScopedQuerySet):
+    reader_roles = PARK_MANAGER_ROLES
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/meetings.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_ids_with(PARK_MANAGER_ROLES)))       # office, leaders: all
+        return (
+            self.park_rule(actor)                                                     # office, leaders: all
             | models.Q(pk__in=Invitation.objects.filter(user_id=actor.user_id).values("meeting_id"))  # invitees
-            | models.Q(pk__in=Meeting.invited_units.through.objects.filter(unit_id__in=officer_units)
+            | models.Q(pk__in=Meeting.invited_units.through.objects.filter(unit_id__in=officer_units(actor))
                        .values("meeting_id"))                                       # officers of invited units
         )
 

@@ -1,8 +1,9 @@
 """Who may see and act on monitoring data. Every rule is one line; not visible means 404.
 
 A point's readings, sessions and commands are visible to whoever sees the
-point (``MonitoringPoint.objects.visible_to``). Commands are queued by the
-park's managers (office staff, leaders, administrators).
+point (``MonitoringPoint.objects.visible_to``; the point itself through
+``enterprises.access.access_point``). Commands are queued by the park's
+managers (office staff, leaders, administrators): ``access_point(..., for_write=True)``.
 
 Raw frames are monitoring evidence and carry the device's password (masked on
 every page, but a frame is still more than a reader needs): a point's raw
@@ -17,11 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from qingyuan.core.access import get_visible
-from qingyuan.enterprises.access import LINKED, OWNER, enterprise_roles
+from qingyuan.enterprises.access import LINKED, OWNER, access_point, can_change_point, enterprise_roles
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.monitoring.models import Quarantine, RawPacket
 from qingyuan.org.actor import actor_for
@@ -31,15 +31,9 @@ def visible_points(user: Any):  # type: ignore[no-untyped-def]
     return MonitoringPoint.objects.visible_to(user)
 
 
-def access_point(user: Any, pk: Any, *, for_write: bool = False) -> MonitoringPoint:
-    point = get_visible(visible_points(user).select_related("park", "outlet__enterprise"), pk=pk)
-    if for_write and not can_command(user, point):
-        raise PermissionDenied
-    return point
-
-
 def can_command(user: Any, point: MonitoringPoint) -> bool:
-    return actor_for(user).manages_park(point.park_id)
+    """Queue commands and change the device setup: whoever may change the point."""
+    return can_change_point(user, point)
 
 
 def sees_frames(user: Any, point: MonitoringPoint) -> bool:

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from qingyuan.core.htmx import is_htmx, render_page
+from qingyuan.enterprises.access import access_point
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.monitoring import access, actions, queries, spreadsheet
 from qingyuan.monitoring.choices import EXE_RTN, QN_RTN, QuarantineReason
@@ -89,7 +90,7 @@ def device_status(request: HttpRequest) -> HttpResponse:
 
 
 def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    point = access.access_point(request.user, pk)
+    point = access_point(request.user, pk)
     latest_time, latest = queries.latest_readings(point)
     per_mn, _totals = queries.rejects_today([point.mn])
     state = DeviceState.objects.filter(point=point).first()
@@ -111,7 +112,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def point_chart(request: HttpRequest, pk: int) -> JsonResponse:
-    point = access.access_point(request.user, pk)
+    point = access_point(request.user, pk)
     range_key = request.GET.get("range", "24h")
     if range_key not in queries.RANGES:
         return JsonResponse({"error": "range must be 24h or 7d"}, status=400)
@@ -149,7 +150,7 @@ def _commands_context(point) -> dict[str, object]:  # type: ignore[no-untyped-de
 def point_commands(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the command list (polled while a command is open). POST: queue a command (park managers)."""
     if request.method == "POST":
-        point = access.access_point(request.user, pk, for_write=True)
+        point = access_point(request.user, pk, for_write=True)
         form = CommandForm(request.POST)
         if form.is_valid():
             try:
@@ -161,7 +162,7 @@ def point_commands(request: HttpRequest, pk: int) -> HttpResponse:
                 form = CommandForm()
         status = 400 if form.errors else 200
     else:
-        point = access.access_point(request.user, pk)
+        point = access_point(request.user, pk)
         form, status = CommandForm(), 200
     if not is_htmx(request) and request.method == "POST" and status == 200:
         return redirect("monitoring:point", pk=point.pk)
@@ -178,10 +179,10 @@ def _setup_context(point, form=None) -> dict[str, object]:  # type: ignore[no-un
 def point_setup(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the first-connection setup card. POST (park managers): change it, or ``reset`` to run it again."""
     if request.method != "POST":
-        point = access.access_point(request.user, pk)
+        point = access_point(request.user, pk)
         return render(request, "monitoring/partials/setup.html",
                       {"point": point, "can_command": access.can_command(request.user, point), **_setup_context(point)})
-    point = access.access_point(request.user, pk, for_write=True)
+    point = access_point(request.user, pk, for_write=True)
     form = None
     if "reset" in request.POST:
         actions.do_reset_device_setup(point, acting_user=request.user)

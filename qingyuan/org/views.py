@@ -6,7 +6,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from qingyuan.enterprises.models import Enterprise
 from qingyuan.org import spreadsheet
 from qingyuan.org.access import access_unit
 from qingyuan.org.models import Membership, Unit
@@ -32,7 +31,8 @@ def unit_export(request: HttpRequest) -> HttpResponse:
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk)
-    enterprises = Enterprise.objects.visible_to(request.user).filter(linked_unit=unit).order_by("name")
+    # The reverse relation of enterprises' ``linked_unit`` (its manager has ``visible_to``): org imports no domain app.
+    enterprises = unit.linked_enterprises.visible_to(request.user).order_by("name")
     members = Membership.objects.filter(unit=unit, is_active=True).select_related("user__person").order_by("role")
     return render(
         request,

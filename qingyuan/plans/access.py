@@ -18,6 +18,7 @@ from qingyuan.core.access import get_visible
 from qingyuan.core.models import Attachment
 from qingyuan.enterprises.models import EnterpriseAccount
 from qingyuan.org.actor import actor_for
+from qingyuan.org.scoping import officer_units
 from qingyuan.plans.choices import EDITABLE_STATES
 from qingyuan.plans.models import (
     READ_ALL_ROLES,
@@ -26,7 +27,6 @@ from qingyuan.plans.models import (
     Measure,
     ParkPlan,
     ReviewAssignment,
-    unit_officer_units,
 )
 from qingyuan.plans.workflow import DRAFTERS, EXPERT, LINKED, OFFICE, OWNER, REVIEW_LEAD
 
@@ -43,7 +43,7 @@ def plan_roles(user: Any, plan: EnterprisePlan) -> frozenset[str]:
         return frozenset()
     enterprise = plan.enterprise
     roles = set(actor.roles_in_park(enterprise.park_id) & (READ_ALL_ROLES | OFFICE))
-    if enterprise.linked_unit_id in unit_officer_units(actor):
+    if enterprise.linked_unit_id in officer_units(actor):
         roles.add(LINKED)
     if enterprise.linked_officer_id == actor.user_id:
         roles.add(LINKED)

@@ -12,7 +12,8 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from qingyuan.core.notify import register_kind
         from qingyuan.core.work import register_provider
-        from qingyuan.plans import services
+        from qingyuan.enterprises.page import register_section
+        from qingyuan.plans import enterprise_page, services
 
         register_kind("plans.park_plan", _("Park implementation plan"))
         register_kind("plans.plan", _("Rectification plan decisions"))
@@ -20,3 +21,4 @@ class PlansConfig(AppConfig):
         register_kind("plans.measure", _("Progress of plan measures"))
         register_kind("plans.acceptance", _("Acceptance of plans"))
         register_provider(services.work_items)
+        register_section("plans", enterprise_page.section)

@@ -18,9 +18,9 @@ from django.utils.translation import pgettext_lazy
 
 from qingyuan.core.pollutants import pollutant_name as core_pollutant_name
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
-from qingyuan.org.actor import actor_for
-from qingyuan.org.choices import PARK_WIDE_ROLES, Role
+from qingyuan.org.choices import Role
 from qingyuan.org.models import Park
+from qingyuan.org.scoping import ParkScopedQuerySet, officer_units
 from qingyuan.plans.choices import (
     AcceptanceStatus,
     Finding,
@@ -45,15 +45,8 @@ def pollutant_name(code: str) -> str:
     return core_pollutant_name(code)
 
 
-class ParkPlanQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        """The park's implementation plan is read by everyone with a park-wide role."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(park_id__in=list(actor.park_ids_with(PARK_WIDE_ROLES)))
+class ParkPlanQuerySet(ParkScopedQuerySet):
+    """The park's implementation plan is read by everyone with a park-wide role."""
 
 
 class ParkPlan(models.Model):
@@ -153,23 +146,17 @@ class Milestone(models.Model):
         return self.title
 
 
-def unit_officer_units(actor) -> list[int]:  # type: ignore[no-untyped-def]
-    return [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
+class EnterprisePlanQuerySet(ParkScopedQuerySet):
+    park_field = "park_plan__park"
+    reader_roles = READ_ALL_ROLES
 
-
-class EnterprisePlanQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; subqueries, so no row is repeated and no DISTINCT is needed."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
         uid = actor.user_id
-        return self.filter(
-            models.Q(park_plan__park_id__in=list(actor.park_ids_with(READ_ALL_ROLES)))
+        return (
+            self.park_rule(actor)
             | models.Q(enterprise_id__in=EnterpriseAccount.objects.filter(user_id=uid).values("enterprise_id"))
-            | models.Q(enterprise__linked_unit_id__in=unit_officer_units(actor))
+            | models.Q(enterprise__linked_unit_id__in=officer_units(actor))
             | models.Q(enterprise__linked_officer_id=uid)
             | models.Q(pk__in=ReviewAssignment.objects.filter(reviewer_id=uid).values("version__plan_id"))
         )

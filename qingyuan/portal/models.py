@@ -12,25 +12,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.models import Enterprise
-from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_MANAGER_ROLES
 from qingyuan.org.models import Park
+from qingyuan.org.scoping import ParkScopedQuerySet
 from qingyuan.portal.choices import PUBLIC_STATUSES, NoticeKind, NoticeStatus
 
 
-class NoticeQuerySet(models.QuerySet):
+class NoticeQuerySet(ParkScopedQuerySet):
     def public(self) -> NoticeQuerySet:
         """What anyone may read: published and withdrawn notices (the latter marked), never drafts."""
         return self.filter(status__in=PUBLIC_STATUSES, published_at__isnull=False)
 
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        """Staff side. Each rule on its own line; see docs/portal.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(park_id__in=list(actor.park_ids_with(PARK_MANAGER_ROLES)))  # office, leaders: all
+    reader_roles = PARK_MANAGER_ROLES  # staff side: office, leaders (see docs/portal.md)
 
 
 class Notice(models.Model):

@@ -1,7 +1,7 @@
 """Who may see and act on aggregates, KPIs, compliance pages and declarations. Not visible means 404.
 
-* A point's values and KPIs: whoever sees the point (``MonitoringPoint.objects.visible_to``).
-* An enterprise's compliance page: whoever sees the enterprise (``Enterprise.objects.visible_to``):
+* A point's values and KPIs: whoever sees the point (``enterprises.access.access_point``).
+* An enterprise's compliance page: whoever sees the enterprise (``enterprises.access.access_enterprise``):
   the park's regulators, and the enterprise's own users — never another enterprise's.
 * Declarations: ``StopDeclaration.objects.visible_to``; the enterprise's users submit and
   withdraw, the park's managers and the linked unit's officers review.
@@ -15,27 +15,11 @@ from django.core.exceptions import PermissionDenied
 
 from qingyuan.core.access import get_visible
 from qingyuan.core.models import Attachment
-from qingyuan.enterprises.models import Enterprise, EnterpriseAccount, MonitoringPoint
+from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.quality.models import StopDeclaration
 from qingyuan.quality.workflow import OWNER, REVIEWER
-
-
-def visible_points(user: Any):  # type: ignore[no-untyped-def]
-    return MonitoringPoint.objects.visible_to(user)
-
-
-def access_point(user: Any, pk: Any) -> MonitoringPoint:
-    return get_visible(visible_points(user).select_related("outlet__enterprise"), pk=pk)
-
-
-def access_point_by_mn(user: Any, mn: str) -> MonitoringPoint:
-    return get_visible(visible_points(user).select_related("outlet__enterprise"), mn=mn)
-
-
-def access_enterprise(user: Any, pk: Any) -> Enterprise:
-    return get_visible(Enterprise.objects.visible_to(user).select_related("park", "linked_unit"), pk=pk)
 
 
 def is_member(user: Any, enterprise_id: int) -> bool:

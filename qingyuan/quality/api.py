@@ -15,9 +15,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from qingyuan.core.api import ERRORS, ErrorOut, Paging, paginate
+from qingyuan.enterprises.access import access_enterprise, access_point, access_point_by_mn
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.monitoring.models import Reading
-from qingyuan.quality import access, kpi
+from qingyuan.quality import kpi
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue
 
 router = Router(tags=["readings"])
@@ -92,9 +93,9 @@ class ReadingPage(Schema):
 
 def _point(request: HttpRequest, point: int | None, mn: str | None) -> MonitoringPoint:
     if point is not None:
-        return access.access_point(request.user, point)
+        return access_point(request.user, point)
     if mn:
-        return access.access_point_by_mn(request.user, mn)
+        return access_point_by_mn(request.user, mn)
     raise HttpError(422, "Give point (an id) or mn.")
 
 
@@ -157,10 +158,10 @@ def get_kpis(request: HttpRequest, filters: Query[KpiFilters]) -> dict[str, Any]
     first, last = kpi.month_range(filters.month or timezone.localdate())
     rows = KpiDaily.objects.filter(day__gte=first, day__lte=last)
     if filters.point is not None:
-        scope, pk = "point", access.access_point(request.user, filters.point).pk
+        scope, pk = "point", access_point(request.user, filters.point).pk
         rows = rows.filter(point_id=pk)
     elif filters.enterprise is not None:
-        scope, pk = "enterprise", access.access_enterprise(request.user, filters.enterprise).pk
+        scope, pk = "enterprise", access_enterprise(request.user, filters.enterprise).pk
         rows = rows.filter(point__outlet__enterprise_id=pk)
     else:
         raise Http404

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.models import EnterpriseAccount, MonitoringPoint
-from qingyuan.org.actor import actor_for
+from qingyuan.org.scoping import ParkScopedQuerySet
 from qingyuan.quality.choices import DeclarationStatus, Period, Source
 
 
@@ -132,17 +132,14 @@ class KpiDaily(models.Model):
         return f"{self.point_id} {self.day} {self.parameter}: {self.valid}/{self.expected}"
 
 
-class StopDeclarationQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class StopDeclarationQuerySet(ParkScopedQuerySet):
+    park_field = "enterprise__park"
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Park-wide roles see their parks' declarations; an enterprise user sees their enterprise's."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
         own = EnterpriseAccount.objects.filter(user_id=actor.user_id).values("enterprise_id")
-        return self.filter(
-            models.Q(enterprise__park_id__in=list(actor.park_wide_ids))  # regulators of the park
+        return (
+            self.park_rule(actor)                                        # regulators of the park
             | models.Q(enterprise_id__in=own)                             # the enterprise itself
         )
 

@@ -58,7 +58,7 @@ class PointSummary:
 
 def limits_of(enterprise: Enterprise) -> list[LimitRow]:
     """The permit in force: concentration limits per outlet and annual loads, with the averaging basis."""
-    from qingyuan.alarms.context import basis_of, standard_in
+    from qingyuan.standards.basis import basis_of, standard_in
 
     permits = list(Permit.objects.filter(enterprise=enterprise).order_by("-valid_to"))
     day = today()

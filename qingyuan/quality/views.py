@@ -17,7 +17,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_POST
 from qingyuan.core import attachments
 from qingyuan.core.htmx import render_page
 from qingyuan.core.workflow import TransitionError
+from qingyuan.enterprises.access import access_enterprise
 from qingyuan.quality import access, actions, services
 from qingyuan.quality.forms import DeclarationForm, ReviewForm
 from qingyuan.quality.models import StopDeclaration
@@ -41,26 +41,18 @@ _compliance_context: list[Callable[[Any, Any], dict[str, Any]]] = []
 
 
 def register_compliance_context(fn: Callable[[Any, Any], dict[str, Any]]) -> None:
-    """``fn(enterprise, user) -> dict`` adds context for the loads section (and any later section)."""
+    """``fn(enterprise, user) -> dict`` adds context to the compliance page: the apps above quality register
+    theirs from ``ready()`` (loads: its section; alarms: the active ``alarms``)."""
     if fn not in _compliance_context:
         _compliance_context.append(fn)
 
 
-def _alarms(enterprise: Any) -> list[Any]:
-    if not apps.is_installed("qingyuan.alarms"):
-        return []
-    from qingyuan.alarms.models import Alarm
-
-    return list(Alarm.objects.filter(enterprise=enterprise).active().select_related("point")
-                .order_by("-last_detected_at")[:20])
-
-
 def compliance(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = access.access_enterprise(request.user, pk)
+    enterprise = access_enterprise(request.user, pk)
     limits = services.limits_of(enterprise)
     data = services.compliance(enterprise, limits=limits)
     context: dict[str, Any] = {
-        "enterprise": enterprise, "limits": limits, "alarms": _alarms(enterprise),
+        "enterprise": enterprise, "limits": limits, "alarms": [],
         "declarations": StopDeclaration.objects.filter(enterprise=enterprise).order_by("-start")[:5],
         "loads_template": select_template(LOADS_TEMPLATES).template.name,
         "can_declare": access.is_member(request.user, enterprise.pk), **data,

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet, officer_units
 from qingyuan.supervision.choices import AnswerRating, MemberType, OpinionStatus, ParticipationStatus
 from qingyuan.tasks.choices import EscalationLevel
 
@@ -28,18 +28,8 @@ MANAGER_ROLES = frozenset({Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN})
 GROUP_ROLES = MANAGER_ROLES | {Role.SUPERVISOR}
 
 
-def _officer_units(actor):  # type: ignore[no-untyped-def]
-    return [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
-
-
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(park_id__in=list(actor.park_ids_with(GROUP_ROLES)))  # the office and the group
+class MemberQuerySet(ParkScopedQuerySet):
+    reader_roles = GROUP_ROLES  # the office and the group
 
     def serving_on(self, day: dt.date):  # type: ignore[no-untyped-def]
         return self.filter(term_start__lte=day, term_end__gte=day)
@@ -78,17 +68,14 @@ class Member(models.Model):
         return self.term_start <= day <= self.term_end
 
 
-class OpinionQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class OpinionQuerySet(ParkScopedQuerySet):
+    reader_roles = GROUP_ROLES
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/supervision.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_ids_with(GROUP_ROLES)))  # the office, leaders and the group
-            | models.Q(unit_id__in=_officer_units(actor))                  # a unit: what is addressed to it
+        return (
+            self.park_rule(actor)                                # the office, leaders and the group
+            | models.Q(unit_id__in=officer_units(actor))         # a unit: what is addressed to it
         )
 
 
@@ -151,14 +138,8 @@ class Opinion(models.Model):
         return self.status == OpinionStatus.FILED and self.deadline < today
 
 
-class ParticipationQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(park_id__in=list(actor.park_ids_with(GROUP_ROLES)))  # the office and the group
+class ParticipationQuerySet(ParkScopedQuerySet):
+    reader_roles = GROUP_ROLES  # the office and the group
 
 
 class Participation(models.Model):

@@ -16,24 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_MANAGER_ROLES, PARK_WIDE_ROLES, UnitKind
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet
 from qingyuan.surveys.choices import SATISFIED_POINTS, Channel, QuestionKind, RoundKind, RoundStatus
 
 
-def _parks(user, roles):  # type: ignore[no-untyped-def]
-    return list(actor_for(user).park_ids_with(roles))
-
-
-class VillageQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(park_id__in=_parks(user, PARK_WIDE_ROLES))  # the park's staff and readers
+class VillageQuerySet(ParkScopedQuerySet):
+    reader_roles = PARK_WIDE_ROLES  # the park's staff and readers
 
 
 class Village(models.Model):
@@ -61,18 +51,13 @@ class Village(models.Model):
         return self.name
 
 
-class RoundQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class RoundQuerySet(ParkScopedQuerySet):
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/surveys.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(
-            models.Q(park_id__in=_parks(user, PARK_MANAGER_ROLES))                                 # office, leaders
-            | models.Q(park_id__in=_parks(user, PARK_WIDE_ROLES), status__in=[RoundStatus.OPEN,
-                                                                             RoundStatus.CLOSED])  # readers
+        return (
+            self.park_rule(actor, PARK_MANAGER_ROLES)                                              # office, leaders
+            | (self.park_rule(actor, PARK_WIDE_ROLES)
+               & models.Q(status__in=[RoundStatus.OPEN, RoundStatus.CLOSED]))                       # readers
         )
 
 

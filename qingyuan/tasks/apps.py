@@ -10,12 +10,14 @@ class TasksConfig(AppConfig):
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
         from qingyuan.core.work import register_provider
-        from qingyuan.tasks import escalation, services
+        from qingyuan.enterprises.page import register_section
+        from qingyuan.tasks import enterprise_page, escalation, services
 
         for kind, label in KINDS.items():
             register_kind(kind, label)
         worker.register("escalate", escalation.handle_one_escalation)
         register_provider(services.work_items)
+        register_section("tasks", enterprise_page.section)
 
 
 KINDS = {

@@ -20,9 +20,9 @@ from django.utils.translation import pgettext_lazy
 
 from qingyuan.core.models import AppendOnlyModel
 from qingyuan.enterprises.models import Enterprise, EnterpriseAccount
-from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet, officer_units
 from qingyuan.tasks.choices import (
     AssignmentStatus,
     CheckStatus,
@@ -79,19 +79,15 @@ class EscalationPolicy(models.Model):
         return policy.ladder if policy else Ladder.DEFAULT
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class AssignmentQuerySet(ParkScopedQuerySet):
+    reader_roles = PARK_READER_ROLES
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Each rule on its own line; see docs/tasks.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
         own_enterprises = EnterpriseAccount.objects.filter(user_id=actor.user_id).values("enterprise_id")
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_ids_with(PARK_READER_ROLES)))  # office, leaders, readers
-            | models.Q(assignee_unit_id__in=officer_units)                    # a unit sees what it was given
+        return (
+            self.park_rule(actor)                                              # office, leaders, readers
+            | models.Q(assignee_unit_id__in=officer_units(actor))             # a unit sees what it was given
             | models.Q(issued_by_id=actor.user_id)                             # and what it issued
             | models.Q(enterprise_id__in=own_enterprises)                      # an enterprise: about itself
         )
@@ -257,18 +253,14 @@ class EscalationEvent(AppendOnlyModel):
         return f"{self.assignment_id}: {self.from_level}→{self.to_level}"
 
 
-class SupervisionCheckQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+class SupervisionCheckQuerySet(ParkScopedQuerySet):
+    reader_roles = PARK_READER_ROLES
+
+    def visible_rows(self, actor):  # type: ignore[no-untyped-def]
         """Those who read the whole park, and the officers of the units checked."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
-        checked = SupervisionCheck.units.through.objects.filter(unit_id__in=officer_units)
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_ids_with(PARK_READER_ROLES)))  # office, leaders, readers
+        checked = SupervisionCheck.units.through.objects.filter(unit_id__in=officer_units(actor))
+        return (
+            self.park_rule(actor)                                              # office, leaders, readers
             | models.Q(pk__in=checked.values("supervisioncheck_id"))         # a unit that was checked
         )
 

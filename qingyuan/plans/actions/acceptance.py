@@ -199,9 +199,8 @@ def _move_enterprise(plan: EnterprisePlan, acceptance: Acceptance, acting_user: 
     enterprise = Enterprise.objects.get(pk=plan.enterprise_id)
     outcome = Outcome(plan.outcome)
     if outcome != Outcome.RECTIFY:
-        from qingyuan.closures.models import ClosureCase
-
-        if not ClosureCase.objects.filter(enterprise=enterprise).exclude(status="cancelled").exists():
+        # The closures app's cases, through their relation to the enterprise (closures sits above plans).
+        if not enterprise.closure_cases.exclude(status="cancelled").exists():
             raise TransitionError(
                 _("%(name)s has no closure case: a plan to close or relocate it passes only once the case is "
                   "opened from the enterprise's page (its status then follows the case's verified steps).") % {
