@@ -30,7 +30,8 @@ from qingyuan.enterprises.models import Permit, PermitLimit
 def in_force(enterprise_ids: Iterable[int], day: dt.date, *,
              among: tuple[dt.date, dt.date] | None = None) -> dict[int, int]:
     """enterprise id → id of its permit in force on ``day`` (see the module's rule); one query."""
-    permits = Permit.objects.filter(enterprise_id__in=list(enterprise_ids))
+    ids = enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids)  # a queryset: a subquery
+    permits = Permit.objects.filter(enterprise_id__in=ids)
     if among is not None:
         permits = permits.filter(valid_from__lte=among[1], valid_to__gte=among[0])
     chosen: dict[int, tuple[bool, dt.date, int]] = {}

@@ -2,11 +2,11 @@
 
 ``recent_pressure(enterprise) -> int`` is the interface patrol frequency uses for an
 enterprise's recent history. It adds up *pressure sources*; each source counts events
-per enterprise since a date. This module registers two: complaints about the enterprise
-(when ``qingyuan.complaints`` is installed) and open assignments about it. Other apps
-register theirs with ``register_pressure_source`` in their ``AppConfig.ready`` —
-``qingyuan.alarms`` adds monitoring alarms; rebound flags can follow — without touching
-the frequency rule.
+per enterprise since a date. This module registers one: open assignments about the
+enterprise. Other apps register theirs with ``register_pressure_source`` in their
+``AppConfig.ready`` — ``qingyuan.complaints`` adds complaints, ``qingyuan.alarms`` monitoring
+alarms; rebound flags can follow — without touching the frequency rule (and without
+inspections naming those apps: issue 15, join 4).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
@@ -27,7 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from qingyuan import standards
 from qingyuan.core.work import Colour, WorkItem
-from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint
+from qingyuan.enterprises.permits import limits_in_force
 from qingyuan.inspections import draw as drawing
 from qingyuan.inspections.access import reads_any_park
 from qingyuan.inspections.choices import FindingStatus
@@ -40,59 +40,28 @@ from qingyuan.org.choices import Role
 
 PressureSource = Callable[[list[int], dt.datetime], Counter]
 _SOURCES: dict[str, PressureSource] = {}
+_CASES: dict[str, type[models.Model]] = {}  # source → the model of its cases (their assignments are its own)
 
 
-def register_pressure_source(name: str, source: PressureSource) -> None:
-    """``source(enterprise_ids, since)`` returns a Counter of events per enterprise id."""
+def register_pressure_source(name: str, source: PressureSource, *, cases: type[models.Model] | None = None) -> None:
+    """``source(enterprise_ids, since)`` returns a Counter of events per enterprise id. ``cases``: the model
+    of the source's cases (a complaint, an alarm), whose assignments that source already counts."""
     _SOURCES[name] = source
-
-
-def _model(app: str, name: str, needs: set[str]) -> Any:
-    """The other app's model if that app is installed and the model has the fields we read."""
-    if not apps.is_installed(f"qingyuan.{app}"):
-        return None
-    try:
-        model = apps.get_model(app, name)
-    except LookupError:
-        return None
-    return model if needs <= {f.name for f in model._meta.get_fields()} else None
-
-
-def _complaint_cases(since: dt.datetime) -> Any:
-    """Complaints received in the window, one per case: a duplicate merged into another complaint
-    and the reviews of a case are the same case."""
-    model = _model("complaints", "Complaint", {"enterprise", "received_at", "merged_into", "review_level"})
-    if model is None:
-        return None
-    return model._default_manager.filter(received_at__gte=since, merged_into__isnull=True, review_level=0)
-
-
-def _per_enterprise(qs: Any, ids: list[int]) -> Counter:
-    if qs is None:
-        return Counter()
-    rows = qs.filter(enterprise_id__in=ids).values_list("enterprise_id").annotate(n=models.Count("id")).order_by()
-    return Counter(dict(rows))
-
-
-def _complaints(ids: list[int], since: dt.datetime) -> Counter:
-    return _per_enterprise(_complaint_cases(since), ids)
+    if cases is not None:
+        _CASES[name] = cases
 
 
 def _open_assignments(ids: list[int], since: dt.datetime) -> Counter:
     """Open assignments about the enterprise, however old: they are pressure until closed. An
     assignment opened for a complaint or a monitoring alarm is that case's, and counted by the
-    complaints or alarms source, not again here."""
-    if not apps.is_installed("qingyuan.tasks"):
-        return Counter()
+    complaints or alarms source (registered with ``cases=``), not again here."""
     from qingyuan.tasks.models import Assignment
 
-    cases = [ContentType.objects.get_for_model(m) for m in (
-        _model("complaints", "Complaint", set()), _model("alarms", "Alarm", set())) if m is not None]
+    cases = [ContentType.objects.get_for_model(m) for m in _CASES.values()]
     qs = Assignment.objects.open().filter(enterprise_id__in=ids).exclude(source_type__in=cases)
     return Counter(dict(qs.values_list("enterprise_id").annotate(n=models.Count("id")).order_by()))
 
 
-register_pressure_source("complaints", _complaints)
 register_pressure_source("open_assignments", _open_assignments)
 
 
@@ -147,9 +116,8 @@ def live_monitoring(enterprise: Enterprise, *, now: dt.datetime | None = None) -
     points = list(MonitoringPoint.objects.filter(outlet__enterprise=enterprise, is_active=True)
                   .select_related("outlet").order_by("name"))
     states = {s.point_id: s for s in DeviceState.objects.filter(point__in=points)}
-    limits = {(lim.outlet_id, lim.pollutant_code): lim.concentration_limit for lim in PermitLimit.objects.filter(
-        permit__enterprise=enterprise, permit__valid_from__lte=now.date(), permit__valid_to__gte=now.date(),
-        concentration_limit__isnull=False)}
+    limits = {(lim.outlet_id, lim.pollutant_code): lim.concentration_limit for lim in limits_in_force(
+        [enterprise.pk], timezone.localdate(now)).filter(concentration_limit__isnull=False)}
     newest: dict[tuple[int, str], Any] = {}
     readings = Reading.objects.filter(point__in=points, kind__in=["realtime", "minute"],
                                       time__gte=now - LIVE_WINDOW).order_by("-time")[:2000]

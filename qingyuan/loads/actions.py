@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingyuan.core import audit
-from qingyuan.enterprises.models import Enterprise, PermitLimit
+from qingyuan.enterprises.models import Enterprise
+from qingyuan.enterprises.permits import limits_in_force
 from qingyuan.loads import ledger
 from qingyuan.loads.choices import BaselineSource, EntryKind, FlagStatus, ProjectStatus
 from qingyuan.loads.models import BaselineLoad, LedgerEntry, NewProject, ProjectLoad, ReboundFlag
@@ -82,13 +83,9 @@ def do_set_baseline(enterprise: Enterprise, *, acting_user: Any, pollutant_code:
 def baselines_from_permit(enterprise: Enterprise, year: int) -> dict[str, Decimal]:
     """Permitted annual loads of the enterprise's permit valid in ``year`` (latest first), per pollutant."""
     out: dict[str, Decimal] = {}
-    permit_id = None
-    rows = PermitLimit.objects.filter(permit__enterprise=enterprise, annual_load_t__isnull=False).order_by(
-        "-permit__valid_to", "permit_id").values_list("permit_id", "pollutant_code", "annual_load_t")
-    for pid, code, t in rows:
-        permit_id = permit_id or pid
-        if pid == permit_id:
-            out[code] = out.get(code, Decimal("0")) + t
+    rows = limits_in_force([enterprise.pk], dt.date(year, 12, 31)).filter(annual_load_t__isnull=False)
+    for code, t in rows.values_list("pollutant_code", "annual_load_t"):
+        out[code] = out.get(code, Decimal("0")) + t
     return out
 
 

@@ -32,15 +32,17 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingyuan.alarms.choices import AlarmKind  # loads sits above alarms (docs/architecture.md)
+from qingyuan.alarms.models import Alarm
 from qingyuan.core import audit
 from qingyuan.enterprises.choices import EnterpriseStatus
-from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Permit, PermitLimit
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint
+from qingyuan.enterprises.permits import limits_in_force
 from qingyuan.loads.choices import FlagStatus
 from qingyuan.loads.models import ExcludedPoint, LoadPolicy, ReboundFlag
 from qingyuan.org.models import Park
@@ -141,21 +143,15 @@ class Finding:
 
 
 def _limits(enterprise_ids: list[int], today: dt.date) -> dict[tuple[int, int | None, str], tuple[float, str]]:
-    permits = Permit.objects.filter(enterprise_id__in=enterprise_ids, valid_from__lte=today, valid_to__gte=today)
     out = {}
-    for ent, outlet, code, value, unit in PermitLimit.objects.filter(
-            permit__in=permits, concentration_limit__isnull=False, concentration_limit__gt=0).values_list(
+    for ent, outlet, code, value, unit in limits_in_force(enterprise_ids, today).filter(
+            concentration_limit__isnull=False, concentration_limit__gt=0).values_list(
             "permit__enterprise_id", "outlet_id", "pollutant_code", "concentration_limit", "unit"):
         out[(ent, outlet, code)] = (float(value), unit)
     return out
 
 
 def _alarm_counts(enterprise_ids: list[int], first: dt.date) -> dict[tuple[int, str, int], int]:
-    if not apps.is_installed("qingyuan.alarms"):
-        return {}
-    from qingyuan.alarms.choices import AlarmKind
-    from qingyuan.alarms.models import Alarm
-
     out: dict[tuple[int, str, int], int] = defaultdict(int)
     since = dt.datetime.combine(first, dt.time.min, tzinfo=timezone.get_current_timezone())
     for ent, code, start in Alarm.objects.filter(
@@ -228,7 +224,7 @@ def _assign(flag: ReboundFlag, policy: LoadPolicy) -> None:
         return
     name = pollutant_name(flag.pollutant_code)
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the assignment and the flag's link to it, audited, or neither
             a = do_issue_assignment(
                 park=e.park, assignee_unit=e.linked_unit, acting_user=None, enterprise=e,
                 subject=(_("Rebound watch: %(enterprise)s, %(pollutant)s rising again") % {
@@ -241,10 +237,12 @@ def _assign(flag: ReboundFlag, policy: LoadPolicy) -> None:
                     "slope": round((flag.slope_share or 0) * 100, 1), "level": round((flag.level_share or 0) * 100)},
                 deadline=timezone.localdate() + dt.timedelta(days=policy.rebound_deadline_days),
                 source=flag, source_label=_("Rebound flag #%(id)s") % {"id": flag.pk})
+            ReboundFlag.objects.filter(pk=flag.pk).update(assignment=a)
+            audit.record("loads.rebound_flag_assigned", flag, acting_user=None, related=a,
+                         before={"assignment_id": flag.assignment_id}, after={"assignment_id": a.pk})
     except (ValidationError, ValueError) as exc:
         log.warning("rebound flag %s: no assignment issued (%s)", flag.pk, exc)
         return
-    ReboundFlag.objects.filter(pk=flag.pk).update(assignment=a)
     flag.assignment = a
 
 

@@ -42,7 +42,8 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from qingyuan.enterprises.choices import DischargeRoute
-from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint
+from qingyuan.enterprises.permits import limits_in_force
 from qingyuan.loads.choices import KEY_POLLUTANTS, AlertLevel
 from qingyuan.loads.masses import DIRECT, Mass, masses
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy
@@ -221,21 +222,13 @@ def counted_points(enterprise_ids: Iterable[int]) -> dict[int, int]:
 def quotas(enterprise_ids: Iterable[int], year: int, as_of: dt.date) -> dict[int, dict[str, float]]:
     """enterprise → pollutant → permitted annual load (t/a) of the permit in force at ``as_of``
     (else the latest permit valid during the year), summed over its outlets."""
-    rows = PermitLimit.objects.filter(
-        permit__enterprise_id__in=id_list(enterprise_ids), permit__valid_from__lte=dt.date(year, 12, 31),
-        permit__valid_to__gte=dt.date(year, 1, 1), annual_load_t__isnull=False,
-    ).values_list("permit__enterprise_id", "permit_id", "permit__valid_from", "permit__valid_to",
-                  "pollutant_code", "annual_load_t")
-    permits: dict[int, dict[int, tuple[bool, dt.date]]] = defaultdict(dict)
+    rows = limits_in_force(id_list(enterprise_ids), as_of, among=(dt.date(year, 1, 1), dt.date(year, 12, 31))
+                           ).filter(annual_load_t__isnull=False).values_list(
+        "permit__enterprise_id", "pollutant_code", "annual_load_t")
     loads: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for ent, permit, start, end, code, tonnes in rows:
-        permits[ent][permit] = (start <= as_of <= end, end)
-        loads[permit][code] += tonnes
-    out: dict[int, dict[str, float]] = {}
-    for ent, candidates in permits.items():
-        chosen = max(candidates, key=lambda p: (candidates[p][0], candidates[p][1], p))
-        out[ent] = {code: float(t) for code, t in loads[chosen].items()}
-    return out
+    for ent, code, tonnes in rows:
+        loads[ent][code] += tonnes
+    return {ent: {code: float(t) for code, t in codes.items()} for ent, codes in loads.items()}
 
 
 def baselines(enterprise_ids: Iterable[int], year: int) -> dict[int, dict[str, float]]:

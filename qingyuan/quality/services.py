@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from qingyuan.core.pollutants import pollutant_name
 from qingyuan.core.templatetags.units import unit_label
 from qingyuan.core.work import Colour, WorkItem
-from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Permit, PermitLimit
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint
+from qingyuan.enterprises.permits import limits_in_force
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_MANAGER_ROLES, Role
 from qingyuan.quality import kpi
@@ -60,13 +61,8 @@ def limits_of(enterprise: Enterprise) -> list[LimitRow]:
     """The permit in force: concentration limits per outlet and annual loads, with the averaging basis."""
     from qingyuan.standards.basis import basis_of, standard_in
 
-    permits = list(Permit.objects.filter(enterprise=enterprise).order_by("-valid_to"))
-    day = today()
-    permit = next((p for p in permits if p.valid_from <= day <= p.valid_to), permits[0] if permits else None)
-    if permit is None:
-        return []
     rows = []
-    for lim in PermitLimit.objects.filter(permit=permit).select_related("outlet").order_by("outlet__code",
+    for lim in limits_in_force([enterprise.pk], today()).select_related("outlet").order_by("outlet__code",
                                                                                           "pollutant_code"):
         medium = lim.outlet.medium if lim.outlet else "water"
         std = standard_in(lim.standard_ref) or (lim.outlet.standard if lim.outlet else "")
