@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from qingyuan.alarms.choices import Severity
 from qingyuan.alarms.models import Alarm, AlarmEpisode, Policy
+from qingyuan.core import audit
 from qingyuan.core.notify import notify
 from qingyuan.core.workflow import TransitionError
 from qingyuan.enterprises.models import Enterprise
@@ -107,6 +108,15 @@ def _amend(assignment: Any, alarm: Alarm, enterprise: Enterprise) -> None:
         log.warning("alarm %s: assignment %s not amended (%s)", alarm.pk, assignment.pk, exc)
 
 
+def link(obj: Alarm | AlarmEpisode, assignment: Any) -> None:
+    """Point an alarm or an episode at the assignment that handles it (a system change, audited)."""
+    with transaction.atomic():
+        type(obj).objects.filter(pk=obj.pk).update(assignment=assignment)
+        audit.record(f"{obj._meta.model_name}.link_assignment", obj, acting_user=None, related=assignment,
+                     before={"assignment_id": obj.assignment_id}, after={"assignment_id": assignment.pk})
+    obj.assignment = assignment
+
+
 def place(alarm: Alarm, enterprise: Enterprise, policy: Policy, officers: list[Any], title: str) -> None:
     """Put a new alarm into its enterprise's episode; issue or amend the episode's assignment; tell the unit once."""
     if not takes_part(alarm, policy):
@@ -125,11 +135,9 @@ def place(alarm: Alarm, enterprise: Enterprise, policy: Policy, officers: list[A
             assignment = _issue(episode, alarm, enterprise, policy)  # the unit's notice: a new assignment
             told = assignment is not None
             if assignment is not None:
-                AlarmEpisode.objects.filter(pk=episode.pk).update(assignment=assignment)
-                episode.assignment = assignment
+                link(episode, assignment)
         if assignment is not None:
-            Alarm.objects.filter(pk=alarm.pk).update(assignment=assignment)
-            alarm.assignment = assignment
+            link(alarm, assignment)
             if not told:
                 _amend(assignment, alarm, enterprise)
             told = True

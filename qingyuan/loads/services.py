@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingyuan.core import audit
 from qingyuan.core.notify import notify
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.loads import ledger, totals
@@ -75,6 +76,8 @@ def raise_alerts(park_id: int, *, today: dt.date | None = None) -> list[LoadAler
                         alert = LoadAlert.objects.create(enterprise=ent.enterprise, pollutant_code=p.code,
                                                          year=today.year, level=level, ytd_t=p.ytd_t,
                                                          projected_t=p.projected_t, quota_t=p.quota_t)
+                        audit.record("loads.alert", alert, acting_user=None, related=ent.enterprise,
+                                     after=audit.snapshot(alert))
                         notify(_recipients(ent.enterprise), kind="loads.alert",
                                title=_("%(enterprise)s: %(pollutant)s projected at %(share)s%% of the annual quota")
                                % {"enterprise": ent.enterprise.name, "pollutant": p.name,
