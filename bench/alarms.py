@@ -12,7 +12,10 @@ negative value, an hourly value above the daily permit limit — and 1 % of the
 points send a constant value, so alarms are created and extended all along.
 
 ``process_packets`` commits and, in the same thread right after the commit, the
-alarm engine evaluates the batch (``quality.queue`` on-commit callback). The
+alarm engine evaluates the batch (``quality.queue`` on-commit callback). In the
+gateway the acknowledgements of the batch are sent before that evaluation starts
+(``process_packets(committed=...)``, docs/gateway-behavior.md): this latency is
+no longer part of what a device waits for. The
 bench times each batch from the start of that callback (the commit) to its end
 (the alarms written and committed) and prints p50/p99/max, the rate achieved
 (ingest + evaluation), what the batches cost, and the CPU time per reading of

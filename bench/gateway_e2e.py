@@ -14,8 +14,11 @@ second, with the acknowledgement latency (send -> 9014) at p50/p99, and the
 load generator's own CPU use (it shares the machine).
 
 The default sink is the product's: ``qingyuan.ingest`` (raw packet, one reading
-per factor, device state, alarm evaluation on commit) on the database of
-``DATABASE_URL`` (a throwaway SQLite file when unset). Its raw-insert line is
+per factor, device state, alarm evaluation after the commit) on the database of
+``DATABASE_URL`` (a throwaway SQLite file when unset). The 9014s go out when a
+batch commits; the alarm evaluation that follows in the sink thread is timed in
+the gateway process and reported per phase (commit → alarms stored, and how much
+of the sink thread's time it took). Its raw-insert line is
 the physical limit: the same rows (raw packets, readings, device states) of the
 same packets written with ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in
 transactions of the gateway's batch size, without network, protocol or ORM.
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import re
 import signal
@@ -68,8 +72,51 @@ def serve(args: argparse.Namespace) -> int:
         django.setup()
         from qingyuan.ingest.sink import DjangoSink
 
-        return main(DjangoSink)
+        evaluations = time_evaluations()
+        code = main(DjangoSink)
+        if args.evaluations:
+            with open(args.evaluations, "w", encoding="utf-8") as out:
+                json.dump(evaluations, out)
+        return code
     return main(lambda: SqliteSink(args.db, synchronous=args.sync))
+
+
+def time_evaluations() -> list[tuple[float, float]]:
+    """(end time, seconds) of every alarm evaluation the sink runs after a commit.
+
+    The evaluation is ``quality.queue``'s on-commit callback: it starts when the batch has
+    committed (the acknowledgements are already on their way) and ends when the alarms
+    are stored, so its duration is the commit → alarm latency inside the gateway.
+    """
+    from qingyuan.quality import queue
+
+    timings: list[tuple[float, float]] = []
+    original = queue._after_commit
+
+    def timed(readings, touched_id):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            original(readings, touched_id)
+        finally:
+            timings.append((time.time(), time.perf_counter() - t0))
+
+    queue._after_commit = timed  # type: ignore[assignment]
+    return timings
+
+
+def report_evaluations(path: str, phases: list[tuple[str, float, float]]) -> None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            timings = json.load(f)
+    except (OSError, ValueError):
+        return
+    for label, begun, ended in phases:
+        seconds = sorted(d for at, d in timings if begun <= at <= ended)
+        if seconds:
+            print(f"  {label}: alarm evaluation after the commit (not waited for by the 9014): "
+                  f"{len(seconds):,} batches, commit → alarms stored p50 {percentile(seconds, 50) * 1000:.1f} ms, "
+                  f"p99 {percentile(seconds, 99) * 1000:.1f} ms, max {seconds[-1] * 1000:.1f} ms; "
+                  f"{sum(seconds):.1f} s of the sink thread's time in {ended - begun:.0f} s")
 
 
 def prepare_django(devices: int, tmp: str) -> None:
@@ -165,7 +212,7 @@ def start_gateway(args: argparse.Namespace, log_path: str) -> tuple[subprocess.P
     env = dict(os.environ, QINGYUAN_GATEWAY_HOST="127.0.0.1", QINGYUAN_GATEWAY_PORT="0",
                QINGYUAN_GATEWAY_MAX_PER_IP="100000", QINGYUAN_GATEWAY_LOG_LEVEL="INFO")
     cmd = [sys.executable, os.path.abspath(__file__), "--serve", "--sink", args.sink, "--db", args.db,
-           "--sync", args.sync]
+           "--sync", args.sync, "--evaluations", args.evaluations]
     log = open(log_path, "wb")  # noqa: SIM115
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 30
@@ -447,12 +494,15 @@ def main() -> int:
     parser.add_argument("--sync", default="FULL", choices=["OFF", "NORMAL", "FULL"], help="SQLite synchronous")
     parser.add_argument("--db", default="")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--evaluations", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         return serve(args)
 
     tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
     args.db = args.db or os.path.join(tmp, "gateway.sqlite3")
+    args.evaluations = os.path.join(tmp, "evaluations.json")
+    phases: list[tuple[str, float, float]] = []
     if args.sink == "sqlite":
         setup = SqliteSink(args.db)
         setup.add_devices([(mn_of(i), PW) for i in range(args.devices)])
@@ -473,19 +523,24 @@ def main() -> int:
         if args.rate is None:
             load = Load(port, args.devices, args.window, first_qn, templates)
             load.prebuild(int(15_000 * (args.seconds + args.warmup + 1)))
+            begun = time.time()
             max_rate, _ = asyncio.run(load.run(args.seconds, None, args.warmup))
+            phases.append(("max rate", begun, time.time()))
             report("max rate", max_rate, load)
             first_qn = load.next_qn
             args.rate = max_rate / 2
         load = Load(port, args.devices, 10**6, first_qn, templates)
         load.prebuild(int(args.rate * (args.seconds + args.warmup + 1)))
+        begun = time.time()
         achieved, _ = asyncio.run(load.run(args.seconds, args.rate, args.warmup))
+        phases.append((f"fixed rate {args.rate:,.0f}/s", begun, time.time()))
         report(f"fixed rate {args.rate:,.0f}/s", achieved, load)
         first_qn = load.next_qn
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(60)
     print(f"gateway exit code {code}")
+    report_evaluations(args.evaluations, phases)
     if args.sink == "sqlite":
         with sqlite3.connect(args.db) as db:
             (stored,) = db.execute("SELECT count(*) FROM packets").fetchone()
