@@ -21,7 +21,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from qingyuan import hj212
-from qingyuan.core import audit
+from qingyuan.core import audit, bulk
 from qingyuan.enterprises import actions as enterprise_actions
 from qingyuan.enterprises.models import MonitoringPoint, Outlet
 from qingyuan.hj212.mask import MASK
@@ -270,7 +270,10 @@ def queue_device_setup(point_id: int, connection_id: int, now: dt.datetime | Non
             except (hj212.CommandError, KeyError, TypeError, ValueError) as exc:
                 command.status, command.finished_at, command.error = CommandStatus.FAILED, now, str(exc)[:200]
             commands.append(command)
-        return DeviceCommand.objects.bulk_create(commands)
+        return bulk.create(commands, action="device_command.queue", acting_user=None, related=point,  # type: ignore[return-value]
+                           after=lambda c: {"kind": c.kind, "params": c.params, "qn": c.qn, "mn": point.mn,
+                                            "setup": True, "status": c.status, "error": c.error},
+                           message="setup")
 
 
 def claim_commands(mns: Collection[str], limit: int, now: dt.datetime | None = None) -> list[tuple[DeviceCommand, bytes]]:
