@@ -111,10 +111,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["time", "user_name", "action", "object_repr", "request_id"]
+    list_display = ["time", "acting", "action", "object_repr", "request_id"]
     list_filter = ["action"]
     search_fields = ["object_repr", "user_name", "request_id", "message"]
     date_hierarchy = "time"
+
+    @admin.display(description=_("Acting user"), ordering="user_name")
+    def acting(self, obj: AuditEntry) -> str:
+        """The copied user name; an entry with neither user nor name was written by the system
+        (a worker step, the alarm engine) or, for the public's actions (complaint.register,
+        subscription.*), by an anonymous visitor."""
+        return obj.user_name or ("" if obj.user_id else gettext("System"))
 
 
 @admin.register(TransitionRecord)

@@ -126,3 +126,18 @@ def test_it_audits_a_group_s_permissions_and_a_password_change(world, client):
     entry = AuditEntry.objects.get(action="user.set_password")
     assert entry.object_id == str(world.officer.pk) and entry.user == root
     assert "password" not in str(entry.before) + str(entry.after)
+
+
+def test_it_names_the_system_as_the_actor_of_a_system_entry_on_the_audit_page(world, client):
+    from qingyuan.core import audit
+
+    root = get_user_model().objects.create_superuser("root", password="root-pass-long-1")
+    client.force_login(root)
+    audit.record_many("loads.alert", [world.enterprise_a], acting_user=None)
+    audit.record("enterprise.update", world.enterprise_b, acting_user=world.regulator)
+    response = client.get("/admin/core/auditentry/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    rows = {tr.split("loads.alert")[0][-400:]: "loads.alert" for tr in response.content.decode().split("<tr")
+            if "loads.alert" in tr}
+    assert rows and all("系统" in row for row in rows)
+    assert "整治办干部" in response.content.decode()
