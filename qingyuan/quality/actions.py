@@ -1,4 +1,4 @@
-"""Stop-production declarations: submit (with evidence), approve, reject, withdraw.
+"""Stop-production declarations: submit (with evidence), approve, reject, withdraw; calibrations recorded.
 
 Every change is a ``do_*`` action: it checks the workflow rule, then the input
 (``ValidationError`` keyed by field, in the user's language), and writes in one
@@ -24,11 +24,11 @@ from qingyuan.core.notify import notify
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Membership
-from qingyuan.quality import compute
+from qingyuan.quality import compute, pending
 from qingyuan.quality.access import declaration_roles, is_member
-from qingyuan.quality.choices import DeclarationStatus, Period
+from qingyuan.quality.choices import CalibrationKind, DeclarationStatus, Period
 from qingyuan.quality.conf import quality_settings
-from qingyuan.quality.models import StopDeclaration
+from qingyuan.quality.models import Calibration, StopDeclaration
 from qingyuan.quality.workflow import DECLARATIONS
 
 MAX_DAYS = 366
@@ -141,7 +141,7 @@ def _recount(declaration: StopDeclaration) -> None:
     while day <= last:
         rows += [(pk, Period.DAY, compute.local_midnight(day), now) for pk in points]
         day += dt.timedelta(days=1)
-    compute.enqueue(rows)
+    pending.enqueue(rows)
 
 
 def do_approve_declaration(declaration: StopDeclaration, *, acting_user: Any, note: str = "") -> StopDeclaration:
@@ -154,3 +154,45 @@ def do_reject_declaration(declaration: StopDeclaration, *, acting_user: Any, not
 
 def do_withdraw_declaration(declaration: StopDeclaration, *, acting_user: Any, note: str) -> StopDeclaration:
     return _decide(declaration, "withdraw", acting_user=acting_user, note=note)
+
+
+# ---- calibrations and comparisons ----------------------------------------------------------------
+
+def do_record_calibration(point: MonitoringPoint, *, acting_user: Any, kind: str, at: dt.datetime, passed: bool,
+                          parameter: str = "", note: str = "", source: str = "manual") -> Calibration:
+    """Record a calibration or comparison of ``point`` (one parameter, or all with ``parameter`` empty).
+
+    The out-of-control windows can change from ``at`` until the next check of the same scope, so the hours
+    of that span that are over are made pending at once: a record entered late recomputes its days."""
+    now = timezone.now()
+    errors: dict[str, list[str]] = {}
+    if at > now:
+        errors["at"] = [_("A check cannot be recorded before it happened.")]
+    if kind not in CalibrationKind.values:
+        errors["kind"] = [_("Choose the kind of check.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = Calibration.objects.create(
+            point=point, parameter=parameter.strip(), kind=kind, at=at, passed=passed, source=source,
+            note=note.strip(), recorded_by=acting_user, recorded_by_name=audit.user_name(acting_user),
+            recorded_at=now)
+        audit.record("calibration.record", record, acting_user=acting_user, related=point,
+                     after={"parameter": record.parameter, "kind": kind, "at": at.isoformat(), "passed": passed,
+                            "source": source, "note": record.note})
+        _recompute_after(record, now)
+    return record
+
+
+def _recompute_after(record: Calibration, now: dt.datetime) -> int:
+    """Make the hours from the record to the next check of the same scope (or now) pending, due at once."""
+    scope = [record.parameter] if not record.parameter else [record.parameter, ""]
+    following = (Calibration.objects.filter(point_id=record.point_id, at__gt=record.at, parameter__in=scope)
+                 .order_by("at").values_list("at", flat=True).first())
+    end = min(following or now, now)
+    hour = compute.floor_hour(record.at)
+    rows = []
+    while hour < end:
+        rows.append((record.point_id, Period.HOUR, hour, now))
+        hour += compute.HOUR
+    return pending.enqueue(rows)

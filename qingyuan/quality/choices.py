@@ -21,3 +21,16 @@ class DeclarationStatus(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("declaration", "Approved")
     REJECTED = "rejected", pgettext_lazy("declaration", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("declaration", "Withdrawn")
+
+
+class CalibrationKind(models.TextChoices):
+    """Quality-control checks whose failure puts the data out of control (HJ 75-2017, HJ 355-2019)."""
+
+    ZERO = "zero", _("Zero calibration")  # 零点校准
+    SPAN = "span", _("Span calibration")  # 量程校准
+    COMPARISON = "comparison", _("Comparison test")  # 比对 (with the reference method or a standard sample)
+
+
+class CalibrationSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    DEVICE = "device", _("From the device")

@@ -1,12 +1,10 @@
-"""Compute and store hourly, daily and monthly values and daily KPIs; the queue of periods to compute.
+"""Compute and store hourly, daily and monthly values and daily KPIs.
 
 Two ways in, one computation:
 
-* incremental (the worker): ``drain_touched`` turns evaluated ``Touched`` rows into
-  ``PendingPeriod``s (an hour is due 10 min after it ends, or at once when the
-  device's own hourly value arrived or the data came late); ``process_due``
-  computes due hours, which makes their days pending; a computed day also
-  recomputes its month and its KPIs;
+* incremental (the worker): the queue of periods to compute, ``quality.pending``
+  (``drain_touched``, ``process_due``), calls ``compute_hours``/``compute_days``
+  and the ``store_*`` functions here;
 * bulk: ``recompute(point_ids, start, end)`` (the management command, the bench).
 
 Reading rows are fetched with a raw cursor (no per-row model or converter) in
@@ -44,10 +42,11 @@ from qingyuan.quality.aggregate import (
     totals_factor,
     with_device,
 )
+from qingyuan.quality.calibration import NO_CHECKS, PointChecks, checks_many, checks_of
 from qingyuan.quality.choices import Period
 from qingyuan.quality.conf import QualitySettings, quality_settings
 from qingyuan.quality.fetch import RawTimes, fetch, fetch_many
-from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue, PendingPeriod, Touched
+from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue
 from qingyuan.quality.points import (
     PointInfo,
     expected_parameters,
@@ -57,7 +56,7 @@ from qingyuan.quality.points import (
     zone,
 )
 from qingyuan.quality.upsert import Upsert
-from qingyuan.quality.validity import Validity, flag_validity, hour_min_valid, month_min_valid
+from qingyuan.quality.validity import Validity, day_min_valid, flag_validity, hour_min_valid, month_min_valid
 
 log = logging.getLogger("qingyuan.quality")
 
@@ -119,7 +118,7 @@ def compute_hours(info: PointInfo, hours: Iterable[dt.datetime], cfg: QualitySet
             groups = _python_groups(times, info, fetch(times, info.id, "minute", run[0], run[-1] + HOUR), wanted,
                                     cfg)
         device = fetch(times, info.id, "hour", run[0], run[-1] + HOUR)
-        out.extend(_hours(info, groups, device, wanted, times, cfg))
+        out.extend(_hours(info, groups, device, wanted, times, cfg, checks_of(info.id, run[-1] + HOUR)))
     return out
 
 
@@ -208,7 +207,11 @@ def _minute_group_rows(times: RawTimes, ids: list[int], flow: str, seconds: int,
 
 
 def _hours(info: PointInfo, groups: list[tuple[Any, ...]], device_rows: list[tuple[Any, ...]],
-           wanted: set[Any], times: RawTimes, cfg: QualitySettings) -> list[tuple[dt.datetime, Stats]]:
+           wanted: set[Any], times: RawTimes, cfg: QualitySettings, checks: PointChecks = NO_CHECKS
+           ) -> list[tuple[dt.datetime, Stats]]:
+    """The hours of one point. A parameter's expected count follows the logger's minute interval, or the
+    analyser's measuring cycle (``PointInfo.per_hour_of``); an hour that overlaps an out-of-control window
+    of its parameter (``quality.calibration``) is invalid."""
     key, flow = times.hour_key, info.flow_code
     by_hour: dict[Any, dict[str, list[Group]]] = {}
     for row in sorted(groups, key=lambda r: (r[0], r[1], r[2], r[3], r[4])):  # a fixed order: the same sums
@@ -220,8 +223,6 @@ def _hours(info: PointInfo, groups: list[tuple[Any, ...]], device_rows: list[tup
         hk = key(row[0])
         if hk in wanted:
             device[hk][row[7]] = Sample(*row)
-    expected = info.per_hour
-    min_valid = hour_min_valid(expected, cfg)
     out = []
     for hk in sorted(set(by_hour) | set(device)):
         params, dev = by_hour.get(hk, {}), device.get(hk, {})
@@ -229,10 +230,13 @@ def _hours(info: PointInfo, groups: list[tuple[Any, ...]], device_rows: list[tup
         dvol = slice_volume(flow, dflow, 3600, cfg) if dflow is not None else None
         start = times.aware(hk)
         for code in sorted(set(params) | set(dev)):
+            expected = info.per_hour_of(code)
             computed = (from_groups(code, params[code], expected=expected, water=info.water, cfg=cfg,
-                                    min_valid=min_valid) if code in params else None)
+                                    min_valid=hour_min_valid(expected, cfg)) if code in params else None)
             stats = with_device(code, computed, dev.get(code), expected=expected, device_volume=dvol, cfg=cfg)
             if stats is not None:
+                if checks.hit(code, start, start + HOUR):
+                    stats.valid = False  # out of control: HJ 75-2017, HJ 355/356-2019
                 out.append((start, stats))
     return out
 
@@ -256,6 +260,7 @@ def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: Qu
                  hourly: list[tuple[dt.datetime, Stats]] | None = None,
                  device_rows: list[tuple[Any, ...]] | None = None,
                  stopped: list[tuple[dt.datetime, dt.datetime]] | None = None,
+                 checks: PointChecks | None = None,
                  ) -> tuple[list[tuple[dt.datetime, Stats]], list[tuple]]:
     """Daily values and KPI rows of ``info`` for local ``days``, from its hourly values.
 
@@ -265,6 +270,8 @@ def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: Qu
     times = RawTimes()
     wanted = sorted({d if isinstance(d, dt.date) and not isinstance(d, dt.datetime) else local_day(d)
                      for d in days})
+    if checks is None:
+        checks = checks_of(info.id, local_midnight(wanted[-1] + dt.timedelta(days=1))) if wanted else NO_CHECKS
     values: list[tuple[dt.datetime, Stats]] = []
     kpis: list[tuple] = []
     for run in _runs([local_midnight(d) for d in wanted], dt.timedelta(days=7)):
@@ -283,19 +290,23 @@ def compute_days(info: PointInfo, days: Iterable[dt.datetime | dt.date], cfg: Qu
             params, dev = by_day.get(day, {}), device.get(day, {})
             dflow = dev.get(info.flow_code)
             dvol = slice_volume(info.flow_code, dflow, 86400, cfg) if dflow is not None else None
+            day_end = midnight + HOUR * len(hours)
             for code in sorted(set(params) | set(dev)):
                 parts = [params[code][h] for h in hours if h in params.get(code, {})]
-                computed = (from_parts(code, parts, expected=len(hours), min_valid=cfg.day_min_valid_hours)
-                            if parts else None)
-                stats = with_device(code, computed, dev.get(code), expected=len(hours), device_volume=dvol,
-                                    cfg=cfg)
+                expected = info.per_day_of(code)
+                computed = (from_parts(code, parts, expected=expected,
+                                       min_valid=day_min_valid(expected, info.water, cfg)) if parts else None)
+                stats = with_device(code, computed, dev.get(code), expected=expected, device_volume=dvol, cfg=cfg)
+                if stats is not None and stats.source == "device" and checks.hit(code, midnight, day_end):
+                    # The device's daily value includes out-of-control data: the day stands on its valid hours.
+                    stats.valid = computed is not None and computed.valid
                 if stats is not None:
                     values.append((midnight, stats))
             if not params and not dev and not expected_codes:
                 continue
             off = [h for h in hours if any(a <= h < b for a, b in periods)]
             for code in sorted(expected_codes or set(params)):
-                counts = kpi.day_counts(hours, params.get(code, {}), off)
+                counts = kpi.day_counts(hours, params.get(code, {}), off, per_day=info.per_day_of(code))
                 kpis.append((info.id, day, code, counts.expected, counts.excluded, counts.received, counts.valid))
     return values, kpis
 
@@ -406,118 +417,13 @@ def refresh_months(point_ids: Iterable[int], days: Iterable[dt.date]) -> int:
     return sum(store_months(info, compute_months(info, wanted, cfg)) for info in point_infos(point_ids).values())
 
 
-def _tell(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats]]) -> None:
+def tell_listeners(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats]]) -> None:
     for fn in queue.period_listeners():
         try:
             with transaction.atomic():
                 fn(info, period, rows)
         except Exception:  # noqa: BLE001 - the aggregates stand; the listener is logged
             log.exception("period listener %s failed for point %s", fn, info.id)
-
-
-# ---- the pending-period queue ----------------------------------------------------------------------
-
-def _pending_upsert() -> Upsert:
-    t = connection.ops.quote_name(PendingPeriod._meta.db_table)
-    due = connection.ops.quote_name("due_at")
-    return Upsert(PendingPeriod, ("point_id", "period", "start", "due_at"), ("point_id", "period", "start"),
-                  update={"due_at": f"CASE WHEN excluded.{due} < {t}.{due} THEN excluded.{due} ELSE {t}.{due} END"})
-
-
-def enqueue(rows: Iterable[tuple[int, str, dt.datetime, dt.datetime]]) -> int:
-    """Make periods pending: (point_id, period, start, due_at); an earlier due time wins."""
-    unique: dict[tuple[int, str, dt.datetime], dt.datetime] = {}
-    for point_id, period, start, due in rows:
-        k = (point_id, period, start)
-        unique[k] = min(due, unique.get(k, due))
-    return _pending_upsert().run([(*k, due) for k, due in sorted(unique.items())])
-
-
-def day_due(day: dt.date, now: dt.datetime, cfg: QualitySettings) -> dt.datetime:
-    return max(now, local_midnight(day + dt.timedelta(days=1)) + dt.timedelta(minutes=cfg.day_grace_minutes))
-
-
-def _hours_between(a: dt.datetime, b: dt.datetime) -> Iterator[dt.datetime]:
-    h = floor_hour(a)
-    while h <= b:
-        yield h
-        h += HOUR
-
-
-def drain_touched(*, limit: int = 2000, now: dt.datetime | None = None) -> int:
-    """Turn evaluated ``Touched`` rows into pending periods; return how many rows were drained."""
-    now = now or timezone.now()
-    cfg = quality_settings()
-    grace = dt.timedelta(minutes=cfg.hour_grace_minutes)
-    with transaction.atomic():
-        items = list(Touched.objects.filter(evaluated_at__isnull=False).order_by("id")[:limit])
-        if not items:
-            return 0
-        pending = []
-        for point_id, kind, first, last in (span for t in items for span in t.spans()):
-            if kind == "minute":
-                pending += [(point_id, Period.HOUR, h, max(now, h + HOUR + grace)) for h in _hours_between(first, last)]
-            elif kind == "hour":
-                pending += [(point_id, Period.HOUR, h, now) for h in _hours_between(first, last)]
-            elif kind == "day":
-                day = local_day(first)
-                while local_midnight(day) <= last:
-                    pending.append((point_id, Period.DAY, local_midnight(day), now))
-                    day += dt.timedelta(days=1)
-        enqueue(pending)
-        Touched.objects.filter(pk__in=[t.pk for t in items]).delete()
-    return len(items)
-
-
-def process_due(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Compute up to ``limit`` due periods (hours first, then days); return how many were done."""
-    now = now or timezone.now()
-    for period in (Period.HOUR, Period.DAY):
-        claimed = list(PendingPeriod.objects.filter(period=period, due_at__lte=now)
-                       .order_by("due_at", "id").values_list("id", "point_id", "start", "due_at")[:limit])
-        if claimed:
-            with transaction.atomic():
-                mine = [c for c in claimed
-                        if PendingPeriod.objects.filter(pk=c[0], due_at=c[3]).delete()[0]]
-                by_point: dict[int, list[dt.datetime]] = defaultdict(list)
-                for _, point_id, start, _due in mine:
-                    by_point[point_id].append(start)
-                if period == Period.HOUR:
-                    _do_hours(by_point, now)
-                else:
-                    _do_days(by_point)
-            return len(claimed)
-    return 0
-
-
-def _do_hours(by_point: dict[int, list[dt.datetime]], now: dt.datetime) -> None:
-    cfg = quality_settings()
-    infos = point_infos(by_point)
-    days = []
-    for point_id, hours in by_point.items():
-        info = infos.get(point_id)
-        if info is None:
-            continue
-        rows = compute_hours(info, hours, cfg)
-        store_hours(info, rows)
-        _tell(info, Period.HOUR, rows)
-        days += [(point_id, Period.DAY, local_midnight(d), day_due(d, now, cfg))
-                 for d in {local_day(h) for h in hours}]
-    enqueue(days)
-
-
-def _do_days(by_point: dict[int, list[dt.datetime]]) -> None:
-    cfg = quality_settings()
-    infos = point_infos(by_point)
-    expected = expected_parameters(infos.values())
-    for point_id, starts in by_point.items():
-        info = infos.get(point_id)
-        if info is None:
-            continue
-        rows, kpis = compute_days(info, starts, cfg, expected.get(point_id, frozenset()))
-        store_days(info, rows, kpis)
-        _tell(info, Period.DAY, rows)
-        store_months(info, compute_months(info, [local_day(s) for s in starts], cfg))
 
 
 # ---- bulk ------------------------------------------------------------------------------------------
@@ -533,6 +439,7 @@ class _Chunk(NamedTuple):
     device_hours: dict[int, list[tuple[Any, ...]]]
     device_days: dict[int, list[tuple[Any, ...]]]
     stops: dict[int, list[tuple[dt.datetime, dt.datetime]]]
+    checks: dict[int, PointChecks]
 
 
 def _read_chunk(infos: dict[int, PointInfo], first: dt.date, last: dt.date, cfg: QualitySettings) -> _Chunk:
@@ -540,7 +447,8 @@ def _read_chunk(infos: dict[int, PointInfo], first: dt.date, last: dt.date, cfg:
     times, ids, points = RawTimes(), list(infos), list(infos.values())
     grouped = _minute_groups(times, points, first_hour, after, cfg) if group_in_database() else None
     return _Chunk(first, last, times, grouped, fetch_many(times, ids, "hour", first_hour, after),
-                  fetch_many(times, ids, "day", first_hour, after), stopped_periods_many(points, first_hour, after))
+                  fetch_many(times, ids, "day", first_hour, after), stopped_periods_many(points, first_hour, after),
+                  checks_many(ids, after))
 
 
 def _chunks(infos: dict[int, PointInfo], start: dt.date, end: dt.date, chunk_days: int, cfg: QualitySettings
@@ -588,16 +496,17 @@ def recompute(point_ids: Iterable[int] | None, start: dt.date, end: dt.date, *, 
         kpi_rows: list[tuple] = []
         told = []
         for info in infos.values():
+            checks = chunk.checks.get(info.id, NO_CHECKS)
             if chunk.grouped is not None:
                 rows = _hours(info, chunk.grouped.get(info.id, []), chunk.device_hours.get(info.id, []), wanted,
-                              times, cfg)
+                              times, cfg, checks)
             else:
                 minute = fetch(times, info.id, "minute", first_hour, after)
                 rows = _hours(info, _python_groups(times, info, minute, wanted, cfg),
-                              chunk.device_hours.get(info.id, []), wanted, times, cfg)
+                              chunk.device_hours.get(info.id, []), wanted, times, cfg, checks)
             values, kpis = compute_days(info, days, cfg, expected.get(info.id, frozenset()), hourly=rows,
                                         device_rows=chunk.device_days.get(info.id, []),
-                                        stopped=chunk.stops.get(info.id, []))
+                                        stopped=chunk.stops.get(info.id, []), checks=checks)
             hour_rows += [(info.id, h, stats) for h, stats in rows]
             day_rows += [(info.id, d, stats) for d, stats in values]
             kpi_rows += kpis
@@ -610,8 +519,8 @@ def recompute(point_ids: Iterable[int] | None, start: dt.date, end: dt.date, *, 
             counts["kpis"] += len(kpi_rows)
             if tell:
                 for info, rows, values in told:
-                    _tell(info, Period.HOUR, rows)
-                    _tell(info, Period.DAY, values)
+                    tell_listeners(info, Period.HOUR, rows)
+                    tell_listeners(info, Period.DAY, values)
     for info in infos.values():
         with transaction.atomic():
             months = [start.replace(day=1)]

@@ -19,7 +19,10 @@ from django.conf import settings
 class QualitySettings:
     # Validity of hourly, daily and monthly values (NOTES §3).
     hour_min_valid_share: float = 0.75  # 45 of 60 minutes [2] HJ 75/76 App. B, HJ 212 App. D eq. 24
-    day_min_valid_hours: int = 20  # [2] for CEMS; [U] for water (HJ 356-2019 §7 not read)
+    day_min_valid_hours: int = 20  # gas (CEMS): 20 valid hours [2] HJ 75/76, HJ 212 App. D eq. 25
+    # Water: a day needs this share of the values its analysers should give (24 hourly values, or
+    # 1440 / measuring cycle): 20/24 keeps the continuous points' 20 hours; [U] HJ 356-2019 §7 not read.
+    water_day_min_valid_share: float = 20 / 24
     month_min_valid_days: int = 25  # [1]
     february_min_valid_days: int = 23  # [1]
     # Flags (NOTES §1): N valid; F no data (stopped); M/D/C/B/T/H invalid; S only for these codes [U].

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint
+from qingyuan.quality.choices import CalibrationKind
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -49,3 +50,24 @@ class DeclarationForm(forms.Form):
 class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("Note"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class CalibrationForm(forms.Form):
+    """A calibration or comparison entered by hand (``actions.do_record_calibration``)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=CalibrationKind.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    parameter = forms.ChoiceField(label=_("Parameter"), required=False,
+                                  help_text=_("Leave empty when the check covers every parameter of the point."),
+                                  widget=forms.Select(attrs={"class": "form-select"}))
+    at = forms.DateTimeField(label=_("Time of the check"),
+                             widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}))
+    passed = forms.TypedChoiceField(label=_("Result"), coerce=lambda v: v == "1",
+                                    choices=[("1", _("Passed")), ("0", _("Failed"))],
+                                    widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+    def __init__(self, *args: Any, parameters: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parameter"].choices = [("", _("All parameters")), *parameters]

@@ -51,8 +51,23 @@ class Counts:
 
 
 def day_counts(hours: Sequence[dt.datetime], by_hour: Mapping[dt.datetime, Stats | None],
-               stopped: Iterable[dt.datetime]) -> Counts:
-    """One parameter's counts over the ``hours`` of a day; ``by_hour`` maps an hour to its value (or None)."""
+               stopped: Iterable[dt.datetime], *, per_day: int = 24) -> Counts:
+    """One parameter's counts over the ``hours`` of a day; ``by_hour`` maps an hour to its value (or None).
+
+    ``per_day`` < 24: an analyser measuring less than hourly (``validity.values_per_day``): a 120-min COD
+    analyser should give 12 values a day, so expected is 12 (scaled down for stopped hours) and received
+    and valid count at most that many.
+    """
+    if per_day < len(hours):
+        full = _hour_counts(hours, by_hour, stopped)
+        expected = (full.expected * per_day) // len(hours)
+        received = min(full.received, expected)
+        return Counts(expected, received, min(full.valid, received), full.excluded)
+    return _hour_counts(hours, by_hour, stopped)
+
+
+def _hour_counts(hours: Sequence[dt.datetime], by_hour: Mapping[dt.datetime, Stats | None],
+                 stopped: Iterable[dt.datetime]) -> Counts:
     stopped = set(stopped)
     expected = received = valid = excluded = 0
     for hour in hours:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.models import EnterpriseAccount, MonitoringPoint
 from qingyuan.org.scoping import ParkScopedQuerySet
-from qingyuan.quality.choices import DeclarationStatus, Period, Source
+from qingyuan.quality.choices import CalibrationKind, CalibrationSource, DeclarationStatus, Period, Source
 
 
 class ValueRow(models.Model):
@@ -234,3 +234,44 @@ class PendingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.period} {self.start}"
+
+
+class CalibrationQuerySet(models.QuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """Whoever sees the point sees its calibrations and comparisons."""
+        return self.filter(point__in=MonitoringPoint.objects.visible_to(user).values("pk"))
+
+
+class Calibration(models.Model):
+    """A calibration (零点/量程校准) or comparison test (比对) of a point's analyser, passed or failed.
+
+    From a failed check until the next passing one of the same point (and parameter, or
+    all of them), the point's data are out of control and invalid (``quality.calibration``;
+    docs/monitoring.md, "Validity"). Recorded through ``actions.do_record_calibration``.
+    """
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("monitoring point"))
+    parameter = models.CharField(_("parameter"), max_length=16, blank=True,
+                                 help_text=_("Leave empty when the check covers every parameter of the point."))
+    kind = models.CharField(_("kind"), max_length=12, choices=CalibrationKind.choices)
+    at = models.DateTimeField(_("time"))
+    passed = models.BooleanField(_("passed"))
+    source = models.CharField(_("source"), max_length=8, choices=CalibrationSource.choices,
+                              default=CalibrationSource.MANUAL)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by_name = models.CharField(_("recorded by (name)"), max_length=150, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    objects = CalibrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calibration or comparison")
+        verbose_name_plural = _("calibrations and comparisons")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["point", "at"], name="quality_calibration_point")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.parameter or '*'} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -14,7 +14,7 @@ from django.db.models import Q
 from qingyuan.enterprises.models import MonitoringPoint, PermitLimit
 from qingyuan.quality.choices import DeclarationStatus
 from qingyuan.quality.models import StopDeclaration
-from qingyuan.quality.validity import expected_per_hour
+from qingyuan.quality.validity import expected_per_hour, is_cycled, values_per_day, values_per_hour
 
 
 def zone() -> ZoneInfo:
@@ -31,6 +31,7 @@ class PointInfo:
     medium: str  # "water" or "gas"
     min_interval_min: int
     is_active: bool
+    measuring_cycle_min: int | None = None  # the analysers' cycle (water); None: continuous
 
     @property
     def water(self) -> bool:
@@ -44,6 +45,17 @@ class PointInfo:
     def per_hour(self) -> int:
         return expected_per_hour(self.min_interval_min)
 
+    def cycled(self, code: str) -> bool:
+        return is_cycled(code, self.water, self.measuring_cycle_min)
+
+    def per_hour_of(self, code: str) -> int:
+        """Values an hour of ``code`` should hold (the analyser's cycle, else the logger's minute interval)."""
+        return values_per_hour(self.per_hour, self.measuring_cycle_min) if self.cycled(code) else self.per_hour
+
+    def per_day_of(self, code: str) -> int:
+        """Hourly values a day of ``code`` should hold: 24, fewer for an analyser measuring less than hourly."""
+        return values_per_day(self.measuring_cycle_min) if self.cycled(code) else 24
+
     @property
     def interval_seconds(self) -> int:
         return 3600 // self.per_hour
@@ -54,11 +66,12 @@ def point_infos(ids: Iterable[int] | None = None) -> dict[int, PointInfo]:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     rows = qs.values_list("id", "park_id", "outlet_id", "outlet__enterprise_id", "outlet__medium", "st",
-                          "min_interval_min", "is_active")
+                          "min_interval_min", "is_active", "measuring_cycle_min")
     out = {}
-    for pid, park, outlet, enterprise, medium, st, interval, active in rows:
+    for pid, park, outlet, enterprise, medium, st, interval, active, cycle in rows:
         medium = medium or ("gas" if st == "31" else "water")
-        out[pid] = PointInfo(pid, park, outlet, enterprise, medium, interval or 10, active)
+        out[pid] = PointInfo(pid, park, outlet, enterprise, medium, interval or 10, active,
+                             cycle if medium != "gas" else None)
     return out
 
 

@@ -16,7 +16,7 @@ inside the batch's transaction, with the reading rows it wrote. This module
 If a listener fails, or the process dies between commit and callback, the rows
 stay unevaluated and the worker (``sweep_unevaluated``) reads those readings
 back and runs the listeners again; listeners must therefore be idempotent.
-Evaluated rows become the aggregates' pending periods (``compute.drain_touched``).
+Evaluated rows become the aggregates' pending periods (``pending.drain_touched``).
 
 The quality app does not import the alarms app: listeners register here.
 """

@@ -98,6 +98,37 @@ def expected_per_hour(min_interval_min: int) -> int:
     return max(1, 60 // interval)
 
 
+def is_cycled(code: str, water: bool, cycle_min: int | None) -> bool:
+    """True for a water concentration measured by an analyser with a measuring cycle (COD, NH3-N, TP, TN).
+
+    Flow, pH and temperature are measured continuously whatever the analysers' cycle; gas is continuous."""
+    return bool(water and cycle_min and is_concentration(code))
+
+
+def values_per_hour(records_per_hour: int, cycle_min: int | None) -> int:
+    """Values of a cycled parameter an hour should hold: 1 for a cycle of 60 min or more, 60 // cycle below,
+    never more than the logger's records per hour."""
+    if not cycle_min:
+        return records_per_hour
+    return max(1, min(records_per_hour, 60 // cycle_min))
+
+
+def values_per_day(cycle_min: int | None) -> int:
+    """Hourly values a day should hold: 24, or 1440 // cycle for an analyser measuring less than hourly
+    (a COD analyser every 120 min: 12)."""
+    if not cycle_min or cycle_min <= 60:
+        return 24
+    return max(1, 1440 // cycle_min)
+
+
+def day_min_valid(expected: int, water: bool, cfg: QualitySettings) -> int:
+    """Valid hourly values a day needs. Gas (HJ 75-2017, HJ 212-2017 App. D eq. 25): ``day_min_valid_hours``
+    (20). Water: ``water_day_min_valid_share`` of the expected values (20 of 24; 10 of 12 at a 120-min cycle)."""
+    if not water:
+        return cfg.day_min_valid_hours
+    return max(1, math.ceil(expected * cfg.water_day_min_valid_share - 1e-9))
+
+
 def hour_min_valid(expected: int, cfg: QualitySettings) -> int:
     """Valid minute records an hour needs: 45 of 60 one-minute records, 5 of 6 ten-minute records."""
     return max(1, math.ceil(expected * cfg.hour_min_valid_share - 1e-9))
@@ -107,8 +138,8 @@ def hour_is_valid(n_valid: int, expected: int, cfg: QualitySettings) -> bool:
     return n_valid >= hour_min_valid(expected, cfg)
 
 
-def day_is_valid(n_valid_hours: int, cfg: QualitySettings) -> bool:
-    return n_valid_hours >= cfg.day_min_valid_hours
+def day_is_valid(n_valid_hours: int, cfg: QualitySettings, *, water: bool = False, expected: int = 24) -> bool:
+    return n_valid_hours >= day_min_valid(expected, water, cfg)
 
 
 def month_min_valid(year: int, month: int, cfg: QualitySettings) -> int:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from qingyuan.core import worker
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.quality import compute, queue
+from qingyuan.quality import compute, pending, queue
 from qingyuan.quality.choices import Period
 from qingyuan.quality.models import KpiDaily
 
@@ -28,11 +28,11 @@ def sweep() -> bool:
 
 
 def drain() -> bool:
-    return compute.drain_touched() > 0
+    return pending.drain_touched() > 0
 
 
 def periods() -> bool:
-    return compute.process_due() > 0
+    return pending.process_due() > 0
 
 
 def kpi_days(now: dt.datetime | None = None) -> bool:
@@ -44,7 +44,7 @@ def kpi_days(now: dt.datetime | None = None) -> bool:
     missing = (MonitoringPoint.objects.filter(is_active=True, outlet__limits__isnull=False).exclude(pk__in=have)
                .distinct())
     start = compute.local_midnight(yesterday)
-    compute.enqueue((pk, Period.DAY, start, now) for pk in missing.values_list("pk", flat=True))
+    pending.enqueue((pk, Period.DAY, start, now) for pk in missing.values_list("pk", flat=True))
     return False  # periodic: one pass per run, never repeated at once
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from qingyuan.quality import actions, compute, kpi
+from qingyuan.quality import actions, compute, kpi, pending
 from qingyuan.quality.models import KpiDaily
 
 from .support import at, pdf, permit, readings
@@ -47,7 +47,7 @@ def test_it_leaves_declared_stop_periods_out_of_the_expected_count(world):
             world.enterprise_a, acting_user=world.ent_a, start=at("2026-03-02 16:00"), end=at("2026-03-03 00:00"),
             reason="检修停产", files=[pdf()])
         actions.do_approve_declaration(declaration, acting_user=world.regulator, note="核实无误")
-        compute.process_due()  # approval made the covered day pending again
+        pending.process_due()  # approval made the covered day pending again
     row = KpiDaily.objects.get(point=world.point_a, parameter="w01018")
     # 16:00–23:00 (8 hours) excluded: expected 16; received 00–11 = 12; valid 00–09 = 10
     assert (row.expected, row.excluded, row.received, row.valid) == (16, 8, 12, 10)
@@ -76,6 +76,6 @@ def test_it_gives_points_that_sent_nothing_a_kpi_row(world):
     permit(world.enterprise_a, world.point_a.outlet, {"w01018": 100.0})
     with time_machine.travel(at("2026-03-03 01:00"), tick=False):
         worker.kpi_days()
-        compute.process_due()
+        pending.process_due()
     row = KpiDaily.objects.get(point=world.point_a, day=DAY, parameter="w01018")
     assert (row.expected, row.received, row.valid) == (24, 0, 0)

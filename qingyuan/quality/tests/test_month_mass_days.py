@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from qingyuan.quality import compute
+from qingyuan.quality import compute, pending
 from qingyuan.quality.models import MonthlyValue, Touched
 
 from .support import at, readings
@@ -51,9 +51,9 @@ def test_it_recomputes_the_month_when_a_late_day_is_computed_by_the_worker(world
         Touched.objects.create(items=[[world.point_a.pk, "minute", at("2026-03-04 00:00").isoformat(),
                                        at("2026-03-04 19:50").isoformat()]],
                                created_at=at("2026-03-11 09:05"), evaluated_at=at("2026-03-11 09:05"))
-        compute.drain_touched()
-        assert compute.process_due() > 0  # the late hours, at once
-        assert compute.process_due() > 0  # then their day, with its month
+        pending.drain_touched()
+        assert pending.process_due() > 0  # the late hours, at once
+        assert pending.process_due() > 0  # then their day, with its month
 
     assert _days(world.point_a) == (2, (1 << 3) | (1 << 9), dt.date(2026, 3, 4))
     month = MonthlyValue.objects.get(point=world.point_a, parameter="w01018")

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qingyuan.ingest.process import process_packets
-from qingyuan.quality import compute, fetch
+from qingyuan.quality import compute, fetch, pending
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue, PendingPeriod, Touched
 
 from .support import at, packet, permit, readings
@@ -96,13 +96,12 @@ def test_it_queues_what_ingest_committed_and_computes_it_when_due(world, django_
         touched = Touched.objects.get()
         assert touched.spans() == [(world.point_a.pk, "minute", at("2026-03-02 08:00"), at("2026-03-02 08:50"))]
         assert touched.evaluated_at is not None  # the alarm engine ran on commit
-        assert compute.drain_touched() == 1 and not Touched.objects.exists()
-        pending = PendingPeriod.objects.get()
-        assert (pending.period, pending.start, pending.due_at) == ("hour", at("2026-03-02 08:00"),
-                                                                   at("2026-03-02 09:10"))
-        assert compute.process_due() == 0  # not due before 09:10: the hourly upload may still come
+        assert pending.drain_touched() == 1 and not Touched.objects.exists()
+        due = PendingPeriod.objects.get()
+        assert (due.period, due.start, due.due_at) == ("hour", at("2026-03-02 08:00"), at("2026-03-02 09:10"))
+        assert pending.process_due() == 0  # not due before 09:10: the hourly upload may still come
     with time_machine.travel(at("2026-03-02 09:11"), tick=False):
-        assert compute.process_due() == 1
+        assert pending.process_due() == 1
         assert HourlyValue.objects.get(parameter="w01018").mean == pytest.approx(40.0)
         day = PendingPeriod.objects.get()
         assert (day.period, day.start, day.due_at) == ("day", at("2026-03-02 00:00"), at("2026-03-03 00:30"))
@@ -114,8 +113,8 @@ def test_it_computes_a_late_hour_at_once(world):
         Touched.objects.create(items=[[world.point_a.pk, "minute", at("2026-03-01 08:00").isoformat(),
                                        at("2026-03-01 08:50").isoformat()]],
                                created_at=at("2026-03-02 09:05"), evaluated_at=at("2026-03-02 09:05"))
-        compute.drain_touched()
-        assert compute.process_due() == 1  # data a day late: due at once
+        pending.drain_touched()
+        assert pending.process_due() == 1  # data a day late: due at once
         assert HourlyValue.objects.filter(start=at("2026-03-01 08:00")).exists()
 
 
@@ -127,7 +126,7 @@ def test_it_reads_minute_data_with_a_fixed_number_of_queries(world):
     with CaptureQueriesContext(connection) as ctx:
         rows = compute.compute_hours(info, hours, compute.quality_settings())
     selects = [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
-    assert len(rows) == 12 and len(selects) == 2  # minute and hourly uploads of one run
+    assert len(rows) == 12 and len(selects) == 3  # minute and hourly uploads of one run, the point's checks
 
 
 def test_it_groups_minute_records_alike_in_the_database_and_in_python(world):
