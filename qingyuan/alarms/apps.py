@@ -8,6 +8,7 @@ class AlarmsConfig(AppConfig):
 
     def ready(self) -> None:
         from qingyuan.alarms import engine, enterprise_page, services
+        from qingyuan.alarms.models import Alarm
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
         from qingyuan.core.work import register_provider
@@ -24,4 +25,4 @@ class AlarmsConfig(AppConfig):
         register_compliance_context(enterprise_page.compliance_context)
         register_kind("alarm.raised", _("Alarm raised about my enterprise or a linked enterprise"))
         register_kind("alarm.updated", _("Alarm explained, sent back or verified"))
-        register_pressure_source("alarms", services.alarm_pressure)
+        register_pressure_source("alarms", services.alarm_pressure, cases=Alarm)

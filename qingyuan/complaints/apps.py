@@ -7,15 +7,26 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and petitions")
 
     def ready(self) -> None:
-        from qingyuan.complaints import actions, conf, enterprise_page, restdays_office, services, sms  # noqa: F401  (conf reads the environment)
+        from qingyuan.complaints import (  # noqa: F401  (conf reads the environment)
+            actions,
+            conf,
+            enterprise_page,
+            pressure,
+            restdays_office,
+            services,
+            sms,
+        )
+        from qingyuan.complaints.models import Complaint
         from qingyuan.core import plugins, work, worker
         from qingyuan.core.notify import register_kind
         from qingyuan.enterprises.page import register_section
+        from qingyuan.inspections.services import register_pressure_source
 
         for kind, label in KINDS.items():
             register_kind(kind, label)
         work.register_provider(services.work_items)
         register_section("complaints", enterprise_page.section)
+        register_pressure_source("complaints", pressure.complaints, cases=Complaint)
         worker.register("send_sms", sms.send_one)
         worker.register("close_complaints", actions.close_one, every=600)
         worker.register("mirror_complaint_extensions", actions.mirror_extension_one, every=60)

@@ -46,14 +46,15 @@ def test_it_patrols_more_often_under_pressure_from_open_assignments_and_complain
 
 def test_it_counts_only_the_recent_past(world):
     from qingyuan.complaints.actions import do_submit_complaint
+    from qingyuan.complaints.pressure import complaints as complaint_pressure
 
     long_ago = timezone.now() - dt.timedelta(days=200)
     do_submit_complaint(park=world.park, category="odour", description="旧投诉", enterprise=world.enterprise_b,
                         received_at=long_ago)
     since = timezone.now() - dt.timedelta(days=90)
-    assert services._complaints([world.enterprise_b.pk], since) == Counter()
+    assert complaint_pressure([world.enterprise_b.pk], since) == Counter()
     do_submit_complaint(park=world.park, category="odour", description="新投诉", enterprise=world.enterprise_b)
-    assert services._complaints([world.enterprise_b.pk], since) == Counter({world.enterprise_b.pk: 1})
+    assert complaint_pressure([world.enterprise_b.pk], since) == Counter({world.enterprise_b.pk: 1})
 
 
 def test_it_takes_more_pressure_sources_later(world):
