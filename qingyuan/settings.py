@@ -138,6 +138,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # order matters to the han
 # Days of hourly values the demo seeds, counted back from yesterday (0: the whole story of 13 months).
 # The test suite seeds 35 (qingyuan/conftest.py): the county story's own test seeds them all.
 QINGYUAN_DEMO_HOURLY_DAYS = env_int("QINGYUAN_DEMO_HOURLY_DAYS", 0, minimum=0, maximum=3660)
+# Seconds the cockpit may show load figures computed before the latest measurements while the worker
+# recomputes them (qingyuan/loads/cache.py); an edit of a target, baseline or status shows at once.
+QINGYUAN_FIGURES_MAX_LAG = env_int("QINGYUAN_FIGURES_MAX_LAG", 120, minimum=0, maximum=3600)
 AXES_FAILURE_LIMIT = env_int("QINGYUAN_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 QINGYUAN_LOGIN_ADDRESS_LIMIT = env_int("QINGYUAN_LOGIN_ADDRESS_LIMIT", 20, minimum=1, maximum=10000)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("QINGYUAN_LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=1440))

@@ -7,3 +7,11 @@ class CockpitConfig(AppConfig):
 
     name = "qingyuan.cockpit"
     verbose_name = _("Cockpit")
+
+    def ready(self) -> None:
+        from qingyuan.cockpit.figures import register_figures
+        from qingyuan.core import worker
+        from qingyuan.loads import cache
+
+        register_figures()
+        worker.register("cockpit.figures", cache.refresh, every=5)

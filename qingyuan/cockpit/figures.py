@@ -93,16 +93,22 @@ class LoadRow:
 
 def load_rows(park_id: int, today: dt.date) -> list[LoadRow]:
     """The park's figures of the loads page (``park_totals``), added up by the database (``loads.park``);
-    the tile shows no monthly figures, so none are added up. Cached under the loads' data version
-    (``loads.cache``: any new day, month, ledger entry, baseline, permit... recomputes them)."""
-    rows = loads_cache.cached("park_figures", park_id, today, lambda: park.park_figures(
-        park_id, today.year, today, KEY_POLLUTANTS, months=False))
+    the tile shows no monthly figures, so none are added up. Cached (``loads.cache``): an edit of a ledger
+    entry, baseline, permit... recomputes them at once, new measurements within ``QINGYUAN_FIGURES_MAX_LAG``."""
+    rows = loads_cache.cached("park_figures", park_id, today)
     return [LoadRow(r) for r in rows]
 
 
 def capacity_rows(park_id: int, today: dt.date) -> list[ledger.CapacityRow]:
-    account = loads_cache.cached("capacity", park_id, today, lambda: ledger.capacity(park_id))
+    account = loads_cache.cached("capacity", park_id, today)
     return [account[c] for c in KEY_POLLUTANTS if c in account]
+
+
+def register_figures() -> None:
+    """The cockpit's cached figures, by name, for ``loads.cache.refresh`` (from ``CockpitConfig.ready``)."""
+    loads_cache.register("park_figures", lambda park_id, today: park.park_figures(
+        park_id, today.year, today, KEY_POLLUTANTS, months=False))
+    loads_cache.register("capacity", lambda park_id, today: ledger.capacity(park_id))
 
 
 # ---- the outbound section ------------------------------------------------------------------------

@@ -17,6 +17,13 @@ Invalidation: one version number in the cache, part of every key. It is bumped
 A writer that bypasses both (a raw ``QuerySet.update`` or ``bulk_create`` on those tables outside the
 quality computation) is caught by the TTL: figures are never older than ``TTL`` seconds. The key also
 holds the day (``as_of``), so a new day recomputes the projection.
+
+New measurements are the exception: with devices reporting, the quality computation stores hours and
+days every few minutes, and recomputing on every one would put the cold path (a few hundred
+milliseconds at a province's size) in front of most leaders' views. So what it stores bumps a second
+version, the *measured* one: a figure computed before the latest measurements is still served for up to
+``QINGYUAN_FIGURES_MAX_LAG`` seconds (default 120) while the worker (``refresh``, every few seconds)
+recomputes it. An edit of a watched row (a target, a baseline, a status) is shown at once.
 """
 
 from __future__ import annotations
@@ -27,11 +34,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 T = TypeVar("T")
 VERSION_KEY = "loads:data-version"
+MEASURED_KEY = "loads:measured-version"
+WANTED_KEY = "loads:stale"
+_COMPUTE: dict[str, Callable[[int, dt.date], Any]] = {}
 TTL = 300  # seconds: the backstop for a writer that bumps nothing
 
 # The models whose rows the figures read: (app label, model name).
@@ -70,14 +81,78 @@ def version() -> str:
     return str(found)
 
 
-def cached(name: str, park_id: int, as_of: dt.date, compute: Callable[[], T]) -> T:
-    """``compute()``, or what it returned for the same park, day and data version within ``TTL``."""
-    key = f"loads:{name}:{park_id}:{as_of.isoformat()}:{version()}"
-    found = cache.get(key)
+def measured() -> str:
+    found = cache.get(MEASURED_KEY)
     if found is None:
-        found = compute()
-        cache.set(key, found, TTL)
-    return found
+        found = _new_version()
+        cache.add(MEASURED_KEY, found, None)
+        found = cache.get(MEASURED_KEY) or found
+    return str(found)
+
+
+def _set_measured() -> None:
+    cache.set(MEASURED_KEY, _new_version(), None)
+
+
+def bump_measured() -> None:
+    """New measurements stored: figures computed before them may be served a while longer (``refresh``)."""
+    _set_measured()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(entry[1] is _set_measured for entry in connection.run_on_commit):
+        transaction.on_commit(_set_measured)
+
+
+def max_lag() -> float:
+    return float(getattr(settings, "QINGYUAN_FIGURES_MAX_LAG", 120))
+
+
+def register(name: str, compute: Callable[[int, dt.date], Any]) -> None:
+    """How the figures called ``name`` are computed for a park and day: what ``refresh`` runs."""
+    _COMPUTE[name] = compute
+
+
+def cached(name: str, park_id: int, as_of: dt.date, compute: Callable[[], T] | None = None) -> T:
+    """The figures ``name`` of a park and day: from the cache when no watched row changed since they were
+    computed and they are not older than the latest measurements by more than ``max_lag()`` seconds
+    (then the worker is asked to recompute them); else computed now. ``compute`` defaults to the
+    registered computation."""
+    key = f"loads:{name}:{park_id}:{as_of.isoformat()}:{version()}"
+    stamp = measured()
+    found = cache.get(key)
+    if found is not None:
+        seen, computed_at, value = found
+        if seen == stamp:
+            return value
+        if time.time() - computed_at < max_lag():
+            _want(name, park_id, as_of)
+            return value
+    value = compute() if compute is not None else _COMPUTE[name](park_id, as_of)
+    cache.set(key, (stamp, time.time(), value), TTL)
+    return value
+
+
+def _want(name: str, park_id: int, as_of: dt.date) -> None:
+    wanted = cache.get(WANTED_KEY) or set()
+    item = (name, park_id, as_of.isoformat())
+    if item not in wanted:
+        cache.set(WANTED_KEY, wanted | {item}, TTL)
+
+
+def refresh() -> bool:
+    """Worker step: recompute the figures served stale since the last run (a request that races with it
+    only adds itself again). Returns False: one pass per run."""
+    wanted = cache.get(WANTED_KEY)
+    if not wanted:
+        return False
+    cache.delete(WANTED_KEY)
+    for name, park_id, day in sorted(wanted):
+        if name not in _COMPUTE:
+            continue
+        as_of = dt.date.fromisoformat(day)
+        key = f"loads:{name}:{park_id}:{day}:{version()}"
+        stamp = measured()
+        cache.set(key, (stamp, time.time(), _COMPUTE[name](park_id, as_of)), TTL)
+    return False
 
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
@@ -85,7 +160,7 @@ def _on_change(sender: Any, **kwargs: Any) -> None:
 
 
 def _on_stored(period: str) -> None:
-    bump()
+    bump_measured()
 
 
 def connect() -> None:

@@ -1,4 +1,5 @@
-"""The cockpit's load and capacity figures come from the cache, and a new day or ledger entry shows at once."""
+"""The cockpit's load and capacity figures come from the cache: an edit shows at once, new measurements
+within ``QINGYUAN_FIGURES_MAX_LAG`` (the worker recomputes what was served stale)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from qingyuan.cockpit.tests.helpers import story
+from qingyuan.loads import cache as loads_cache
 from qingyuan.loads import park
 from qingyuan.loads.actions import do_record_adjustment
 from qingyuan.loads.models import BaselineLoad
@@ -50,21 +52,43 @@ def test_it_adds_up_the_load_figures_once_for_repeated_views(world, as_user, mon
         (r.row.code, r.row.ytd_t, r.row.projected_t) for r in second.context["loads"]]
 
 
-def test_it_shows_a_new_daily_value_stored_by_the_quality_computation_at_once(world, as_user):
-    story(world)
-    client = as_user(world.regulator)
-    before = _ytd(client)
+def _store_a_day(world) -> None:
     day = timezone.localdate() - dt.timedelta(days=1)
-    # bulk_create sends no model signal: the version is bumped by the computation storing the month
+    # bulk_create sends no model signal: the measured version is bumped by the computation storing the month
     DailyValue.objects.bulk_create([DailyValue(
         point=world.point_a, parameter=COD, unit="mg/L", start=local_midnight(day), day=day, source="computed",
         valid=True, n_expected=24, n_received=24, n_valid=24, mean=50.0, mass_kg=2500.0,
         computed_at=timezone.now())])
     refresh_months([world.point_a.pk], [day])
 
-    after = _ytd(client)
 
-    assert after == pytest.approx(before + 2.5)
+def test_it_serves_the_figures_while_the_worker_adds_new_measurements(world, as_user, monkeypatch):
+    story(world)
+    client = as_user(world.regulator)
+    before = _ytd(client)
+    _store_a_day(world)
+    calls = []
+    real = park.park_figures
+    monkeypatch.setattr(park, "park_figures", lambda *a, **k: calls.append(a) or real(*a, **k))
+
+    assert _ytd(client) == before  # within QINGYUAN_FIGURES_MAX_LAG: no computation in the request
+    assert calls == []
+    loads_cache.refresh()  # the worker's step
+    assert len(calls) == 1
+
+    assert _ytd(client) == pytest.approx(before + 2.5)
+    assert len(calls) == 1
+    assert loads_cache.refresh() is False and len(calls) == 1  # nothing was served stale since
+
+
+def test_it_recomputes_figures_that_lag_the_measurements_too_long(world, as_user, settings):
+    settings.QINGYUAN_FIGURES_MAX_LAG = 0
+    story(world)
+    client = as_user(world.regulator)
+    before = _ytd(client)
+    _store_a_day(world)
+
+    assert _ytd(client) == pytest.approx(before + 2.5)
 
 
 def test_it_shows_a_new_ledger_entry_and_baseline_at_once(world, as_user):
