@@ -67,13 +67,21 @@ class PointForm(forms.ModelForm):
     class Meta:
         model = MonitoringPoint
         fields = ["outlet", "name", "mn", "password", "protocol_version", "st", "crc_mode",
-                  "rtd_interval_s", "min_interval_min", "sends_hourly", "sends_daily"]
+                  "rtd_interval_s", "min_interval_min", "measuring_cycle_min", "sends_hourly", "sends_daily"]
 
     def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outlet"].queryset = Outlet.objects.filter(enterprise=enterprise)  # type: ignore[attr-defined]
         self.fields["outlet"].required = True
         _style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outlet = data.get("outlet")
+        if data.get("measuring_cycle_min") and outlet is not None and outlet.medium == "gas":
+            self.add_error("measuring_cycle_min", _("Gas analysers (CEMS) measure continuously: leave the "
+                                                    "measuring cycle blank for a gas outlet."))
+        return data
 
     def clean_min_interval_min(self) -> int:
         value: int = self.cleaned_data["min_interval_min"]
