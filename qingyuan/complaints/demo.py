@@ -19,7 +19,9 @@ from typing import Any
 from django.utils import timezone
 
 from qingyuan.complaints import actions
-from qingyuan.complaints.models import CategoryRule, Complaint, ComplaintPolicy
+from qingyuan.complaints.actions.receipt import do_record_sms_receipt
+from qingyuan.complaints.choices import SmsPurpose, SmsStatus
+from qingyuan.complaints.models import CategoryRule, Complaint, ComplaintPolicy, SmsMessage
 from qingyuan.enterprises.models import Enterprise
 
 BEFORE, AFTER = 70, 10
@@ -129,7 +131,15 @@ class ComplaintDemo:
         at = min(at, self.now - dt.timedelta(hours=1))
         actions.do_start_handling(c, acting_user=user)
         actions.do_reply_complaint(c, acting_user=user, reply=self.rng.choice(REPLIES), at=at)
+        if c.phone:  # the reply's text message went out ten minutes later: the complainant's receipt
+            self._deliver_reply(c, at + dt.timedelta(minutes=10))
         return at
+
+    @staticmethod
+    def _deliver_reply(c: Complaint, delivered: dt.datetime) -> None:
+        SmsMessage.objects.filter(complaint=c, purpose=SmsPurpose.REPLY, status=SmsStatus.PENDING).update(
+            status=SmsStatus.SENT, sent_at=delivered)
+        do_record_sms_receipt(c, delivered_at=delivered)
 
     def _finish(self, c: Complaint, replied: dt.datetime) -> None:
         if c.status != "replied":

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from qingyuan.complaints import actions
+from qingyuan.complaints.actions.receipt import do_record_sms_receipt
 
 
 def submit(park: Any, **fields: Any) -> Any:
@@ -27,4 +30,12 @@ def handled_and_replied(world: Any, c: Any, *, unit_user: Any = None, reply: str
     user = unit_user or world.officer
     actions.do_start_handling(c, acting_user=user)
     actions.do_reply_complaint(c, acting_user=user, reply=reply, internal_note="内部：企业法人已约谈")
+    return c
+
+
+def received(c: Any) -> Any:
+    """The complainant received the written reply now (as when its text message is delivered): the
+    review request period starts."""
+    do_record_sms_receipt(c, delivered_at=timezone.now())
+    c.refresh_from_db()
     return c

@@ -7,6 +7,7 @@ from qingyuan.complaints import actions, services
 from qingyuan.complaints.models import Complaint
 from qingyuan.complaints.tests.conftest import png
 from qingyuan.complaints.tests.helpers import handled_and_replied, submit
+from qingyuan.complaints.tests.helpers import received as reply_received
 from qingyuan.core import attachments
 from qingyuan.tasks.models import Assignment
 
@@ -45,7 +46,7 @@ def test_it_registers_a_letter_from_the_staff_form(world, as_user):
     c = Complaint.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/complaints/{c.pk}/"
     assert (c.case_type, c.channel, c.received_on, c.accept_deadline) == (
-        "petition", "letter", dt.date(2026, 11, 20), dt.date(2026, 12, 5))
+        "petition", "letter", dt.date(2026, 11, 20), dt.date(2026, 12, 7))  # 12-05 is a Saturday: Monday
     assert c.created_by == world.regulator and attachments.for_owner(c).count() == 1
     bad = as_user(world.regulator).post("/complaints/new/", {"case_type": "petition", "channel": "letter",
                                                               "received_at": "2030-01-01T00:00", "category": "other",
@@ -59,7 +60,7 @@ def test_it_renders_the_detail_page_in_every_state(world, as_user):
     accepted = submit(world.park, enterprise=world.enterprise_a, address="y")
     replied = handled_and_replied(world, submit(world.park, enterprise=world.enterprise_b, address="z"),
                                   unit_user=world.township)
-    closed = handled_and_replied(world, submit(world.park, address="w"))
+    closed = reply_received(handled_and_replied(world, submit(world.park, address="w")))
     actions.do_rate_complaint(closed, rating="dissatisfied", comment="不满意", request_review=True)
     returned = submit(world.park, address="v")
     actions.do_accept_complaint(returned, unit=world.bureau, acting_user=world.regulator)

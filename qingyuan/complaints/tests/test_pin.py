@@ -6,7 +6,7 @@ from qingyuan.complaints import actions, sms
 from qingyuan.complaints.actions.pin import pin_matches
 from qingyuan.complaints.models import Complaint
 from qingyuan.complaints.tests.conftest import public_post
-from qingyuan.complaints.tests.helpers import handled_and_replied, register, submit
+from qingyuan.complaints.tests.helpers import handled_and_replied, received, register, submit
 from qingyuan.core.models import AuditEntry, TransitionRecord
 
 
@@ -45,7 +45,7 @@ def test_it_refuses_to_rate_with_the_code_alone_or_a_wrong_pin(world, client):
 
 
 def test_it_refuses_a_review_request_without_the_pin(world, client):
-    c = _replied(world)
+    c = received(_replied(world))
     actions.do_rate_complaint(c, rating="dissatisfied", comment="仍有气味")
     refused = client.post(f"/public/complaints/track/{c.code}/review/", {"reason": "请复查"})
     assert refused.status_code == 403 and not c.reviews.exists()

@@ -2,8 +2,10 @@
 
 import pytest
 
+from qingyuan.complaints import deadlines
 from qingyuan.complaints.models import CategoryRule, ComplaintPolicy
 from qingyuan.complaints.tests.helpers import submit
+from qingyuan.core import restdays
 from qingyuan.core.models import AuditEntry
 
 
@@ -26,7 +28,9 @@ def test_it_saves_the_policy_and_rules_and_routes_by_them(world, as_user):
     assert AuditEntry.objects.filter(action="category_rule.set").count() == 1
     c = submit(world.park, category="noise", address="镇上")
     assert (c.handling_unit, c.routing_basis) == (world.township_unit, "rule")
-    assert (c.accept_deadline - c.received_on).days == 7 and (c.handle_deadline - c.accepted_on).days == 30
+    rest_days = restdays.calendar()  # the period's last day moves off a rest day (民法典 第二百零三条)
+    assert c.accept_deadline == deadlines.period_end(c.received_on, 7, holidays=rest_days)
+    assert c.handle_deadline == deadlines.period_end(c.accepted_on, 30, holidays=rest_days)
     as_user(world.regulator).post("/complaints/settings/", form(world, **{"rules-noise": ""}))
     assert not CategoryRule.objects.exists() and AuditEntry.objects.filter(action="category_rule.delete").exists()
 

@@ -44,8 +44,9 @@ def test_it_notifies_the_office_once_that_the_coming_year_is_missing(world, djan
     with time_machine.travel(at("2026-12-20"), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             restdays_office.warn_missing_year_one()
-    notes = Notification.objects.filter(kind=restdays_office.KIND)
-    assert [(n.recipient, "2027" in n.title) for n in notes] == [(world.regulator, True)]
+    # the calendar is national: the office staff of every park hear of it, each once
+    notes = Notification.objects.filter(kind=restdays_office.KIND).order_by("recipient__username")
+    assert [(n.recipient, "2027" in n.title) for n in notes] == [(world.outsider, True), (world.regulator, True)]
     assert list(RestDayWarning.objects.values_list("year", flat=True)) == [2027]
 
 
@@ -76,8 +77,10 @@ def test_it_refuses_bad_lines_with_a_clear_error_and_stores_nothing(world, as_us
 
 
 def test_it_opens_the_page_only_to_those_who_keep_the_complaint_settings(world, as_user):
-    assert as_user(world.regulator).get("/complaints/rest-days/").status_code == 200
-    for user in (world.officer, world.ent_a, world.inspector, world.supervisor, world.outsider):
+    """The calendar is national: any park's office staff, leaders and admins may keep it."""
+    for user in (world.regulator, world.leader, world.outsider):
+        assert as_user(user).get("/complaints/rest-days/").status_code == 200, user
+    for user in (world.officer, world.township, world.ent_a, world.inspector, world.supervisor):
         assert as_user(user).post("/complaints/rest-days/", YEAR_2027).status_code == 403, user
     assert as_user(None).get("/complaints/rest-days/").status_code in (302, 403)
     assert not RestDayYear.objects.filter(year=2027).exists()
