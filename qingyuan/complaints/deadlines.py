@@ -21,8 +21,8 @@ Rules (shared/standards/NOTES.md §9):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,14 @@ class Clocks:
 PETITION = Clocks()  # fixed by the 信访工作条例; not configurable
 
 
-def period_end(start: dt.date, days: int, *, holidays: Collection[dt.date] = ()) -> dt.date:
+class RestDays(Protocol):
+    """Anything that says whether a day is a rest day by ``day in rest_days``: a set of dates, or
+    ``qingyuan.core.restdays.RestDayCalendar``."""
+
+    def __contains__(self, day: object, /) -> bool: ...
+
+
+def period_end(start: dt.date, days: int, *, holidays: RestDays = frozenset()) -> dt.date:
     """The last day of a period of ``days`` calendar days that starts on ``start`` (not counted)."""
     end = start + dt.timedelta(days=days)
     while end in holidays:
@@ -50,25 +57,25 @@ def period_end(start: dt.date, days: int, *, holidays: Collection[dt.date] = ())
     return end
 
 
-def acceptance_deadline(received_on: dt.date, clocks: Clocks, *, holidays: Collection[dt.date] = ()) -> dt.date:
+def acceptance_deadline(received_on: dt.date, clocks: Clocks, *, holidays: RestDays = frozenset()) -> dt.date:
     return period_end(received_on, clocks.accept_days, holidays=holidays)
 
 
-def handling_deadline(accepted_on: dt.date, clocks: Clocks, *, holidays: Collection[dt.date] = ()) -> dt.date:
+def handling_deadline(accepted_on: dt.date, clocks: Clocks, *, holidays: RestDays = frozenset()) -> dt.date:
     return period_end(accepted_on, clocks.handle_days, holidays=holidays)
 
 
-def extended_deadline(deadline: dt.date, clocks: Clocks, *, holidays: Collection[dt.date] = ()) -> dt.date:
+def extended_deadline(deadline: dt.date, clocks: Clocks, *, holidays: RestDays = frozenset()) -> dt.date:
     """The handling deadline after the one approved extension (counted from the old deadline)."""
     return period_end(deadline, clocks.extension_days, holidays=holidays)
 
 
-def review_request_deadline(replied_on: dt.date, clocks: Clocks, *, holidays: Collection[dt.date] = ()) -> dt.date:
+def review_request_deadline(replied_on: dt.date, clocks: Clocks, *, holidays: RestDays = frozenset()) -> dt.date:
     """The last day on which the complainant may ask for a review (复查) of the reply."""
     return period_end(replied_on, clocks.review_request_days, holidays=holidays)
 
 
-def review_answer_deadline(requested_on: dt.date, clocks: Clocks, *, holidays: Collection[dt.date] = ()) -> dt.date:
+def review_answer_deadline(requested_on: dt.date, clocks: Clocks, *, holidays: RestDays = frozenset()) -> dt.date:
     """The day by which the reviewing body must answer a review requested on ``requested_on``."""
     return period_end(requested_on, clocks.review_answer_days, holidays=holidays)
 

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy
 from qingyuan.complaints.access import registering_parks
 from qingyuan.complaints.actions.common import office_staff
 from qingyuan.core import restdays
-from qingyuan.core.models import RestDayWarning, RestDayYear
 from qingyuan.core.notify import notify
+from qingyuan.core.restday_models import RestDayWarning, RestDayYear
 from qingyuan.org.models import Park
 
 KIND = "restdays.missing"

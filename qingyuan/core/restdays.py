@@ -41,8 +41,9 @@ class RestDayCalendar:
             return False
         return day in self.holidays or day.weekday() >= 5
 
-    # ``day in calendar``: a calendar can stand where ``deadlines`` takes a collection of rest days.
-    __contains__ = is_rest_day
+    def __contains__(self, day: object) -> bool:
+        """``day in calendar``: a calendar stands where ``complaints.deadlines`` takes rest days."""
+        return isinstance(day, dt.date) and self.is_rest_day(day)
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """``day`` itself when it is a working day, else the first working day after it."""
@@ -101,7 +102,8 @@ def calendar() -> RestDayCalendar:
     years = frozenset(RestDayYear.objects.values_list("year", flat=True))
     if not years:
         return shipped_calendar()
-    holidays, workdays = set(), set()
+    holidays: set[dt.date] = set()
+    workdays: set[dt.date] = set()
     for day, kind in RestDay.objects.values_list("date", "kind"):
         (holidays if kind == RestDayKind.HOLIDAY else workdays).add(day)
     return RestDayCalendar(frozenset(holidays), frozenset(workdays), years)
