@@ -87,3 +87,19 @@ def test_it_reports_the_missing_coming_year_from_december_first(db):
     assert restdays.missing_year(D(2026, 12, 1)) == 2027
     assert restdays.missing_year(D(2026, 11, 20), warn_days=45) == 2027
     assert restdays.missing_year(D(2025, 12, 20)) is None  # 2026 is known
+
+
+def test_it_corrects_and_removes_single_days_with_audit_entries(world):
+    """A county correction: 2026-10-10 (the notice's make-up Saturday) made a rest day, then back to the
+    weekend rule by removing the row; a make-up day on a weekday is refused."""
+    day = restdays.do_set_rest_day(D(2026, 10, 10), kind="holiday", name="更正", acting_user=world.regulator)
+    assert restdays.calendar().is_rest_day(D(2026, 10, 10))
+    entry = AuditEntry.objects.get(action="restdays.day_set")
+    assert (entry.before["kind"], entry.after["kind"]) == ("workday", "holiday")
+    restdays.do_remove_rest_day(day, acting_user=world.regulator)
+    assert restdays.calendar().is_rest_day(D(2026, 10, 10))  # a Saturday without an exception
+    assert AuditEntry.objects.filter(action="restdays.day_remove").count() == 1
+    with pytest.raises(ValidationError):
+        restdays.do_set_rest_day(D(2026, 10, 12), kind="workday", acting_user=world.regulator)
+    with pytest.raises(ValidationError):
+        restdays.do_set_rest_day(D(2030, 1, 5), kind="workday", acting_user=world.regulator)  # no 2030 notice
