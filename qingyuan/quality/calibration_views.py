@@ -24,7 +24,7 @@ from qingyuan.enterprises.models import EnterpriseAccount, MonitoringPoint
 from qingyuan.org.actor import actor_for
 from qingyuan.quality import actions, calibration
 from qingyuan.quality.forms import CalibrationForm
-from qingyuan.quality.models import Calibration, HourlyValue
+from qingyuan.quality.models import Calibration, HourlyValue, MonthlyValue
 
 SHOWN_HOURS = 200
 
@@ -47,7 +47,8 @@ def access_point_checks(user: Any, pk: Any, *, for_write: bool = False) -> Monit
 
 
 def _parameters(point: MonitoringPoint) -> list[tuple[str, str]]:
-    codes = sorted(set(HourlyValue.objects.filter(point=point).values_list("parameter", flat=True).distinct()[:50]))
+    """The parameters the point has values of (its monthly values: a dozen rows a parameter a year)."""
+    codes = sorted(set(MonthlyValue.objects.filter(point=point).values_list("parameter", flat=True)))
     return [(c, f"{pollutant_name(c)} ({c})") for c in codes]
 
 
