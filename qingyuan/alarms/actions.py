@@ -315,7 +315,7 @@ def do_dismiss(alarm: Alarm, *, acting_user: Any, reason: str) -> Alarm:
 
 POLICY_FIELDS = ("approach_percent", "constant_minutes", "constant_hour_records", "zero_minutes", "drop_percent",
                  "drop_window_minutes", "missing_intervals", "offline_hours", "assign_kinds", "deadline_days",
-                 "episode_gap_hours")
+                 "episode_gap_hours", "consecutive_periods")
 
 
 @transaction.atomic

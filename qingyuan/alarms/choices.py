@@ -21,6 +21,9 @@ class AlarmKind(models.TextChoices):
     CONC_NO_FLOW = "conc_no_flow", _("Concentration without flow")
     SUDDEN_DROP = "sudden_drop", _("Sudden drop")
     MISMATCH = "mismatch", _("Device and computed values differ")
+    # A valid value whose judgement needs what the same period lacks (no valid O2 for a corrected limit,
+    # no water temperature where it decides the limit): a data-quality alarm, never a judgement of the raw value.
+    CANNOT_JUDGE = "cannot_judge", _("Cannot judge against the limit")
 
 
 class Severity(models.TextChoices):

@@ -7,7 +7,9 @@ averaging basis is the standard's (``standards.Limit.basis``): the category name
 at the end of the permit row's ``standard_ref`` ("GB 31571-2015 表1 indirect"), or
 the one basis all the standard's categories for the medium share, else daily for
 water and hourly for gas (NOTES §6). Gas limits of categories with a reference
-O2 are judged on the corrected (Zs) value.
+O2 carry it (``LimitRule.reference_o2``) and are judged on the corrected value; a permit row's
+variant (``PermitLimit.variant``, ``cold_limit``) and the outlet's special limits are carried too
+(``rules.judge`` applies them). The permit is ``enterprises.permits.in_force``.
 
 Contexts are cached per process for ``TTL`` seconds (``reset()`` clears them).
 """
@@ -21,21 +23,23 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.utils import timezone
 
 from qingyuan import standards
 from qingyuan.alarms.models import Policy
-from qingyuan.alarms.rules import LimitRule, quiet_band
+from qingyuan.alarms.rules import COLD_VARIANT, LimitRule, quiet_band
 from qingyuan.enterprises.models import MonitoringPoint, PermitLimit
 from qingyuan.enterprises.permits import in_force
 from qingyuan.quality.aggregate import unit_of
 from qingyuan.quality.points import PointInfo, expected_parameters, point_infos
 from qingyuan.quality.validity import FLOW_CODES, is_concentration
-from qingyuan.standards.basis import basis_of, standard_in
+from qingyuan.standards.basis import basis_of, category, standard_in
 from qingyuan.standards.basis import categories as _categories
 
 TTL = 60.0
+STANDARD_COLD_VARIANT = "cold_water_le_12C"  # the data file's name of GB 18918's bracketed (≤ 12 °C) values
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +93,23 @@ class PointContext:
         return plan
 
 
+def reference_o2_of(std: str, medium: str, ref: str = "") -> float | None:
+    """The reference O2 (%) of a gas limit: its category's, or the one all the standard's gas categories share."""
+    if medium != "gas":
+        return None
+    cat = category(std, medium, ref)
+    if cat is not None:
+        return cat.reference_o2_percent
+    refs = {c.reference_o2_percent for c in _categories(std, medium)}
+    return refs.pop() if len(refs) == 1 else None
+
+
 @cache
 def standard_limit(std: str, medium: str, code: str) -> LimitRule | None:
-    """The outlet standard's limit for ``code`` when its category is unambiguous, else None."""
+    """The outlet standard's limit for ``code`` when its category is unambiguous, else None.
+
+    A GB 18918 value with a bracketed cold-water value carries it (``LimitRule.cold_value``): the
+    engine judges each period by its water temperature."""
     cats = _categories(std, medium)
     if len(cats) != 1:
         return None
@@ -102,15 +120,19 @@ def standard_limit(std: str, medium: str, code: str) -> LimitRule | None:
     if found is None:
         return None
     corrected = medium == "gas" and found.reference_o2_percent is not None
+    reference = found.reference_o2_percent if corrected else None
     if found.comparison == "range" and found.range is not None:
         return LimitRule(found.basis, low=found.range[0], high=found.range[1], unit=found.unit,
-                         corrected=corrected, source=found.standard_code)
+                         corrected=corrected, source=found.standard_code, reference_o2=reference)
     if found.comparison != "le" or found.value is None:
         return None
     value = _in_default_unit(code, found.value, found.unit)
     if value is None:
         return None
-    return LimitRule(found.basis, value=value, unit=unit_of(code), corrected=corrected, source=found.standard_code)
+    cold = found.variant(STANDARD_COLD_VARIANT)
+    return LimitRule(found.basis, value=value, unit=unit_of(code), corrected=corrected, source=found.standard_code,
+                     reference_o2=reference,
+                     cold_value=_in_default_unit(code, cold, found.unit) if cold is not None else None)
 
 
 def _in_default_unit(code: str, value: float, unit: str) -> float | None:
@@ -128,23 +150,26 @@ def load(ids: Iterable[int]) -> dict[int, PointContext]:
     infos = point_infos(ids)
     if not infos:
         return {}
-    meta = {pk: (name, mn, std or "") for pk, name, mn, std in MonitoringPoint.objects.filter(pk__in=infos)
-            .values_list("pk", "name", "mn", "outlet__standard")}
+    meta = {pk: (name, mn, std or "", special) for pk, name, mn, std, special in
+            MonitoringPoint.objects.filter(pk__in=infos).values_list(
+                "pk", "name", "mn", "outlet__standard", "outlet__special_limits")}
     expected = expected_parameters(infos.values())
     policies = Policy.for_parks({i.park_id for i in infos.values()})
     permits = in_force({i.enterprise_id for i in infos.values() if i.enterprise_id}, timezone.localdate())
-    rows: dict[int, list[tuple[int | None, str, float, str, str]]] = defaultdict(list)
-    for permit_id, outlet, code, value, unit, ref in PermitLimit.objects.filter(
+    rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for permit_id, outlet, code, value, unit, ref, variant, cold in PermitLimit.objects.filter(
             permit_id__in=permits.values(), concentration_limit__isnull=False).values_list(
-            "permit_id", "outlet_id", "pollutant_code", "concentration_limit", "unit", "standard_ref"):
-        rows[permit_id].append((outlet, code, float(value), unit, ref))
+            "permit_id", "outlet_id", "pollutant_code", "concentration_limit", "unit", "standard_ref", "variant",
+            "cold_limit"):
+        rows[permit_id].append((outlet, code, float(value), unit, ref, variant,
+                                float(cold) if cold is not None else None))
     now = time.monotonic()
     out = {}
     for pid, info in infos.items():
-        name, mn, std = meta.get(pid, ("", "", ""))
+        name, mn, std, special = meta.get(pid, ("", "", "", False))
         ctx = PointContext(info, name, mn, std, policies[info.park_id], expected.get(pid, frozenset()),
                            loaded_at=now)
-        for outlet, code, value, unit, ref in rows.get(permits.get(info.enterprise_id or 0, 0), []):
+        for outlet, code, value, unit, ref, variant, cold in rows.get(permits.get(info.enterprise_id or 0, 0), []):
             if outlet not in (None, info.outlet_id):
                 continue
             if outlet is None and code in ctx.permit:
@@ -152,10 +177,21 @@ def load(ids: Iterable[int]) -> dict[int, PointContext]:
             converted = _in_default_unit(code, value, unit)
             if converted is None:
                 continue
-            basis, corrected = basis_of(standard_in(ref) or std, info.medium, ref)
-            ctx.permit[code] = LimitRule(basis, value=converted, unit=unit_of(code), corrected=corrected)
+            ctx.permit[code] = permit_rule(standard_in(ref) or std, info.medium, ref, converted, unit, code,
+                                           variant=variant or ("special_limits" if special else ""), cold=cold)
         out[pid] = ctx
     return out
+
+
+def permit_rule(std: str, medium: str, ref: str, value: float, unit: str, code: str, *, variant: str = "",
+                cold: float | None = None) -> LimitRule:
+    """The rule of a permit row: the standard's basis and reference O2, the row's variant (its cold-water value
+    converted like the limit)."""
+    basis, corrected = basis_of(std, medium, ref)
+    cold_value = _in_default_unit(code, cold, unit) if cold is not None and variant == COLD_VARIANT else None
+    return LimitRule(basis, value=value, unit=unit_of(code), corrected=corrected,
+                     reference_o2=reference_o2_of(std, medium, ref) if corrected else None,
+                     variant="" if cold_value is not None else variant, cold_value=cold_value)
 
 
 _CACHE: dict[int, PointContext] = {}

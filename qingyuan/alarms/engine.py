@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qingyuan.alarms import actions, context, rules
+from qingyuan.alarms.choices import AlarmKind as K
 from qingyuan.alarms.context import PointContext
 from qingyuan.alarms.rules import Finding
 from qingyuan.alarms.series import Key, Point, SeriesMemory
@@ -40,7 +41,7 @@ from qingyuan.monitoring.models import DeviceState, Reading
 from qingyuan.quality.aggregate import Stats
 from qingyuan.quality.choices import DeclarationStatus
 from qingyuan.quality.conf import QualitySettings, quality_settings
-from qingyuan.quality.models import StopDeclaration
+from qingyuan.quality.models import DailyValue, HourlyValue, StopDeclaration
 from qingyuan.quality.points import PointInfo
 from qingyuan.quality.queue import ReadingRow
 from qingyuan.quality.validity import (
@@ -105,11 +106,12 @@ def batch_findings(readings: Sequence[Row], *, memory: SeriesMemory | None = Non
     stopped = _stopped_slices(readings) if 0 in map(_AVG, readings) else frozenset()
     found: list[tuple[PointContext, Finding]] = []
     series: dict[Key, list[Point]] = {}
+    conditions = BatchConditions(readings, qcfg)
     if not fast:
         for r in readings:
             point = ctxs.get(r[0])
             if point is not None:
-                _judge_record(point, r, qcfg, stopped, series, found)
+                _judge_record(point, r, qcfg, stopped, series, found, conditions)
         return found + series_findings(ctxs, series, memory, fast=False)
     plain = frozenset({"N", ""}) if qcfg.empty_flag_valid else frozenset({"N"})
     last: object = None
@@ -123,9 +125,12 @@ def batch_findings(readings: Sequence[Row], *, memory: SeriesMemory | None = Non
         plan = ctx.plans.get((kind, code)) or ctx.plan(kind, code)
         if flag in plain and type(v) is float and 0.0 < v < INF:
             if plan.limited:
-                judged = zs if plan.corrected and zs is not None else v
+                if plan.corrected and zs is None:  # corrected from the period's O2 (or cannot be judged)
+                    _judge_record(ctx, r, qcfg, stopped, series, found, conditions)
+                    continue
+                judged = zs if plan.corrected else v
                 if not plan.floor <= judged < plan.ceiling:
-                    _judge_record(ctx, r, qcfg, stopped, series, found)
+                    _judge_record(ctx, r, qcfg, stopped, series, found, conditions)
                     continue
             if plan.watched:
                 key = (pid, kind, code)
@@ -135,7 +140,7 @@ def batch_findings(readings: Sequence[Row], *, memory: SeriesMemory | None = Non
                 else:
                     new.append((t, v))
             continue
-        _judge_record(ctx, r, qcfg, stopped, series, found)
+        _judge_record(ctx, r, qcfg, stopped, series, found, conditions)
     if series:
         found += series_findings(ctxs, series, memory)
     return found
@@ -145,8 +150,93 @@ def _stopped_slices(readings: Sequence[Row]) -> set[tuple[int, str, dt.datetime]
     return {(r[0], r[1], r[2]) for r in readings if r[4] == 0 and r[3] in FLOW_CODES}
 
 
+class BatchConditions:
+    """The O2 and water temperature of a record's period: from the batch itself (the same packet usually
+    carries them), else from the stored readings and values of that period (read only when needed)."""
+
+    def __init__(self, readings: Sequence[Row], qcfg: QualitySettings) -> None:
+        self.readings, self.qcfg = readings, qcfg
+        self.index: dict[tuple[int, str, dt.datetime, str], float | None] | None = None
+
+    def get(self, pid: int, kind: str, t: dt.datetime, limit: rules.LimitRule, zs: float | None) -> rules.Conditions:
+        wanted = []
+        if limit.corrected and zs is None and limit.reference_o2 is not None:
+            wanted.append(rules.O2)
+        if limit.cold_value is not None:
+            wanted.append(rules.WATER_TEMPERATURE)
+        if not wanted:
+            return rules.Conditions()
+        if self.index is None:
+            self.index = {(r[0], r[1], r[2], r[3]): (r[4] if classify(r[9] or "", r[3], r[4], self.qcfg)
+                                                      is Validity.VALID else None)
+                          for r in self.readings if r[3] in (rules.O2, rules.WATER_TEMPERATURE)}
+        found = {c: self.index[(pid, kind, t, c)] for c in wanted if (pid, kind, t, c) in self.index}
+        missing = [c for c in wanted if c not in found]
+        if missing:
+            found.update(stored_conditions(pid, kind, t, missing, self.qcfg))
+        return rules.Conditions(o2=found.get(rules.O2), water_temperature=found.get(rules.WATER_TEMPERATURE))
+
+
+def stored_conditions(pid: int, kind: str, t: dt.datetime, codes: Sequence[str], qcfg: QualitySettings
+                      ) -> dict[str, float | None]:
+    """The valid stored value of each of ``codes`` for the period (``kind`` "hour"/"day") starting at ``t``:
+    the device's own value, else the value computed from minute data."""
+    out: dict[str, float | None] = {}
+    for code, avg, flag in Reading.objects.filter(point_id=pid, kind=kind, time=t, parameter__in=codes).values_list(
+            "parameter", "avg", "flag"):
+        if avg is not None and classify(flag or "", code, avg, qcfg) is Validity.VALID:
+            out[code] = avg
+    rest = [c for c in codes if c not in out]
+    if rest:
+        model = HourlyValue if kind == "hour" else DailyValue
+        for code, mean in model.objects.filter(point_id=pid, start=t, parameter__in=rest, valid=True).values_list(
+                "parameter", "mean"):
+            if mean is not None:
+                out[code] = mean
+    return out
+
+
+def _consecutive(ctx: PointContext, period: str, t: dt.datetime, code: str, limit: rules.LimitRule,
+                 f: Finding | None) -> Finding | None:
+    """An exceedance stands when the ``consecutive_periods - 1`` periods before it exceeded too (the policy's
+    rule 10; the default 1 needs no look back)."""
+    need = ctx.policy.rules.consecutive_periods
+    if f is None or f.kind != K.EXCEEDANCE or need <= 1:
+        return f
+    length = HOUR if period == "hour" else DAY
+    qcfg = quality_settings()
+    for k in range(1, need):
+        start = t - k * length
+        judged = _stored_judgement(ctx, period, start, code, limit, qcfg)
+        if judged is None or judged.kind != K.EXCEEDANCE:
+            return None
+    f.detail["consecutive"] = need
+    return f
+
+
+def _stored_judgement(ctx: PointContext, period: str, start: dt.datetime, code: str, limit: rules.LimitRule,
+                      qcfg: QualitySettings) -> Finding | None:
+    """The judgement of a stored period (the device's value, else the computed one)."""
+    end = start + (HOUR if period == "hour" else DAY)
+    row = Reading.objects.filter(point_id=ctx.info.id, kind=period, time=start, parameter=code).values_list(
+        "avg", "zs_avg", "flag").first()
+    if row is not None:
+        avg, zs, flag = row
+        valid = avg is not None and classify(flag or "", code, avg, qcfg) is Validity.VALID
+    else:
+        model = HourlyValue if period == "hour" else DailyValue
+        stored = model.objects.filter(point_id=ctx.info.id, start=start, parameter=code).values_list(
+            "mean", "zs_mean", "valid").first()
+        if stored is None:
+            return None
+        avg, zs, valid = stored
+    when = BatchConditions((), qcfg).get(ctx.info.id, period, start, limit, zs)
+    return rules.judge(period, start, end, code, avg, zs, valid, limit, ctx.policy.rules, when)
+
+
 def _judge_record(ctx: PointContext, r: Row, qcfg: QualitySettings, stopped: Iterable[tuple[int, str, dt.datetime]],
-                  series: dict[Key, list[Point]], found: list[tuple[PointContext, Finding]]) -> None:
+                  series: dict[Key, list[Point]], found: list[tuple[PointContext, Finding]],
+                  conditions: BatchConditions | None = None) -> None:
     """All the rules of one record: its flag state, a negative value, the exceedance of a device hourly or
     daily value; a valid value of a watched code joins its series."""
     pid, kind, t, code, avg, _, _, _, zs, flag = r
@@ -163,8 +253,9 @@ def _judge_record(ctx: PointContext, r: Row, qcfg: QualitySettings, stopped: Ite
     if kind in ("hour", "day"):
         limit = ctx.limit(code)
         if limit is not None:
-            value = zs if limit.corrected and zs is not None else avg
-            f = rules.exceedance(kind, t, end, code, value, valid, limit, ctx.policy.rules)
+            when = (conditions or BatchConditions((), qcfg)).get(pid, kind, t, limit, zs)
+            f = _consecutive(ctx, kind, t, code, limit,
+                             rules.judge(kind, t, end, code, avg, zs, valid, limit, ctx.policy.rules, when))
             if f is not None:
                 found.append((ctx, f))
     if valid and kind in SERIES_KINDS and _watched(code):
@@ -187,12 +278,17 @@ def on_periods(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats
     found: list[tuple[PointContext, Finding]] = []
     hours: dict[dt.datetime, dict[str, Stats]] = defaultdict(dict)
     qcfg = quality_settings()
+    kind = "hour" if period == "hour" else "day"
+    present = {(start, s.parameter): (s.mean if s.valid else None) for start, s in rows
+               if s.parameter in (rules.O2, rules.WATER_TEMPERATURE)}
     for start, s in rows:
         end = start + length
         limit = ctx.limit(s.parameter)
+        when = _period_conditions(info.id, kind, start, limit, present, qcfg) if limit is not None else None
         if limit is not None and s.source == "computed":
-            value = s.zs_mean if limit.corrected and s.zs_mean is not None else s.mean
-            f = rules.exceedance(period, start, end, s.parameter, value, s.valid, limit, ctx.policy.rules)
+            f = _consecutive(ctx, kind, start, s.parameter, limit,
+                             rules.judge(period, start, end, s.parameter, s.mean, s.zs_mean, s.valid, limit,
+                                         ctx.policy.rules, when or rules.Conditions()))
             if f is not None:
                 found.append((ctx, f))
         elif limit is not None and not limit.corrected:
@@ -202,7 +298,9 @@ def on_periods(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats
             need = hour_min_valid(s.n_expected, qcfg) if period == "hour" else qcfg.day_min_valid_hours
             ours = s.mean_fw if s.mean_fw is not None else s.mean_arith
             if s.n_received and s.n_valid >= need and ours is not None:
-                f = rules.exceedance(period, start, end, s.parameter, ours, True, limit, ctx.policy.rules)
+                f = _consecutive(ctx, kind, start, s.parameter, limit,
+                                 rules.judge(period, start, end, s.parameter, ours, None, True, limit,
+                                             ctx.policy.rules, when or rules.Conditions()))
                 if f is not None:
                     f.detail["judged_on"] = "minute data"
                     found.append((ctx, f))
@@ -222,6 +320,20 @@ def on_periods(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats
                                         concentrations, pollutants, flow_code in ctx.expected):
             found.append((ctx, f))
     actions.raise_findings(found)
+
+
+def _period_conditions(pid: int, kind: str, start: dt.datetime, limit: rules.LimitRule,
+                       present: dict[tuple[dt.datetime, str], float | None], qcfg: QualitySettings) -> rules.Conditions:
+    """The period's O2 and water temperature: from the rows computed with it, else stored."""
+    wanted = ([rules.O2] if limit.corrected and limit.reference_o2 is not None else []) + (
+        [rules.WATER_TEMPERATURE] if limit.cold_value is not None else [])
+    if not wanted:
+        return rules.Conditions()
+    found = {c: present[(start, c)] for c in wanted if (start, c) in present}
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        found.update(stored_conditions(pid, kind, start, missing, qcfg))
+    return rules.Conditions(o2=found.get(rules.O2), water_temperature=found.get(rules.WATER_TEMPERATURE))
 
 
 # ---- on the clock ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The alarm engine reads readings, not the aggregates ``qingyuan.demo.history`` writes, so a seeded
 year would have no alarms. This module reads the seeded values back and judges them with the
-engine's own rule and limits (``rules.exceedance`` with ``context.load``: the permit's limit on the
+engine's own rule and limits (``rules.judge`` with ``context.load``: the permit's limit on the
 standard's averaging basis, hourly for gas, daily for water), and the device outages from the
 transmission record (``quality.KpiDaily`` and the hours present):
 
@@ -116,8 +116,7 @@ def exceedances(ctxs: dict[int, Any], cfg: rules.RuleConfig) -> dict[tuple[int, 
             if top is not None and top > limit.value:
                 hourly_days[(pid, code)].append(start)  # an hour of the day may exceed: judged below
             continue
-        value = zs if limit.corrected and zs is not None else mean
-        f = rules.exceedance("day", start, start + DAY, code, value, valid, limit, cfg)
+        f = rules.judge("day", start, start + DAY, code, mean, zs, valid, limit, cfg)
         if f is not None and f.kind == AlarmKind.EXCEEDANCE:
             found[(pid, code)].append(Obs(f.start, f.end, f.value, f.limit, dict(f.detail)))
     for (pid, code), days in hourly_days.items():
@@ -129,8 +128,7 @@ def exceedances(ctxs: dict[int, Any], cfg: rules.RuleConfig) -> dict[tuple[int, 
             day = timezone.localtime(start, ZONE).replace(hour=0)
             if day not in wanted:
                 continue
-            value = zs if limit.corrected and zs is not None else mean
-            f = rules.exceedance("hour", start, start + HOUR, code, value, valid, limit, cfg)
+            f = rules.judge("hour", start, start + HOUR, code, mean, zs, valid, limit, cfg)
             if f is not None and f.kind == AlarmKind.EXCEEDANCE:
                 found[(pid, code)].append(Obs(f.start, f.end, f.value, f.limit, dict(f.detail)))
     return found

@@ -149,6 +149,11 @@ class AlarmPolicy(models.Model):
                                                          validators=[MinValueValidator(1)])
     offline_hours = models.DecimalField(_("offline after (hours)"), max_digits=5, decimal_places=2, default=2,
                                         validators=[MinValueValidator(0.1)])
+    consecutive_periods = models.PositiveSmallIntegerField(
+        _("exceedance alarm after (consecutive periods above the limit)"), default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Periods on the limit's averaging basis (hours or days) in a row. The standards judge each "
+                    "hourly or daily mean on its own: 1."))
     assign_kinds = models.JSONField(_("kinds that open an assignment"), default=list, blank=True)
     deadline_days = models.PositiveSmallIntegerField(_("assignment deadline (days)"), default=3,
                                                      validators=[MinValueValidator(1), MaxValueValidator(60)])
@@ -168,7 +173,8 @@ class AlarmPolicy(models.Model):
         return RuleConfig(approach_share=self.approach_percent / 100, constant_minutes=self.constant_minutes,
                           constant_hour_records=self.constant_hour_records, zero_minutes=self.zero_minutes,
                           drop_share=self.drop_percent / 100, drop_window_minutes=self.drop_window_minutes,
-                          missing_intervals=self.missing_intervals, offline_hours=float(self.offline_hours))
+                          missing_intervals=self.missing_intervals, offline_hours=float(self.offline_hours),
+                          consecutive_periods=self.consecutive_periods)
 
 
 class Policy:

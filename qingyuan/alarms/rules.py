@@ -10,6 +10,10 @@ rule                   finds                                                    
 =====================  =========================================================  ======================
 exceedance             valid mean of the limit's basis (hourly / daily) strictly  > limit (equal complies)
                        above the limit (pH: outside the range) [P]
+                       after ``consecutive_periods`` such periods in a row        1 (HJ 75-2017, GB 8978)
+cannot_judge           a valid mean whose limit needs a condition that the same   any
+                       period lacks: no valid O2 for a corrected limit (or O2 ≥
+                       ``o2_ceiling``), no water temperature where it decides
 exceedance_warning     valid hourly mean above a daily-mean limit [U]             > limit
 approaching            valid mean of the basis at or above a share of the limit   80 % [U]
 over_range             flag T (suspected exceedance) [1]                          any
@@ -36,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qingyuan.alarms.choices import AlarmKind as K
@@ -57,6 +61,8 @@ class RuleConfig:
     missing_intervals: int = 1
     missing_grace_minutes: int = 2
     offline_hours: float = 2.0
+    consecutive_periods: int = 1  # periods on the limit's basis in a row before an exceedance alarm
+    o2_ceiling: float = 19.0  # measured O2 (%) from which the correction is not applied [U] (docs)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,9 @@ class LimitRule:
     unit: str = ""
     corrected: bool = False  # judge the O2-corrected (Zs) value
     source: str = "permit"  # "permit" or the standard's code
+    reference_o2: float | None = None  # the reference O2 (%) of a corrected limit, when known
+    variant: str = ""  # the limit variant this value is (LimitVariant), "" for the plain value
+    cold_value: float | None = None  # GB 18918 (bracketed value): the limit when the water is at or below 12 °C
 
     def exceeded(self, mean: float) -> bool:
         if self.value is not None:
@@ -94,6 +103,26 @@ class Finding:
     detail: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
+O2 = "a19001"
+WATER_TEMPERATURE = "w01010"
+COLD_WATER_C = 12.0  # GB 18918-2002 表1 note: bracketed values apply at a water temperature ≤ 12 °C
+COLD_VARIANT = "water_temp_12c"
+WARM_VARIANT = "water_temp_above_12c"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The same period's readings a judgement may need (None: no valid reading)."""
+
+    o2: float | None = None
+    water_temperature: float | None = None
+
+
+def o2_corrected(measured: float, o2: float, reference: float) -> float:
+    """C × (21 − O2ref) / (21 − O2) (HJ 75-2017 / GB 13271-2014 折算浓度; HJ 212-2017 D.2)."""
+    return measured * (21.0 - reference) / (21.0 - o2)
+
+
 # Kinds whose peak is the lowest value seen (all others: the highest).
 PEAK_LOWER = frozenset({K.NEGATIVE})
 
@@ -101,18 +130,21 @@ PEAK_LOWER = frozenset({K.NEGATIVE})
 # ---- limits ---------------------------------------------------------------------------------------
 
 def exceedance(period: str, start: dt.datetime, end: dt.datetime, code: str, mean: float | None, valid: bool,
-               limit: LimitRule | None, cfg: RuleConfig) -> Finding | None:
+               limit: LimitRule | None, cfg: RuleConfig, *, detail: dict[str, Any] | None = None) -> Finding | None:
     """A valid hourly (``period`` "hour") or daily ("day") mean against ``limit``.
 
     Invalid data are never used for exceedance (标记规则). Exceedance is strictly
-    above (民法典 Art. 1259: a value equal to the limit complies).
+    above (民法典 Art. 1259: a value equal to the limit complies). ``detail``: what the
+    judgement used (O2, variant), recorded on the finding.
     """
     if not valid or mean is None or limit is None:
         return None
     on_basis = (period == "hour" and limit.basis == "hourly_mean") or (
         period == "day" and limit.basis == "daily_mean")
     detail = {"period": period, "basis": limit.basis, "source": limit.source, "unit": limit.unit,
-              "corrected": limit.corrected}
+              "corrected": limit.corrected, **(detail or {})}
+    if limit.variant and "variant" not in detail:
+        detail["variant"] = limit.variant
     if limit.exceeded(mean):
         if on_basis:
             detail["multiple"] = round((mean - limit.value) / limit.value, 4) if limit.value else None
@@ -124,6 +156,64 @@ def exceedance(period: str, start: dt.datetime, end: dt.datetime, code: str, mea
         detail["share"] = cfg.approach_share
         return Finding(K.APPROACHING, code, start, end, mean, limit.value, detail)
     return None
+
+
+def judge(period: str, start: dt.datetime, end: dt.datetime, code: str, measured: float | None, zs: float | None,
+          valid: bool, limit: LimitRule | None, cfg: RuleConfig, when: Conditions = Conditions()
+          ) -> Finding | None:
+    """``exceedance`` of the value the limit is judged on, or ``cannot_judge`` when the period lacks what decides it.
+
+    * A corrected limit (a reference O2) is judged on the device's Zs value when sent; else on
+      ``o2_corrected`` from the same period's valid O2; with no valid O2, or O2 at or above
+      ``cfg.o2_ceiling``, the period cannot be judged and the raw value is never judged.
+    * A limit with a cold-water value (GB 18918: water temperature ≤ 12 °C) is judged by the variant the
+      same period's water temperature puts in force; without a temperature, a value that complies with both
+      (or exceeds both) is judged, one in between cannot be.
+    """
+    if not valid or measured is None or limit is None:
+        return None
+    detail: dict[str, Any] = {}
+    value = measured
+    if limit.corrected:
+        if limit.reference_o2 is not None:
+            detail["o2_reference"] = limit.reference_o2
+        if zs is not None:
+            value = zs
+            detail["corrected_by"] = "device"
+        elif limit.reference_o2 is None:
+            return cannot_judge(period, start, end, code, measured, limit, "no_reference_o2", detail)
+        elif when.o2 is None:
+            return cannot_judge(period, start, end, code, measured, limit, "no_o2", detail)
+        elif when.o2 >= cfg.o2_ceiling:
+            detail["o2"] = when.o2
+            return cannot_judge(period, start, end, code, measured, limit, "o2_near_air", detail)
+        else:
+            value = round(o2_corrected(measured, when.o2, limit.reference_o2), 6)
+            detail.update(o2=when.o2, measured=measured, corrected_by="platform")
+    if limit.cold_value is not None and limit.value is not None:
+        cold = replace(limit, value=limit.cold_value, variant=COLD_VARIANT, cold_value=None)
+        if when.water_temperature is not None:
+            detail["water_temperature"] = when.water_temperature
+            if when.water_temperature <= COLD_WATER_C:
+                limit = cold
+            else:
+                detail["variant"] = WARM_VARIANT
+        elif limit.exceeded(value) and not cold.exceeded(value):
+            return cannot_judge(period, start, end, code, value, limit, "no_water_temperature", detail)
+    return exceedance(period, start, end, code, value, True, limit, cfg, detail=detail)
+
+
+def cannot_judge(period: str, start: dt.datetime, end: dt.datetime, code: str, value: float | None,
+                 limit: LimitRule, reason: str, detail: dict[str, Any]) -> Finding | None:
+    """A data-quality finding: the period's value exists and is valid, but what decides its judgement does not.
+    Only on the limit's own basis (an hourly value under a daily limit is not a judgement)."""
+    on_basis = (period == "hour" and limit.basis == "hourly_mean") or (
+        period == "day" and limit.basis == "daily_mean")
+    if not on_basis:
+        return None
+    return Finding(K.CANNOT_JUDGE, code, start, end, value, limit.shown,
+                   {"period": period, "basis": limit.basis, "source": limit.source, "unit": limit.unit,
+                    "reason": reason, **detail})
 
 
 def quiet_band(period: str, limit: LimitRule, cfg: RuleConfig) -> tuple[float, float]:

@@ -31,7 +31,7 @@ from qingyuan.core import attachments
 from qingyuan.core.htmx import render_page
 from qingyuan.core.templatetags.units import unit_label
 from qingyuan.core.workflow import TransitionError
-from qingyuan.enterprises.models import Enterprise
+from qingyuan.enterprises.models import Enterprise, LimitVariant
 from qingyuan.quality.models import HourlyValue
 from qingyuan.quality.services import parameter_label
 
@@ -47,10 +47,22 @@ DETAIL_LABELS = {
     "computed": gettext_lazy("Computed from minute data"), "cou_kg": gettext_lazy("Device's total (kg)"),
     "mass_kg": gettext_lazy("Computed mass (kg)"), "pollutants": gettext_lazy("Pollutants"),
     "expected": gettext_lazy("Expected pollutants"), "unit": gettext_lazy("Unit"),
+    "o2": gettext_lazy("O2 of the period (%)"), "o2_reference": gettext_lazy("Reference O2 (%)"),
+    "measured": gettext_lazy("Measured value before correction"), "corrected_by": gettext_lazy("Corrected by"),
+    "reason": gettext_lazy("Why it cannot be judged"), "variant": gettext_lazy("Limit variant applied"),
+    "water_temperature": gettext_lazy("Water temperature of the period (°C)"),
+    "consecutive": gettext_lazy("Consecutive periods above the limit"),
 }
 DETAIL_VALUES = {"hour": gettext_lazy("an hour"), "day": gettext_lazy("a day"),
                  "hourly_mean": gettext_lazy("hourly mean"), "daily_mean": gettext_lazy("daily mean"),
-                 "permit": gettext_lazy("the permit"), "minute data": gettext_lazy("the minute data")}
+                 "permit": gettext_lazy("the permit"), "minute data": gettext_lazy("the minute data"),
+                 "device": gettext_lazy("the device (ZsAvg)"), "platform": gettext_lazy("the platform, from the O2"),
+                 "no_o2": gettext_lazy("no valid O2 reading for the period"),
+                 "o2_near_air": gettext_lazy("O2 at or above 19 %: the flue gas is close to air"),
+                 "no_reference_o2": gettext_lazy("the permit row names no category with a reference O2"),
+                 "no_water_temperature": gettext_lazy("no valid water temperature decides between the limits"),
+                 "water_temp_above_12c": gettext_lazy("Water temperature above 12 °C: the value outside the brackets"),
+                 **{v.value: v.label for v in LimitVariant}}
 
 
 def _shown(value: Any) -> str:

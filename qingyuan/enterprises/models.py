@@ -119,6 +119,10 @@ class Outlet(models.Model):
         verbose_name=_("receiving treatment plant"),
         help_text=_("For an indirect outlet: the wastewater treatment plant of the park that receives it."))
     standard = models.CharField(_("applicable standard"), max_length=50, blank=True)
+    special_limits = models.BooleanField(
+        _("special emission limits apply"), default=False,
+        help_text=_("The outlet lies in an area where the special emission limits (特别排放限值) of its standard "
+                    "are in force; judgements record it."))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -261,8 +265,25 @@ class Permit(models.Model):
         return self.number
 
 
+class LimitVariant(models.TextChoices):
+    """Which of a standard's conditional values a permit limit is (issue 15 rule 9)."""
+
+    WATER_TEMPERATURE = "water_temp_12c", _("Water temperature: the bracketed value at or below 12 °C (GB 18918-2002)")
+    SPECIAL = "special_limits", _("Special emission limit (designated area)")
+    SPECIAL_PRODUCTS = "special_products", _("Product-specific value (GB 31571-2015)")
+    FURNACE_850 = "furnace_ge_850c", _("Furnace temperature at or above 850 °C (GB 31571-2015)")
+    BUILT_BEFORE_2006 = "built_before_2006", _("Plant built before 2006 (GB 18918-2002 total phosphorus)")
+    REGIONAL = "regional", _("Regional value of the standard")
+
+
 class PermitLimit(models.Model):
-    """A pollutant's limits in a permit: concentration (per outlet or all) and annual load."""
+    """A pollutant's limits in a permit: concentration (per outlet or all) and annual load.
+
+    ``variant`` names the standard's conditional value the row is. For the water-temperature variant the
+    concentration limit is the value above 12 °C and ``cold_limit`` the one at or below 12 °C, chosen for
+    each period by its water temperature; the other variants are fixed conditions of the plant and the
+    concentration limit is their value.
+    """
 
     permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="limits")
     outlet = models.ForeignKey(
@@ -274,6 +295,10 @@ class PermitLimit(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     standard_ref = models.CharField(_("standard reference"), max_length=120, blank=True)
+    variant = models.CharField(_("limit variant"), max_length=20, choices=LimitVariant.choices, blank=True)
+    cold_limit = models.DecimalField(
+        _("limit at or below 12 °C water temperature"), max_digits=12, decimal_places=4, null=True, blank=True,
+        help_text=_("For the water-temperature variant: the bracketed value of GB 18918-2002 表1."))
     annual_load_t = models.DecimalField(
         _("permitted annual load (t)"), max_digits=12, decimal_places=4, null=True, blank=True
     )
@@ -288,3 +313,10 @@ class PermitLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pollutant_code} ≤ {self.concentration_limit} {self.unit}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.variant == LimitVariant.WATER_TEMPERATURE and self.cold_limit is None:
+            raise ValidationError({"cold_limit": _("The water-temperature variant needs the limit at or below 12 °C.")})
+        if self.cold_limit is not None and self.variant != LimitVariant.WATER_TEMPERATURE:
+            raise ValidationError({"cold_limit": _("Only the water-temperature variant has a limit at or below 12 °C.")})

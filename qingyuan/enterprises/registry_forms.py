@@ -28,7 +28,7 @@ class OutletForm(forms.ModelForm):
     class Meta:
         model = Outlet
         fields = ["medium", "code", "name", "longitude", "latitude", "route", "receiving_plant", "receiving",
-                  "standard"]
+                  "standard", "special_limits"]
         labels = {"receiving": _("Receiving water body or place")}
 
     def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
@@ -112,7 +112,8 @@ class PermitForm(forms.ModelForm):
 class PermitLimitForm(forms.ModelForm):
     class Meta:
         model = PermitLimit
-        fields = ["outlet", "pollutant_code", "concentration_limit", "unit", "standard_ref", "annual_load_t"]
+        fields = ["outlet", "pollutant_code", "concentration_limit", "unit", "standard_ref", "variant", "cold_limit",
+                  "annual_load_t"]
 
     def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -126,7 +126,9 @@ CASES = {
                         {"exceedance"}),
     "judged on ZsAvg": ([[_row(GAS, "hour", T, "a21026", 100.0, zs=250.0)],
                          [_row(GAS, "hour", T + 60 * M, "a21026", 250.0, zs=100.0)]], {"exceedance"}),
-    "equal complies but approaches": ([[_row(GAS, "hour", T, "a21026", 200.0)]], {"approaching"}),
+    "equal complies but approaches": ([[_row(GAS, "hour", T, "a21026", 150.0, zs=200.0)]], {"approaching"}),
+    # A corrected limit without ZsAvg and without the reference O2 to correct with: never the raw value.
+    "corrected without ZsAvg": ([[_row(GAS, "hour", T, "a21026", 250.0)]], {"cannot_judge"}),
     "backfill and a resend": (_minutes(WATER, "w01018", [42.5] * 4, start=40) + _minutes(WATER, "w01018", [42.5] * 4)
                               + _minutes(WATER, "w01018", [42.5, 41.0], start=70), {"constant"}),
     "several values of a series in one batch": ([sum(_minutes(WATER, "w01018", [42.5] * 7), [])], {"constant"}),
