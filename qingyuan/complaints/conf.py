@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "QINGYUAN_COMPLAINT_IP_HEADER": env_str("QINGYUAN_COMPLAINT_IP_HEADER", ""),
     # Largest photo a citizen may upload, in MB (at most 4 photos).
     "QINGYUAN_COMPLAINT_PHOTO_MAX_MB": env_int("QINGYUAN_COMPLAINT_PHOTO_MAX_MB", 8, minimum=1, maximum=50),
+    # Warn the office this many days before the year ends when the coming year's rest days (the State
+    # Council's holiday notice) are not in the calendar; 31 = from December 1.
+    "QINGYUAN_REST_DAYS_WARN_DAYS": env_int("QINGYUAN_REST_DAYS_WARN_DAYS", 31, minimum=1, maximum=366),
     # Dotted path of the SMS backend class (see qingyuan/complaints/sms.py).
     "QINGYUAN_SMS_BACKEND": env_str("QINGYUAN_SMS_BACKEND", "qingyuan.complaints.sms.LogBackend"),
 }

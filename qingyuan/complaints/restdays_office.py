@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qingyuan.complaints import conf
 from qingyuan.complaints.access import registering_parks
 from qingyuan.complaints.actions.common import office_staff
 from qingyuan.core import restdays
@@ -76,6 +77,10 @@ class RestDayYearForm(forms.Form):
         return [_date(x, x) for x in re.split(r"[\s,，、]+", self.cleaned_data["workdays"]) if x]
 
 
+def _missing(today: dt.date) -> int | None:
+    return restdays.missing_year(today, warn_days=conf.get("QINGYUAN_REST_DAYS_WARN_DAYS"))
+
+
 def _may_edit(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and registering_parks(user).exists()
 
@@ -100,7 +105,7 @@ def page(request: HttpRequest) -> HttpResponse:
             return redirect("complaints:rest_days")
     years = RestDayYear.objects.prefetch_related("days")
     return render(request, "complaints/rest_days.html",
-                  {"form": form, "years": years, "missing": restdays.missing_year(timezone.localdate())},
+                  {"form": form, "years": years, "missing": _missing(timezone.localdate())},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -108,7 +113,7 @@ def panel_context(request: HttpRequest, park: Park | None, today: dt.date) -> di
     """The cockpit's warning while the coming year's notice is missing (from December 1)."""
     if not _may_edit(request.user):
         return None
-    year = restdays.missing_year(today)
+    year = _missing(today)
     if year is None:
         return None
     return {"year": year, "url": reverse("complaints:rest_days")}
@@ -116,7 +121,7 @@ def panel_context(request: HttpRequest, park: Park | None, today: dt.date) -> di
 
 def warn_missing_year_one() -> bool:
     """Worker step: tell every park's office once that the coming year's rest days are missing."""
-    year = restdays.missing_year(timezone.localdate())
+    year = _missing(timezone.localdate())
     if year is None or RestDayWarning.objects.filter(year=year).exists():
         return False
     try:

@@ -84,3 +84,9 @@ def test_it_opens_the_page_only_to_those_who_keep_the_complaint_settings(world, 
         assert as_user(user).post("/complaints/rest-days/", YEAR_2027).status_code == 403, user
     assert as_user(None).get("/complaints/rest-days/").status_code in (302, 403)
     assert not RestDayYear.objects.filter(year=2027).exists()
+
+
+def test_it_warns_earlier_when_the_office_sets_more_days(world, as_user, settings):
+    settings.QINGYUAN_REST_DAYS_WARN_DAYS = 45
+    with time_machine.travel(at("2026-11-20"), tick=False):  # 41 days before the year ends
+        assert 'id="tile-rest-days-missing"' in as_user(world.regulator).get("/").content.decode()
