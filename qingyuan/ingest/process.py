@@ -14,13 +14,17 @@ For each packet, in order, one :class:`Outcome`:
   one ``Reading`` per parameter (upsert on point, kind, time, parameter); the
   device's state (last seen, online, packets today); an ``OutboxItem`` for every
   upstream that takes the MN; and 9011/9012 (or a result upload) recorded on the
-  ``DeviceCommand`` with the same QN.
+  ``DeviceCommand`` with the same QN. HJ/T 212-2005 factor codes under an ST that
+  does not name the point's medium are read by the point's medium (its outlet's,
+  else its configured ST's), and the raw packet carries the ``st_medium_mismatch``
+  tolerance (issue 15 rule 6; docs/hj212.md "Pollutant codes").
 
 The batch costs a fixed handful of queries whatever its size: the points of its
 MNs, the stored dedup keys, the upstreams, then one ``executemany`` each for raw
 packets, readings, device states and outbox items (plus a few when quarantine,
-commands or retransmissions are involved). DataTime is the device's local time
-(Asia/Shanghai), made aware and stored in UTC.
+commands, retransmissions or 2005 codes, which need the outlets' media, are
+involved). DataTime is the device's local time (Asia/Shanghai), made aware and
+stored in UTC.
 """
 
 from __future__ import annotations
