@@ -1,8 +1,8 @@
 """The park map's layers as JSON, each scoped by ``visible_to(user)``: an enterprise user gets its own
 enterprise and outlets, the sections of its park, and no complaint or patrol it could not open.
 
-Layers: park boundaries (GeoJSON of ``org.Park.boundary``), enterprises (status and alarm state),
-outlets, automatic stations and river sections, complaints of the last 90 days and patrol routes
+Layers: park boundaries (GeoJSON of ``org.Park.boundary``), enterprises (status and alarm state; the
+status labels and the links' patterns are given once, not per marker), outlets, automatic stations and river sections, complaints of the last 90 days and patrol routes
 (each inspector's patrols of a day joined in time order) of the last 30 days. A fixed number of
 queries whatever the number of rows. Text is plain here; the page escapes it (cockpit/map.js).
 """
@@ -70,24 +70,18 @@ def layers(user: Any, today: dt.date) -> dict[str, Any]:
     visible = Enterprise.objects.visible_to(user)
     state = _alarm_state(user)
     recording = {p for p in actor.roles_by_park if can_record_in(user, p)}  # inspectors: a patrol link
-    new_patrol = reverse("inspections:create")
-    statuses = {value: str(label) for value, label in EnterpriseStatus.choices}  # translated once, not per row
-    detail = reverse("enterprises:detail", args=[0]).replace("/0/", "/{}/")  # one reverse, not one per row
-    enterprises = [{
-        "id": pk, "name": name, "status": status, "status_label": statuses.get(status, status),
-        "alarm": state.get(pk, ""), "at": _at(lat, lng), "url": detail.format(pk),
-        "patrol_url": f"{new_patrol}?enterprise={pk}" if park in recording else "",
-    } for pk, name, status, lat, lng, park in visible.order_by("name", "id").values_list(
-        "pk", "name", "status", *_FLOAT_AT, "park_id")]
-    names = {e["id"]: e["name"] for e in enterprises}
-    order = {pk: i for i, pk in enumerate(names)}
-    media = {value: str(label) for value, label in Medium.choices}
+    enterprises = []
+    for pk, name, status, lat, lng, park in visible.order_by("name", "id").values_list(
+            "pk", "name", "status", *_FLOAT_AT, "park_id"):
+        row = {"id": pk, "name": name, "status": status, "alarm": state.get(pk, ""), "at": _at(lat, lng)}
+        if park in recording:
+            row["patrol"] = True
+        enterprises.append(row)
+    order = {e["id"]: i for i, e in enumerate(enterprises)}
     rows = Outlet.objects.filter(enterprise__in=visible.values("pk"), latitude__isnull=False).values_list(
         "name", "code", "medium", *_FLOAT_AT, "enterprise_id")
-    outlets = [{
-        "name": name, "code": code, "medium": medium, "medium_label": media.get(medium, medium),
-        "enterprise": names.get(ent, ""), "at": _at(lat, lng), "url": detail.format(ent),
-    } for name, code, medium, lat, lng, ent in sorted(rows, key=lambda r: (order.get(r[5], 0), r[1]))]
+    outlets = [{"name": name, "code": code, "medium": medium, "enterprise_id": ent, "at": _at(lat, lng)}
+               for name, code, medium, lat, lng, ent in sorted(rows, key=lambda r: (order.get(r[5], 0), r[1]))]
     sections = [{
         "name": s.name, "kind": s.kind, "kind_label": s.get_kind_display(), "target": s.target_label,
         "station": s.point.name if s.point_id else "", "at": _ll(s), "url": s.get_absolute_url(),
@@ -100,6 +94,11 @@ def layers(user: Any, today: dt.date) -> dict[str, Any]:
         .order_by("-received_at")[:500]]
     return {
         "tiles": getattr(settings, "QINGYUAN_MAP_TILE_URL", ""),
+        # Said once rather than on each of a province's 15,000 markers: labels, and links with {} for the id.
+        "statuses": {value: str(label) for value, label in EnterpriseStatus.choices},
+        "media": {value: str(label) for value, label in Medium.choices},
+        "urls": {"enterprise": reverse("enterprises:detail", args=[0]).replace("/0/", "/{}/"),
+                 "patrol": reverse("inspections:create") + "?enterprise={}"},
         "parks": [{"name": p.name, "boundary": p.boundary, "center": _ll(p)} for p in parks.order_by("pk")],
         "enterprises": enterprises, "outlets": outlets, "sections": sections, "complaints": complaints,
         "routes": _routes(user, today),

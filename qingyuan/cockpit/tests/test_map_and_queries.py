@@ -46,7 +46,8 @@ def test_it_maps_the_park_with_status_alarm_state_and_links(mapped, as_user):
     by_name = {e["name"]: e for e in data["enterprises"]}
     assert by_name["甲化工有限公司"]["alarm"] == "exceeding"
     assert by_name["乙化工有限公司"]["alarm"] == ""          # its exceedance is closed
-    assert by_name["甲化工有限公司"]["url"] == f"/enterprises/{w.enterprise_a.pk}/"
+    assert data["urls"]["enterprise"].format(by_name["甲化工有限公司"]["id"]) == f"/enterprises/{w.enterprise_a.pk}/"
+    assert data["statuses"][by_name["甲化工有限公司"]["status"]]  # the popup's label, given once
     assert by_name["甲化工有限公司"]["at"] == [27.83, 116.41]
     assert data["parks"][0]["boundary"]["type"] == "Polygon"
     assert [s["name"] for s in data["sections"]] == ["青溪河出境断面"]

@@ -39,10 +39,10 @@ def test_it_offers_inspectors_a_patrol_of_each_enterprise_on_the_map(world, as_u
 
     data = as_user(world.inspector).get("/cockpit/map/data.json").json()
 
-    links = {e["name"]: e["patrol_url"] for e in data["enterprises"]}
+    links = {e["name"]: data["urls"]["patrol"].format(e["id"]) for e in data["enterprises"] if e.get("patrol")}
     assert links == {"甲化工有限公司": f"/inspections/new/?enterprise={world.enterprise_a.pk}",
                      "乙化工有限公司": f"/inspections/new/?enterprise={world.enterprise_b.pk}"}
-    assert {e["name"]: e["url"] for e in data["enterprises"]}["甲化工有限公司"] == f"/enterprises/{world.enterprise_a.pk}/"
+    assert data["urls"]["enterprise"].format(world.enterprise_a.pk) == f"/enterprises/{world.enterprise_a.pk}/"
     form = as_user(world.inspector).get(links["甲化工有限公司"])
     assert form.status_code == 200 and 'id="patrol-form"' in form.content.decode()
     assert as_user(world.inspector).get("/cockpit/map/").context["labels"]["start_patrol"] == "开始巡查"
@@ -52,7 +52,7 @@ def test_it_offers_inspectors_a_patrol_of_each_enterprise_on_the_map(world, as_u
 def test_it_offers_no_patrol_link_to_those_who_may_not_record(world, as_user, persona):
     data = as_user(getattr(world, persona)).get("/cockpit/map/data.json").json()
 
-    assert data["enterprises"] and {e["patrol_url"] for e in data["enterprises"]} == {""}
+    assert data["enterprises"] and not any(e.get("patrol") for e in data["enterprises"])
     assert as_user(getattr(world, persona)).get(f"/inspections/new/?enterprise={world.enterprise_a.pk}") \
         .status_code in (403, 404)
 
@@ -63,4 +63,5 @@ def test_it_offers_the_patrol_link_only_in_the_park_where_one_inspects(world, as
 
     data = as_user(both).get("/cockpit/map/data.json").json()
 
-    assert {e["name"]: e["patrol_url"] for e in data["enterprises"]} == {"甲化工有限公司": "", "乙化工有限公司": ""}
+    assert {e["name"]: e.get("patrol", False) for e in data["enterprises"]} == {"甲化工有限公司": False,
+                                                                                "乙化工有限公司": False}

@@ -38,16 +38,20 @@
         bounds.extend(layer.getBounds());
       } else if (park.center) { bounds.extend(park.center); }
     });
+    var urls = data.urls, names = {};
+    function link(pattern, id) { return pattern.replace("{}", String(id)); }
     data.enterprises.forEach(function (e) {
+      names[e.id] = e.name;
       if (!e.at) { return; }
       var ring = e.alarm === "exceeding" ? "#dc3545" : (e.alarm === "alarm" ? "#fd7e14" : "#ffffff");
       var m = L.circleMarker(e.at, { radius: 8, color: ring, weight: e.alarm ? 4 : 1,
                                      fillColor: STATUS[e.status] || "#6c757d", fillOpacity: 0.9 });
       m.bindTooltip(esc(e.name));
-      var html = popup(e.name, [e.status_label, e.alarm ? labels[e.alarm] : ""], e.url, labels.open);
-      if (e.patrol_url) {  // inspectors: start a patrol of this enterprise from the map
+      var html = popup(e.name, [data.statuses[e.status] || e.status, e.alarm ? labels[e.alarm] : ""],
+                       link(urls.enterprise, e.id), labels.open);
+      if (e.patrol) {  // inspectors: start a patrol of this enterprise from the map
         html += "<br><a class=\"btn btn-sm btn-primary text-white mt-2 map-start-patrol\" href=\"" +
-          esc(encodeURI(e.patrol_url)) + "\">" + esc(labels.start_patrol) + "</a>";
+          esc(encodeURI(link(urls.patrol, e.id))) + "\">" + esc(labels.start_patrol) + "</a>";
       }
       m.bindPopup(html);
       m.options.enterpriseId = e.id;
@@ -58,7 +62,8 @@
       if (!o.at) { return; }
       var m = L.circleMarker(o.at, { radius: 4, color: o.medium === "gas" ? "#6f42c1" : "#0dcaf0", weight: 2,
                                      fillOpacity: 0.6 });
-      m.bindPopup(popup(o.name + " " + o.code, [o.enterprise, o.medium_label], o.url, labels.open));
+      m.bindPopup(popup(o.name + " " + o.code, [names[o.enterprise_id] || "", data.media[o.medium] || o.medium],
+                        link(urls.enterprise, o.enterprise_id), labels.open));
       outlets.addLayer(m);
     });
     data.sections.forEach(function (s) {
