@@ -50,8 +50,9 @@ def test_it_falls_back_to_cod_and_ammonia_for_items_without_an_effluent_mass(wor
 
 
 def test_it_counts_indirect_dischargers_through_their_treatment_plant_once(world, outbound, as_user):
-    """Issue 15 rule 2; GB 8978-1996 / HJ 945 define indirect discharge (间接排放) as discharge into a
-    public or centralised treatment plant: what reaches the river is the plant's effluent.
+    """Issue 15 rule 2, on the park totals' route rule (loads/routes.py, docs/loads-and-sections.md): an
+    indirect discharger's water (间接排放) reaches the river only as the treatment plant's effluent. (No standard
+    clause is cited: the definition of indirect discharge was not checked against a standard's text.)
 
     By hand (COD, kg/d): A direct 10; B indirect 6 into plant P; P's effluent 4.
     Ranked: A 10 (10/14 = 71 %), P 4 (4/14 = 29 %); total 14, not 20 (B's 6 would be counted twice).
