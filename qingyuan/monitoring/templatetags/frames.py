@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from qingyuan.hj212 import mask_password
 
@@ -30,3 +31,20 @@ def masked(value: Any) -> Any:
 def masked_item(key: Any, value: Any) -> str:
     """``key=value`` of a CP field, masked (``NewPW=******``)."""
     return mask_password(f"{key}={value}")
+
+
+TOLERANCE_LABELS = {
+    "lowercase_crc": _("CRC in lower case"),
+    "char_count_length": _("length counts characters, not bytes"),
+    "length_mismatch": _("length field wrong (CRC verifies)"),
+    "length_plus_6": _("length counts the CRC and line end"),
+    "oversize_segment": _("data segment over 1024 bytes"),
+    "alt_crc_mode": _("the device's own CRC mode"),
+    "st_medium_mismatch": _("2005 codes read by the point's medium (ST names another)"),
+}
+
+
+@register.filter
+def tolerance_labels(values: Any) -> list[str]:
+    """A packet's accepted deviations from the standard, as people read them (the stored value if unknown)."""
+    return [str(TOLERANCE_LABELS.get(v, v)) for v in masked(values or [])]
