@@ -30,8 +30,12 @@ test-sqlite: install
 	$(VENV)/bin/pytest -n 2 -q -m "not browser"
 	$(VENV)/bin/pytest -q -m browser
 
+# On PostgreSQL: everything but the browser journeys and the socket/load and whole-demo sweeps (`slow`:
+# they exercise the gateway's timing and every page's rendering, which the SQLite run covers; the seed,
+# the queries and the constraints they rest on run here through the other tests). The slowest tests
+# are listed so that the run's cost stays visible.
 test-postgres: install
-	bin/with-postgres $(VENV)/bin/pytest -n 2 -q -m "not browser"
+	bin/with-postgres $(VENV)/bin/pytest -n 2 -q -m "not browser and not slow" --durations=20
 
 test: lint test-sqlite test-postgres
 
