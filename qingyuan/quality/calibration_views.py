@@ -83,9 +83,9 @@ def point_checks(request: HttpRequest, pk: int, *, form: CalibrationForm | None 
 
 
 def record_check(request: HttpRequest, pk: int) -> HttpResponse:
+    point = access_point_checks(request.user, pk, for_write=True)  # before anything: hidden points are a 404
     if request.method != "POST":
         return redirect("quality:point_checks", pk)
-    point = access_point_checks(request.user, pk, for_write=True)
     form = CalibrationForm(request.POST, parameters=_parameters(point))
     if form.is_valid():
         data = form.cleaned_data

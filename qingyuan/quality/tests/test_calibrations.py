@@ -101,6 +101,7 @@ def test_it_lets_the_enterprise_record_a_check_by_the_form_and_hides_the_point_f
         assert as_user(world.ent_b).post(url, {"kind": "span", "at": "2026-03-02T10:00", "passed": "0"}
                                          ).status_code == 404
         assert as_user(world.ent_b).get(f"/quality/points/{world.point_a.pk}/checks/").status_code == 404
+        assert as_user(world.ent_b).get(url).status_code == 404  # no redirect that would confirm the point
         ok = as_user(world.ent_a).post(url, {"kind": "comparison", "at": "2026-03-02T10:00", "passed": "0",
                                              "parameter": ""})
     assert ok.status_code == 302
