@@ -48,6 +48,7 @@ from qingyuan.quality.validity import (
     FLOW_CODES,
     Validity,
     classify,
+    day_min_valid,
     flag_validity,
     hour_min_valid,
     is_concentration,
@@ -295,7 +296,8 @@ def on_periods(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Stats
             # The device sent its own value (judged as it arrived); its minute data are official uploads
             # too, so a valid mean computed from them is judged as well: a device value that hides an
             # exceedance its minute data show must not hide it here.
-            need = hour_min_valid(s.n_expected, qcfg) if period == "hour" else qcfg.day_min_valid_hours
+            need = (hour_min_valid(s.n_expected, qcfg) if period == "hour"
+                    else day_min_valid(s.n_expected, info.medium == "water", qcfg))  # a cycled analyser's day
             ours = s.mean_fw if s.mean_fw is not None else s.mean_arith
             if s.n_received and s.n_valid >= need and ours is not None:
                 f = _consecutive(ctx, kind, start, s.parameter, limit,
