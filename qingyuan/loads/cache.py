@@ -63,43 +63,44 @@ def _set_new() -> None:
     cache.set(VERSION_KEY, _new_version(), None)
 
 
-def bump() -> None:
-    """A new data version now (the writing connection reads its own rows) and again when the current
-    transaction commits (one commit callback per transaction however many rows it writes)."""
-    _set_new()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(entry[1] is _set_new for entry in connection.run_on_commit):
-        transaction.on_commit(_set_new)
-
-
-def version() -> str:
-    found = cache.get(VERSION_KEY)
-    if found is None:
-        found = _new_version()
-        cache.add(VERSION_KEY, found, None)
-        found = cache.get(VERSION_KEY) or found
-    return str(found)
-
-
-def measured() -> str:
-    found = cache.get(MEASURED_KEY)
-    if found is None:
-        found = _new_version()
-        cache.add(MEASURED_KEY, found, None)
-        found = cache.get(MEASURED_KEY) or found
-    return str(found)
-
-
 def _set_measured() -> None:
     cache.set(MEASURED_KEY, _new_version(), None)
 
 
+def _bump(setter: Callable[[], None]) -> None:
+    """A new version now (the writing connection reads its own rows) and again when the current
+    transaction commits (one commit callback per transaction however many rows it writes)."""
+    setter()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(entry[1] is setter for entry in connection.run_on_commit):
+        transaction.on_commit(setter)
+
+
+def bump() -> None:
+    """A watched row changed: figures computed before are recomputed on the next view."""
+    _bump(_set_new)
+
+
 def bump_measured() -> None:
     """New measurements stored: figures computed before them may be served a while longer (``refresh``)."""
-    _set_measured()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(entry[1] is _set_measured for entry in connection.run_on_commit):
-        transaction.on_commit(_set_measured)
+    _bump(_set_measured)
+
+
+def _current(key: str) -> str:
+    found = cache.get(key)
+    if found is None:
+        found = _new_version()
+        cache.add(key, found, None)
+        found = cache.get(key) or found
+    return str(found)
+
+
+def version() -> str:
+    return _current(VERSION_KEY)
+
+
+def measured() -> str:
+    return _current(MEASURED_KEY)
 
 
 def max_lag() -> float:
