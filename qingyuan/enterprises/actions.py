@@ -104,7 +104,7 @@ def do_create_outlet(enterprise: Enterprise, *, acting_user: Any, **fields: Any)
 
 
 _OUTLET_EDITABLE = ("medium", "code", "name", "longitude", "latitude", "receiving", "route", "receiving_plant",
-                    "standard", "is_active")
+                    "standard", "special_limits", "is_active")
 
 
 @transaction.atomic

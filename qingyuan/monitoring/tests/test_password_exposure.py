@@ -108,6 +108,7 @@ def parameters(world, ev):
         "enterprises:outlet_edit": [{"pk": world.enterprise_a.pk, "outlet_pk": ev.point.outlet_id}],
         "inspections:enterprise_history": [enterprise], "inspections:live": [enterprise],
         "quality:compliance": [enterprise], "loads:enterprise": [enterprise],
+        "quality:point_checks": [point], "quality:record_check": [point],
         "api:get_enterprise": [{"enterprise_id": world.enterprise_a.pk}],
         "portal:compliance": [{"park_code": world.park.code, "fmt": f} for f in ("csv", "json")],
         "portal:daily": [{"park_code": world.park.code, "fmt": f} for f in ("csv", "json")],
