@@ -147,7 +147,11 @@ def test_an_exceedance_is_acknowledged_explained_verified_and_closed(live_server
                  .values_list("transition", "user_name"))
     assert steps == [("acknowledge", "整治办干部"), ("explain", "甲企业环保员"), ("accept", "整治办干部"),
                      ("close", "整治办干部")]
-    raised, *entries = AuditEntry.objects.filter(object_id=str(alarm.pk), action__startswith="alarm.").order_by("id")
+    raised, link, *entries = AuditEntry.objects.filter(object_id=str(alarm.pk), action__startswith="alarm.") \
+        .order_by("id")
+    # the system links the alarm to the assignment it opened (issue 15: system changes are audited)
+    assert (link.action, link.user, link.after) == ("alarm.link_assignment", None,
+                                                    {"assignment_id": alarm.assignment_id})
     assert (raised.action, raised.user, raised.user_name, raised.related_id) == ("alarm.raise", None, "",
                                                                                  str(world.point_a.pk))
     assert (raised.after["kind"], raised.after["peak"], raised.after["limit"]) == ("exceedance", 126.5, 100.0)
