@@ -177,15 +177,19 @@ def drafts(findings: dict[tuple[int, str], list[Obs]], kind: str, ctxs: dict[int
             current.closes = current.detected + LIFETIME[kind]
             out.append(current)
     for d in out:
-        if d.closes is not None and _still_open(d, now):
+        if d.closes is None:
+            continue
+        if _still_open(d, now):
             d.closes = None
+        elif d.closes > now - dt.timedelta(hours=1):
+            d.closes = now - dt.timedelta(hours=2)  # its data ended days ago: the handling closes it now
     return sorted(out, key=lambda d: (d.detected, d.point.info.id, d.parameter))
 
 
 def _still_open(d: Draft, now: dt.datetime) -> bool:
-    """Being handled now: its closing is not yet an hour past, or a finding of the last days is in it
-    (then every later finding extends it, as the engine does with an active alarm)."""
-    return d.closes is None or d.closes > now - dt.timedelta(hours=1) or d.end > now - STILL_OPEN
+    """Being handled now: a finding of the last days is in it (then every later finding extends it, as
+    the engine does with an active alarm). An alarm whose data ended before is closed by today."""
+    return d.closes is None or d.end > now - STILL_OPEN
 
 
 # ---- writing and handling -------------------------------------------------------------------------

@@ -32,5 +32,12 @@ def test_it_keeps_one_alarm_open_when_a_long_outage_ends_in_the_last_days():
 
 
 def test_it_opens_a_new_alarm_after_one_that_was_closed():
-    found = drafts({(7, ""): [outage(-90, -88), outage(-20, -19)]}, AlarmKind.OFFLINE, {7: POINT}, NOW)
-    assert [(d.start, d.closes is None) for d in found] == [(day(-90), False), (day(-20), True)]
+    found = drafts({(7, ""): [outage(-90, -88), outage(-3, -2)]}, AlarmKind.OFFLINE, {7: POINT}, NOW)
+    assert [(d.start, d.closes is None) for d in found] == [(day(-90), False), (day(-3), True)]
+
+
+def test_it_closes_by_now_an_alarm_whose_data_ended_weeks_ago():
+    """An outage detected 20 days ago would close after its three weeks of handling, tomorrow; its data
+    ended long ago, so the history closes it now rather than leave it open (open alarms are recent)."""
+    found = drafts({(7, ""): [outage(-21, -20)]}, AlarmKind.OFFLINE, {7: POINT}, NOW)
+    assert [d.closes for d in found] == [NOW - dt.timedelta(hours=2)]

@@ -244,7 +244,8 @@ def test_the_alarm_history_follows_the_values_and_was_handled(demo):
         assert a.explanation and a.verdict and a.explained_by_name and a.verified_by_name, a.pk
     still_open = alarms.exclude(status="closed")
     assert 1 <= still_open.count() <= 10
-    assert all(timezone.localdate(a.end) >= demo["today"] - dt.timedelta(days=7) for a in still_open)
+    assert all(timezone.localdate(a.end) >= demo["today"] - dt.timedelta(days=7) for a in still_open), [
+        (a.pk, a.kind, a.parameter, a.point_id, a.start, a.end, a.first_detected_at) for a in still_open]
     assert still_open.filter(kind=AlarmKind.EXCEEDANCE, enterprise__name=story.REBOUND).exists()
     # one assignment per episode, not per alarm; closed episodes' assignments completed
     episodes = AlarmEpisode.objects.filter(alarms__in=alarms).distinct()
