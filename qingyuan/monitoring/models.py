@@ -354,3 +354,72 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upstream_id}/{self.pk}"
+
+
+class ReadingBlock(models.Model):
+    """A closed day of one point's real-time or minute readings, compacted into one compressed row.
+
+    Written by ``monitoring.compaction`` in the transaction that deletes the narrow rows it holds,
+    so a reading is always either narrow or in a block, never both and never neither. ``data`` is
+    the codec's payload (``monitoring.codec``); ``checksum`` (CRC-32 of ``data``) is verified on
+    every read, and a mismatch raises instead of reading as empty. See docs/storage.md.
+    """
+
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+        verbose_name=_("monitoring point"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=ReadingKind.choices)
+    day = models.DateField(_("day"))  # the local (Asia/Shanghai) day of the readings' data times
+    parameters = models.CharField(_("parameters"), max_length=400)  # codes in the block, comma-separated
+    count = models.PositiveIntegerField(_("readings"))
+    codec = models.PositiveSmallIntegerField(_("codec version"), default=1)
+    data = models.BinaryField(_("compressed readings"))
+    checksum = models.BigIntegerField(_("checksum"))
+    compacted_at = models.DateTimeField(_("compacted"))
+
+    class Meta:
+        verbose_name = _("reading block")
+        verbose_name_plural = _("reading blocks")
+        constraints = [
+            models.UniqueConstraint(fields=["point", "kind", "day"], name="monitoring_readingblock_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.kind} {self.day}"
+
+
+class PacketBlock(models.Model):
+    """A closed day of one point's raw packets, the frames compressed together with an offset index.
+
+    The frames are kept byte for byte; the parse is obtained by decoding a frame again. ``stats``
+    keeps what statistics need without decompressing (counts by verdict and by tolerance).
+    ``index`` is the compressed per-frame metadata (offset, length, received time, peer, verdict,
+    reason, retransmissions, dedup key...). Written by ``monitoring.evidence_blocks``; see
+    docs/storage.md.
+    """
+
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+        verbose_name=_("monitoring point"),
+    )
+    day = models.DateField(_("day"))  # the local day of the packets' receipt
+    count = models.PositiveIntegerField(_("packets"))
+    first_received = models.DateTimeField(_("first received"))
+    last_received = models.DateTimeField(_("last received"))
+    stats = models.JSONField(_("statistics"), default=dict)
+    codec = models.PositiveSmallIntegerField(_("codec version"), default=1)
+    index = models.BinaryField(_("frame index"))
+    data = models.BinaryField(_("compressed frames"))
+    checksum = models.BigIntegerField(_("checksum"))
+    compacted_at = models.DateTimeField(_("compacted"))
+
+    class Meta:
+        verbose_name = _("packet block")
+        verbose_name_plural = _("packet blocks")
+        constraints = [
+            models.UniqueConstraint(fields=["point", "day"], name="monitoring_packetblock_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.day}"

@@ -1,0 +1,68 @@
+"""Legal holds: open cases pin the monitoring evidence of their time range.
+
+An open alarm, assignment, complaint or closure case may end up before a court or a
+hearing, so the raw frames and readings it rests on must stay exactly as received:
+they are neither compacted nor expired while the case is open. Those apps sit above
+``monitoring``, so they register a *hold provider* here from their ``AppConfig.ready()``
+(the registry rule of docs/architecture.md). A provider answers, for a set of points
+and a window of time, which (point, start, end) ranges its open cases hold.
+
+Compaction (``monitoring.compaction``, ``monitoring.evidence_blocks``) and expiry
+(``monitoring.retention``) ask ``held_days`` before touching a (point, day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Hold:
+    point_id: int
+    start: dt.datetime
+    end: dt.datetime  # open cases hold up to now: the provider passes its ``until``
+    reason: str  # e.g. "alarm 12", for the expiry report and the docs
+
+
+# provider(point_ids or None for all points, since, until) -> holds overlapping [since, until)
+HoldProvider = Callable[[Iterable[int] | None, dt.datetime, dt.datetime], Iterable[Hold]]
+
+_PROVIDERS: dict[str, HoldProvider] = {}
+
+
+def register_hold(name: str, provider: HoldProvider) -> None:
+    _PROVIDERS[name] = provider
+
+
+def providers() -> dict[str, HoldProvider]:
+    return dict(_PROVIDERS)
+
+
+def holds(point_ids: Iterable[int] | None, since: dt.datetime, until: dt.datetime) -> list[Hold]:
+    """Every registered hold overlapping [since, until) on the given points (None: all points)."""
+    ids = None if point_ids is None else list(point_ids)
+    found: list[Hold] = []
+    for provider in _PROVIDERS.values():
+        found.extend(h for h in provider(ids, since, until) if h.start < until and h.end >= since)
+    return found
+
+
+def local_days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
+    first, last = start.astimezone(ZONE).date(), end.astimezone(ZONE).date()
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def held_days(point_ids: Iterable[int] | None, first_day: dt.date, last_day: dt.date) -> dict[int, set[dt.date]]:
+    """For each point with a hold, the local days in [first_day, last_day] that a hold touches."""
+    since = dt.datetime.combine(first_day, dt.time(), ZONE)
+    until = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), ZONE)
+    days: dict[int, set[dt.date]] = {}
+    for hold in holds(point_ids, since, until):
+        start, end = max(hold.start, since), min(hold.end, until - dt.timedelta(microseconds=1))
+        days.setdefault(hold.point_id, set()).update(local_days(start, end))
+    return days
