@@ -8,7 +8,8 @@ they are neither compacted nor expired while the case is open. Those apps sit ab
 and a window of time, which (point, start, end) ranges its open cases hold.
 
 Compaction (``monitoring.compaction``, ``monitoring.evidence_blocks``) and expiry
-(``monitoring.retention``) ask ``held_days`` before touching a (point, day).
+(``monitoring.retention``) ask ``held_days`` before touching a (point, day). What a closed
+case refers to is kept indefinitely: providers return it with ``pins_compaction=False``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Hold:
     start: dt.datetime
     end: dt.datetime  # open cases hold up to now: the provider passes its ``until``
     reason: str  # e.g. "alarm 12", for the expiry report and the docs
+    # An open case pins its range against compaction and expiry; a closed case's reference
+    # (what an alarm, assignment or case refers to is kept indefinitely) only against expiry.
+    pins_compaction: bool = True
 
 
 # provider(point_ids or None for all points, since, until) -> holds overlapping [since, until)
@@ -57,12 +61,19 @@ def local_days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def held_days(point_ids: Iterable[int] | None, first_day: dt.date, last_day: dt.date) -> dict[int, set[dt.date]]:
-    """For each point with a hold, the local days in [first_day, last_day] that a hold touches."""
+def held_days(point_ids: Iterable[int] | None, first_day: dt.date, last_day: dt.date, *,
+              for_compaction: bool) -> dict[int, set[dt.date]]:
+    """For each point with a hold, the local days in [first_day, last_day] that a hold touches.
+
+    ``for_compaction``: only the holds that pin against compaction (open cases); otherwise every
+    hold and reference, which pin against expiry.
+    """
     since = dt.datetime.combine(first_day, dt.time(), ZONE)
     until = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), ZONE)
     days: dict[int, set[dt.date]] = {}
     for hold in holds(point_ids, since, until):
+        if for_compaction and not hold.pins_compaction:
+            continue
         start, end = max(hold.start, since), min(hold.end, until - dt.timedelta(microseconds=1))
         days.setdefault(hold.point_id, set()).update(local_days(start, end))
     return days
