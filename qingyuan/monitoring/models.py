@@ -423,3 +423,63 @@ class PacketBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.day}"
+
+
+class RetentionTier(models.TextChoices):
+    """What expires, each after its own window (``monitoring.retention``); hour and day readings never do."""
+
+    REALTIME = "realtime", _("Real-time readings")
+    MINUTE = "minute", _("Minute readings")
+    RAW = "raw", _("Raw packets")
+
+
+class ExpiryMark(models.Model):
+    """How far expiry has looked at one point's data of one tier: every local day before ``next_day``.
+
+    The worker claims a day by moving ``next_day`` past it with ``UPDATE ... WHERE next_day = <seen>``,
+    in the transaction that deletes the day's rows, so two workers never expire the same day twice.
+    A day a case held when the mark passed it is kept for good. ``point`` is null for the raw packets
+    that never matched a point (refused before a point was known).
+    """
+
+    tier = models.CharField(_("tier"), max_length=8, choices=RetentionTier.choices)
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False,
+        verbose_name=_("monitoring point"),
+    )
+    next_day = models.DateField(_("next day to look at"))
+    expired_at = models.DateTimeField(_("last looked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expiry mark")
+        verbose_name_plural = _("expiry marks")
+        constraints = [
+            models.UniqueConstraint(fields=["point", "tier"], name="monitoring_expirymark_key"),
+            models.UniqueConstraint(fields=["tier"], condition=models.Q(point__isnull=True),
+                                    name="monitoring_expirymark_pointless"),
+        ]
+        indexes = [models.Index(fields=["tier", "next_day"], name="monitoring_expirymark_due")]
+
+    def __str__(self) -> str:
+        return f"{self.tier} {self.point_id or '-'} {self.next_day}"
+
+
+class ExpiryRun(models.Model):
+    """One batch of expiry (a worker pass or part of ``qingyuan expire``): what it deleted, in figures.
+
+    Written with its audit entry in the transaction that deleted the rows, so the counts are exact.
+    """
+
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    source = models.CharField(_("run by"), max_length=20)  # "worker" or "command"
+    days = models.PositiveIntegerField(_("days looked at"), default=0)
+    counts = models.JSONField(_("deleted"), default=dict)  # realtime, minute, raw, blocks, held_days_skipped
+
+    class Meta:
+        verbose_name = _("expiry run")
+        verbose_name_plural = _("expiry runs")
+        ordering = ["-finished_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"expiry {self.finished_at:%Y-%m-%d %H:%M}"
