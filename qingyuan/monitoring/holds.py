@@ -31,6 +31,7 @@ class Hold:
     # An open case pins its range against compaction and expiry; a closed case's reference
     # (what an alarm, assignment or case refers to is kept indefinitely) only against expiry.
     pins_compaction: bool = True
+    url: str = ""  # the case's page, for the storage page's list of holds
 
 
 # provider(point_ids or None for all points, since, until) -> holds overlapping [since, until)
