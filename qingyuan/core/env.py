@@ -63,13 +63,15 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
-    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
+def database_from_url(url: str, *, base_dir: Path, variable: str = "DATABASE_URL") -> dict[str, object]:
+    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry.
+
+    ``variable`` names the setting in error messages (the standby's URL is parsed the same way)."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         raw_path = unquote(parts.path)
         if raw_path in ("", "/"):
-            raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no SQLite file.")
+            raise ImproperlyConfigured(f"{variable}={url!r} names no SQLite file.")
         # sqlite:///var/db.sqlite3 is relative to the project, sqlite:////srv/db.sqlite3 absolute.
         path = Path(raw_path[1:])
         if not path.is_absolute():
@@ -78,7 +80,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
     if parts.scheme in ("postgres", "postgresql"):
         name = unquote(parts.path.lstrip("/"))
         if not name:
-            raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no database.")
+            raise ImproperlyConfigured(f"{variable}={url!r} names no database.")
         options = dict(parse_qsl(parts.query))
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -91,8 +93,23 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(
-        f"DATABASE_URL={url!r} has an unsupported scheme {parts.scheme!r}; use sqlite:/// or postgres://."
+        f"{variable}={url!r} has an unsupported scheme {parts.scheme!r}; use sqlite:/// or postgres://."
     )
+
+
+def replica_from_url(url: str, *, primary: dict[str, object], base_dir: Path) -> dict[str, object]:
+    """The ``replica`` alias: a PostgreSQL hot standby of a PostgreSQL primary (qingyuan/core/dbrouter.py).
+
+    Tests mirror it onto ``default``; an unreachable standby gives up after a few seconds
+    (``?connect_timeout=`` in the URL overrides it) and reads fall back to the primary."""
+    variable = "QINGYUAN_DATABASE_REPLICA_URL"
+    database = database_from_url(url, base_dir=base_dir, variable=variable)
+    if database["ENGINE"] != "django.db.backends.postgresql" or primary["ENGINE"] != database["ENGINE"]:
+        raise ImproperlyConfigured(f"{variable} must be a postgres:// URL of a hot standby of the "
+                                   "PostgreSQL primary that DATABASE_URL names.")
+    options = dict(database["OPTIONS"])  # type: ignore[call-overload]
+    options.setdefault("connect_timeout", "3")
+    return {**database, "OPTIONS": options, "TEST": {"MIRROR": "default"}}
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
