@@ -15,6 +15,7 @@ from qingyuan.core.env import (
     env_int,
     env_list,
     env_str,
+    replica_from_url,
     sqlite_database,
 )
 
@@ -106,6 +107,14 @@ DATABASES = {
     if _database_url
     else sqlite_database(VAR_DIR / "qingyuan.sqlite3")
 }
+# A hot standby (streaming replication) for the reads of pages marked @reads_from_replica: the cockpit,
+# the public portal, exports. Unset: every query goes to the primary. See docs/deployment.md.
+_replica_url = env_str("QINGYUAN_DATABASE_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = replica_from_url(_replica_url, primary=DATABASES["default"], base_dir=BASE_DIR)
+DATABASE_ROUTERS = ["qingyuan.core.dbrouter.ReplicaRouter"]
+# Seconds the standby may be behind the primary before those reads fall back to the primary.
+QINGYUAN_REPLICA_MAX_LAG_S = env_int("QINGYUAN_REPLICA_MAX_LAG_S", 30, minimum=0, maximum=86400)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache every process shares without a new service (anti-spam counters, login throttling);
