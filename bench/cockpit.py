@@ -13,9 +13,11 @@ bulk_create (no packets through the gateway), each completed month's monthly val
 sums, as the quality worker writes them), baselines, a park plan's load targets, open alarms
 and assignments. Then times, through Django's test client as the leader: the cockpit (``/``), one
 enterprise page and ``/cockpit/map/data.json``, and prints median/p95 in ms and each one's query
-count. Target (issue 11): p95 < 300 ms at full size. The cockpit is measured after an edit (the load and capacity
-figures computed in the request), after new measurements (served while the worker recomputes them within
-QINGYUAN_FIGURES_MAX_LAG) and warm (read from the cache).
+count. Target (issue 11): p95 < 300 ms at full size. The cockpit is measured after an edit of a target (the figures
+it touches computed in the request, the part read from the measurements kept), after a structural edit (a point or
+outlet: every load and capacity figure computed in the request), after new measurements (served while the worker
+recomputes them within QINGYUAN_FIGURES_MAX_LAG) and warm (read from the cache). CPU times are printed beside the
+wall times: on a shared machine the wall times include waiting for the CPU.
 """
 
 from __future__ import annotations
@@ -119,15 +121,33 @@ def main() -> None:
 
         cProfile.runctx("client.get('/')", globals(), {"client": client}, "/tmp/cockpit.prof")
         pstats.Stats("/tmp/cockpit.prof").sort_stats("cumulative").print_stats(25)
-    measure("cockpit_after_edit", "/", before=loads_cache.bump)
+    from qingyuan.plans.models import LoadTarget
+
+    target = LoadTarget.objects.filter(park_plan__park=leader_park(leader)).order_by("pk").first()
+    # an edit of a target (a baseline, ledger entry, permit or status alike): the figures it touches are
+    # added up in the request, the part read from the measurements is kept (loads/cache.py)
+    measure("cockpit_after_edit", "/", before=target.save)
+    # a point, outlet or stop declaration edited: everything added up in the request
+    measure("cockpit_after_structural_edit", "/", before=loads_cache.bump)
     measure("cockpit_after_measurements", "/", before=loads_cache.bump_measured)
     measure("cockpit_warm", "/")
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     loads_cache.refresh()
-    print(f"worker refresh of the stale figures: {(time.perf_counter() - started) * 1000:.0f}ms")
+    print(f"worker refresh of the stale figures: {(time.perf_counter() - started) * 1000:.0f}ms "
+          f"cpu={(time.process_time() - started_cpu) * 1000:.0f}ms")
+    started, started_cpu = time.perf_counter(), time.process_time()
+    warmed = loads_cache.warm(today + dt.timedelta(days=1))
+    print(f"worker warming the next day's figures ({warmed} entries): {(time.perf_counter() - started) * 1000:.0f}ms "
+          f"cpu={(time.process_time() - started_cpu) * 1000:.0f}ms")
     measure("enterprise_page", f"/enterprises/{enterprise_ids[len(enterprise_ids) // 2]}/")
     measure("map_data", "/cockpit/map/data.json")
     print(f"as_of={today} database={connection.vendor}")
+
+
+def leader_park(leader):  # type: ignore[no-untyped-def]
+    from qingyuan.cockpit.views import managed_park
+
+    return managed_park(leader)
 
 
 def seed(world, n: int, days: int) -> list[int]:  # type: ignore[no-untyped-def]

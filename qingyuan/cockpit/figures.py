@@ -28,6 +28,7 @@ from qingyuan.inspections.services import month_calendar
 from qingyuan.loads import cache as loads_cache
 from qingyuan.loads import ledger, park, totals
 from qingyuan.loads.choices import KEY_POLLUTANTS
+from qingyuan.loads.routes import routes_of
 from qingyuan.sections import services as section_services
 from qingyuan.sections.choices import SectionKind
 from qingyuan.sections.evaluation import class_label
@@ -105,10 +106,20 @@ def capacity_rows(park_id: int, today: dt.date) -> list[ledger.CapacityRow]:
 
 
 def register_figures() -> None:
-    """The cockpit's cached figures, by name, for ``loads.cache.refresh`` (from ``CockpitConfig.ready``)."""
+    """The cockpit's cached figures, by name, for ``loads.cache.refresh`` (from ``CockpitConfig.ready``).
+
+    The part read from the measurements (``park_measured``) and the routes are cached on the masses basis:
+    an edit of a target, baseline, ledger entry, permit or status adds up only the rest (``loads.cache``)."""
+    loads_cache.register("routes", lambda park_id, today: routes_of(
+        Enterprise.objects.filter(park_id=park_id).values("pk")), basis="masses", measured=False)
+    loads_cache.register("park_measured", lambda park_id, today: park.measured_part(
+        park_id, today.year, today, KEY_POLLUTANTS, months=False), basis="masses")
     loads_cache.register("park_figures", lambda park_id, today: park.park_figures(
-        park_id, today.year, today, KEY_POLLUTANTS, months=False))
-    loads_cache.register("capacity", lambda park_id, today: ledger.capacity(park_id))
+        park_id, today.year, today, KEY_POLLUTANTS, months=False,
+        routes=loads_cache.cached("routes", park_id, today),
+        measured=loads_cache.cached("park_measured", park_id, today)))
+    loads_cache.register("capacity", lambda park_id, today: ledger.capacity(
+        park_id, routes=loads_cache.cached("routes", park_id, today)))
 
 
 # ---- the outbound section ------------------------------------------------------------------------

@@ -24,6 +24,16 @@ milliseconds at a province's size) in front of most leaders' views. So what it s
 version, the *measured* one: a figure computed before the latest measurements is still served for up to
 ``QINGYUAN_FIGURES_MAX_LAG`` seconds (default 120) while the worker (``refresh``, every few seconds)
 recomputes it. An edit of a watched row (a target, a baseline, a status) is shown at once.
+
+Two bases: most of the cost is the part read from the measurements (``loads.park.measured_part``: the
+year's monthly values, stops, points and routes). It is cached under its own version, ``MASSES_KEY``,
+bumped only by the rows it reads (``MASSES_WATCHED``; an enterprise only when created, deleted or moved
+to another park), so an edit of a target, baseline, ledger entry, permit or status recomputes only the
+cheap remainder. A figure computed from a cached part that was itself served stale carries that part's
+age (``_stale_used``): it is recomputed by the worker like the part, never kept as if fresh.
+
+The worker also warms today's figures of every park viewed in the last two days when they are missing
+(after midnight, or after an edit nobody has viewed yet), so the first view of a day reads them.
 """
 
 from __future__ import annotations
@@ -32,17 +42,25 @@ import datetime as dt
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 T = TypeVar("T")
 VERSION_KEY = "loads:data-version"
 MEASURED_KEY = "loads:measured-version"
+MASSES_KEY = "loads:masses-version"
 WANTED_KEY = "loads:stale"
+SEEN_KEY = "loads:seen"
+SEEN_TTL = 2 * 86400  # seconds: a park viewed within two days has its figures warmed for the new day
 _COMPUTE: dict[str, Callable[[int, dt.date], Any]] = {}
+_BASIS: dict[str, tuple[str, bool]] = {}  # name → (version key, depends on the measurements)
+_stale_used: ContextVar[list[float] | None] = ContextVar("loads_cache_stale_used", default=None)
+_refreshing: ContextVar[bool] = ContextVar("loads_cache_refreshing", default=False)
 TTL = 300  # seconds: the backstop for a writer that bumps nothing
 
 # The models whose rows the figures read: (app label, model name).
@@ -52,6 +70,12 @@ WATCHED = (
     ("enterprises", "Enterprise"), ("enterprises", "Outlet"), ("enterprises", "MonitoringPoint"),
     ("enterprises", "PermitLimit"), ("quality", "StopDeclaration"), ("quality", "DailyValue"),
     ("quality", "MonthlyValue"), ("plans", "ParkPlan"), ("plans", "LoadTarget"),
+)
+# The rows the part read from the measurements depends on (``park.measured_part``, ``routes.routes_of``):
+# their saves bump ``MASSES_KEY`` too. Enterprises only when created, deleted or moved (``_on_enterprise``).
+MASSES_WATCHED = (
+    ("loads", "ExcludedPoint"), ("enterprises", "Outlet"), ("enterprises", "MonitoringPoint"),
+    ("quality", "StopDeclaration"), ("quality", "DailyValue"), ("quality", "MonthlyValue"),
 )
 
 
@@ -67,6 +91,10 @@ def _set_measured() -> None:
     cache.set(MEASURED_KEY, _new_version(), None)
 
 
+def _set_masses() -> None:
+    cache.set(MASSES_KEY, _new_version(), None)
+
+
 def _bump(setter: Callable[[], None]) -> None:
     """A new version now (the writing connection reads its own rows) and again when the current
     transaction commits (one commit callback per transaction however many rows it writes)."""
@@ -76,9 +104,13 @@ def _bump(setter: Callable[[], None]) -> None:
         transaction.on_commit(setter)
 
 
-def bump() -> None:
-    """A watched row changed: figures computed before are recomputed on the next view."""
+def bump(*, masses: bool = True) -> None:
+    """A watched row changed: figures computed before are recomputed on the next view. ``masses=False``:
+    a row the measured part does not read (a target, baseline, ledger entry, permit, status): that part is
+    kept."""
     _bump(_set_new)
+    if masses:
+        _bump(_set_masses)
 
 
 def bump_measured() -> None:
@@ -103,13 +135,26 @@ def measured() -> str:
     return _current(MEASURED_KEY)
 
 
+def masses_version() -> str:
+    return _current(MASSES_KEY)
+
+
 def max_lag() -> float:
     return float(getattr(settings, "QINGYUAN_FIGURES_MAX_LAG", 120))
 
 
-def register(name: str, compute: Callable[[int, dt.date], Any]) -> None:
-    """How the figures called ``name`` are computed for a park and day: what ``refresh`` runs."""
+def register(name: str, compute: Callable[[int, dt.date], Any], *, basis: str = "all",
+             measured: bool = True) -> None:
+    """How the figures called ``name`` are computed for a park and day: what ``refresh`` runs. ``basis``
+    "masses": they read only the rows of ``MASSES_WATCHED`` (kept across other edits); ``measured=False``:
+    no measurements either (new ones do not make them stale)."""
     _COMPUTE[name] = compute
+    _BASIS[name] = (MASSES_KEY if basis == "masses" else VERSION_KEY, measured)
+
+
+def _key(name: str, park_id: int, day: str) -> str:
+    version_key = _BASIS.get(name, (VERSION_KEY, True))[0]
+    return f"loads:{name}:{park_id}:{day}:{_current(version_key)}"
 
 
 def cached(name: str, park_id: int, as_of: dt.date, compute: Callable[[], T] | None = None) -> T:
@@ -117,19 +162,42 @@ def cached(name: str, park_id: int, as_of: dt.date, compute: Callable[[], T] | N
     computed and they are not older than the latest measurements by more than ``max_lag()`` seconds
     (then the worker is asked to recompute them); else computed now. ``compute`` defaults to the
     registered computation."""
-    key = f"loads:{name}:{park_id}:{as_of.isoformat()}:{version()}"
+    key = _key(name, park_id, as_of.isoformat())
     stamp = measured()
     found = cache.get(key)
+    _seen(name, park_id)
     if found is not None:
         seen, computed_at, value = found
-        if seen == stamp:
+        if seen == stamp or not _BASIS.get(name, (VERSION_KEY, True))[1]:
             return value
-        if time.time() - computed_at < max_lag():
+        if not _refreshing.get() and time.time() - computed_at < max_lag():
             _want(name, park_id, as_of)
+            _note_stale(computed_at)
             return value
-    value = compute() if compute is not None else _COMPUTE[name](park_id, as_of)
-    cache.set(key, (stamp, time.time(), value), TTL)
+    return _store(key, stamp, compute if compute is not None else (lambda: _COMPUTE[name](park_id, as_of)))
+
+
+def _store(key: str, stamp: str, compute: Callable[[], T]) -> T:
+    """Compute and cache; figures built on a part served stale keep that part's age and no stamp."""
+    token = _stale_used.set([])
+    try:
+        value = compute()
+        used = _stale_used.get() or []
+    finally:
+        _stale_used.reset(token)
+    if used:
+        oldest = min(used)
+        cache.set(key, ("", oldest, value), TTL)
+        _note_stale(oldest)
+    else:
+        cache.set(key, (stamp, time.time(), value), TTL)
     return value
+
+
+def _note_stale(computed_at: float) -> None:
+    used = _stale_used.get()
+    if used is not None:
+        used.append(computed_at)
 
 
 def _want(name: str, park_id: int, as_of: dt.date) -> None:
@@ -139,24 +207,64 @@ def _want(name: str, park_id: int, as_of: dt.date) -> None:
         cache.set(WANTED_KEY, wanted | {item}, TTL)
 
 
+def _seen(name: str, park_id: int) -> None:
+    seen = cache.get(SEEN_KEY) or set()
+    if (name, park_id) not in seen:
+        cache.set(SEEN_KEY, seen | {(name, park_id)}, SEEN_TTL)
+
+
 def refresh() -> bool:
     """Worker step: recompute the figures served stale since the last run (a request that races with it
-    only adds itself again). Returns False: one pass per run."""
+    only adds itself again), then compute today's figures of the parks viewed lately that are not cached
+    (a new day, an edit). Returns False: one pass per run."""
     wanted = cache.get(WANTED_KEY)
-    if not wanted:
-        return False
-    cache.delete(WANTED_KEY)
-    for name, park_id, day in sorted(wanted):
-        if name not in _COMPUTE:
-            continue
-        as_of = dt.date.fromisoformat(day)
-        key = f"loads:{name}:{park_id}:{day}:{version()}"
-        stamp = measured()
-        cache.set(key, (stamp, time.time(), _COMPUTE[name](park_id, as_of)), TTL)
+    token = _refreshing.set(True)
+    try:
+        if wanted:
+            cache.delete(WANTED_KEY)
+            for name, park_id, day in sorted(wanted):
+                if name in _COMPUTE:
+                    _store(_key(name, park_id, day), measured(),
+                           lambda n=name, p=park_id, d=day: _COMPUTE[n](p, dt.date.fromisoformat(d)))
+        warm()
+    finally:
+        _refreshing.reset(token)
     return False
 
 
+def warm(today: dt.date | None = None) -> int:
+    """Compute the figures of the parks viewed lately that are missing for ``today``; returns how many."""
+    today = today or timezone.localdate()
+    done = 0
+    for name, park_id in sorted(cache.get(SEEN_KEY) or ()):
+        if name in _COMPUTE and cache.get(_key(name, park_id, today.isoformat())) is None:
+            cached(name, park_id, today)
+            done += 1
+    return done
+
+
 def _on_change(sender: Any, **kwargs: Any) -> None:
+    bump(masses=False)
+
+
+def _on_masses_change(sender: Any, **kwargs: Any) -> None:
+    bump()
+
+
+def _before_enterprise_save(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None,
+                            **kwargs: Any) -> None:
+    """Whether a saved enterprise moves to another park (its measured part changes park): one query."""
+    moved = False
+    if instance.pk is not None and not raw and (update_fields is None or "park" in update_fields):
+        moved = not sender.objects.filter(pk=instance.pk, park_id=instance.park_id).exists()
+    instance._loads_moved_park = moved
+
+
+def _on_enterprise(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    bump(masses=created or getattr(instance, "_loads_moved_park", True))
+
+
+def _on_enterprise_delete(sender: Any, **kwargs: Any) -> None:
     bump()
 
 
@@ -168,12 +276,19 @@ def connect() -> None:
     """Bump the version on every save and delete of the watched models and whenever the quality computation
     stores days or months (from ``LoadsConfig.ready``)."""
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
 
     from qingyuan.quality.compute import register_stored_listener
 
     register_stored_listener(_on_stored)
     for label, name in WATCHED:
         model = apps.get_model(label, name)
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"loads.cache.save.{label}.{name}")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"loads.cache.delete.{label}.{name}")
+        if (label, name) == ("enterprises", "Enterprise"):
+            pre_save.connect(_before_enterprise_save, sender=model, dispatch_uid="loads.cache.move.enterprise")
+            post_save.connect(_on_enterprise, sender=model, dispatch_uid=f"loads.cache.save.{label}.{name}")
+            post_delete.connect(_on_enterprise_delete, sender=model,
+                                dispatch_uid=f"loads.cache.delete.{label}.{name}")
+            continue
+        handler = _on_masses_change if (label, name) in MASSES_WATCHED else _on_change
+        post_save.connect(handler, sender=model, dispatch_uid=f"loads.cache.save.{label}.{name}")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"loads.cache.delete.{label}.{name}")

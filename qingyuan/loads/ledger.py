@@ -43,7 +43,7 @@ from qingyuan.enterprises.choices import EnterpriseStatus
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.loads.choices import KEY_POLLUTANTS, EntryKind
 from qingyuan.loads.models import BaselineLoad, LedgerEntry, LoadPolicy, NewProject
-from qingyuan.loads.routes import routes_of
+from qingyuan.loads.routes import Routes, routes_of
 from qingyuan.loads.totals import load_targets
 from qingyuan.plans.choices import MeasureStatus
 from qingyuan.plans.models import Measure, pollutant_name
@@ -144,14 +144,16 @@ class CapacityRow:
         return self.freed - self.reserved - self.allocated
 
 
-def capacity(park_id: int) -> dict[str, CapacityRow]:
+def capacity(park_id: int, *, routes: Routes | None = None) -> dict[str, CapacityRow]:
     """The capacity account of every pollutant with a baseline, a target or a ledger entry (4 queries).
 
     On the basis of what reaches the environment (``routes``): a water baseline or ledger entry of an
     enterprise whose wastewater all goes to treatment plants is inside the plant's and not counted.
+    ``routes`` (the park's ``routes_of``) may come from a cache (``cockpit.figures``: one per park).
     """
     policy = LoadPolicy.for_park(park_id)
-    routes = routes_of(Enterprise.objects.filter(park_id=park_id).values_list("pk", flat=True))
+    if routes is None:
+        routes = routes_of(Enterprise.objects.filter(park_id=park_id).values_list("pk", flat=True))
     base: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for ent, code, t in (BaselineLoad.objects.filter(enterprise__park_id=park_id, year=policy.baseline_year)
                          .values_list("enterprise_id", "pollutant_code").annotate(t=Sum("load_t")).order_by()):

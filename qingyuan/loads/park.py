@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -30,7 +30,8 @@ from qingyuan.enterprises.models import Enterprise, MonitoringPoint
 from qingyuan.loads.choices import KEY_POLLUTANTS
 from qingyuan.loads.masses import KG_PER_T, masses
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LoadPolicy
-from qingyuan.loads.routes import is_water, plant_balances, routes_of
+from qingyuan.loads.routes import Routes, is_water, plant_balances, routes_of
+from qingyuan.loads.substituted import add_to_park
 from qingyuan.loads.totals import (
     ParkPollutant,
     ledger_sums,
@@ -62,15 +63,39 @@ def _points(counted: Any) -> dict[int, tuple[int, bool]]:
     return {pk: (ent, route == DischargeRoute.DIRECT) for pk, ent, route in _raw(rows)}
 
 
+@dataclass(frozen=True)
+class Measured:
+    """What the measurements give the park's figures: per pollutant the year to date (t), the projection (t)
+    and the most days with data of an enterprise; per pollutant the monthly masses (``months=True``)."""
+
+    sums: dict[str, tuple[float, float, int]]
+    months: dict[str, list[list[float]]]
+
+
 def park_figures(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] = KEY_POLLUTANTS, *,
-                 months: bool = True) -> list[ParkPollutant]:
+                 months: bool = True, routes: Routes | None = None, measured: Measured | None = None
+                 ) -> list[ParkPollutant]:
     """The park's figures of ``codes`` in ``year`` up to ``as_of``, as ``totals.park_totals`` gives them.
 
     ``months=False`` (the cockpit, which shows none of them) leaves the monthly figures at zero and the
-    treatment plants' balances out: one pass over the year's monthly values instead of two."""
+    treatment plants' balances out: one pass over the year's monthly values instead of two. ``routes`` and
+    ``measured`` (``measured_part``) may come from a cache (``cockpit.figures``): an edit of a target,
+    baseline, ledger entry or permit then adds up only the figures it touches."""
     codes = [c for c in KEY_POLLUTANTS if c in set(codes)]
     ids = Enterprise.objects.filter(park_id=park_id).values("pk")  # a subquery wherever it is used
-    routes = routes_of(ids)
+    routes = routes if routes is not None else routes_of(ids)
+    if measured is None:
+        measured = measured_part(park_id, year, as_of, codes, months=months, plants=set(routes.plants))
+    return _assemble(park_id, year, as_of, ids, routes if months else replace(routes, plants={}), codes, measured)
+
+
+def measured_part(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] = KEY_POLLUTANTS, *,
+                  months: bool = True, plants: set[int] | frozenset[int] = frozenset()) -> Measured:
+    """The part of the figures read from the measurements (monthly and daily values, stop declarations,
+    the points and their outlets' routes): the costly one. ``plants``: the treatment plants' ids
+    (``routes.plants``), for the monthly masses of their effluent (``months=True``)."""
+    codes = [c for c in KEY_POLLUTANTS if c in set(codes)]
+    ids = Enterprise.objects.filter(park_id=park_id).values("pk")
     counted = MonitoringPoint.objects.filter(outlet__enterprise__park_id=park_id).exclude(
         pk__in=ExcludedPoint.objects.values("point_id"))
     points = _points(counted)
@@ -96,14 +121,33 @@ def park_figures(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] =
                 d[3] + (1 if days else 0)
     redo |= {ent for (ent, _), d in direct.items() if d[3] > 1}
     by_month: dict[str, list[list[float]]] = defaultdict(lambda: [[0.0] * 12 for _ in range(3)])
+    plants = set(plants) if months else set()
     if months:
-        by_month = _park_months(rows_of_year.filter(usable), points, redo, set(routes.plants))
+        by_month = _park_months(rows_of_year.filter(usable), points, redo, plants)
     if redo:
-        _add_redone(direct, by_month, points, redo, year, as_of, codes, set(routes.plants))
+        _add_redone(direct, by_month, points, redo, year, as_of, codes, plants)
+    add_to_park(direct, by_month, points, plants, park_id, year, as_of, codes)  # HJ 75 substituted hours
     if not months:
         by_month.clear()
-    return _assemble(park_id, year, as_of, ids, routes if months else replace(routes, plants={}), codes, direct,
-                     by_month, counted.values("pk"))
+    return Measured(_projections(ids, year, as_of, codes, direct, counted.values("pk")), dict(by_month))
+
+
+def _projections(ids: Any, year: int, as_of: dt.date, codes: list[str], direct: dict[tuple[int, str], list[Any]],
+                 counted: Any) -> dict[str, tuple[float, float, int]]:
+    """pollutant → (year to date, projected, most days) over the enterprises' direct outlets."""
+    stopped = stopped_days(ids, year, as_of)
+    kept = stop_days_with_data(counted, stopped, codes)
+    sums = {code: [0.0, 0.0, 0] for code in codes}  # year to date, projected, most days
+    for (ent, code), (kg, days, first, _) in direct.items():
+        acc = sums.get(code)
+        if acc is None:
+            continue
+        ytd, stops = kg / KG_PER_T, stopped.get(ent)
+        acc[0] += ytd
+        acc[1] += project(ytd, days, as_of, first, stopped_since(stops or set(), first, kept.get((ent, code),
+                                                                                            (set(), set()))[1]))
+        acc[2] = max(acc[2], days)
+    return {code: (float(ytd), float(projected), int(days)) for code, (ytd, projected, days) in sums.items()}
 
 
 def _earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
@@ -154,9 +198,8 @@ def _baseline_sums(ids: Any, year: int, routes: Any) -> dict[str, float]:
             for code, every, inside_t in _raw(rows)}
 
 
-def _assemble(park_id: int, year: int, as_of: dt.date, ids: Any, routes: Any, codes: list[str],
-              direct: dict[tuple[int, str], list[Any]], by_month: dict[str, list[list[float]]], counted: Any
-              ) -> list[ParkPollutant]:
+def _assemble(park_id: int, year: int, as_of: dt.date, ids: Any, routes: Routes, codes: list[str],
+              measured: Measured) -> list[ParkPollutant]:
     targets, ledger = load_targets(park_id), ledger_sums(park_id, routes)
     policy = LoadPolicy.for_park(park_id)
     base = _baseline_sums(ids, policy.baseline_year, routes)
@@ -165,29 +208,17 @@ def _assemble(park_id: int, year: int, as_of: dt.date, ids: Any, routes: Any, co
         for code, tonnes in by_code.items():
             if routes.counts(ent, code):
                 quota[code] += tonnes
-    stopped = stopped_days(ids, year, as_of)
-    kept = stop_days_with_data(counted, stopped, codes)
     out = []
     for code in codes:
         t = targets.get(code)
-        every, direct_months, effluent = by_month.get(code, [[0.0] * 12 for _ in range(3)])
+        every, direct_months, effluent = measured.months.get(code) or [[0.0] * 12 for _ in range(3)]
         row = ParkPollutant(code, float(t.baseline_t) if t else None, float(t.target_t) if t else None,
                             base.get(code, 0.0), ledger.get(code, 0.0), quota.get(code, 0.0), 0.0, 0.0,
-                            direct_months, [a - d for a, d in zip(every, direct_months, strict=True)], effluent)
+                            list(direct_months), [a - d for a, d in zip(every, direct_months, strict=True)],
+                            list(effluent))
+        row.ytd_t, row.projected_t, row.data_days = measured.sums.get(code, (0.0, 0.0, 0))
         out.append(row)
     index = {r.code: r for r in out}
-    sums = {code: [0.0, 0.0, 0] for code in codes}  # year to date, projected, most days
-    for (ent, code), (kg, days, first, _) in direct.items():
-        acc = sums.get(code)
-        if acc is None:
-            continue
-        ytd, stops = kg / KG_PER_T, stopped.get(ent)
-        acc[0] += ytd
-        acc[1] += project(ytd, days, as_of, first, stopped_since(stops or set(), first, kept.get((ent, code),
-                                                                                            (set(), set()))[1]))
-        acc[2] = max(acc[2], days)
-    for code, (ytd, projected, days) in sums.items():
-        index[code].ytd_t, index[code].projected_t, index[code].data_days = ytd, projected, days
     for balance in plant_balances(park_id, routes.plants, year, as_of, codes):
         index[balance.code].plants.append(balance)
     return out
