@@ -176,37 +176,24 @@ def expire_batch(*, now: dt.datetime | None = None, source: str = "worker", max_
                  max_rows: int = BATCH_ROWS) -> Batch:
     """Claim and expire up to ``max_days`` due (tier, point, day) units in one transaction.
 
-    A mark with no data left before its first kept day is moved there at once. Returns what was
-    done; ``claimed == 0`` means nothing was due (or another worker took it all).
+    Each due mark is walked from its ``next_day`` to the next day with data (days without data are
+    claimed in one step), day by day, until the tier's first kept day or the batch's budget. Returns
+    what was done; ``claimed == 0`` means nothing was due (or another worker took it all).
     """
     now = now or timezone.now()
     started = timezone.now()
     kept = first_kept_days(now)
     ensure_marks()
-    plan: list[tuple[ExpiryMark, dt.date | None]] = []
-    for mark in due_marks(kept).order_by("next_day", "id")[:max_days]:
-        plan.append((mark, next_data_day(mark.tier, mark.point_id, mark.next_day, kept[mark.tier])))
+    marks = list(due_marks(kept).order_by("next_day", "id")[:max_days])
     batch = Batch()
-    if not plan:
+    if not marks:
         return batch
-    days = [day for _, day in plan if day is not None]
-    held = holds.held_days({m.point_id for m, d in plan if d is not None and m.point_id is not None},
-                           min(days), max(days), for_compaction=False) if days else {}
+    held = holds.held_days({m.point_id for m in marks if m.point_id is not None}, min(m.next_day for m in marks),
+                           max(kept.values()), for_compaction=False)
     with transaction.atomic():
-        for mark, day in plan:
-            target = kept[mark.tier] if day is None else day + dt.timedelta(days=1)
-            if not ExpiryMark.objects.filter(pk=mark.pk, next_day=mark.next_day).update(next_day=target,
-                                                                                       expired_at=now):
-                continue  # another worker claimed it first: its days are that worker's
-            batch.claimed += 1
-            if day is None:
-                continue
-            batch.days += 1
-            if day in held.get(mark.point_id, ()):  # type: ignore[arg-type]
-                batch.counts["held_days_skipped"] += 1
-                continue
-            batch.add(delete_day(mark.tier, mark.point_id, day))
-            if batch.deleted >= max_rows:
+        for mark in marks:
+            if not _walk(mark, kept[mark.tier], held.get(mark.point_id, set()), batch, now,  # type: ignore[arg-type]
+                         max_days=max_days, max_rows=max_rows):
                 break
         if batch.deleted or batch.counts["held_days_skipped"]:
             batch.run = ExpiryRun.objects.create(started_at=started, finished_at=timezone.now(), source=source,
@@ -214,6 +201,29 @@ def expire_batch(*, now: dt.datetime | None = None, source: str = "worker", max_
             audit.record("monitoring.expire", batch.run, acting_user=None, after=dict(batch.counts),
                          message=f"{batch.days} days")
     return batch
+
+
+def _walk(mark: ExpiryMark, first_kept: dt.date, held: set[dt.date], batch: Batch, now: dt.datetime, *,
+          max_days: int, max_rows: int) -> bool:
+    """Expire one mark's due days into ``batch``; False once the batch's budget is spent."""
+    seen = mark.next_day
+    while seen < first_kept:
+        day = next_data_day(mark.tier, mark.point_id, seen, first_kept)
+        target = first_kept if day is None else day + dt.timedelta(days=1)
+        if not ExpiryMark.objects.filter(pk=mark.pk, next_day=seen).update(next_day=target, expired_at=now):
+            return True  # another worker claimed it first: its days are that worker's
+        batch.claimed += 1
+        seen = target
+        if day is None:
+            return True
+        batch.days += 1
+        if day in held:
+            batch.counts["held_days_skipped"] += 1
+        else:
+            batch.add(delete_day(mark.tier, mark.point_id, day))
+        if batch.days >= max_days or batch.deleted >= max_rows:
+            return False
+    return True
 
 
 def expire_all(*, now: dt.datetime | None = None, source: str = "command",
