@@ -1,0 +1,293 @@
+"""Compressed raw evidence: a closed day of one point's ``RawPacket`` rows becomes one ``PacketBlock``.
+
+Rules (docs/storage.md, "Raw evidence"):
+
+* A day is the local (Asia/Shanghai) day of receipt. Only closed days are compacted: a day is
+  closed once it ended more than ``QINGYUAN_COMPACT_AFTER_HOURS`` ago (default 48). A day an open
+  case holds (``holds.held_days(..., for_compaction=True)``) stays narrow until the case closes.
+  Packets without a point (refused before one was known) are never compacted.
+* ``compact_packets(point_id, day)`` is ONE transaction: it reads the day's narrow rows (and the
+  block, if one exists: late rows are merged into it), writes the block, and deletes exactly the
+  rows it read. Killed at any point, every packet is either narrow or in its block; a second
+  compaction running at the same time fails on the (point, day) unique key or on the row count
+  it deletes, and rolls back.
+* A retransmission of a packet whose day is compacted is not found by ``dedup_key`` at ingest (the
+  key is in the block, not in ``RawPacket``): it is stored as a new narrow row. Compaction merges it
+  into the block entry with the same key (``duplicates`` + 1 + its own), looking in the blocks from
+  the day before its QN / DataTime up to its own day, and drops the row, exactly as ingest would
+  have counted it had the original still been narrow. Running compaction again changes nothing.
+* Each compacted block writes one audit entry (system action, ``packet_block.compact``) with its
+  counts: the chain of custody of the evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from qingyuan.core import audit, jobs
+from qingyuan.enterprises.models import MonitoringPoint
+from qingyuan.monitoring import evidence_codec as codec
+from qingyuan.monitoring import holds
+from qingyuan.monitoring.evidence_codec import ZONE, CorruptEvidence, Entry, midnight
+from qingyuan.monitoring.models import PacketBlock, RawPacket
+
+log = logging.getLogger("qingyuan.monitoring.evidence")
+
+CODEC = codec.CODEC_LZMA
+LOOKBACK_DAYS = 366  # how far back a retransmission's original is looked for
+DELETE_CHUNK = 500
+
+__all__ = ["CorruptEvidence", "Compacted", "compact_packets", "compact_due", "due_days", "entries_of",
+           "frames_of", "first_open_day"]
+
+
+@dataclass(frozen=True)
+class Compacted:
+    point_id: int
+    day: dt.date
+    packets: int  # narrow rows moved into the block
+    retransmissions: int  # narrow rows merged into an entry of a block (duplicates + 1)
+    block_id: int
+    size: int  # bytes of the block's data + index
+
+
+class Raced(Exception):
+    """Another compaction of the same day deleted rows under us: this one rolls back."""
+
+
+def compact_after_hours() -> float:
+    return float(getattr(settings, "QINGYUAN_COMPACT_AFTER_HOURS", 48))
+
+
+def first_open_day(now: dt.datetime | None = None) -> dt.date:
+    """Days before this one are closed: they ended more than QINGYUAN_COMPACT_AFTER_HOURS ago."""
+    limit = (now or timezone.now()) - dt.timedelta(hours=compact_after_hours())
+    return limit.astimezone(ZONE).date()
+
+
+# -- reading ---------------------------------------------------------------------------------
+def entries_of(block: PacketBlock) -> list[Entry]:
+    """The block's frame metadata (its index, CRC-verified), in (received, id) order."""
+    try:
+        return codec.decode_index(block.day, block.index, block.codec)
+    except CorruptEvidence as exc:
+        log.error("packet block %s (point %s, %s) is corrupt: %s", block.pk, block.point_id, block.day, exc)
+        raise
+
+
+def frames_of(block: PacketBlock, entries: list[Entry] | None = None) -> list[Entry]:
+    """The entries with their frame text (data CRC-verified, then decompressed once)."""
+    entries = entries_of(block) if entries is None else entries
+    try:
+        codec.decode_frames(block.data, block.checksum, entries, block.codec)
+    except CorruptEvidence as exc:
+        log.error("packet block %s (point %s, %s) is corrupt: %s", block.pk, block.point_id, block.day, exc)
+        raise
+    return entries
+
+
+def verify_block(block: PacketBlock) -> None:
+    """Raise CorruptEvidence unless the index and the frames verify and decode."""
+    frames_of(block)
+
+
+# -- compaction ------------------------------------------------------------------------------
+def _entry(row: RawPacket) -> Entry:
+    return Entry(id=row.pk, received_at=row.received_at, peer=row.peer, connection_id=row.connection_id,
+                 mn=row.mn, cn=row.cn, qn=row.qn, pno=row.pno, pnum=row.pnum, data_time=row.data_time,
+                 verdict=row.verdict, reason=row.reason, duplicates=row.duplicates, dedup_key=row.dedup_key,
+                 result=row.result, text=row.text)
+
+
+def _qn_day(qn: str) -> dt.date | None:
+    try:
+        return dt.date(int(qn[0:4]), int(qn[4:6]), int(qn[6:8]))
+    except ValueError:
+        return None
+
+
+def _lookback(day: dt.date, rows: list[RawPacket]) -> dt.date:
+    """The first day whose block may hold the original of one of ``rows`` (retransmissions)."""
+    first = day
+    for r in rows:
+        if r.dedup_key is None:
+            continue
+        for candidate in (_qn_day(r.qn) if r.qn else None,
+                          r.data_time.astimezone(ZONE).date() if r.data_time else None):
+            if candidate is not None and candidate < first:
+                first = candidate
+    return max(first - dt.timedelta(days=1), day - dt.timedelta(days=LOOKBACK_DAYS))
+
+
+def _closed_and_free(point_id: int, day: dt.date, now: dt.datetime | None) -> bool:
+    if day >= first_open_day(now):
+        return False
+    return day not in holds.held_days([point_id], day, day, for_compaction=True).get(point_id, set())
+
+
+def compact_packets(point_id: int, day: dt.date, *, now: dt.datetime | None = None) -> Compacted | None:
+    """Compact the narrow packets of (point, day) into its block; None when there is nothing to do
+    (no narrow rows, the day is not closed, or an open case holds it)."""
+    if not _closed_and_free(point_id, day, now):
+        return None
+    try:
+        with transaction.atomic():
+            return _compact(point_id, day)
+    except (IntegrityError, Raced) as exc:  # a concurrent compaction of the same day won
+        log.warning("compaction of point %s %s rolled back: %s", point_id, day, exc)
+        return None
+
+
+def _compact(point_id: int, day: dt.date) -> Compacted | None:
+    start = midnight(day)
+    existing = PacketBlock.objects.select_for_update().filter(point_id=point_id, day=day).first()
+    rows = list(RawPacket.objects.filter(point_id=point_id, received_at__gte=start,
+                                         received_at__lt=midnight(day + dt.timedelta(days=1))))
+    if not rows:
+        return None
+    own = frames_of(existing) if existing is not None else []
+    own_keys = {e.dedup_key: e for e in own if e.dedup_key is not None}
+    others, other_keys = _other_blocks(point_id, day, rows)
+    changed_others: set[int] = set()
+    new: list[Entry] = []
+    merged = own_merged = 0
+    for row in rows:
+        original = own_keys.get(row.dedup_key) if row.dedup_key else None
+        own_merged += original is not None
+        if original is None and row.dedup_key:
+            found = other_keys.get(row.dedup_key)
+            if found is not None:
+                original = found[1]
+                changed_others.add(found[0])
+        if original is not None:  # a retransmission of a compacted packet: counted, not kept twice
+            original.duplicates += 1 + row.duplicates
+            merged += 1
+        else:
+            new.append(_entry(row))
+    block = _write_own(point_id, day, existing, own, new, own_changed=own_merged > 0)
+    for block_id in changed_others:
+        other, entries = others[block_id]
+        index = codec.encode_index(other.day, entries, other.codec)
+        PacketBlock.objects.filter(pk=block_id).update(index=index, stats=codec.stats(entries))
+    deleted = 0
+    ids = [r.pk for r in rows]
+    for i in range(0, len(ids), DELETE_CHUNK):
+        deleted += RawPacket.objects.filter(pk__in=ids[i:i + DELETE_CHUNK]).delete()[0]
+    if deleted != len(rows):
+        raise Raced(f"deleted {deleted} of {len(rows)} rows")
+    if block is None:  # only retransmissions of packets compacted on earlier days
+        block = others[min(changed_others)][0]
+    size = len(block.index) + (len(block.data) if "data" in block.__dict__ else 0)
+    point = MonitoringPoint.objects.only("name", "mn").get(pk=point_id)
+    audit.record("packet_block.compact", block, acting_user=None, related=point, after={
+        "day": day.isoformat(), "packets": len(new), "retransmissions": merged, "block_packets": block.count,
+        "bytes": size, "checksum": block.checksum})
+    return Compacted(point_id, day, len(new), merged, block.pk, size)
+
+
+def _other_blocks(point_id: int, day: dt.date, rows: list[RawPacket]
+                  ) -> tuple[dict[int, tuple[PacketBlock, list[Entry]]], dict[str, tuple[int, Entry]]]:
+    """Earlier blocks that may hold the originals of retransmitted rows, locked, with their entries."""
+    if not any(r.dedup_key for r in rows):
+        return {}, {}
+    blocks = (PacketBlock.objects.select_for_update().filter(point_id=point_id, day__gte=_lookback(day, rows),
+                                                              day__lt=day).defer("data"))
+    others: dict[int, tuple[PacketBlock, list[Entry]]] = {}
+    keys: dict[str, tuple[int, Entry]] = {}
+    wanted = {r.dedup_key for r in rows if r.dedup_key}
+    for block in blocks:
+        entries = entries_of(block)
+        others[block.pk] = (block, entries)
+        for e in entries:
+            if e.dedup_key in wanted:
+                keys[e.dedup_key] = (block.pk, e)
+    return others, keys
+
+
+def _write_own(point_id: int, day: dt.date, existing: PacketBlock | None, own: list[Entry], new: list[Entry],
+               *, own_changed: bool) -> PacketBlock | None:
+    entries = sorted([*own, *new], key=lambda e: (e.received_at, e.id))
+    if not entries:
+        return None
+    if existing is not None and not new:
+        if own_changed:  # only retransmission counters changed: the frames stay as they are
+            existing.index = codec.encode_index(day, entries, existing.codec)
+            existing.stats = codec.stats(entries)
+            existing.save(update_fields=["index", "stats"])
+        return existing
+    data, checksum = codec.encode_frames(entries, CODEC)
+    fields: dict[str, Any] = {
+        "count": len(entries), "first_received": entries[0].received_at, "last_received": entries[-1].received_at,
+        "stats": codec.stats(entries), "codec": CODEC, "index": codec.encode_index(day, entries, CODEC),
+        "data": data, "checksum": checksum, "compacted_at": timezone.now(),
+    }
+    if existing is None:
+        return PacketBlock.objects.create(point_id=point_id, day=day, **fields)
+    for name, value in fields.items():
+        setattr(existing, name, value)
+    existing.save(update_fields=list(fields))
+    return existing
+
+
+# -- what is due -----------------------------------------------------------------------------
+def due_days(limit: int | None = None, *, now: dt.datetime | None = None) -> list[tuple[int, dt.date]]:
+    """(point id, day) pairs with narrow packets on a closed day no open case holds, oldest first."""
+    cutoff = midnight(first_open_day(now))
+    pairs = list(RawPacket.objects.filter(point__isnull=False, received_at__lt=cutoff)
+                 .annotate(day=TruncDate("received_at", tzinfo=ZONE))
+                 .values_list("point_id", "day").distinct().order_by("day", "point_id"))
+    if not pairs:
+        return []
+    held = holds.held_days({p for p, _ in pairs}, pairs[0][1], pairs[-1][1], for_compaction=True)
+    due = [(p, d) for p, d in pairs if d not in held.get(p, ())]
+    return due if limit is None else due[:limit]
+
+
+@dataclass
+class Totals:
+    blocks: int = 0
+    packets: int = 0
+    retransmissions: int = 0
+    bytes: int = 0
+
+    def add(self, done: Compacted | None) -> None:
+        if done is not None:
+            self.blocks += 1
+            self.packets += done.packets
+            self.retransmissions += done.retransmissions
+            self.bytes += done.size
+
+
+def compact_due(limit: int | None = None, *, now: dt.datetime | None = None) -> Totals:
+    """Compact up to ``limit`` due (point, day) pairs, oldest first."""
+    totals = Totals()
+    for point_id, day in due_days(limit, now=now):
+        totals.add(compact_packets(point_id, day, now=now))
+    return totals
+
+
+def compact_step() -> bool:
+    """Worker step ``monitoring.compact_evidence``: a few due days per call (True when it did some)."""
+    return compact_due(limit=5).blocks > 0
+
+
+@jobs.register("monitoring.compact_evidence")
+def compaction_job(job: Any, progress: jobs.Progress) -> None:
+    """The backlog (``manage.py compact_evidence``): every due day, with progress; one audit entry of totals."""
+    due = due_days(job.params.get("limit"))
+    totals = Totals()
+    progress(0, len(due), "")
+    for n, (point_id, day) in enumerate(due, 1):
+        totals.add(compact_packets(point_id, day))
+        progress(n, len(due), f"{day:%Y-%m-%d} #{point_id}")
+    audit.record("evidence.compact", job, acting_user=None, after={
+        "days": len(due), "blocks": totals.blocks, "packets": totals.packets,
+        "retransmissions": totals.retransmissions, "bytes": totals.bytes})
