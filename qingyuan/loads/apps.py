@@ -13,10 +13,12 @@ class LoadsConfig(AppConfig):
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
         from qingyuan.enterprises.page import register_section
-        from qingyuan.loads import cache, enterprise_page, rebound, services
+        from qingyuan.loads import cache, enterprise_page, rebound, services, substituted
+        from qingyuan.quality.queue import register_period_listener
         from qingyuan.quality.views import register_compliance_context
 
         cache.connect()
+        register_period_listener(substituted.on_period)  # HJ 75 substituted hours, stored (rule 7)
         worker.register("loads.ledger", services.ledger_step, every=300)
         worker.register("loads.alerts", services.alerts_step, every=3600)
         worker.register("loads.rebound", rebound.step, every=6 * 3600)

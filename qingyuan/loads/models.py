@@ -307,3 +307,39 @@ class ReboundFlag(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("loads:rebound_detail", args=[self.pk])
+
+
+class SubstitutedMass(models.Model):
+    """The part of one substituted run (``loads.substitution``, HJ 75-2017) that falls in one local month.
+
+    Derived data, like quality's hourly values: recomputed by ``loads.substituted`` when a point's hours are
+    (re)computed, never edited, not audited. The load totals add ``net_kg`` (the substituted mass less what
+    the invalid hours of the run already put into the measured daily mass) when the park's policy says hj75.
+    """
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("monitoring point"))
+    parameter = models.CharField(_("pollutant code"), max_length=10)
+    run_start = models.DateTimeField(_("run starts"))
+    month = models.DateField(_("month"))  # its first local day
+    first = models.DateTimeField(_("first hour in the month"))
+    hours = models.PositiveIntegerField(_("hours"))
+    kg_per_hour = models.FloatField(_("kg per hour"))
+    replaced_kg = models.FloatField(_("measured kg of its invalid hours"), default=0.0)
+    rule = models.CharField(_("rule"), max_length=8)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("substituted emission mass")
+        verbose_name_plural = _("substituted emission masses")
+        constraints = [models.UniqueConstraint(fields=["point", "parameter", "run_start", "month"],
+                                               name="loads_substituted_unique")]
+        indexes = [models.Index(fields=["month", "parameter"], name="loads_substituted_month"),
+                   models.Index(fields=["point", "run_start"], name="loads_substituted_point")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.parameter} {self.first:%Y-%m-%d %H:%M} ×{self.hours}"
+
+    @property
+    def kg(self) -> float:
+        return self.kg_per_hour * self.hours

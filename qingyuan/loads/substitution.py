@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.utils import timezone
@@ -30,11 +30,13 @@ from django.utils import timezone
 from qingyuan.enterprises.choices import Medium
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.loads.choices import MissingHours
-from qingyuan.loads.totals import EnterpriseLoads, counted_points
 from qingyuan.quality import mass
 from qingyuan.quality.compute import local_midnight
 from qingyuan.quality.models import HourlyValue
 from qingyuan.quality.points import point_infos, stopped_periods_many
+
+if TYPE_CHECKING:
+    from qingyuan.loads.totals import EnterpriseLoads
 
 HJ75_CODES = mass.HJ75_CODES
 LOOKBACK_HOURS = mass.LOOKBACK_HOURS
@@ -84,15 +86,24 @@ def substitutions(point_ids: Iterable[int], first: dt.date, last: dt.date, metho
     start, end = local_midnight(first), local_midnight(last + dt.timedelta(days=1))
     if now is not None:
         end = min(end, now.replace(minute=0, second=0, microsecond=0))
+    return Substitutions(method, hourly_runs(point_ids, start, end)[0])
+
+
+def hourly_runs(point_ids: Iterable[int], start: dt.datetime, end: dt.datetime
+                ) -> tuple[list[Run], dict[tuple[int, str, dt.datetime], float]]:
+    """The runs of the flue-gas ``point_ids`` that begin in the hours [start, end) (their neighbours and
+    look-back read up to ``end``), and the measured kg of the invalid hours in [start, end) (which the daily
+    masses already hold): three queries."""
     infos = [i for i in point_infos(list(point_ids)).values() if i.medium == Medium.GAS]
     if not infos or end <= start:
-        return Substitutions(method, [])
+        return [], {}
     lookback = start - LOOKBACK_HOURS * HOUR
     total = int((end - lookback) / HOUR)
     rows = HourlyValue.objects.filter(point_id__in=[i.id for i in infos], parameter__in=HJ75_CODES,
-                                      start__gte=lookback, start__lt=end, valid=True, mass_kg__isnull=False)
+                                      start__gte=lookback, start__lt=end, mass_kg__isnull=False)
     series: dict[tuple[int, str], list[float | str | None]] = {}
-    for point, code, hour, kg in _raw(rows.values_list("point_id", "parameter", "start", "mass_kg")):
+    invalid: dict[tuple[int, str, dt.datetime], float] = {}
+    for point, code, hour, kg, valid in _raw(rows.values_list("point_id", "parameter", "start", "mass_kg", "valid")):
         if isinstance(hour, str):  # SQLite: UTC, read without Django's per-row converter
             hour = dt.datetime.fromisoformat(hour)
         if hour.tzinfo is None:
@@ -100,7 +111,10 @@ def substitutions(point_ids: Iterable[int], first: dt.date, last: dt.date, metho
         hours = series.get((point, code))
         if hours is None:
             hours = series[(point, code)] = [None] * total
-        hours[int((hour - lookback) / HOUR)] = kg
+        if valid:
+            hours[int((hour - lookback) / HOUR)] = kg
+        elif hour >= start:
+            invalid[(point, code, hour)] = kg
     stops = stopped_periods_many(infos, lookback, end)
     runs: list[Run] = []
     counted_from = int((start - lookback) / HOUR)
@@ -110,7 +124,7 @@ def substitutions(point_ids: Iterable[int], first: dt.date, last: dt.date, metho
             for k in range(first_hour, min(total, -int((lookback - b) // HOUR))):
                 hours[k] = STOPPED
         runs += mass.fill(hours, point, code, lookback, counted_from)
-    return Substitutions(method, runs)
+    return runs, invalid
 
 
 @dataclass
@@ -141,6 +155,8 @@ class EnterpriseSubstitutions:
 
 def for_enterprise(loads: EnterpriseLoads, method: str, now: dt.datetime) -> EnterpriseSubstitutions:
     """The substitutions of an enterprise's counted flue-gas points over its loads' year up to ``as_of``."""
+    from qingyuan.loads.totals import counted_points  # totals adds the stored substitutions (``substituted``)
+
     points = counted_points([loads.enterprise.pk])
     found = substitutions(points, dt.date(loads.year, 1, 1), loads.as_of, method, now)
     names = dict(MonitoringPoint.objects.filter(pk__in={r.point_id for r in found.runs}).values_list("pk", "name"))

@@ -8,7 +8,9 @@ sums and days with a mass (``masses.py``). Totals are in tonnes.
 Projection to the year end (documented in docs/loads-and-sections.md):
 
     ytd        = Σ mass of the days of the year up to ``as_of``           (t)
-    data_days  = number of those days with any mass for the pollutant
+                 + the substituted mass of invalid or missing CEMS hours when the park's policy says
+                 hj75 (HJ 75-2017; stored, ``substituted.py``)
+    data_days  = number of those days with any mass for the pollutant (+ the days wholly substituted)
     rate       = ytd / data_days                                          (t/d; 0 without data)
     gaps       = days from the first day with data to ``as_of`` that have no data and are not
                  touched by an approved whole-enterprise stop-production declaration (a stop
@@ -48,6 +50,7 @@ from qingyuan.loads.choices import KEY_POLLUTANTS, AlertLevel
 from qingyuan.loads.masses import DIRECT, Mass, masses
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy
 from qingyuan.loads.routes import PlantBalance, Routes, plant_balances, routes_of
+from qingyuan.loads.substituted import Substituted, by_enterprise
 from qingyuan.plans.models import LoadTarget, pollutant_name
 from qingyuan.quality.choices import DeclarationStatus
 from qingyuan.quality.compute import local_day, local_midnight
@@ -250,9 +253,10 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
     base = baselines(ids, policy.baseline_year)
     stopped = stopped_days(ids, year, as_of)
     kept = stop_days_with_data(points, stopped, codes)
+    subs = by_enterprise(list(points), year, as_of, policy.missing_hours, codes)
     wanted = set(codes) if codes is not None else None
     measured: dict[int, set[str]] = defaultdict(set)  # enterprise → pollutants with masses (one pass, not E × M)
-    for ent, c in mass:
+    for ent, c in [*mass, *subs]:
         measured[ent].add(c)
     out = []
     for e in enterprises:
@@ -261,7 +265,7 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
             found &= wanted
         rows = []
         for code in sorted(found, key=_order):
-            m = mass.get((e.pk, code), Mass())
+            m = with_substituted(mass.get((e.pk, code), Mass()), subs.get((e.pk, code)))
             row = PollutantLoad(code=code, quota_t=quota.get(e.pk, {}).get(code),
                                 baseline_t=base.get(e.pk, {}).get(code), months_t=m.months_t, data_days=m.days,
                                 direct_months_t=m.direct_months_t, direct_data_days=m.direct_days)
@@ -278,6 +282,16 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
             rows.append(row)
         out.append(EnterpriseLoads(e, year, as_of, rows, routes))
     return out
+
+
+def with_substituted(m: Mass, sub: Substituted | None) -> Mass:
+    """The measured mass plus the substituted one (HJ 75-2017, ``substituted.py``): its tonnes in the months,
+    its wholly substituted days among the days with data."""
+    if sub is None:
+        return m
+    return Mass([a + b for a, b in zip(m.months_t, sub.months_t, strict=True)], m.days + sub.days,
+                [a + b for a, b in zip(m.direct_months_t, sub.direct_months_t, strict=True)],
+                m.direct_days + sub.direct_days, m.first_day, m.direct_first_day)
 
 
 def _order(code: str) -> tuple[int, str]:
