@@ -7,13 +7,14 @@ class AlarmsConfig(AppConfig):
     verbose_name = _("Alarms")
 
     def ready(self) -> None:
-        from qingyuan.alarms import engine, enterprise_page, services
+        from qingyuan.alarms import engine, enterprise_page, holds, services
         from qingyuan.alarms.models import Alarm
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
         from qingyuan.core.work import register_provider
         from qingyuan.enterprises.page import register_section
         from qingyuan.inspections.services import register_pressure_source
+        from qingyuan.monitoring.holds import register_hold
         from qingyuan.quality import queue
         from qingyuan.quality.views import register_compliance_context
 
@@ -26,3 +27,4 @@ class AlarmsConfig(AppConfig):
         register_kind("alarm.raised", _("Alarm raised about my enterprise or a linked enterprise"))
         register_kind("alarm.updated", _("Alarm explained, sent back or verified"))
         register_pressure_source("alarms", services.alarm_pressure, cases=Alarm)
+        register_hold("alarms", holds.alarm_holds)

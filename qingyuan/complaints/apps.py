@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
             actions,
             conf,
             enterprise_page,
+            holds,
             pressure,
             restdays_office,
             services,
@@ -21,12 +22,14 @@ class ComplaintsConfig(AppConfig):
         from qingyuan.core.notify import register_kind
         from qingyuan.enterprises.page import register_section
         from qingyuan.inspections.services import register_pressure_source
+        from qingyuan.monitoring.holds import register_hold
 
         for kind, label in KINDS.items():
             register_kind(kind, label)
         work.register_provider(services.work_items)
         register_section("complaints", enterprise_page.section)
         register_pressure_source("complaints", pressure.complaints, cases=Complaint)
+        register_hold("complaints", holds.complaint_holds)
         worker.register("send_sms", sms.send_one)
         worker.register("close_complaints", actions.close_one, every=600)
         worker.register("mirror_complaint_extensions", actions.mirror_extension_one, every=60)

@@ -11,13 +11,15 @@ class TasksConfig(AppConfig):
         from qingyuan.core.notify import register_kind
         from qingyuan.core.work import register_provider
         from qingyuan.enterprises.page import register_section
-        from qingyuan.tasks import enterprise_page, escalation, services
+        from qingyuan.monitoring.holds import register_hold
+        from qingyuan.tasks import enterprise_page, escalation, holds, services
 
         for kind, label in KINDS.items():
             register_kind(kind, label)
         worker.register("escalate", escalation.handle_one_escalation)
         register_provider(services.work_items)
         register_section("tasks", enterprise_page.section)
+        register_hold("assignments", holds.assignment_holds)
 
 
 KINDS = {
