@@ -38,7 +38,7 @@ from qingyuan.assessment.models import (
     Veto,
 )
 from qingyuan.assessment.workflow import SCHEMES, window_closes
-from qingyuan.core import attachments, audit, workflow
+from qingyuan.core import attachments, audit, bulk, workflow
 
 COMPUTABLE = frozenset({SchemeStatus.DRAFTED, SchemeStatus.PUBLISHED, SchemeStatus.SELF_ASSESSMENT,
                         SchemeStatus.SCORING, SchemeStatus.REVIEW})
@@ -86,10 +86,9 @@ def do_set_assessed_units(scheme: Scheme, units: Iterable[tuple[Any, str]], *, a
     _editable(scheme, DESIGN_STATUSES)
     before = sorted(scheme.assessed.values_list("unit_id", flat=True))
     scheme.assessed.all().delete()
-    AssessedUnit.objects.bulk_create([AssessedUnit(scheme=scheme, unit=u, category=c) for u, c in units])
-    after = sorted(scheme.assessed.values_list("unit_id", flat=True))
-    audit.record("assessment.set_units", scheme, acting_user=acting_user, before={"units": before},
-                 after={"units": after})
+    bulk.create_under(scheme, [AssessedUnit(scheme=scheme, unit=u, category=c) for u, c in units],
+                      action="assessment.set_units", acting_user=acting_user, before={"units": before},
+                      after=lambda made: {"units": sorted(a.unit_id for a in made)})
 
 
 @transaction.atomic
@@ -272,14 +271,23 @@ def do_compute_scores(scheme: Scheme, *, quarter: int = 0, acting_user: Any, as_
     _editable(scheme, COMPUTABLE)
     results = scoring.evaluate(scheme, quarter, as_of=as_of, progress=progress)
     with transaction.atomic():
-        _store(scheme, quarter, results)
-        audit.record("assessment.compute", scheme, acting_user=acting_user,
-                     after={"quarter": quarter, "units": len(results),
-                            "as_of": str(as_of or timezone.localdate())})
+        created, updated = _store_scores(scheme, quarter, results)
+        Result.objects.filter(scheme=scheme, quarter=quarter).delete()
+        now = timezone.now()
+        # One entry for the computation (the scheme's action), not one per score: the scores are
+        # its output, listed on the result page; the entry says how many were written.
+        bulk.create_under(
+            scheme, [Result(scheme=scheme, unit=r.unit, quarter=quarter, total=r.total, grade=r.grade,
+                            vetoed=r.vetoed, veto_reason=r.veto_reason, rank=r.rank, computed_at=now)
+                     for r in results],
+            action="assessment.compute", acting_user=acting_user,
+            after={"quarter": quarter, "units": len(results), "as_of": str(as_of or timezone.localdate()),
+                   "scores": {"created": created, "updated": updated}})
     return results
 
 
-def _store(scheme: Scheme, quarter: int, results: list[scoring.UnitResult]) -> None:
+def _store_scores(scheme: Scheme, quarter: int, results: list[scoring.UnitResult]) -> tuple[int, int]:
+    """Write the units' score lines (new ones inserted, existing ones updated); returns how many of each."""
     existing = {(s.unit_id, s.indicator_id): s for s in Score.objects.filter(scheme=scheme, quarter=quarter)}
     new, changed = [], []
     for r in results:
@@ -293,11 +301,7 @@ def _store(scheme: Scheme, quarter: int, results: list[scoring.UnitResult]) -> N
                 changed.append(s)
     Score.objects.bulk_create(new, batch_size=500)
     Score.objects.bulk_update(changed, ["value", "points", "evidence"], batch_size=500)
-    Result.objects.filter(scheme=scheme, quarter=quarter).delete()
-    now = timezone.now()
-    Result.objects.bulk_create([Result(scheme=scheme, unit=r.unit, quarter=quarter, total=r.total, grade=r.grade,
-                                       vetoed=r.vetoed, veto_reason=r.veto_reason, rank=r.rank, computed_at=now)
-                                for r in results])
+    return len(new), len(changed)
 
 
 def _rerank(scheme: Scheme, quarter: int = 0) -> None:

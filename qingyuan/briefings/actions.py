@@ -16,7 +16,7 @@ from qingyuan.briefings.access import briefing_roles, can_draft
 from qingyuan.briefings.choices import Status
 from qingyuan.briefings.models import Briefing, BriefingSection, ReadReceipt
 from qingyuan.briefings.workflow import BRIEFINGS
-from qingyuan.core import audit
+from qingyuan.core import audit, bulk
 from qingyuan.core.workflow import fire
 from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park, Unit
@@ -34,11 +34,12 @@ def do_draft_briefing(park: Park, *, kind: str, start: dt.date, end: dt.date, ti
         briefing = Briefing.objects.create(park=park, kind=kind, title=title, period_start=start, period_end=end,
                                            created_by=acting_user if acting_user.is_authenticated else None,
                                            created_by_name=audit.user_name(acting_user))
-        BriefingSection.objects.bulk_create(
-            BriefingSection(briefing=briefing, key=d.key, heading=d.heading, order=i, text=d.text,
-                            figures=d.figures, evidence=d.evidence) for i, d in enumerate(drafts))
-        audit.record("briefing.draft", briefing, acting_user=acting_user,
-                     after={"kind": kind, "period": [start, end], "title": title})
+        bulk.create_under(
+            briefing, [BriefingSection(briefing=briefing, key=d.key, heading=d.heading, order=i, text=d.text,
+                                       figures=d.figures, evidence=d.evidence) for i, d in enumerate(drafts)],
+            action="briefing.draft", acting_user=acting_user,
+            after=lambda made: {"kind": kind, "period": [start, end], "title": title,
+                                "sections": [s.key for s in made]})
     return briefing
 
 

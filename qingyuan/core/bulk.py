@@ -11,14 +11,22 @@ Two shapes:
 - ``create(objs, action=..., acting_user=...)``: ``bulk_create`` (keys set on the instances)
   and one audit entry per row (``audit.record_many``), together or not at all.
 
+- ``create_under(parent, objs, action=..., acting_user=...)``: ``bulk_create`` the children of
+  one action on ``parent`` (a sample's values, an acceptance's checklist, a meeting's
+  invitations) and write that action's one audit entry on the parent, listing the children
+  (``after`` may be a function of the created rows). One entry per parent action, because the
+  action is what happened: nobody "created a sample value", a sample with its values was entered.
+
 ``insert`` with ``action`` writes the audit entries of the same write (``entries``: the
 objects the change is about, often not the inserted rows, e.g. the assignments whose
 escalation events are inserted) in the same transaction.
+
+Derived rows (readings, computed values: no audit entry) are written by ``core.upsert``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -96,4 +104,35 @@ def create(
         audit.record_many(action, [
             audit.Entry(obj, before, shape(obj) if callable(shape) else shape, related, message) for obj in made],
             acting_user=acting_user)
+    return made
+
+
+def create_under(
+    parent: models.Model,
+    objs: Iterable[models.Model],
+    *,
+    action: str,
+    acting_user: Any,
+    related: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | Callable[[list[Any]], dict[str, Any]] | None = None,
+    message: str = "",
+    batch_size: int | None = None,
+) -> list[Any]:
+    """``bulk_create`` the children (one model) and write the parent action's one audit entry.
+
+    ``after``: the entry's after-values, or a function of the created children returning them
+    (default: ``{"created": [keys of the children]}``). Returns the created children (keys set).
+    Children and entry are written together or not at all; with no children the entry is still
+    written (the action happened, e.g. a carry-over that found nothing to carry).
+    """
+    from qingyuan.core import audit
+
+    objs = list(objs)
+    with transaction.atomic():
+        made = type(objs[0])._default_manager.bulk_create(objs, batch_size=batch_size) if objs else []
+        values = after(made) if callable(after) else after if after is not None else {
+            "created": [obj.pk for obj in made]}
+        audit.record(action, parent, acting_user=acting_user, related=related, before=before, after=values,
+                     message=message)
     return made

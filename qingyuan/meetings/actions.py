@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingyuan.core import attachments, audit
+from qingyuan.core import attachments, audit, bulk
 from qingyuan.core.notify import notify
 from qingyuan.core.workflow import TransitionError, fire
 from qingyuan.meetings.access import INVITEE, can_schedule, meeting_roles
@@ -98,13 +98,14 @@ def do_invite(meeting: Meeting, *, units: Iterable[Unit] = (), people: Iterable[
     notified = meeting.status == MeetingStatus.NOTIFIED
     with transaction.atomic():
         meeting.invited_units.add(*units)
-        created = Invitation.objects.bulk_create(
-            Invitation(meeting=meeting, user=user, user_name=audit.user_name(user), unit_id=unit_id,
-                       notified_at=now if notified else None)
-            for pk, (user, unit_id) in wanted.items() if pk not in existing)
-        if units or created:
-            audit.record("meeting.invite", meeting, acting_user=acting_user,
-                         after={"units": sorted(u.pk for u in units), "people": sorted(i.user_id for i in created)})
+        invitations = [Invitation(meeting=meeting, user=user, user_name=audit.user_name(user), unit_id=unit_id,
+                                  notified_at=now if notified else None)
+                       for pk, (user, unit_id) in wanted.items() if pk not in existing]
+        created: list[Invitation] = []
+        if units or invitations:
+            created = bulk.create_under(
+                meeting, invitations, action="meeting.invite", acting_user=acting_user,
+                after={"units": sorted(u.pk for u in units), "people": sorted(i.user_id for i in invitations)})
         if notified:
             _send_notice(meeting, [i.user for i in created])
     return created

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qingyuan.core import audit
+from qingyuan.core import audit, bulk
 from qingyuan.core.notify import notify
 from qingyuan.core.workflow import TransitionError, fire
 from qingyuan.meetings import status
@@ -271,7 +271,6 @@ def do_carry_over(meeting: Meeting, *, acting_user: Any) -> AgendaItem:
         have = set(item.reviews.values_list("decision_id", flat=True))
         new = [ReviewEntry(item=item, decision=d, state_then=status.state_of(d, today))
                for d in open_decisions_before(meeting, today) if d.pk not in have]
-        ReviewEntry.objects.bulk_create(new)
-        audit.record("meeting.carry_over", item, acting_user=acting_user, related=meeting,
-                     after={"decisions": sorted(e.decision_id for e in new)})
+        bulk.create_under(item, new, action="meeting.carry_over", acting_user=acting_user, related=meeting,
+                          after={"decisions": sorted(e.decision_id for e in new)})
     return item

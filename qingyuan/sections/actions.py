@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingyuan.core import audit
+from qingyuan.core import audit, bulk
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Park
@@ -116,8 +116,9 @@ def do_record_sample(section: Section, *, acting_user: Any, date: dt.date, value
         sample = Sample.objects.create(section=section, date=date, note=note.strip()[:200],
                                        entered_by=acting_user if getattr(acting_user, "is_authenticated", False)
                                        else None, entered_by_name=audit.user_name(acting_user))
-        SampleValue.objects.bulk_create([SampleValue(sample=sample, parameter=k, value=v, unit=u, value_std=s)
-                                         for k, (v, u, s) in sorted(checked.items())])
-        audit.record("section.sample", sample, acting_user=acting_user, related=section,
-                     after={"date": date.isoformat(), "values": {k: [v, u] for k, (v, u, _s) in checked.items()}})
+        bulk.create_under(
+            sample, [SampleValue(sample=sample, parameter=k, value=v, unit=u, value_std=s)
+                     for k, (v, u, s) in sorted(checked.items())],
+            action="section.sample", acting_user=acting_user, related=section,
+            after={"date": date.isoformat(), "values": {k: [v, u] for k, (v, u, _s) in checked.items()}})
     return sample

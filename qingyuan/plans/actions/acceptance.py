@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from qingyuan.core import audit, workflow
+from qingyuan.core import audit, bulk, workflow
 from qingyuan.core.notify import notify
 from qingyuan.core.workflow import TransitionError
 from qingyuan.enterprises.actions import do_transition_enterprise
@@ -80,13 +80,12 @@ def do_request_acceptance(plan: EnterprisePlan, *, acting_user: Any, note: str =
         acceptance = Acceptance.objects.create(
             plan=plan, number=number, version=plan.versions.get(number=plan.version), requested_by=acting_user,
             requested_by_name=audit.user_name(acting_user), request_note=note.strip())
-        AcceptanceItem.objects.bulk_create(
-            AcceptanceItem(acceptance=acceptance, order=i, measure=measure, text=text[:300])
-            for i, (measure, text) in enumerate(checklist(plan), start=1))
+        items = [AcceptanceItem(acceptance=acceptance, order=i, measure=measure, text=text[:300])
+                 for i, (measure, text) in enumerate(checklist(plan), start=1)]
         workflow.fire(PLAN, plan, "request_acceptance", roles=roles, acting_user=acting_user, reason=note,
                       data={"acceptance": number})
-        audit.record("acceptance.request", acceptance, acting_user=acting_user, related=plan,
-                     after={"number": number, "items": acceptance.items.count(), "note": note.strip()})
+        bulk.create_under(acceptance, items, action="acceptance.request", acting_user=acting_user, related=plan,
+                          after=lambda made: {"number": number, "items": len(made), "note": note.strip()})
         notify(others(office_users(plan.enterprise.park_id), acting_user), kind="plans.acceptance",
                title=_("%(name)s requests acceptance of %(plan)s") % {
                    "name": plan.enterprise.name, "plan": plan.title},
@@ -107,13 +106,13 @@ def do_schedule_acceptance(acceptance: Acceptance, *, acting_user: Any, inspecti
         members = [PanelMember(acceptance=acceptance, **row) for row in panel]
         for member in members:
             member.full_clean(exclude=["acceptance"])
-        PanelMember.objects.bulk_create(members)
         workflow.fire(ACCEPTANCE, acceptance, "schedule", roles=roles, acting_user=acting_user,
                       effective_date=inspection_date,
                       extra_updates={"inspection_date": inspection_date, "organiser": organiser.strip()})
-        audit.record("acceptance.panel", acceptance, acting_user=acting_user, related=plan,
-                     after={"organiser": organiser.strip(), "panel": [
-                         {"name": m.name, "organisation": m.organisation, "user_id": m.user_id} for m in members]})
+        bulk.create_under(acceptance, members, action="acceptance.panel", acting_user=acting_user, related=plan,
+                          after={"organiser": organiser.strip(), "panel": [
+                              {"name": m.name, "organisation": m.organisation, "user_id": m.user_id}
+                              for m in members]})
         notify(others([*plan_side(plan), *(m.user for m in members)], acting_user), kind="plans.acceptance",
                title=_("Acceptance inspection of %(plan)s on %(date)s") % {
                    "plan": plan.title, "date": inspection_date.isoformat()},
