@@ -34,9 +34,10 @@ from qingyuan.complaints.choices import (
 from qingyuan.complaints.deadlines import PETITION, Clocks
 from qingyuan.core.work import Colour
 from qingyuan.enterprises.models import LATITUDE, LONGITUDE, Enterprise, EnterpriseAccount
-from qingyuan.org.actor import actor_for
+from qingyuan.org.actor import Actor, actor_for
 from qingyuan.org.choices import Role
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ParkScopedQuerySet, officer_units
 
 # Roles that read every complaint of their park (supervisors and inspectors only read).
 PARK_READER_ROLES = frozenset({Role.OFFICE_STAFF, Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.INSPECTOR})
@@ -120,19 +121,22 @@ class CategoryRule(models.Model):
         return f"{self.get_category_display()} → {self.unit}"
 
 
-class ComplaintQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        """Each rule on its own line; see docs/complaints.md."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
+class ComplaintQuerySet(ParkScopedQuerySet):
+    """Each rule on its own line; see docs/complaints.md.
+
+    The park rule (anonymous: nothing, superuser: all, the park's readers: its complaints) is the
+    shared one; the two rules after it are the complaints app's own. The citizen's view of their
+    own complaint is not here: a citizen has no account, and reads one complaint by its tracking
+    code (``access.public_complaint``), so that rule stays apart from ``visible_to``.
+    """
+
+    reader_roles = PARK_READER_ROLES  # office, leaders, admins, supervision group, inspectors
+
+    def visible_rows(self, actor: Actor) -> models.Q:
         own_enterprises = EnterpriseAccount.objects.filter(user_id=actor.user_id).values("enterprise_id")
-        return self.filter(
-            models.Q(park_id__in=list(actor.park_ids_with(PARK_READER_ROLES)))   # office, leaders, readers
-            | models.Q(handling_unit_id__in=officer_units)                       # a unit: what was routed to it
+        return (
+            self.park_rule(actor)                                                # office, leaders, readers
+            | models.Q(handling_unit_id__in=officer_units(actor))                # a unit: what was routed to it
             | (models.Q(enterprise_id__in=own_enterprises)                        # an enterprise: about itself,
                & ~models.Q(status__in=[Status.RECEIVED, Status.NOT_ACCEPTED]))   # once accepted
         )
@@ -145,10 +149,9 @@ class ComplaintQuerySet(models.QuerySet):
         actor = actor_for(user)
         if actor.is_superuser:
             return self
-        officer_units = [u for u, roles in actor.roles_by_unit.items() if Role.UNIT_OFFICER in roles]
         return self.filter(
             models.Q(park_id__in=list(actor.park_ids_with(CODE_ROLES)))    # office, leaders, admins
-            | models.Q(handling_unit_id__in=officer_units)                 # the handling unit
+            | models.Q(handling_unit_id__in=officer_units(actor))          # the handling unit
         )
 
 

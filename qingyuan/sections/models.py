@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.org.actor import actor_for
 from qingyuan.org.models import Park, Unit
+from qingyuan.org.scoping import ANY_ROLE, ParkScopedQuerySet
 from qingyuan.sections.choices import SectionKind, TargetClass, Waterbody
 from qingyuan.standards import CLASS_LABELS_ZH
 
@@ -25,15 +25,16 @@ LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 
 
-class SectionQuerySet(models.QuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        """Every logged-in member of the park (any role, enterprise users included) sees its sections."""
-        actor = actor_for(user)
-        if not actor.is_authenticated:
-            return self.none()
-        if actor.is_superuser:
-            return self
-        return self.filter(park_id__in=list(actor.roles_by_park))
+class SectionQuerySet(ParkScopedQuerySet):
+    """Every logged-in member of the park (any role, enterprise users included) sees its sections.
+
+    The park rule with every role as a reader: a section is public river data, not a case. The
+    public's view (the portal's outbound-section verdict, qingyuan/portal/rules.py) is a rule of
+    its own: it reads the park's published figures without a user, so it does not go through
+    ``visible_to``.
+    """
+
+    reader_roles = ANY_ROLE
 
 
 class Section(models.Model):
