@@ -227,6 +227,8 @@ QINGYUAN_API_TOKEN_DAYS = env_int("QINGYUAN_API_TOKEN_DAYS", 30, minimum=1, maxi
 QINGYUAN_API_TOKEN_MAX = env_int("QINGYUAN_API_TOKEN_MAX", 10, minimum=1, maximum=1000)
 QINGYUAN_WORKER_STEPS: list[str] = []
 QINGYUAN_WORKER_IDLE_SECONDS = env_int("QINGYUAN_WORKER_IDLE_SECONDS", 5, minimum=1, maximum=3600)
+# Hours after its end that a day of readings/raw packets is closed and may be compacted (docs/storage.md).
+QINGYUAN_COMPACT_AFTER_HOURS = env_int("QINGYUAN_COMPACT_AFTER_HOURS", 48, minimum=0, maximum=24 * 366)
 # Retention tiers (docs/storage.md "Retention and legal hold"): days of real-time and minute readings and of raw
 # packets kept; hour and day readings never expire. Held days (open or closed cases) never expire.
 QINGYUAN_RETAIN_REALTIME_DAYS = env_int("QINGYUAN_RETAIN_REALTIME_DAYS", 366, minimum=3, maximum=36600)
