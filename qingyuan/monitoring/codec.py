@@ -95,11 +95,9 @@ def _ints(out: bytearray, values: list[int]) -> None:
     bytes a narrow value leaves in a wide one.
     """
     deltas = [b - a for a, b in zip([0, *values], values, strict=False)]
-    top = max((max(deltas), -min(deltas) - 1), default=0)
-    for width, code, bound in _WIDTHS:
-        if top < bound:
-            break
-    else:
+    top = max(max(deltas, default=0), -min(deltas, default=0) - 1)
+    width, code = next(((w, c) for w, c, bound in _WIDTHS if top < bound), (0, ""))
+    if not width:
         raise ValueError("integer out of range")
     arr = array(code, deltas)
     if sys.byteorder == "big":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from qingyuan.core import worker
 from qingyuan.monitoring import actions, partitions
+from qingyuan.monitoring.compaction import compact_step as compact_readings_step
 from qingyuan.monitoring.evidence_blocks import compact_step as compact_evidence_step
 from qingyuan.monitoring.retention import expire_step
 
@@ -38,3 +39,4 @@ def register_steps() -> None:
     worker.register("monitoring.commands", fail_stale_commands, every=30)
     worker.register("monitoring.expire", expire_step, every=3600)
     worker.register("monitoring.compact_evidence", compact_evidence_step, every=600)
+    worker.register("monitoring.compact", compact_readings_step, every=600)
