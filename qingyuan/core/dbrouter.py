@@ -13,7 +13,13 @@ With it set, a read goes to the standby only when all of these hold:
 - ``default`` is not inside a transaction (``atomic``: its reads belong to its writes);
 - the model is not one whose rows a request writes before it reads them elsewhere (sessions,
   login throttling, the database cache);
-- the standby is reachable and within ``QINGYUAN_REPLICA_MAX_LAG_S`` (``core.replica``).
+- the standby is reachable and within ``QINGYUAN_REPLICA_MAX_LAG_S`` (``core.replica``);
+- and, decided once per scope at its first read, the standby has replayed everything the primary had
+  written at that moment (``replica.caught_up``: it waits a quarter of a second at most). So a page
+  read from the standby sees every transaction committed before it began, by any process: the edit
+  saved on the previous request, a cache version bumped on commit. Without this, a page computed
+  from a standby a few milliseconds behind could be cached under the new version, stale until the
+  next bump.
 
 Everything else, and every write, goes to ``default``; migrations never run on the standby.
 """
@@ -40,10 +46,11 @@ _READS = ("select", "show", "explain", "savepoint", "release")
 
 
 class _Scope:
-    __slots__ = ("wrote",)
+    __slots__ = ("wrote", "standby")
 
     def __init__(self) -> None:
         self.wrote = False
+        self.standby: bool | None = None  # decided at the scope's first read
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("qingyuan_replica_scope", default=None)
@@ -118,8 +125,9 @@ def _goes_to_replica(model: Any) -> bool:
         return False
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return False
-    state = replica.standby()
-    return state is not None and state.usable
+    if scope.standby is None:
+        scope.standby = replica.caught_up()
+    return scope.standby
 
 
 class ReplicaRouter:

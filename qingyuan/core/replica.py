@@ -18,10 +18,13 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 REPLICA = "replica"
 CACHE_SECONDS = 5.0
+# How long a replica scope waits for the standby to replay what the primary had written when the
+# scope's first read came (usually a few milliseconds), before it reads from the primary instead.
+CATCH_UP_SECONDS = 0.25
 
 log = logging.getLogger("qingyuan.replica")
 
@@ -79,6 +82,38 @@ def replica_lag() -> float | None:
     """Seconds the standby is behind the primary (0 when caught up); None if unset or unmeasurable."""
     state = standby()
     return state.lag if state is not None else None
+
+
+def caught_up(*, wait: float = CATCH_UP_SECONDS) -> bool:
+    """True when the standby is usable and has replayed everything the primary has written by now.
+
+    Then a read from the standby sees every transaction committed before this call, by any process:
+    an edit saved on the previous request, or a cache version bumped on commit, is not read stale
+    from the standby and cached under the new version."""
+    state = standby()
+    if state is None or not state.usable:
+        return False
+    primary, standby_connection = connections[DEFAULT_DB_ALIAS], connections[REPLICA]
+    if primary.vendor != "postgresql" or standby_connection.vendor != "postgresql":
+        return True
+    deadline = time.monotonic() + wait
+    try:
+        with primary.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            (target,) = cursor.fetchone()
+        with standby_connection.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
+                if cursor.fetchone()[0]:
+                    return True
+                if time.monotonic() >= deadline:
+                    log.debug("the standby did not replay %s within %.2f s: reading from the primary", target, wait)
+                    return False
+                time.sleep(0.005)
+    except DatabaseError as exc:
+        _close_quietly(standby_connection)
+        log.debug("could not compare WAL positions (%s): reading from the primary", _first_line(exc))
+        return False
 
 
 def forget() -> None:
