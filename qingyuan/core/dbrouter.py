@@ -19,7 +19,8 @@ With it set, a read goes to the standby only when all of these hold:
   read from the standby sees every transaction committed before it began, by any process: the edit
   saved on the previous request, a cache version bumped on commit. Without this, a page computed
   from a standby a few milliseconds behind could be cached under the new version, stale until the
-  next bump.
+  next bump. A read of the (database) cache inside the scope makes the next read decide again, so
+  data read after a version is at least as new as that version.
 
 Everything else, and every write, goes to ``default``; migrations never run on the standby.
 """
@@ -120,6 +121,11 @@ def in_replica_scope() -> bool:
 def _goes_to_replica(model: Any) -> bool:
     scope = _scope.get()
     if scope is None or scope.wrote:
+        return False
+    if model._meta.app_label == "django_cache":
+        # A page that reads a version or generation from the cache reads its data after it: decide
+        # again, so the standby must have replayed what was committed before that cache read.
+        scope.standby = None
         return False
     if model._meta.app_label in PRIMARY_ONLY_APPS:
         return False

@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -245,6 +246,28 @@ def test_it_reads_from_the_primary_while_the_standby_is_behind_and_shows_the_lag
         on_standby("SELECT pg_wal_replay_resume()::text")
     replicated(entry)
     assert replica.standby(fresh=True).usable
+
+
+def test_it_decides_again_after_a_cache_read_in_the_scope(pair: Pair):
+    """A version read from the cache must not be paired with data older than it (loads.cache, portal pages)."""
+    replicated(write_entry("before the page"))
+    replica.standby(fresh=True)
+    with reads_from_replica():
+        assert AuditEntry.objects.all().db == "replica"
+        on_standby("SELECT pg_wal_replay_pause()::text")
+        try:
+            elsewhere: list[AuditEntry] = []
+            writer = threading.Thread(target=lambda: (elsewhere.append(write_entry("another process")),
+                                                      connections.close_all()))
+            writer.start()
+            writer.join()
+            assert AuditEntry.objects.all().db == "replica"  # decided before the write: the same snapshot age
+            cache.get("loads:data-version")  # the page reads a version bumped after that write
+            later = AuditEntry.objects.filter(pk=elsewhere[0].pk)
+            assert later.db == "default"
+            assert later.exists()
+        finally:
+            on_standby("SELECT pg_wal_replay_resume()::text")
 
 
 def test_it_falls_back_to_the_primary_when_the_standby_stops(pair: Pair, caplog: Any):
