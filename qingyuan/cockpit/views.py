@@ -18,6 +18,7 @@ from qingyuan.assessment import outputs
 from qingyuan.assessment.services import interim_ranking
 from qingyuan.cockpit import figures, homes, mapdata
 from qingyuan.core import plugins, work
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.models import Notification
 from qingyuan.org.actor import actor_for
 from qingyuan.org.choices import PARK_MANAGER_ROLES
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+@reads_from_replica
 def cockpit(request: HttpRequest, park: Park) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     loads = figures.load_rows(park.pk, today)
@@ -87,12 +89,14 @@ def assessment_tile(park: Park, today: Any) -> dict[str, Any]:
             "rows": interim_ranking(park, today.year, quarter)}
 
 
+@reads_from_replica
 def park_map(request: HttpRequest) -> HttpResponse:
     if not actor_for(request.user).roles_by_park and not request.user.is_superuser:
         raise Http404
     return render(request, "cockpit/map.html", {"labels": mapdata.labels()})
 
 
+@reads_from_replica
 def map_data(request: HttpRequest) -> JsonResponse:
     if not actor_for(request.user).roles_by_park and not request.user.is_superuser:
         raise Http404
