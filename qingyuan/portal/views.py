@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from qingyuan.complaints import conf as complaints_conf
 from qingyuan.complaints import geo
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.org.models import Park
 from qingyuan.portal import rules
@@ -59,6 +60,7 @@ def _day() -> str:
 
 
 @login_not_required
+@reads_from_replica
 def index(request: HttpRequest) -> HttpResponse:
     parks = list(Park.objects.order_by("name"))
     if len(parks) == 1:
@@ -77,6 +79,7 @@ def overview_data(park: Park) -> dict[str, Any]:
 @login_not_required
 @cached_page
 @limited_on_miss
+@reads_from_replica
 def overview(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
     data = cached(f"overview:{park.pk}:{_day()}", lambda: overview_data(park), request=request)
@@ -89,6 +92,7 @@ def overview(request: HttpRequest, park_code: str) -> HttpResponse:
 @login_not_required
 @cached_page
 @limited_on_miss
+@reads_from_replica
 def park_map(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
     markers = cached(f"map:{park.pk}:{_day()}", lambda: rules.enterprises(park), request=request)
@@ -111,6 +115,7 @@ def card_data(e: Enterprise) -> dict[str, Any]:
 @login_not_required
 @cached_page
 @limited_on_miss
+@reads_from_replica
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
     e = public_enterprise(pk)
     data = cached(f"card:{e.pk}:{_day()}", lambda: card_data(e), request=request)
@@ -120,6 +125,7 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_not_required
 @rate_limited
+@reads_from_replica
 def notices(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
     return render(request, "portal/notices.html", {"park": park, "notices": rules.notices(park, limit=200)})
@@ -127,6 +133,7 @@ def notices(request: HttpRequest, park_code: str) -> HttpResponse:
 
 @login_not_required
 @rate_limited
+@reads_from_replica
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     row = rules.notice(pk)
     if row is None:
@@ -137,6 +144,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_not_required
 @limited_on_miss
+@reads_from_replica
 def replies(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
     data = cached(f"replies:{park.pk}:{_day()}", lambda: rules.published_replies(park, limit=50),
@@ -145,6 +153,7 @@ def replies(request: HttpRequest, park_code: str) -> HttpResponse:
 
 
 @login_not_required
+@reads_from_replica
 def open_data(request: HttpRequest, park_code: str) -> HttpResponse:
     park = park_by_code(park_code)
     return render(request, "portal/data.html", {
