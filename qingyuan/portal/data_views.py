@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.portal import rules
 from qingyuan.portal.forms import DownloadForm
 from qingyuan.portal.throttle import cached, rate_limited
@@ -61,6 +62,7 @@ def _respond(fmt: str, park: Any, name: str, fields: list[str], rows: list[dict[
 
 @login_not_required
 @rate_limited
+@reads_from_replica
 def daily(request: HttpRequest, park_code: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
@@ -87,6 +89,7 @@ def compliance_rows(e: Any) -> list[dict[str, Any]]:
 
 @login_not_required
 @rate_limited
+@reads_from_replica
 def compliance(request: HttpRequest, park_code: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
