@@ -3,6 +3,7 @@
 * the park's load policy (baseline year 2024, alerts at 80 % / 100 %);
 * 2024 baselines of every enterprise from its permit's annual loads;
 * the treatment plant's inlet left out of the loads;
+* the substituted hours (HJ 75-2017) of the seeded flue-gas history, stored for the totals;
 * the ledger: closures of the closed, relocated and transformed enterprises and the done measures
   (the park's reduction targets come from the plans demo: COD and SO2 −10 %); the wastewater
   ones of indirect dischargers free capacity at the plant, so the plant's own reduction is booked;
@@ -18,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint
-from qingyuan.loads import actions, ledger
+from qingyuan.loads import actions, ledger, substituted
 from qingyuan.loads import rebound as rebound_watch
 from qingyuan.loads.choices import EntryKind
 from qingyuan.loads.models import (
@@ -58,6 +59,13 @@ def seed(seeder: Any) -> None:
                f"{NewProject.objects.filter(park=park).count()} new projects")
 
 
+def _substituted(seeder: Any) -> None:
+    """The HJ 75-2017 substituted hours of the seeded history (the bulk computation tells no listener)."""
+    points = MonitoringPoint.objects.filter(park=seeder.park, outlet__medium="gas").values_list("pk", flat=True)
+    written = substituted.rebuild(list(points), seeder.story.start)
+    seeder.log(f"loads: {written} substituted run-months of flue-gas hours")
+
+
 def _targets(seeder: Any) -> None:
     """The plan's reduction targets for the key pollutants: the park's counted 2024 baselines (Σ of the
     enterprises' permitted annual loads, each kilogram once) and 10 % below them (the speech's −10 %)."""
@@ -78,6 +86,8 @@ def rebound(seeder: Any) -> None:
     and issues its assignment; the flag's closing note field stays empty, the explanation is in the
     assignment's requirements, which the flag's page links."""
     from qingyuan.demo.story import REBOUND_EXPLANATION
+
+    _substituted(seeder)  # the history is seeded by now
 
     if ReboundFlag.objects.filter(park=seeder.park).exists():
         return

@@ -8,7 +8,8 @@ new values close or split starts there, and any later long run reads ``t`` in it
 runs are deleted and written again; earlier runs are kept. The quality worker calls ``on_period`` whenever it
 (re)computes a point's hours or days (``quality.queue.register_period_listener``: new data, late data, a stop
 declaration approved later); ``rebuild`` does a whole span (the demo, a bulk recompute). A change bumps the
-loads cache's *measured* version (``loads.cache``).
+loads cache's *measured* version (``loads.cache``), as new daily values do: the rows are written without
+model signals.
 
 Reading: ``by_enterprise`` gives per (enterprise, pollutant) the net kg per month, at all counted outlets and at
 direct ones, and the local days wholly substituted (they count as days with data in the projection: their
@@ -32,7 +33,7 @@ from qingyuan.enterprises.choices import DischargeRoute, Medium
 from qingyuan.loads import cache
 from qingyuan.loads.choices import MissingHours
 from qingyuan.loads.models import SubstitutedMass
-from qingyuan.loads.substitution import HJ75_CODES, HOUR, hourly_runs
+from qingyuan.loads.substitution import HJ75_CODES, HOUR, Run, hourly_runs
 from qingyuan.quality.choices import Period
 from qingyuan.quality.compute import floor_hour, local_midnight
 from qingyuan.quality.models import HourlyValue
@@ -100,7 +101,8 @@ def refresh(point_id: int, t: dt.datetime, now: dt.datetime | None = None) -> in
                             hours=n, kg_per_hour=r.kg_per_hour, replaced_kg=replaced, rule=r.rule, computed_at=stamp)
             for r in runs for month, first, n, replaced in pieces(r, invalid)]
     with transaction.atomic():
-        deleted, _ = SubstitutedMass.objects.filter(point_id=point_id, run_start__gte=since).delete()
+        old = SubstitutedMass.objects.filter(point_id=point_id, run_start__gte=since)
+        deleted = old._raw_delete(old.db)  # derived rows: no per-row signals (the bump below says it once)
         SubstitutedMass.objects.bulk_create(rows)
     if deleted or rows:
         cache.bump_measured()
@@ -143,6 +145,38 @@ def on_period(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Any]])
 
 # ---- reading --------------------------------------------------------------------------------------
 
+def _of_year(point_ids: Any, year: int, as_of: dt.date, codes: Iterable[str] | None = None) -> Any:
+    rows = SubstitutedMass.objects.filter(point_id__in=point_ids, month__gte=dt.date(year, 1, 1),
+                                          month__lte=as_of.replace(day=1))
+    return rows.filter(parameter__in=list(codes)) if codes is not None else rows
+
+
+def _clipped(rows: Iterable[tuple[Any, ...]], as_of: dt.date) -> Iterable[tuple[Any, ...]]:
+    """Rows ending (…, first, hours, kg per hour, replaced kg), the hours after ``as_of`` cut off (the month of
+    ``as_of``: the replaced kg pro rata); rows left without hours dropped."""
+    end = local_midnight(as_of + DAY)
+    for *head, first, hours, per_hour, replaced in rows:
+        if first + hours * HOUR > end:
+            share = max(0, int((end - first) / HOUR))
+            replaced, hours = replaced * share / hours, share
+        if hours > 0:
+            yield (*head, first, hours, per_hour, replaced)
+
+
+def stored_runs(point_ids: Any, year: int, as_of: dt.date) -> list[Run]:
+    """The stored runs of the points with hours in ``year`` up to ``as_of`` (their hours in that span)."""
+    runs: dict[tuple[int, str, dt.datetime], Run] = {}
+    rows = _of_year(point_ids, year, as_of).order_by("point_id", "parameter", "run_start", "month")
+    for point, code, run_start, rule, first, hours, per_hour, _replaced in _clipped(
+            rows.values_list("point_id", "parameter", "run_start", "rule", "first", "hours", "kg_per_hour",
+                             "replaced_kg"), as_of):
+        key = (point, code, run_start)
+        found = runs.get(key)
+        runs[key] = Run(point, code, first, hours, per_hour, rule) if found is None else \
+            Run(point, code, found.first, found.hours + hours, per_hour, rule)
+    return list(runs.values())
+
+
 @dataclass
 class Substituted:
     """An enterprise's substituted mass of one pollutant: net t per month, all outlets and direct ones."""
@@ -160,20 +194,11 @@ def by_enterprise(point_ids: Any, year: int, as_of: dt.date, method: str, codes:
     ``as_of`` (hours after it are cut off); empty under the policy ``none``."""
     if method != MissingHours.HJ75:
         return {}
-    end = local_midnight(as_of + DAY)
-    rows = SubstitutedMass.objects.filter(point_id__in=point_ids, month__gte=dt.date(year, 1, 1),
-                                          month__lte=as_of.replace(day=1))
-    if codes is not None:
-        rows = rows.filter(parameter__in=list(codes))
+    rows = _of_year(point_ids, year, as_of, codes)
     out: dict[tuple[int, str], Substituted] = {}
-    for ent, code, route, month, first, hours, per_hour, replaced in rows.values_list(
-            "point__outlet__enterprise_id", "parameter", "point__outlet__route", "month", "first", "hours",
-            "kg_per_hour", "replaced_kg"):
-        if first + hours * HOUR > end:  # the month of as_of: only the hours up to its end
-            share = max(0, int((end - first) / HOUR))
-            replaced, hours = replaced * share / hours, share
-        if hours <= 0:
-            continue
+    for ent, code, route, month, first, hours, per_hour, replaced in _clipped(
+            rows.values_list("point__outlet__enterprise_id", "parameter", "point__outlet__route", "month", "first",
+                             "hours", "kg_per_hour", "replaced_kg"), as_of):
         found = out.setdefault((ent, code), Substituted())
         t = (per_hour * hours - replaced) / KG_PER_T
         days = full_days(first, hours)

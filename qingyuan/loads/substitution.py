@@ -132,12 +132,12 @@ class PollutantSubstitution:
     code: str
     hours: int
     substituted_t: float
-    measured_t: float
+    accounted_t: float  # the loads' year to date, which holds the substituted mass (``substituted``)
 
     @property
-    def accounted_t(self) -> float:
-        """The accounted mass: measured hours plus substituted ones."""
-        return self.measured_t + self.substituted_t
+    def measured_t(self) -> float:
+        """The accounted mass less the substituted hours: what the valid hours measured."""
+        return self.accounted_t - self.substituted_t
 
 
 @dataclass
@@ -153,17 +153,20 @@ class EnterpriseSubstitutions:
         return sum(p.hours for p in self.pollutants)
 
 
-def for_enterprise(loads: EnterpriseLoads, method: str, now: dt.datetime) -> EnterpriseSubstitutions:
-    """The substitutions of an enterprise's counted flue-gas points over its loads' year up to ``as_of``."""
+def for_enterprise(loads: EnterpriseLoads, method: str, now: dt.datetime | None = None) -> EnterpriseSubstitutions:
+    """The substituted runs of an enterprise's counted flue-gas points over its loads' year up to ``as_of``, as
+    stored and counted in its totals (``substituted``); none under the policy ``none``."""
+    from qingyuan.loads.substituted import stored_runs
     from qingyuan.loads.totals import counted_points  # totals adds the stored substitutions (``substituted``)
 
-    points = counted_points([loads.enterprise.pk])
-    found = substitutions(points, dt.date(loads.year, 1, 1), loads.as_of, method, now)
+    if method != MissingHours.HJ75:
+        return EnterpriseSubstitutions(method, [], [])
+    found = Substitutions(method, stored_runs(counted_points([loads.enterprise.pk]), loads.year, loads.as_of))
     names = dict(MonitoringPoint.objects.filter(pk__in={r.point_id for r in found.runs}).values_list("pk", "name"))
     rows = []
     for code in sorted({r.code for r in found.runs}, key=HJ75_CODES.index):
-        measured = loads.get(code)
+        accounted = loads.get(code)
         rows.append(PollutantSubstitution(code, found.hours(code), found.kg(code) / 1000.0,
-                                          measured.ytd_t if measured is not None else 0.0))
+                                          accounted.ytd_t if accounted is not None else 0.0))
     runs = sorted(((names.get(r.point_id, ""), r) for r in found.runs), key=lambda x: x[1].first, reverse=True)
     return EnterpriseSubstitutions(method, rows, runs)

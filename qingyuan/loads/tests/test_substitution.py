@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from qingyuan.loads import substitution, totals
+from qingyuan.loads import substituted, substitution, totals
 from qingyuan.loads.choices import MissingHours
 from qingyuan.loads.models import LoadPolicy
 from qingyuan.loads.tests.helpers import daily
@@ -55,20 +55,23 @@ def _hour(point, hour: int, kg: float, *, valid: bool = True) -> None:
 @pytest.fixture
 def stack(park_world):
     """SO2 at A's stack on 2 March 2026 (local hours): 00 2 kg, 01 4 kg, 02-03 none, 04 6 kg, 05 invalid (99 kg),
-    06-34 none, 35 (3 March 11:00) 1 kg, nothing after. Daily measured masses: 12 kg and 1 kg."""
+    06-34 none, 35 (3 March 11:00) 1 kg, nothing after. Daily masses: 111 kg (quality's daily mass holds every
+    hour with a mass, the invalid 99 kg one too) and 1 kg. The stored runs (what the totals count) are rebuilt."""
     point = make_point(park_world.enterprise_a, "AAAA0000000000000000000G", medium="gas")
     for hour, kg in ((0, 2.0), (1, 4.0), (4, 6.0), (35, 1.0)):
         _hour(point, hour, kg)
     _hour(point, 5, 99.0, valid=False)
-    daily(point, "a21026", DAY, kg=12.0)
+    daily(point, "a21026", DAY, kg=111.0)
     daily(point, "a21026", DAY + dt.timedelta(days=1), kg=1.0)
+    substituted.rebuild([point.pk], dt.date(2026, 1, 1))
     return point
 
 
 @pytest.mark.django_db
 def test_it_substitutes_the_missing_hours_of_a_stack_and_lists_them_on_the_loads_page(park_world, stack, as_user):
     """HJ 75-2017: 02-03 (N = 2): (4 + 6) / 2 = 5 kg/h → 10 kg; 05 (invalid) to 34 (N = 30): 6 kg/h → 180 kg.
-    32 hours, 0.19 t substituted; measured 0.013 t; accounted 0.203 t."""
+    32 hours, 0.19 t substituted; the year accounts 111 + 1 kg measured + 190 − 99 (the invalid hour replaced)
+    = 0.203 t, of which the valid hours measured 0.013 t."""
     w = park_world
 
     found = substitution.substitutions([stack.pk], dt.date(2026, 1, 1), dt.date(2026, 11, 29), MissingHours.HJ75,
