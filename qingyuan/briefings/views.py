@@ -21,6 +21,7 @@ from qingyuan.briefings.forms import NewBriefingForm, RecipientsForm, SectionFor
 from qingyuan.briefings.models import Briefing, BriefingSection
 from qingyuan.briefings.workflow import BRIEFINGS
 from qingyuan.core import jobs
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import render_page
 from qingyuan.core.workflow import TransitionError
 from qingyuan.org.actor import actor_for
@@ -54,6 +55,7 @@ def _searched(request: HttpRequest) -> tuple[str, Any]:
     return q, qs
 
 
+@reads_from_replica
 def archive_export(request: HttpRequest) -> HttpResponse:
     _q, qs = _searched(request)
     return spreadsheet.response(qs)
