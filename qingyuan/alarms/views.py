@@ -28,6 +28,7 @@ from qingyuan.alarms.forms import BoardFilter, ExplainForm, NoteForm
 from qingyuan.alarms.models import Alarm
 from qingyuan.alarms.workflow import ALARMS
 from qingyuan.core import attachments
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import render_page
 from qingyuan.core.templatetags.units import unit_label
 from qingyuan.core.workflow import TransitionError
@@ -106,6 +107,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render_page(request, "alarms/board.html", context, partial="alarms/partials/board_body.html")
 
 
+@reads_from_replica
 def board_export(request: HttpRequest) -> HttpResponse:
     return spreadsheet.response(_filtered(request).order_by("-last_detected_at", "-id"))
 
