@@ -40,6 +40,7 @@ from qingyuan.assessment.models import Appeal, Scheme, Score
 from qingyuan.assessment.services import ranking
 from qingyuan.assessment.workflow import LEADER, OFFICE, SCHEMES, UNIT, window_closes
 from qingyuan.core import attachments, excel, jobs, workflow
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import render_page
 from qingyuan.core.models import Attachment
 from qingyuan.core.workflow import TransitionError
@@ -346,6 +347,7 @@ def evidence(request: HttpRequest, pk: int, score_id: int) -> HttpResponse:
         "model_name": model._meta.verbose_name_plural if label else ""})
 
 
+@reads_from_replica
 def export_scores(request: HttpRequest, pk: int) -> HttpResponse:
     s = access_scheme(request.user, pk)
     quarter = _quarter(request)
