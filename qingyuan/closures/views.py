@@ -21,6 +21,7 @@ from qingyuan.closures.forms import CancelForm, CaseFilter, OpenCaseForm, StepFo
 from qingyuan.closures.models import ClosureCase
 from qingyuan.closures.spreadsheet import response as xlsx
 from qingyuan.core import attachments, workflow
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import render_page
 from qingyuan.core.models import Attachment
 from qingyuan.enterprises.access import access_enterprise
@@ -51,6 +52,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                                                         "query": request.GET.urlencode()})
 
 
+@reads_from_replica
 def case_export(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         raise Http404
