@@ -34,6 +34,7 @@ from qingyuan.compensation.models import CompensationCase, Dispute, Instalment
 from qingyuan.compensation.workflow import CASES, FINANCE, MANAGER
 from qingyuan.core import audit
 from qingyuan.core.audit_display import readable
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.workflow import TransitionError
 from qingyuan.org.actor import actor_for
 
@@ -229,6 +230,7 @@ def agreement_docx(request: HttpRequest, pk: int) -> HttpResponse:
     return documents.docx_response(case, timezone.localdate())
 
 
+@reads_from_replica
 def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk)
     return documents.xlsx_response(case, timezone.localdate())
