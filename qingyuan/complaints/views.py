@@ -43,6 +43,7 @@ from qingyuan.complaints.models import CategoryRule, Complaint, ComplaintPolicy
 from qingyuan.complaints.workflow import COMPLAINTS, OFFICE
 from qingyuan.core import attachments, audit, workflow
 from qingyuan.core.audit_display import readable
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import render_page
 from qingyuan.core.workflow import TransitionError
 from qingyuan.org.models import Park
@@ -66,6 +67,7 @@ def board(request: HttpRequest) -> HttpResponse:
                        partial="complaints/partials/board_table.html")
 
 
+@reads_from_replica
 def board_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered(request)
     return spreadsheet.response(request.user, qs.order_by("-received_at", "-id"))
