@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingyuan.core import workflow
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.excel import SpreadsheetError, xlsx_response
 from qingyuan.core.htmx import render_page
 from qingyuan.enterprises import actions, page, spreadsheet, story
@@ -43,6 +44,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered(request)
     content = spreadsheet.export_bytes(qs.order_by("name", "id"))
