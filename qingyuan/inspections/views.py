@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from qingyuan.core import attachments, htmx, workflow
 from qingyuan.core.access import get_visible
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import render_page
 from qingyuan.enterprises.access import access_enterprise
 from qingyuan.enterprises.models import Enterprise
@@ -90,6 +91,7 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
     }, partial="inspections/partials/patrol_table.html")
 
 
+@reads_from_replica
 def patrol_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered_patrols(request)
     return spreadsheet.patrols_response(qs)
@@ -341,6 +343,7 @@ def _draws(request: HttpRequest) -> Any:
             .annotate(done=Count("items__patrol"), total=Count("items")).order_by("-created_at", "-id"))
 
 
+@reads_from_replica
 def draw_export(request: HttpRequest) -> HttpResponse:
     if not access.reads_any_park(request.user):
         raise Http404
