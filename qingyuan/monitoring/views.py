@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import is_htmx, render_page
 from qingyuan.enterprises.access import access_point
 from qingyuan.enterprises.models import MonitoringPoint
@@ -57,6 +58,7 @@ def _shown_points(request: HttpRequest, points: Any) -> tuple[str, str, Any]:
     return q, status, shown
 
 
+@reads_from_replica
 def status_export(request: HttpRequest) -> HttpResponse:
     _q, _status, shown = _shown_points(request, access.visible_points(request.user))
     rows = list(shown[:spreadsheet.MAX_ROWS])
@@ -218,6 +220,7 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/quarantine.html", context)
 
 
+@reads_from_replica
 def quarantine_export(request: HttpRequest) -> HttpResponse:
     if not access.sees_quarantine(request.user):
         raise Http404
