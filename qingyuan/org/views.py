@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.org import spreadsheet
 from qingyuan.org.access import access_unit
 from qingyuan.org.models import Membership, Unit
@@ -25,6 +26,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "org/unit_list.html", {"units": _units(request)})
 
 
+@reads_from_replica
 def unit_export(request: HttpRequest) -> HttpResponse:
     return spreadsheet.response(_units(request))
 
