@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qingyuan.core import attachments, audit, workflow
 from qingyuan.core.audit_display import readable
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import render_page
 from qingyuan.core.models import Attachment
 from qingyuan.enterprises.models import Enterprise
@@ -71,6 +72,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                        partial="plans/partials/table.html")
 
 
+@reads_from_replica
 def plan_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered(request)
     return spreadsheet.response(qs)
