@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import render_page
 from qingyuan.sections import access, actions, evaluation, services, spreadsheet, upstream
 from qingyuan.sections.forms import SampleForm
@@ -25,6 +26,7 @@ def _summaries(request: HttpRequest) -> list[services.SectionSummary]:
     return services.summarise_all(sections)
 
 
+@reads_from_replica
 def section_export(request: HttpRequest) -> HttpResponse:
     return spreadsheet.response(_summaries(request))
 
