@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from qingyuan.core import excel
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.surveys import spreadsheet, stats
 from qingyuan.surveys.access import reader_park
 
@@ -24,6 +25,7 @@ def results(request: HttpRequest) -> HttpResponse:
                                                     "villages": villages, "chart": chart})
 
 
+@reads_from_replica
 def results_export(request: HttpRequest) -> HttpResponse:
     park = reader_park(request.user)
     return excel.xlsx_response(spreadsheet.results_workbook(park.pk), "survey-results.xlsx")
