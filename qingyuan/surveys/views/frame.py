@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingyuan.core import excel
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.surveys import actions, spreadsheet
 from qingyuan.surveys.access import access_village, can_manage, reader_park
 from qingyuan.surveys.forms import UploadForm, VillageForm
@@ -52,6 +53,7 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/village_form.html", {"village": village, "form": form})
 
 
+@reads_from_replica
 def villages_export(request: HttpRequest) -> HttpResponse:
     park = reader_park(request.user)
     rows = Village.objects.visible_to(request.user).filter(park=park).select_related("township")
