@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingyuan.core.attachments import serve
+from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.excel import workbook_bytes, xlsx_response
 from qingyuan.core.htmx import render_page
 from qingyuan.core.workflow import TransitionError
@@ -77,6 +78,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     }, partial="tasks/partials/table.html")
 
 
+@reads_from_replica
 def assignment_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered(request)
     today = timezone.localdate()
@@ -195,6 +197,7 @@ def _checks(request: HttpRequest) -> Any:
     return SupervisionCheck.objects.visible_to(request.user).prefetch_related("units").order_by("-planned_on", "-id")
 
 
+@reads_from_replica
 def check_export(request: HttpRequest) -> HttpResponse:
     return spreadsheet.checks_response(_checks(request))
 
