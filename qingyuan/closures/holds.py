@@ -4,7 +4,7 @@ A closure, relocation or conversion case holds every monitoring point of its ent
 decision date less ``LOOKBACK_DAYS`` to now while it is open or production has stopped but the
 final check is pending (against compaction and expiry): the proof that production stopped and
 stayed stopped rests on those readings. Completed or cancelled, it holds the same range up to its
-completion (or, cancelled, its last change) against expiry only: kept indefinitely, compaction
+completion (cancelled: up to when it was opened) against expiry only: kept indefinitely, compaction
 allowed. Two queries for any number of points.
 """
 
