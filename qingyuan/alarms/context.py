@@ -30,12 +30,12 @@ from django.utils import timezone
 from qingyuan import standards
 from qingyuan.alarms.models import Policy
 from qingyuan.alarms.rules import COLD_VARIANT, LimitRule, quiet_band
-from qingyuan.enterprises.models import MonitoringPoint, PermitLimit
+from qingyuan.enterprises.models import LimitVariant, MonitoringPoint, PermitLimit
 from qingyuan.enterprises.permits import in_force
 from qingyuan.quality.aggregate import unit_of
 from qingyuan.quality.points import PointInfo, expected_parameters, point_infos
 from qingyuan.quality.validity import FLOW_CODES, is_concentration
-from qingyuan.standards.basis import basis_of, category, standard_in
+from qingyuan.standards.basis import basis_of, category, fallback_category, standard_in
 from qingyuan.standards.basis import categories as _categories
 
 TTL = 60.0
@@ -64,6 +64,8 @@ class PointContext:
     expected: frozenset[str]  # pollutants the point must deliver, plus its flow ("" set: unknown)
     permit: dict[str, LimitRule] = field(default_factory=dict)
     loaded_at: float = 0.0
+    special: bool = False  # the outlet is under its standard's special emission limits
+    route: str = ""  # the outlet's discharge route (picks GB 31571's special column)
     intervals: dict[str, dt.timedelta] = field(init=False)  # between records, per upload kind
     keeps: dict[str, dt.timedelta] = field(init=False)  # how much history the series rules need
     plans: dict[tuple[str, str], RecordPlan] = field(init=False, default_factory=dict)  # (kind, code) → plan
@@ -79,7 +81,7 @@ class PointContext:
     def limit(self, code: str) -> LimitRule | None:
         found = self.permit.get(code)
         if found is None and self.standard:
-            found = standard_limit(self.standard, self.info.medium, code)
+            found = standard_limit(self.standard, self.info.medium, code, self.special, self.route)
         return found
 
     def plan(self, kind: str, code: str) -> RecordPlan:
@@ -105,16 +107,19 @@ def reference_o2_of(std: str, medium: str, ref: str = "") -> float | None:
 
 
 @cache
-def standard_limit(std: str, medium: str, code: str) -> LimitRule | None:
+def standard_limit(std: str, medium: str, code: str, special: bool = False, route: str = "") -> LimitRule | None:
     """The outlet standard's limit for ``code`` when its category is unambiguous, else None.
 
-    A GB 18918 value with a bracketed cold-water value carries it (``LimitRule.cold_value``): the
-    engine judges each period by its water temperature."""
-    cats = _categories(std, medium)
-    if len(cats) != 1:
+    Under special emission limits the standard's special column (``standards.basis.fallback_category``:
+    GB 31571 表2 by the outlet's route), recorded as the variant ``special_limits``. A GB 18918 value with a
+    bracketed cold-water value carries it (``LimitRule.cold_value``): the engine judges each period by its
+    water temperature."""
+    cat = fallback_category(std, medium, special=special, route=route)
+    if cat is None:
         return None
+    variant = LimitVariant.SPECIAL.value if special else ""
     try:
-        found = standards.discharge_limit(std, code, category=cats[0].id)
+        found = standards.discharge_limit(std, code, category=cat.id)
     except ValueError:
         return None
     if found is None:
@@ -123,7 +128,7 @@ def standard_limit(std: str, medium: str, code: str) -> LimitRule | None:
     reference = found.reference_o2_percent if corrected else None
     if found.comparison == "range" and found.range is not None:
         return LimitRule(found.basis, low=found.range[0], high=found.range[1], unit=found.unit,
-                         corrected=corrected, source=found.standard_code, reference_o2=reference)
+                         corrected=corrected, source=found.standard_code, reference_o2=reference, variant=variant)
     if found.comparison != "le" or found.value is None:
         return None
     value = _in_default_unit(code, found.value, found.unit)
@@ -131,7 +136,7 @@ def standard_limit(std: str, medium: str, code: str) -> LimitRule | None:
         return None
     cold = found.variant(STANDARD_COLD_VARIANT)
     return LimitRule(found.basis, value=value, unit=unit_of(code), corrected=corrected, source=found.standard_code,
-                     reference_o2=reference,
+                     reference_o2=reference, variant=variant,
                      cold_value=_in_default_unit(code, cold, found.unit) if cold is not None else None)
 
 
@@ -150,9 +155,9 @@ def load(ids: Iterable[int]) -> dict[int, PointContext]:
     infos = point_infos(ids)
     if not infos:
         return {}
-    meta = {pk: (name, mn, std or "", special) for pk, name, mn, std, special in
+    meta = {pk: (name, mn, std or "", special, route or "") for pk, name, mn, std, special, route in
             MonitoringPoint.objects.filter(pk__in=infos).values_list(
-                "pk", "name", "mn", "outlet__standard", "outlet__special_limits")}
+                "pk", "name", "mn", "outlet__standard", "outlet__special_limits", "outlet__route")}
     expected = expected_parameters(infos.values())
     policies = Policy.for_parks({i.park_id for i in infos.values()})
     permits = in_force({i.enterprise_id for i in infos.values() if i.enterprise_id}, timezone.localdate())
@@ -166,9 +171,9 @@ def load(ids: Iterable[int]) -> dict[int, PointContext]:
     now = time.monotonic()
     out = {}
     for pid, info in infos.items():
-        name, mn, std, special = meta.get(pid, ("", "", "", False))
+        name, mn, std, special, route = meta.get(pid, ("", "", "", False, ""))
         ctx = PointContext(info, name, mn, std, policies[info.park_id], expected.get(pid, frozenset()),
-                           loaded_at=now)
+                           loaded_at=now, special=bool(special), route=route)
         for outlet, code, value, unit, ref, variant, cold in rows.get(permits.get(info.enterprise_id or 0, 0), []):
             if outlet not in (None, info.outlet_id):
                 continue

@@ -9,8 +9,9 @@ cites the law for each):
 * permit limits: the limits of the permit in force, with pollutant names and units
 * daily values: a day's valid daily mean becomes public on the next local day
   (``DAILY_DELAY_DAYS``); invalid days are never published, only counted as "no valid data"
-* compliance: of published daily values only, against the permit's concentration limit
-  (a value equal to the limit complies: exceedance is strictly ``value > limit``)
+* compliance: of published daily values only, judged as the alarm engine judges them (``verdicts``: the
+  permit's limit or the standard's column, the special one under special limits; O2-corrected where the
+  limit has a reference O2; a value equal to the limit complies); a day it cannot judge is counted apart
 * exceedances: alarms of kind "exceedance" once closed, or ``EXCEEDANCE_AFTER`` after detection;
   with the peak, limit, period and what was done (the explanation's kind, the regulator's verdict,
   the closing date); never the free-text explanation or the names of the people involved
@@ -45,6 +46,7 @@ from qingyuan.enterprises.models import Enterprise, MonitoringPoint
 from qingyuan.org.models import Park
 from qingyuan.plans.choices import MeasureStatus, PlanStatus
 from qingyuan.plans.models import EnterprisePlan, Measure, ParkPlan
+from qingyuan.portal import verdicts
 from qingyuan.portal.choices import NoticeKind
 from qingyuan.portal.models import Notice
 from qingyuan.quality.models import DailyValue
@@ -99,65 +101,64 @@ def published_daily(points: list[int], first: dt.date, last: dt.date) -> Any:
             .order_by("point_id", "parameter", "day"))
 
 
-def _limit_map(limits: list[dict[str, Any]]) -> dict[tuple[int | None, str], float]:
-    return {(r["outlet_id"], r["code"]): r["limit"] for r in limits if r["limit"] is not None}
-
-
-def limit_for(limit_map: dict[tuple[int | None, str], float], outlet_id: int | None, code: str) -> float | None:
-    return limit_map.get((outlet_id, code), limit_map.get((None, code)))
-
-
 def points_of(e: Enterprise) -> list[MonitoringPoint]:
     return list(MonitoringPoint.objects.filter(outlet__enterprise=e).select_related("outlet")
                 .order_by("outlet__code", "name"))
 
 
 def daily_rows(e: Enterprise, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
-    """The open-data rows: one per published daily value, with its limit and whether it complied."""
+    """The open-data rows: one per published daily value, with its limit and whether it complied, as the alarm
+    engine judges it (``verdicts``: O2-corrected where the limit has a reference O2, the variant in force)."""
     points = {p.pk: p for p in points_of(e)}
-    limits = _limit_map(permit_limits(e))
+    values = published_daily(list(points), first, last).values("point_id", "parameter", "day", "mean", "unit",
+                                                               "zs_mean")
     rows = []
-    for d in published_daily(list(points), first, last).values("point_id", "parameter", "day", "mean", "unit"):
+    for d, rule, ok in verdicts.judged(points, values, first, min(last, last_public_day())):
         p = points[d["point_id"]]
-        limit = limit_for(limits, p.outlet_id, d["parameter"])
         mean = d["mean"]
         rows.append({"enterprise": e.name, "point": p.name, "outlet": p.outlet.code if p.outlet else "",
                      "parameter": d["parameter"], "parameter_name": pollutant_name(d["parameter"]),
                      "day": d["day"].isoformat(), "mean": round(mean, 4) if mean is not None else None,
-                     "unit": d["unit"], "limit": limit,
-                     "compliant": None if limit is None or mean is None else mean <= limit})
+                     "unit": d["unit"], "limit": rule.shown if rule is not None else None, "compliant": ok})
     return rows
 
 
 def compliance(e: Enterprise, *, limits: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Per point and limited parameter: published valid days and days within the limit, per window.
+    """Per point and limited parameter: published valid days judged, and days within the limit, per window.
 
-    One query per window: the exceedance count is a conditional COUNT over (parameter, limit) pairs."""
+    Each day is judged as the alarm engine judges it (``verdicts``); a day it cannot judge (no valid O2 for a
+    corrected limit…) is counted apart (``unjudged``), neither compliant nor exceeding. ``limits`` is not
+    used any more (the engine's limits are read); kept for callers. Three queries and the engine's context."""
     points = points_of(e)
-    limit_map = _limit_map(limits if limits is not None else permit_limits(e))
     last = last_public_day()
+    first = last - dt.timedelta(days=max(WINDOWS) - 1)
+    values = published_daily([p.pk for p in points], first, last).values("point_id", "parameter", "day", "mean",
+                                                                          "zs_mean")
+    names = {p.pk: p.name for p in points}
     out: dict[tuple[int, str], dict[str, Any]] = {}
-    for p in points:
-        for (outlet_id, code), limit in sorted(limit_map.items(), key=lambda kv: kv[0][1]):
-            if outlet_id in (p.outlet_id, None) and limit_for(limit_map, p.outlet_id, code) == limit:
-                out.setdefault((p.pk, code), {"point": p.name, "code": code, "name": pollutant_name(code),
-                                              "limit": limit, "windows": {}})
-    if not out:
-        return []
-    over = Q()
-    for (point_id, code), row in out.items():
-        over |= Q(point_id=point_id, parameter=code, mean__gt=row["limit"])
-    for days in WINDOWS:
-        first = last - dt.timedelta(days=days - 1)
-        counts = (published_daily([p.pk for p in points], first, last)
-                  .filter(parameter__in={c for _, c in out}).values("point_id", "parameter")
-                  .annotate(n=Count("id"), over=Count("id", filter=over)).order_by())
-        found = {(c["point_id"], c["parameter"]): c for c in counts}
-        for key, row in out.items():
-            c = found.get(key, {"n": 0, "over": 0})
-            ok = c["n"] - c["over"]
-            row["windows"][days] = {"days": c["n"], "compliant": ok, "rate": ok / c["n"] if c["n"] else None}
-    return list(out.values())
+    for d, rule, ok in verdicts.judged(names, values, first, last):
+        if rule is None:
+            continue
+        key = (d["point_id"], d["parameter"])
+        row = out.get(key)
+        if row is None:
+            row = out[key] = {"point": names[key[0]], "code": key[1], "name": pollutant_name(key[1]),
+                              "limit": rule.shown, "windows": {n: {"days": 0, "compliant": 0, "unjudged": 0}
+                                                               for n in WINDOWS}}
+        for n in WINDOWS:
+            if d["day"] > last - dt.timedelta(days=n):
+                w = row["windows"][n]
+                if ok is None:
+                    w["unjudged"] += 1
+                else:
+                    w["days"] += 1
+                    w["compliant"] += 1 if ok else 0
+    order = {p.pk: i for i, p in enumerate(points)}
+    rows = sorted(out.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
+    for _, row in rows:
+        for w in row["windows"].values():
+            w["rate"] = w["compliant"] / w["days"] if w["days"] else None
+    return [row for _, row in rows]
 
 
 # ---- exceedances -------------------------------------------------------------------------------------

@@ -51,3 +51,23 @@ def basis_of(std: str, medium: str, ref: str = "") -> tuple[str, bool]:
     o2 = {c.reference_o2_percent is not None for c in cats}
     basis = bases.pop() if len(bases) == 1 else DEFAULT_BASIS.get(medium, "daily_mean")
     return basis, medium == "gas" and o2 == {True}
+
+
+SPECIAL_PREFIX = "special"  # the categories of a standard's special emission limits (特别排放限值)
+
+
+def fallback_category(std: str, medium: str, *, special: bool = False, route: str = "") -> Category | None:
+    """The category of ``std`` whose column applies when a permit row gives no limit (issue 15 rule 9).
+
+    Without special limits: the standard's one category for the medium (several: ambiguous, None). Under
+    special limits (``Outlet.special_limits``): the one special category (ids starting "special": GB 31571
+    表2 and 表5, GB 13271 表3), narrowed by the outlet's discharge route where the special columns are per
+    route (GB 31571 表2 "special-direct" / "special-indirect"); a standard without special columns, or with
+    several left (GB 13271 表3 by fuel, GB 31571 表5 by source), gives None: the permit row must name it."""
+    cats = categories(std, medium)
+    if not special:
+        return cats[0] if len(cats) == 1 else None
+    pool = [c for c in cats if c.id.startswith(SPECIAL_PREFIX)]
+    if len(pool) > 1 and route:
+        pool = [c for c in pool if c.id.endswith(f"-{route}")] or pool
+    return pool[0] if len(pool) == 1 else None
