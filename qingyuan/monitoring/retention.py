@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from qingyuan.core import audit
+from qingyuan.core import audit, jobs
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.monitoring import holds
 from qingyuan.monitoring.choices import ReadingKind
@@ -51,6 +51,7 @@ BATCH_DAYS = 200  # (tier, point, day) units per batch at most
 BATCH_ROWS = 50_000  # a batch stops once it has deleted this many rows (one transaction stays short)
 READING_KIND = {RetentionTier.REALTIME: ReadingKind.REALTIME, RetentionTier.MINUTE: ReadingKind.MINUTE}
 COUNT_KEYS = ("realtime", "minute", "raw", "blocks", "held_days_skipped")
+JOB_KIND = "monitoring.expire"
 
 
 def windows() -> dict[str, int]:
@@ -264,3 +265,11 @@ def rescan() -> int:
 def expire_step() -> bool:
     """Worker step ``monitoring.expire``: one batch; True while days were due (the worker runs it again)."""
     return expire_batch().claimed > 0
+
+
+@jobs.register(JOB_KIND)
+def expire_job(job: Any, progress: Callable[[int, int, str], None]) -> None:
+    """The ``qingyuan expire`` / storage page job: the whole backlog, with its progress bar."""
+    if job.params.get("rescan"):
+        rescan()
+    expire_all(source=job.params.get("source", "command"), progress=progress)
