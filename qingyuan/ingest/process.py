@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -58,6 +58,7 @@ DUPLICATE = Outcome(Verdict.DUPLICATE, "retransmission")
 # CNs whose packet, with the QN of a command, answers it (a 9011, a 9012, or the data asked for).
 ANSWER_CNS = frozenset({"9011", "9012", "1011", "1061", "1063", "3020"})
 FUTURE_TOLERANCE = dt.timedelta(hours=1)
+RACE_ATTEMPTS = 3  # a batch that lost a race with another gateway's is run again (see lost_race)
 KINDS = {cn: str(kind.value) for cn, kind in KIND_BY_CN.items()}  # plain str: hashed once per reading
 
 READING_COLUMNS = ("point_id", "kind", "time", "parameter", "rtd", "avg", "min", "max", "cou",
@@ -120,12 +121,41 @@ def process_packets(batch: Sequence[Received], *, committed: Committed | None = 
     """
     if not batch:
         return []
-    outcomes: list[Outcome] = []
-    with transaction.atomic():
-        if committed is not None:
-            transaction.on_commit(functools.partial(committed, outcomes))
-        outcomes.extend(_Batch(batch).run())
-    return outcomes
+    for attempt in range(1, RACE_ATTEMPTS + 1):
+        outcomes: list[Outcome] = []
+        try:
+            with transaction.atomic():
+                if committed is not None:
+                    transaction.on_commit(functools.partial(committed, outcomes))
+                outcomes.extend(_Batch(batch).run())
+        except DatabaseError as exc:
+            if attempt == RACE_ATTEMPTS or not lost_race(exc):
+                raise
+            continue  # rolled back, its on-commit callbacks dropped: the next attempt sees the winner's rows
+        return outcomes
+    raise AssertionError("unreachable")
+
+
+def lost_race(exc: DatabaseError) -> bool:
+    """Did this batch lose a race with another gateway's (another process's) transaction?
+
+    Several gateways write into one database (docs/deployment.md, the province setup): a logger
+    that resends a packet through a second connection can have it stored by two batches at
+    once. Neither sees the other's uncommitted row when it looks up the dedup keys, so the
+    second insert waits for the first and then violates the unique dedup key; or two batches
+    that upsert the same rows in different orders deadlock. The batch is then run again in a
+    new transaction, where the winner's packet is a DUPLICATE, instead of failing as a whole
+    (the gateway would bisect it, logging errors and delaying every other packet's 9014).
+    """
+    cause = exc.__cause__
+    state = getattr(cause, "sqlstate", None)
+    if state in ("40P01", "40001"):  # deadlock detected, serialization failure (PostgreSQL)
+        return True
+    if not isinstance(exc, IntegrityError):
+        return False
+    diag = getattr(cause, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or str(exc)  # SQLite names table.column in the message
+    return "dedup_key" in constraint
 
 
 class _Batch:
@@ -275,7 +305,10 @@ class _Batch:
         # Monitoring intelligence (qingyuan.quality.queue): note what changed in this transaction;
         # alarms are evaluated on commit (after the ``committed`` callback), aggregates by the worker.
         readings_committed(READING_COLUMNS, w.readings.values())
-        inserts.states.run([self._state_row(point_id, s) for point_id, s in w.states.items()])
+        # Device states in point order: two gateways' batches with devices in common (a logger that
+        # moved) lock their rows in the same order and wait for each other instead of deadlocking.
+        # (Readings two batches share are retransmissions racing; a deadlock there is retried.)
+        inserts.states.run([self._state_row(point_id, w.states[point_id]) for point_id in sorted(w.states)])
         inserts.outbox.run(w.outbox)
         if w.duplicate_keys:
             RawPacket.objects.filter(dedup_key__in=w.duplicate_keys).update(duplicates=F("duplicates") + 1)
