@@ -12,6 +12,7 @@ urlpatterns = [
     path("points/<int:pk>/commands/", views.point_commands, name="commands"),
     path("points/<int:pk>/setup/", views.point_setup, name="setup"),
     path("packets/<int:pk>/", views.packet_detail, name="packet"),
+    path("points/<int:pk>/evidence/<int:block>/<int:packet>/", views.compacted_packet_detail, name="evidence"),
     path("quarantine/", views.quarantine_list, name="quarantine"),
     path("quarantine/export.xlsx", views.quarantine_export, name="quarantine_export"),
     path("quarantine/<int:pk>/register/", views.quarantine_register, name="quarantine_register"),

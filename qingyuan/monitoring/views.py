@@ -24,6 +24,8 @@ from qingyuan.enterprises.access import access_point
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.monitoring import access, actions, queries, spreadsheet
 from qingyuan.monitoring.choices import EXE_RTN, QN_RTN, QuarantineReason
+from qingyuan.monitoring.evidence_blocks import CorruptEvidence, frames_of
+from qingyuan.monitoring.evidence_list import CompactedPacket, PointPackets, find_entry
 from qingyuan.monitoring.forms import (
     CommandForm,
     DeviceSetupForm,
@@ -36,7 +38,7 @@ from qingyuan.monitoring.models import (
     DeviceSession,
     DeviceSetup,
     DeviceState,
-    RawPacket,
+    PacketBlock,
 )
 
 STATUS_FILTERS = ("online", "offline", "never")
@@ -122,12 +124,13 @@ def point_chart(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def point_packets(request: HttpRequest, pk: int) -> HttpResponse:
+    """Narrow and compacted packets together, newest first (``evidence_list``: only the blocks a page needs)."""
     point = access.access_frames(request.user, pk)
-    packets = RawPacket.objects.filter(point=point).order_by("-received_at", "-id").defer("text")
     cn = request.GET.get("cn", "").strip()
-    if cn:
-        packets = packets.filter(cn=cn)
-    page = Paginator(packets, settings.QINGYUAN_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    try:
+        page = Paginator(PointPackets(point, cn), settings.QINGYUAN_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    except CorruptEvidence as exc:
+        return _corrupt_evidence(request, point, exc)
     context = {"point": point, "page": page, "cn": cn,
                "cns": ["2011", "2051", "2061", "2031", "9011", "9012", "1011", "1061", "1063", "3020"]}
     return render_page(request, "monitoring/packets.html", context, partial="monitoring/partials/packets_table.html")
@@ -138,6 +141,31 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     packet = access.access_packet(request.user, pk)
     context = {"packet": packet, "parsed": queries.parse_stored(packet.text), "point": packet.point}
     return render_page(request, "monitoring/packet.html", context, partial="monitoring/partials/packet_detail.html")
+
+
+def compacted_packet_detail(request: HttpRequest, pk: int, block: int, packet: int) -> HttpResponse:
+    """A packet kept in a point's compressed block: the same page, the frame read back byte for byte."""
+    point = access.access_frames(request.user, pk)
+    found = PacketBlock.objects.filter(point=point, pk=block).first()
+    if found is None:
+        raise Http404
+    try:
+        entry = find_entry(found, packet)
+        if entry is None:
+            raise Http404
+        frames_of(found, [entry])
+    except CorruptEvidence as exc:
+        return _corrupt_evidence(request, point, exc, found)
+    shown = CompactedPacket(entry, found.pk, point)
+    context = {"packet": shown, "parsed": queries.parse_stored(entry.text or ""), "point": point, "evidence_block": found}
+    return render_page(request, "monitoring/packet.html", context, partial="monitoring/partials/packet_detail.html")
+
+
+def _corrupt_evidence(request: HttpRequest, point: MonitoringPoint, exc: Exception,
+                      block: PacketBlock | None = None) -> HttpResponse:
+    """A block that does not verify is said so (and was logged as an error), never shown as no packets."""
+    context = {"point": point, "evidence_block": block, "error": str(exc)}
+    return render(request, "monitoring/evidence_corrupt.html", context, status=500)
 
 
 # -- commands ---------------------------------------------------------------------------

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from qingyuan.core.models import AuditEntry, Job
 from qingyuan.ingest.process import process_packets
 from qingyuan.monitoring import evidence_blocks, evidence_codec, holds
-from qingyuan.monitoring.evidence_blocks import CorruptEvidence, compact_due, compact_packets, entries_of, frames_of
+from qingyuan.monitoring.evidence_blocks import (
+    CorruptEvidence,
+    compact_due,
+    compact_packets,
+    entries_of,
+    frames_of,
+)
 from qingyuan.monitoring.evidence_codec import ZONE, Entry
 from qingyuan.monitoring.models import PacketBlock, RawPacket
 

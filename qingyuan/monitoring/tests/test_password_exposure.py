@@ -12,6 +12,7 @@ for an administrator).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -23,6 +24,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from qingyuan.core.models import AuditEntry
 from qingyuan.enterprises.models import MonitoringPoint
@@ -34,7 +36,8 @@ from qingyuan.hj212 import NEED_DATA, Decoder, InvalidFrame, build_packet
 from qingyuan.ingest.process import process_packets
 from qingyuan.ingest.sink import DjangoSink
 from qingyuan.ingest.sink import log as ingest_log
-from qingyuan.monitoring.models import InvalidFrameSample, Quarantine, RawPacket
+from qingyuan.monitoring.evidence_blocks import compact_packets, entries_of
+from qingyuan.monitoring.models import InvalidFrameSample, PacketBlock, Quarantine, RawPacket
 
 from .conftest import upload
 
@@ -86,8 +89,15 @@ def evidence(world):
     admin = get_user_model().objects.create_superuser("admin", password="x")
     assert SECRET in InvalidFrameSample.objects.get().data  # the evidence itself stays intact
     assert all(SECRET in p.text for p in RawPacket.objects.all())
+    packets = list(RawPacket.objects.values_list("pk", flat=True))
+    closed = timezone.now() - dt.timedelta(days=5)  # the same frames on a closed day, compacted (issue 16)
+    for p in RawPacket.objects.all():
+        RawPacket.objects.create(point=p.point, mn=p.mn, cn=p.cn, qn=p.qn, received_at=closed, peer=p.peer,
+                                 text=p.text, verdict=p.verdict, reason=p.reason, result=p.result)
+    block = PacketBlock.objects.get(pk=compact_packets(point.pk, timezone.localdate(closed)).block_id)
     return SimpleNamespace(
-        point=point, admin=admin, packets=list(RawPacket.objects.values_list("pk", flat=True)),
+        point=point, admin=admin, packets=packets,
+        compacted=[{"pk": point.pk, "block": block.pk, "packet": e.id} for e in entries_of(block)],
         entries=list(Quarantine.objects.values_list("pk", flat=True)),
         sample=InvalidFrameSample.objects.get().pk,
     )
@@ -100,7 +110,7 @@ def parameters(world, ev):
     return {
         "monitoring:point": [point], "monitoring:chart": [point], "monitoring:packets": [point],
         "monitoring:commands": [point], "monitoring:setup": [point],
-        "monitoring:packet": [{"pk": pk} for pk in ev.packets],
+        "monitoring:packet": [{"pk": pk} for pk in ev.packets], "monitoring:evidence": ev.compacted,
         "monitoring:quarantine_register": entries, "monitoring:quarantine_password": entries,
         "monitoring:quarantine_dismiss": entries,
         "enterprises:detail": [enterprise], "enterprises:edit": [enterprise],
