@@ -1,26 +1,28 @@
-"""Bulk writes as one statement per table and batch.
+"""Bulk writes as one statement per table and batch, and the batch's keyed lookups.
 
-``bulk_create`` on SQLite splits rows into chunks of 999 parameters (a batch of
-500 packets would be dozens of statements) and builds a model instance per
-row. Here a batch is one prepared INSERT over all its rows: on SQLite an
-``executemany`` (one C loop in the driver), on PostgreSQL an
-``INSERT ... SELECT * FROM unnest(column arrays)`` (one round trip; psycopg's
-``executemany`` would make one per row). The conflict clause is the portable
-``ON CONFLICT (...) DO UPDATE/NOTHING`` of SQLite (3.24+) and PostgreSQL;
-table and column names come from the models' ``_meta``.
+The writes are ``qingyuan.core.upsert.Upsert`` (the one bulk-write helper: on SQLite an
+``executemany`` of one prepared statement, on PostgreSQL ``INSERT ... SELECT * FROM
+unnest(column arrays)``, one round trip; ``ON CONFLICT (...) DO UPDATE/NOTHING`` on both).
+``Insert`` keeps the gateway's names for it (``conflict=``, ``update=`` defaulting to DO NOTHING).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
 
+from qingyuan.core.upsert import Upsert, _preparer, _server_binding_cursor
 
-class Insert:
-    """A prepared INSERT for ``columns`` of ``model`` (attnames: ``point_id``, not ``point``)."""
+__all__ = ["Insert", "select_in", "_preparer", "_server_binding_cursor"]
+
+
+class Insert(Upsert):
+    """A prepared INSERT for ``columns`` of ``model`` (attnames: ``point_id``, not ``point``).
+
+    With ``conflict``: ``ON CONFLICT (conflict)``, ``DO UPDATE`` of ``update`` (columns, or a dict of
+    column → SQL expression), ``DO NOTHING`` when ``update`` is empty."""
 
     def __init__(
         self,
@@ -28,63 +30,9 @@ class Insert:
         columns: Sequence[str],
         *,
         conflict: Sequence[str] = (),
-        update: dict[str, str] | Sequence[str] = (),
+        update: Mapping[str, str] | Sequence[str] = (),
     ) -> None:
-        self.model = model
-        self.columns = list(columns)
-        fields = {f.attname: f for f in model._meta.concrete_fields}
-        missing = [c for c in self.columns if c not in fields]
-        if missing:
-            raise ValueError(f"{model.__name__} has no columns {missing}")
-        self.fields = [fields[c] for c in self.columns]
-        q = connection.ops.quote_name
-        table = q(model._meta.db_table)
-        self.table = table
-        names = ", ".join(q(f.column) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model's _meta
-        if conflict:
-            target = ", ".join(q(fields[c].column) for c in conflict)
-            assignments = update if isinstance(update, dict) else {c: f"excluded.{q(c)}" for c in update}
-            if assignments:
-                sets = ", ".join(f"{q(fields[c].column)} = {expr}" for c, expr in assignments.items())
-                sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
-            else:
-                sql += f" ON CONFLICT ({target}) DO NOTHING"
-        self.sql = sql
-        self._prep = [_preparer(f) for f in self.fields]
-        # PostgreSQL: one statement over column arrays (one round trip); executemany would be one per row.
-        head, _, tail = sql.partition(" VALUES (")
-        tail = tail.partition(")")[2]
-        arrays = ", ".join(f"%b::{f.db_type(connection)}[]" for f in self.fields)
-        self.unnest_sql = f"{head} SELECT * FROM unnest({arrays}){tail}"  # noqa: S608 - as above
-
-    def run(self, rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        columns = [(i, p, {}) for i, p in enumerate(self._prep) if p is not None]
-        if columns:
-            prepared = []
-            for row in rows:
-                values = list(row)
-                for i, prep, memo in columns:  # a batch repeats few distinct times: adapt each once
-                    v = values[i]
-                    if v is not None:
-                        try:
-                            values[i] = memo[v]
-                        except KeyError:
-                            values[i] = memo[v] = prep(v)
-                        except TypeError:  # unhashable (JSON)
-                            values[i] = prep(v)
-                prepared.append(values)
-            rows = prepared
-        if connection.vendor == "postgresql":
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            with _server_binding_cursor() as cursor:
-                cursor.execute(self.unnest_sql, columns)
-            return
-        with connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
+        super().__init__(model, columns, key=conflict, update=update)
 
 
 SQLITE_IN_CHUNK = 900  # bound parameters per IN list: well under SQLite's limit
@@ -115,35 +63,3 @@ def select_in(model: type[models.Model], columns: Sequence[str], key: str, value
             cursor.execute(f"{head} IN ({', '.join(['%s'] * len(chunk))})", chunk)
             found.extend(cursor.fetchall())
         return found
-
-
-def _server_binding_cursor():  # type: ignore[no-untyped-def]
-    """A Django-wrapped (so counted and logged) psycopg cursor that sends parameters apart from the SQL.
-
-    Django's default client-side binding would quote every array element into
-    the statement text; bound, the column arrays travel in binary.
-    """
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    connection.ensure_connection()
-    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
-
-
-def _preparer(field: models.Field):  # type: ignore[type-arg,no-untyped-def]
-    """A function turning a Python value into what the driver takes, or None to pass it as is."""
-    if isinstance(field, models.DateTimeField):
-        if connection.vendor == "sqlite":
-            return _sqlite_datetime
-        return connection.ops.adapt_datetimefield_value
-    if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
-    if isinstance(field, models.JSONField | models.BinaryField):
-        return lambda value: field.get_db_prep_save(value, connection)
-    return None
-
-
-def _sqlite_datetime(value: dt.datetime) -> str:
-    """What Django's SQLite backend stores for a datetime (naive UTC text), quicker for aware UTC values."""
-    if value.tzinfo is dt.UTC:
-        return str(value.replace(tzinfo=None))
-    return connection.ops.adapt_datetimefield_value(value)  # type: ignore[no-any-return]
