@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qingyuan.monitoring import views
+from qingyuan.monitoring import storage_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("quarantine/<int:pk>/register/", views.quarantine_register, name="quarantine_register"),
     path("quarantine/<int:pk>/password/", views.quarantine_password, name="quarantine_password"),
     path("quarantine/<int:pk>/dismiss/", views.quarantine_dismiss, name="quarantine_dismiss"),
+    path("storage/", storage_views.storage, name="storage"),
+    path("storage/expire/", storage_views.storage_expire, name="storage_expire"),
 ]

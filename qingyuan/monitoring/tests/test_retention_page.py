@@ -1,0 +1,74 @@
+"""The storage page: the platform's administrators only, with the tiers, volumes, holds and runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from qingyuan.alarms.models import Alarm
+from qingyuan.core.models import AuditEntry, Job
+from qingyuan.monitoring import retention
+
+from .retention_data import NOW, WINDOWS, at, packet, reading, reading_block
+
+D = dt.date
+URL = "/monitoring/storage/"
+
+
+@pytest.fixture
+def admin(db):
+    return get_user_model().objects.create_superuser("platform-admin", "admin@example.org", "x-pass-1")
+
+
+@pytest.fixture
+def windows(settings):
+    for name, days in WINDOWS.items():
+        setattr(settings, name, days)
+
+
+def test_it_shows_the_tiers_volumes_holds_and_runs_to_an_administrator(world, windows, admin, as_user):
+    p = world.point_a
+    with time_machine.travel(NOW, tick=False):
+        alarm = Alarm.objects.create(park=world.park, enterprise=world.enterprise_a, point=p, parameter="w01018",
+                                     kind="exceedance", severity="high", start=at(D(2026, 3, 1), 9),
+                                     end=at(D(2026, 3, 1), 11), first_detected_at=at(D(2026, 3, 1), 10),
+                                     last_detected_at=at(D(2026, 3, 1), 11))
+        for minute in range(3):
+            reading(p, "realtime", at(D(2026, 1, 5), 8, minute))  # expires: 3 real-time readings
+        reading(p, "hour", at(D(2026, 1, 5), 8))
+        reading_block(p, "minute", D(2026, 3, 2), count=42)
+        packet(None, at(D(2026, 3, 19), 8), mn="UNKNOWN-MN")
+        retention.expire_all(now=NOW)
+        response = as_user(admin).get(URL)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    tiers = page[page.index('id="storage-tiers"'):page.index('id="storage-volumes"')]
+    assert "10 天" in tiers and "2026-03-10" in tiers and "2026-02-18" in tiers and "2026-02-28" in tiers
+    assert "永久保存" in tiers
+    volumes = page[page.index('id="storage-volumes"'):page.index('id="storage-holds"')]
+    assert ">42<" in volumes and "1 条无监测点" in volumes
+    held = page[page.index('id="storage-holds"'):page.index('id="storage-expiry-runs"')]
+    assert f'href="/alarms/{alarm.pk}/"' in held and "2026-02-28 09:00" in held and p.name in held
+    runs = page[page.index('id="storage-expiry-runs"'):]
+    assert "实时数据 3" in runs
+
+
+@pytest.mark.parametrize("who", ["regulator", "ent_a", "officer", None])
+def test_it_is_not_found_for_anyone_but_an_administrator(world, as_user, who):
+    user = getattr(world, who) if who else None
+    assert as_user(user).get(URL).status_code in (404, 302) if who is None else as_user(user).get(URL).status_code == 404
+    assert as_user(user).post("/monitoring/storage/expire/").status_code in (404, 302)
+    assert not Job.objects.exists()
+
+
+def test_an_administrator_queues_the_expiry_job_audited(world, admin, as_user):
+    response = as_user(admin).post("/monitoring/storage/expire/")
+    job = Job.objects.get(kind="monitoring.expire")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == Job.Status.QUEUED and job.created_by == admin
+    assert AuditEntry.objects.filter(action="job.submit", object_id=str(job.pk), user=admin).exists()
+    assert as_user(admin).get("/monitoring/storage/expire/").status_code == 405
