@@ -148,6 +148,9 @@ class PollutantLoad:
     direct_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)
     direct_projected_t: float = 0.0
     direct_data_days: int = 0
+    # Of ``ytd_t`` and of the direct part: the substituted mass of invalid or missing CEMS hours (HJ 75-2017).
+    substituted_t: float = 0.0
+    direct_substituted_t: float = 0.0
 
     @property
     def name(self) -> str:
@@ -270,6 +273,9 @@ def enterprise_loads(enterprises: list[Enterprise], year: int, as_of: dt.date, p
                                 baseline_t=base.get(e.pk, {}).get(code), months_t=m.months_t, data_days=m.days,
                                 direct_months_t=m.direct_months_t, direct_data_days=m.direct_days)
             row.ytd_t = sum(m.months_t)
+            sub = subs.get((e.pk, code))
+            if sub is not None:
+                row.substituted_t, row.direct_substituted_t = sum(sub.months_t), sum(sub.direct_months_t)
             stops = stopped.get(e.pk, set())
             with_data, direct_with_data = kept.get((e.pk, code), (set(), set()))
             row.projected_t = project(row.ytd_t, m.days, as_of, m.first_day,
@@ -317,6 +323,7 @@ class ParkPollutant:
     effluent_months_t: list[float] = field(default_factory=lambda: [0.0] * 12)  # plants' direct outlets
     plants: list[PlantBalance] = field(default_factory=list)
     data_days: int = 0  # the most days with data at any enterprise's direct outlets this year
+    substituted_t: float = 0.0  # of ytd_t: substituted CEMS hours (HJ 75-2017; park_totals only)
 
     @property
     def name(self) -> str:
@@ -434,6 +441,7 @@ def park_totals(rows: list[EnterpriseLoads], park_id: int, year: int) -> list[Pa
                 total.baseline_sum_t += p.baseline_t or 0.0
                 total.quota_t += p.quota_t or 0.0
             total.ytd_t += p.direct_ytd_t
+            total.substituted_t += p.direct_substituted_t
             total.projected_t += p.direct_projected_t
             total.data_days = max(total.data_days, p.direct_data_days)
             total.months_t = _add(total.months_t, p.direct_months_t)

@@ -179,3 +179,19 @@ def test_it_replaces_the_measured_mass_of_an_invalid_hour_instead_of_adding_to_i
     (row,) = SubstitutedMass.objects.filter(point=stack)
     assert (row.hours, row.kg, row.replaced_kg) == (3, 39.0, 99.0)
     assert _year(w.enterprise_a, policy).ytd_t == pytest.approx(0.084)
+
+
+def test_it_shows_the_substituted_share_of_the_totals_and_links_to_the_hours(park_world, stack, as_user):
+    """The 39 kg (HJ 75-2017, N = 3: (10 + 16) / 2 × 3) appear as part of the year to date on the park's page and
+    on the enterprise's, which links to its list of substituted hours (06:00-08:00 on 31 December 2025)."""
+    w = park_world
+    substituted.rebuild([stack.pk], dt.date(2025, 1, 1))
+
+    park_page = as_user(w.regulator).get("/loads/?year=2025")
+    page = as_user(w.ent_a).get(f"/loads/enterprises/{w.enterprise_a.pk}/?year=2025")
+
+    assert park_page.status_code == 200 and page.status_code == 200
+    assert "其中补遗 0.039" in park_page.content.decode()
+    text = page.content.decode()
+    assert "其中补遗 0.039" in text and "#substituted-hours" in text
+    assert "2025-12-31 06:00" in text and "2025-12-31 08:00" in text
