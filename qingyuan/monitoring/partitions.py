@@ -9,11 +9,16 @@ midnights, so a local month is one partition. On SQLite all of this is a no-op.
 
 A partition created for a month that already has rows in the DEFAULT partition
 takes those rows over, in the same transaction.
+
+Behind: old partitions are compacted, not detached (their hour and day rows stay in them);
+``partition_report`` says what each holds and ``compact_partition`` rewrites a compacted month to
+free its disk. ``qingyuan partitions`` lists them and runs it (see the section below).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -168,3 +173,138 @@ def unpartition_table(schema_editor) -> None:  # type: ignore[no-untyped-def]
         cursor.execute(f'ALTER TABLE "{TABLE}" ADD FOREIGN KEY ("point_id")'
                        ' REFERENCES "enterprises_monitoringpoint" ("id") DEFERRABLE INITIALLY DEFERRED')
         cursor.execute(RESET_IDENTITY)
+
+
+# -- behind: what the old partitions hold --------------------------------------------------------
+# Compaction (monitoring.compaction) moves a closed day's real-time and minute readings into
+# ReadingBlock rows; hour and day readings stay narrow forever, in the same month partition. So an
+# old partition is never detached (its hour and day rows would go with it): once its month is
+# compacted it keeps only hour/day rows, plus real-time/minute rows on days an open case holds
+# against compaction, and ``compact_partition`` rewrites it (VACUUM FULL) to give the disk of the
+# deleted rows back. docs/storage.md, "Partitions".
+NARROW_KINDS = ("realtime", "minute")  # the kinds compaction moves into blocks
+
+
+class PartitionNotReady(Exception):
+    """The month cannot be compacted behind: not closed yet, or real-time/minute rows are left."""
+
+
+@dataclass(frozen=True)
+class Partition:
+    name: str
+    month: dt.date | None  # None: the DEFAULT partition
+    bytes: int  # table, indexes and TOAST
+    estimated_rows: int  # the planner's estimate (exact counts need a scan: see narrow_rows)
+    closed: bool  # every day of the month closed for compaction
+    has_narrow: bool  # holds real-time or minute rows
+
+    @property
+    def state(self) -> str:
+        if self.month is None:
+            return "default"
+        if not self.closed:
+            return "open"
+        return "not compacted" if self.has_narrow else "compacted"
+
+
+@dataclass(frozen=True)
+class NarrowRows:
+    held: int  # on days an open case holds against compaction: they stay narrow
+    unheld: int  # compaction has not reached them yet
+
+
+@dataclass(frozen=True)
+class PartitionCompacted:
+    name: str
+    held: int
+    bytes_before: int
+    bytes_after: int
+
+
+def month_of(name: str) -> dt.date | None:
+    prefix = f"{TABLE}_p"
+    if not name.startswith(prefix):
+        return None
+    year, month = name[len(prefix):].split("_")
+    return dt.date(int(year), int(month), 1)
+
+
+def _first_open_day(now: dt.datetime | None) -> dt.date:
+    from qingyuan.monitoring.compaction import first_open_day
+
+    return first_open_day(now)
+
+
+def partition_report(now: dt.datetime | None = None) -> list[Partition]:
+    """Every partition of the readings table, oldest month first, the DEFAULT partition last."""
+    if not is_postgresql():
+        return []
+    open_day = _first_open_day(now)
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid), greatest(c.reltuples, 0)::bigint FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
+            [TABLE],
+        )
+        for name, size, estimate in cursor.fetchall():
+            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}" WHERE "kind" = ANY(%s))', [list(NARROW_KINDS)])  # noqa: S608
+            month = month_of(name)
+            closed = month is not None and next_month(month) <= open_day
+            found.append(Partition(name, month, size, estimate, closed, cursor.fetchone()[0]))
+    return sorted(found, key=lambda p: (p.month is None, p.month or dt.date.min))
+
+
+def narrow_rows(first: dt.date) -> NarrowRows:
+    """The real-time/minute rows left in a month's partition, split by whether an open case holds
+    their day against compaction (monitoring.holds)."""
+    from qingyuan.monitoring.holds import held_days
+
+    start, end = bounds(first)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "point_id", ("time" AT TIME ZONE %s)::date, count(*) FROM "{partition_name(first)}"'  # noqa: S608
+            ' WHERE "kind" = ANY(%s) AND "time" >= %s AND "time" < %s GROUP BY 1, 2',
+            [str(ZONE), list(NARROW_KINDS), start, end],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return NarrowRows(0, 0)
+    held = held_days({point for point, _, _ in rows}, first, next_month(first) - dt.timedelta(days=1),
+                     for_compaction=True)
+    kept = sum(n for point, day, n in rows if day in held.get(point, ()))
+    return NarrowRows(kept, sum(n for _, _, n in rows) - kept)
+
+
+def partition_size(name: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size(%s::regclass)", [f'"{name}"'])
+        return int(cursor.fetchone()[0])
+
+
+def compact_partition(first: dt.date, now: dt.datetime | None = None) -> PartitionCompacted:
+    """Rewrite a compacted month's partition so the disk of its deleted real-time/minute rows is free.
+
+    Refuses (``PartitionNotReady``) a month that is not closed or whose real-time/minute rows are
+    not all compacted (rows on days an open case holds are expected and stay). VACUUM FULL takes an
+    exclusive lock on this one partition for the rewrite: queries of the readings table that reach
+    that month wait for it (seconds: the partition holds only hour/day rows by then); writes of
+    other months and the gateway's inserts of today are not touched.
+    """
+    if not is_postgresql():
+        raise PartitionNotReady("the readings table is partitioned on PostgreSQL only")
+    first = month_start(first)
+    name = partition_name(first)
+    with connection.cursor() as cursor:
+        if name not in existing_partitions(cursor):
+            raise PartitionNotReady(f"there is no partition {name}")
+    if next_month(first) > _first_open_day(now):
+        raise PartitionNotReady(f"{first:%Y-%m} is not closed yet: its last days can still be compacted or get data")
+    left = narrow_rows(first)
+    if left.unheld:
+        raise PartitionNotReady(f"{first:%Y-%m} still has {left.unheld} real-time/minute rows to compact"
+                                " (qingyuan compact)")
+    before = partition_size(name)
+    with connection.cursor() as cursor:
+        cursor.execute(f'VACUUM (FULL, ANALYZE) "{name}"')
+    return PartitionCompacted(name, left.held, before, partition_size(name))
