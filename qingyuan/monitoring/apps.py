@@ -7,6 +7,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Online monitoring")
 
     def ready(self) -> None:
+        from qingyuan.core import plugins
         from qingyuan.monitoring import worker
 
         worker.register_steps()
+        plugins.register_menu("storage", _("Data storage"), "monitoring:storage", group="governance", order=90,
+                              visible=lambda actor: actor.is_superuser)  # retention, holds, expiry (issue 16)

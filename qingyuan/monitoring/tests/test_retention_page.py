@@ -72,3 +72,14 @@ def test_an_administrator_queues_the_expiry_job_audited(world, admin, as_user):
     assert job.status == Job.Status.QUEUED and job.created_by == admin
     assert AuditEntry.objects.filter(action="job.submit", object_id=str(job.pk), user=admin).exists()
     assert as_user(admin).get("/monitoring/storage/expire/").status_code == 405
+
+
+def test_the_menu_offers_the_page_to_administrators_only(world, admin):
+    from qingyuan.core.plugins import menu_for
+    from qingyuan.org.actor import actor_for
+
+    def keys(user):
+        return {e.key for entries in menu_for(actor_for(user)).values() for e in entries}
+
+    assert "storage" in keys(admin)
+    assert "storage" not in keys(world.regulator) | keys(world.ent_a)
