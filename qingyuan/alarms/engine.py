@@ -37,6 +37,7 @@ from qingyuan.alarms.context import PointContext
 from qingyuan.alarms.rules import Finding
 from qingyuan.alarms.series import Key, Point, SeriesMemory
 from qingyuan.alarms.series import evaluate as series_findings
+from qingyuan.monitoring import store
 from qingyuan.monitoring.models import DeviceState, Reading
 from qingyuan.quality.aggregate import Stats
 from qingyuan.quality.choices import DeclarationStatus
@@ -357,8 +358,7 @@ def _stopped_points(point_ids: set[int], now: dt.datetime) -> set[int]:
 
 
 def newest_minute(point_id: int) -> dt.datetime | None:
-    return (Reading.objects.filter(point_id=point_id, kind="minute").order_by("-time")
-            .values_list("time", flat=True).first())
+    return store.newest_time(point_id, "minute")  # narrow or compacted (a device silent for days)
 
 
 def check_devices(now: dt.datetime | None = None) -> int:

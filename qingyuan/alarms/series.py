@@ -24,10 +24,12 @@ import math
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from qingyuan.alarms import rules
 from qingyuan.alarms.context import PointContext
 from qingyuan.alarms.rules import Finding
+from qingyuan.monitoring import store
 from qingyuan.monitoring.models import Reading
 from qingyuan.quality.conf import quality_settings
 from qingyuan.quality.validity import Validity, classify, is_concentration
@@ -137,9 +139,14 @@ def load_history(ctxs: Mapping[int, PointContext], keys: list[Key], series: Mapp
         hi = max(max(t for t, _ in series[k]) for k in group)
         wanted = set(group)
         loaded: dict[Key, dict[dt.datetime, float]] = {k: {} for k in group}
-        rows = Reading.objects.filter(point_id__in={k[0] for k in group}, kind=kind,
-                                      parameter__in={k[2] for k in group}, time__gte=lo, time__lte=hi)
-        for pid, code, t, avg, flag in rows.values_list("point_id", "parameter", "time", "avg", "flag"):
+        pids, codes = {k[0] for k in group}, {k[2] for k in group}
+        if store.has_blocks(pids, kind, lo, hi):  # late data for a compacted day: block ∪ narrow
+            rows: Any = [(pid, r.parameter, r.time, r.avg, r.flag) for pid, rs in store.rows_many(
+                pids, kind, lo, hi, parameters=codes, include_end=True).items() for r in rs]
+        else:
+            rows = Reading.objects.filter(point_id__in=pids, kind=kind, parameter__in=codes, time__gte=lo,
+                                          time__lte=hi).values_list("point_id", "parameter", "time", "avg", "flag")
+        for pid, code, t, avg, flag in rows:
             key = (pid, kind, code)
             if key in wanted and avg is not None and classify(flag, code, avg, qcfg) is Validity.VALID:
                 loaded[key][t] = avg

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint
+from qingyuan.monitoring import store
 from qingyuan.monitoring.models import DeviceState, Reading
 from qingyuan.quality.models import DailyValue, HourlyValue
 from qingyuan.quality.validity import FLOW_CODES
@@ -72,6 +73,12 @@ def last_flow(point: MonitoringPoint, since: dt.datetime | None = None) -> Flow 
     if since is not None:
         readings = readings.filter(time__gte=since)
     reading = readings.order_by("-time").values_list("time", "parameter", "rtd", "avg").first()
+    in_block = store.newest_in_blocks(  # a compacted day may hold a newer one (same condition)
+        point.pk, store.COMPACTED, lambda r: r.parameter in FLOW_CODES and ((r.rtd or 0) > 0 or (r.avg or 0) > 0),
+        since=since, newer_than=reading[0] if reading else None)
+    if in_block is not None:
+        r = in_block[1]
+        reading = (r.time, r.parameter, r.rtd, r.avg)
     if reading:
         value = reading[3] if reading[3] is not None else reading[2]
         found.append(Flow(reading[0], reading[1], value or 0.0, "reading"))

@@ -110,6 +110,7 @@ LIVE_WINDOW = dt.timedelta(hours=6)
 
 def live_monitoring(enterprise: Enterprise, *, now: dt.datetime | None = None) -> list[LivePoint]:
     """Each monitoring point's device state and newest value per parameter (last 6 hours)."""
+    from qingyuan.monitoring import store
     from qingyuan.monitoring.models import DeviceState, Reading
 
     now = now or timezone.now()
@@ -119,8 +120,15 @@ def live_monitoring(enterprise: Enterprise, *, now: dt.datetime | None = None) -
     limits = {(lim.outlet_id, lim.pollutant_code): lim.concentration_limit for lim in limits_in_force(
         [enterprise.pk], timezone.localdate(now)).filter(concentration_limit__isnull=False)}
     newest: dict[tuple[int, str], Any] = {}
-    readings = Reading.objects.filter(point__in=points, kind__in=["realtime", "minute"],
-                                      time__gte=now - LIVE_WINDOW).order_by("-time")[:2000]
+    readings: Any = Reading.objects.filter(point__in=points, kind__in=["realtime", "minute"],
+                                           time__gte=now - LIVE_WINDOW).order_by("-time")[:2000]
+    ids = [p.pk for p in points]
+    if any(store.has_blocks(ids, kind, now - LIVE_WINDOW, now) for kind in store.COMPACTED):
+        # QINGYUAN_COMPACT_AFTER_HOURS below the window: a compacted day, read as block ∪ narrow
+        readings = sorted((Reading(point_id=pid, kind=kind, **r._asdict()) for kind in store.COMPACTED
+                           for pid, rs in store.rows_many(ids, kind, now - LIVE_WINDOW, now + dt.timedelta(days=366)
+                                                          ).items() for r in rs),
+                          key=lambda r: r.time, reverse=True)[:2000]
     for r in readings:
         newest.setdefault((r.point_id, r.parameter), r)
     result = []

@@ -18,6 +18,7 @@ from qingyuan.core.pollutants import pollutant_name
 from qingyuan.core.templatetags.units import unit_label
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.hj212 import NEED_DATA, Decoder, Packet
+from qingyuan.monitoring import store
 from qingyuan.monitoring.choices import ReadingKind
 from qingyuan.monitoring.frames import device_zone
 from qingyuan.monitoring.models import InvalidFrameCount, Reading
@@ -116,8 +117,12 @@ def chart_series(point: MonitoringPoint, range_key: str, now: dt.datetime | None
     """Each parameter's values over the range: minute averages (24 h) or hourly averages (7 d). One query."""
     kind, span = RANGES[range_key]
     now = now or timezone.now()
-    rows = (Reading.objects.filter(point=point, kind=kind, time__gte=now - span, time__lte=now)
-            .order_by("time").values_list("parameter", "time", "avg", "rtd", "flag"))
+    if store.has_blocks([point.pk], kind, now - span, now):  # a compacted day: block ∪ narrow
+        rows: Any = [(r.parameter, r.time, r.avg, r.rtd, r.flag)
+                     for r in store.rows(point.pk, kind, now - span, now, include_end=True)]
+    else:
+        rows = (Reading.objects.filter(point=point, kind=kind, time__gte=now - span, time__lte=now)
+                .order_by("time").values_list("parameter", "time", "avg", "rtd", "flag"))
     by_code: dict[str, list[list[Any]]] = defaultdict(list)
     for code, time, avg, rtd, flag in rows:
         value = avg if avg is not None else rtd
@@ -137,9 +142,14 @@ def latest_readings(point: MonitoringPoint, kind: str = ReadingKind.MINUTE) -> t
     """The newest upload of ``kind``: its time and one row per parameter (two queries)."""
     newest = (Reading.objects.filter(point=point, kind=kind).order_by("-time")
               .values_list("time", flat=True).first())
+    if newest is None or store.has_blocks([point.pk], kind, newest, timezone.now()):
+        # nothing narrow, or a block as new as the newest narrow row (all compacted, or late rows only)
+        newest, found = store.latest(point.pk, kind)
+        rows = [Reading(point=point, kind=kind, **r._asdict()) for r in found]
+    else:
+        rows = list(Reading.objects.filter(point=point, kind=kind, time=newest).order_by("parameter"))
     if newest is None:
         return None, []
-    rows = list(Reading.objects.filter(point=point, kind=kind, time=newest).order_by("parameter"))
     for r in rows:
         r.label, r.unit = label(r.parameter)  # type: ignore[attr-defined]
     return newest, rows

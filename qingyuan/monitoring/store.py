@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -34,8 +34,8 @@ _CACHE_SIZE = 48
 _cache: OrderedDict[tuple[int, int, int], list[Row]] = OrderedDict()
 _KEY = itemgetter(0, 1)
 
-__all__ = ["CorruptBlock", "Row", "block_rows", "has_blocks", "latest", "newest_time", "rows", "rows_many",
-           "verify_blocks"]
+__all__ = ["CorruptBlock", "Row", "block_rows", "has_blocks", "latest", "newest_in_blocks", "newest_time", "rows",
+           "rows_many", "verify_blocks"]
 
 
 def block_rows(block: ReadingBlock) -> list[Row]:
@@ -142,6 +142,27 @@ def newest_time(point_id: int, kind: str, *, before: dt.datetime | None = None,
             newest = max(times)
             return newest if found is None or newest > found else found
     return found
+
+
+def newest_in_blocks(point_id: int, kinds: Iterable[str], match: Callable[[Row], bool], *,
+                     since: dt.datetime | None = None, newer_than: dt.datetime | None = None
+                     ) -> tuple[str, Row] | None:
+    """The newest reading in the point's blocks of ``kinds`` that ``match`` accepts (time >= ``since``,
+    > ``newer_than``): for a query "the newest narrow row such that ..." that a block may beat."""
+    blocks = ReadingBlock.objects.filter(point_id=point_id, kind__in=[k for k in kinds if k in COMPACTED])
+    floor = max((m for m in (since, newer_than) if m is not None), default=None)
+    if floor is not None:
+        blocks = blocks.filter(day__gte=floor.astimezone(ZONE).date())
+    best: tuple[str, Row] | None = None
+    day = None
+    for block in blocks.order_by("-day"):
+        if best is not None and block.day < day:  # type: ignore[operator]
+            break
+        for r in block_rows(block):
+            if ((since is None or r.time >= since) and (newer_than is None or r.time > newer_than) and match(r)
+                    and (best is None or r.time > best[1].time)):
+                best, day = (block.kind, r), block.day
+    return best
 
 
 def latest(point_id: int, kind: str) -> tuple[dt.datetime | None, list[Row]]:

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from qingyuan.core.api import ERRORS, ErrorOut, Paging, paginate
 from qingyuan.enterprises.access import access_enterprise, access_point, access_point_by_mn
 from qingyuan.enterprises.models import MonitoringPoint
+from qingyuan.monitoring import store
 from qingyuan.monitoring.models import Reading
 from qingyuan.quality import kpi
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue
@@ -117,15 +118,20 @@ def list_readings(request: HttpRequest, filters: Query[ReadingFilters]) -> dict[
     """Readings of one point over a time range, raw (``aggregation=none``, by ``kind``) or aggregated."""
     point = _point(request, filters.point, filters.mn)
     since, until = _range(filters.since, filters.until)
-    if filters.aggregation == "none":
-        qs: Any = Reading.objects.filter(point=point, kind=filters.kind, time__gte=since, time__lt=until)
-        order = ("time", "parameter")
+    if filters.aggregation == "none" and store.has_blocks([point.pk], filters.kind, since, until):
+        # a compacted day: the read API's rows (block ∪ narrow), in the same order
+        codes = [filters.parameter] if filters.parameter else None
+        page = paginate(store.rows(point.pk, filters.kind, since, until, parameters=codes), filters)
     else:
-        qs = AGGREGATES[filters.aggregation].objects.filter(point=point, start__gte=since, start__lt=until)
-        order = ("start", "parameter")
-    if filters.parameter:
-        qs = qs.filter(parameter=filters.parameter)
-    page = paginate(qs.order_by(*order), filters)
+        if filters.aggregation == "none":
+            qs: Any = Reading.objects.filter(point=point, kind=filters.kind, time__gte=since, time__lt=until)
+            order = ("time", "parameter")
+        else:
+            qs = AGGREGATES[filters.aggregation].objects.filter(point=point, start__gte=since, start__lt=until)
+            order = ("start", "parameter")
+        if filters.parameter:
+            qs = qs.filter(parameter=filters.parameter)
+        page = paginate(qs.order_by(*order), filters)
     outlet = point.outlet
     return {"point": {"id": point.pk, "mn": point.mn, "name": point.name,
                       "enterprise_id": outlet.enterprise_id if outlet else None},

@@ -145,8 +145,24 @@ def _minute_groups(times: RawTimes, infos: list[PointInfo], start: dt.datetime, 
     with the same flow code and interval share one query (the bulk recompute asks for many at once).
     """
     out: dict[int, list[tuple[Any, ...]]] = {}
+    # A compacted day's minute records are in blocks, not in the table: those points' groups come from
+    # the read API through the Python grouping (the same groups, as on SQLite); the SQL path stays for
+    # narrow-only ranges (docs/storage.md).
+    from qingyuan.monitoring.codec import ZONE as BLOCK_DAYS
+    from qingyuan.monitoring.models import ReadingBlock
+
+    compacted = set(ReadingBlock.objects.filter(
+        point_id__in=[i.id for i in infos], kind="minute", day__gte=start.astimezone(BLOCK_DAYS).date(),
+        day__lte=end.astimezone(BLOCK_DAYS).date()).values_list("point_id", flat=True))
+    if compacted:
+        hours = {times.key_of(start + HOUR * i) for i in range(int((end - start) / HOUR) + 1)}
+        for info in infos:
+            if info.id in compacted:
+                out[info.id] = _python_groups(times, info, fetch(times, info.id, "minute", start, end), hours, cfg)
     alike: dict[tuple[str, int], list[int]] = defaultdict(list)
     for info in infos:
+        if info.id in compacted:
+            continue
         alike[(info.flow_code, info.interval_seconds)].append(info.id)
     for (flow, seconds), ids in alike.items():
         for row in _minute_group_rows(times, ids, flow, seconds, start, end, cfg):

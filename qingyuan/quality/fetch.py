@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection
 
+from qingyuan.monitoring import store
 from qingyuan.monitoring.models import Reading
 
 
@@ -39,6 +40,13 @@ class RawTimes:
     def key_of(self, when: dt.datetime) -> Any:
         return f"{when.astimezone(dt.UTC):%Y-%m-%d %H}" if self.text else int(when.timestamp()) // 3600 * 3600
 
+    def raw(self, when: dt.datetime) -> Any:
+        """``when`` as the database's raw value would be (a reading read from a compacted block)."""
+        if not self.text:
+            return int(when.timestamp())
+        utc = when.astimezone(dt.UTC)
+        return f"{utc:%Y-%m-%d %H:%M:%S}" + (f".{utc.microsecond:06d}" if utc.microsecond else "")
+
     def aware(self, raw: Any) -> dt.datetime:
         found = self._aware.get(raw)
         if found is None:
@@ -52,6 +60,8 @@ class RawTimes:
 
 
 def fetch(times: RawTimes, point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
+    if kind in store.COMPACTED and store.has_blocks([point_id], kind, start, end):
+        return from_store(times, kind, store.rows(point_id, kind, start, end))
     q = connection.ops.quote_name
     cols = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
     when = times.select(cols["time"])  # see RawTimes: no datetime per row
@@ -66,6 +76,18 @@ def fetch(times: RawTimes, point_id: int, kind: str, start: dt.datetime, end: dt
     with connection.cursor() as cursor:
         cursor.execute(sql, [point_id, kind, times.param(start), times.param(end)])
         return cursor.fetchall()
+
+
+def from_store(times: RawTimes, kind: str, rows: list[store.Row]) -> list[tuple[Any, ...]]:
+    """``fetch``'s rows from the read API (a compacted day): the same columns, values and order."""
+    out = []
+    for r in rows:
+        low, high = r.min, r.max
+        if kind == "minute":  # NULLIF(min, avg), NULLIF(max, avg)
+            low = None if low is not None and r.avg is not None and low == r.avg else low
+            high = None if high is not None and r.avg is not None and high == r.avg else high
+        out.append((times.raw(r.time), r.avg, low, high, r.cou, r.zs_avg, r.flag, r.parameter))
+    return out
 
 
 def fetch_many(times: RawTimes, ids: list[int], kind: str, start: dt.datetime, end: dt.datetime

@@ -155,6 +155,7 @@ def run_listeners(readings: Sequence[Row]) -> bool:
 
 def read_back(item: Touched) -> list[ReadingRow]:
     """The readings a batch wrote, read from the database (one query per kind)."""
+    from qingyuan.monitoring import store
     from qingyuan.monitoring.models import Reading
 
     out: list[ReadingRow] = []
@@ -163,10 +164,16 @@ def read_back(item: Touched) -> list[ReadingRow]:
         by_kind.setdefault(kind, []).append((point_id, first, last))
     for kind, spans in by_kind.items():
         wanted = {pid: (a, b) for pid, a, b in spans}
-        rows = Reading.objects.filter(point_id__in=wanted, kind=kind, time__gte=min(a for _, a, _ in spans),
-                                      time__lte=max(b for _, _, b in spans)).order_by("time", "parameter")
-        for pid, time, code, avg, low, high, cou, zs, flag in rows.values_list(
-                "point_id", "time", "parameter", "avg", "min", "max", "cou", "zs_avg", "flag"):
+        lo, hi = min(a for _, a, _ in spans), max(b for _, _, b in spans)
+        if store.has_blocks(wanted, kind, lo, hi):  # late data for a compacted day: block ∪ narrow
+            found = store.rows_many(wanted, kind, lo, hi, include_end=True)
+            values: Any = sorted(((pid, r.time, r.parameter, r.avg, r.min, r.max, r.cou, r.zs_avg, r.flag)
+                                  for pid, rs in found.items() for r in rs), key=lambda v: (v[1], v[2]))
+        else:
+            values = Reading.objects.filter(point_id__in=wanted, kind=kind, time__gte=lo, time__lte=hi).order_by(
+                "time", "parameter").values_list("point_id", "time", "parameter", "avg", "min", "max", "cou",
+                                                 "zs_avg", "flag")
+        for pid, time, code, avg, low, high, cou, zs, flag in values:
             a, b = wanted[pid]
             if a <= time <= b:
                 out.append(ReadingRow(pid, kind, time, code, avg, low, high, cou, zs, flag or ""))
