@@ -10,7 +10,7 @@ Builds a throwaway SQLite database under a temporary directory (or uses DATABASE
 the personas' park, N enterprises (statuses, coordinates, linked units), two outlets and points
 each (water: COD and NH3-N; gas: SO2 and NOx), daily values with masses written directly with
 bulk_create (no packets through the gateway), each completed month's monthly values (their
-sums, as the quality worker writes them), baselines, a park plan's load targets, open alarms
+sums, as the quality worker writes them, and their years' sums: quality/ytd.py), baselines, a park plan's load targets, open alarms
 and assignments. Then times, through Django's test client as the leader: the cockpit (``/``), one
 enterprise page and ``/cockpit/map/data.json``, and prints median/p95 in ms and each one's query
 count. Target (issue 11): p95 < 300 ms at full size. The cockpit is measured after an edit of a target (the figures
@@ -274,6 +274,9 @@ def seed_months(points, first: dt.date, today: dt.date, now: dt.datetime,  # typ
                                           mass_day_mask=mask, first_mass_day=since))
         month = end + dt.timedelta(days=1)
     MonthlyValue.objects.bulk_create(batch, batch_size=5000)
+    from qingyuan.quality import ytd
+
+    ytd.rebuild(range((from_month or first).year, today.year + 1))  # their years' sums, as the worker keeps them
 
 
 if __name__ == "__main__":

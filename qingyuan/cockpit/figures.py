@@ -113,7 +113,7 @@ def register_figures() -> None:
     loads_cache.register("routes", lambda park_id, today: routes_of(
         Enterprise.objects.filter(park_id=park_id).values("pk")), basis="masses", measured=False)
     loads_cache.register("park_measured", lambda park_id, today: park.measured_part(
-        park_id, today.year, today, KEY_POLLUTANTS, months=False), basis="masses")
+        park_id, today.year, today, KEY_POLLUTANTS, months=False, ytd=True), basis="masses")
     loads_cache.register("park_figures", lambda park_id, today: park.park_figures(
         park_id, today.year, today, KEY_POLLUTANTS, months=False,
         routes=loads_cache.cached("routes", park_id, today),

@@ -42,7 +42,7 @@ from qingyuan.loads.totals import (
     stopped_days,
     stopped_since,
 )
-from qingyuan.quality.models import MonthlyValue
+from qingyuan.quality.models import MonthlyValue, YearToDate
 
 
 def _raw(qs: Any) -> list[tuple[Any, ...]]:
@@ -90,10 +90,12 @@ def park_figures(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] =
 
 
 def measured_part(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] = KEY_POLLUTANTS, *,
-                  months: bool = True, plants: set[int] | frozenset[int] = frozenset()) -> Measured:
+                  months: bool = True, plants: set[int] | frozenset[int] = frozenset(), ytd: bool = False
+                  ) -> Measured:
     """The part of the figures read from the measurements (monthly and daily values, stop declarations,
     the points and their outlets' routes): the costly one. ``plants``: the treatment plants' ids
-    (``routes.plants``), for the monthly masses of their effluent (``months=True``)."""
+    (``routes.plants``), for the monthly masses of their effluent (``months=True``). ``ytd``: the sums per
+    point from the year rows (``quality.ytd``; the cockpit) when they cover the monthly values, else the months'."""
     codes = [c for c in KEY_POLLUTANTS if c in set(codes)]
     ids = Enterprise.objects.filter(park_id=park_id).values("pk")
     counted = MonitoringPoint.objects.filter(outlet__enterprise__park_id=park_id).exclude(
@@ -104,20 +106,25 @@ def measured_part(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] 
     usable = Q(mass_days__isnull=False) & (Q(month__lt=last_month) | Q(mass_day_mask__lt=1 << as_of.day))
     direct: dict[tuple[int, str], list[Any]] = {}  # (enterprise, pollutant) → [kg, days, first day, points]
     redo: set[int] = set()
-    rows = (rows_of_year.filter(point_id__in=counted.values("pk")).values_list("point_id", "parameter")
-            .annotate(kg=Sum("mass_kg", filter=usable), days=Sum("mass_days", filter=usable),
-                      first=Min("first_mass_day", filter=usable), stale=Count("id", filter=~usable)).order_by())
-    for point, code, kg, days, first, stale in _raw(rows):
+    found = _year_rows(counted, points, codes, year, as_of) if ytd else None
+    if found is None:
+        found = _raw(rows_of_year.filter(point_id__in=counted.values("pk")).values_list("point_id", "parameter")
+                     .annotate(kg=Sum("mass_kg", filter=usable), days=Sum("mass_days", filter=usable),
+                               first=Min("first_mass_day", filter=usable), stale=Count("id", filter=~usable))
+                     .order_by())
+    dates: dict[Any, dt.date | None] = {}  # a few hundred first days among 20,000 rows: each parsed once
+    for point, code, kg, days, first, stale in found:
         ent, is_direct = points[point]
         if stale:
             redo.add(ent)
         if not is_direct:
             continue
+        day = dates[first] if first in dates else dates.setdefault(first, _date(first))
         d = direct.get((ent, code))
         if d is None:
-            direct[(ent, code)] = [kg or 0.0, days or 0, _date(first), 1 if days else 0]
+            direct[(ent, code)] = [kg or 0.0, days or 0, day, 1 if days else 0]
         else:
-            d[0], d[1], d[2], d[3] = d[0] + (kg or 0.0), d[1] + (days or 0), _earliest(d[2], _date(first)), \
+            d[0], d[1], d[2], d[3] = d[0] + (kg or 0.0), d[1] + (days or 0), _earliest(d[2], day), \
                 d[3] + (1 if days else 0)
     redo |= {ent for (ent, _), d in direct.items() if d[3] > 1}
     by_month: dict[str, list[list[float]]] = defaultdict(lambda: [[0.0] * 12 for _ in range(3)])
@@ -132,6 +139,31 @@ def measured_part(park_id: int, year: int, as_of: dt.date, codes: Iterable[str] 
     return Measured(_projections(ids, year, as_of, codes, direct, counted.values("pk")), dict(by_month))
 
 
+def _year_rows(counted: Any, points: dict[int, tuple[int, bool]], codes: list[str], year: int, as_of: dt.date
+               ) -> list[tuple[Any, ...]] | None:
+    """(point, pollutant, kg, days, first day, stale) as the monthly values give them, from the year rows
+    (``quality.ytd``): one row per point and pollutant instead of one per month. A row is stale (its
+    enterprise added up month by month) when a month does not know its days or the sums hold a day after
+    ``as_of``. None when the year rows do not count every monthly value (months written without them).
+    The rows of the year are read whole and kept for the counted ``points`` here: a lookup per point in
+    the database costs more than the rows of other parks."""
+    last_month, limit = as_of.replace(day=1), 1 << as_of.day
+    found = _raw(YearToDate.objects.filter(year=year, parameter__in=codes).values_list(
+        "point_id", "parameter", "mass_kg", "mass_days", "first_mass_day", "unknown", "last_month", "last_mask",
+        "months"))
+    stored = MonthlyValue.objects.filter(month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1),
+                                         parameter__in=codes, point_id__in=counted.values("pk")).count()
+    out, summed, months = [], 0, {}
+    for point, code, kg, days, first, unknown, last, mask, n in found:
+        if point not in points:
+            continue
+        summed += n
+        last = months[last] if last in months else months.setdefault(last, _date(last))
+        usable = not unknown and (last < last_month or (last == last_month and mask is not None and mask < limit))
+        out.append((point, code, kg, days, first, 0 if usable else 1))
+    return out if summed == stored else None
+
+
 def _projections(ids: Any, year: int, as_of: dt.date, codes: list[str], direct: dict[tuple[int, str], list[Any]],
                  counted: Any) -> dict[str, tuple[float, float, int]]:
     """pollutant → (year to date, projected, most days) over the enterprises' direct outlets."""
@@ -144,8 +176,8 @@ def _projections(ids: Any, year: int, as_of: dt.date, codes: list[str], direct: 
             continue
         ytd, stops = kg / KG_PER_T, stopped.get(ent)
         acc[0] += ytd
-        acc[1] += project(ytd, days, as_of, first, stopped_since(stops or set(), first, kept.get((ent, code),
-                                                                                            (set(), set()))[1]))
+        acc[1] += project(ytd, days, as_of, first, stopped_since(stops, first, kept.get((ent, code),
+                                                                                  (set(), set()))[1]) if stops else 0)
         acc[2] = max(acc[2], days)
     return {code: (float(ytd), float(projected), int(days)) for code, (ytd, projected, days) in sums.items()}
 

@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from qingyuan.monitoring.models import Reading
-from qingyuan.quality import kpi, queue
+from qingyuan.quality import kpi, queue, ytd
 from qingyuan.quality.aggregate import (
     Group,
     Sample,
@@ -406,6 +406,7 @@ def store_months(info: PointInfo, rows: list[tuple[dt.datetime, Stats, MassDays]
     fields = operator.attrgetter(*STATS_COLUMNS)
     data = [[info.id, start, *fields(s), now, local_day(start), *days] for start, s, days in rows]
     n = Upsert(MonthlyValue, MONTH_STORE_COLUMNS, KEY).run(data)
+    ytd.refresh([info.id], {local_day(start).year for start, _, _ in rows})  # their years' sums (ytd.py)
     _stored(Period.MONTH)
     return n
 

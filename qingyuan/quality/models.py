@@ -275,3 +275,31 @@ class Calibration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.parameter or '*'} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class YearToDate(models.Model):
+    """One point's masses of one parameter over a local year: the sums of its monthly values (derived, like them;
+    kept by ``quality.ytd.refresh`` whenever the computation stores months). What the cockpit's load figures
+    read (``loads.park``): a row per point and pollutant instead of one per month."""
+
+    point = models.ForeignKey("enterprises.MonitoringPoint", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("monitoring point"))
+    parameter = models.CharField(_("parameter"), max_length=16)
+    year = models.PositiveSmallIntegerField(_("year"))
+    months = models.PositiveSmallIntegerField(_("monthly values"))  # rows of the year summed
+    unknown = models.PositiveSmallIntegerField(_("months without their days"))  # mass_days NULL: left out below
+    mass_kg = models.FloatField(_("mass (kg)"), null=True, blank=True)  # Σ of the months whose days are known
+    mass_days = models.PositiveIntegerField(_("days with a mass"))
+    first_mass_day = models.DateField(_("first day with a mass"), null=True, blank=True)
+    last_month = models.DateField(_("last month"))
+    last_mask = models.IntegerField(_("days with a mass in the last month (bit mask)"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("year to date")
+        verbose_name_plural = _("years to date")
+        constraints = [models.UniqueConstraint(fields=["point", "parameter", "year"], name="quality_ytd_key")]
+        indexes = [models.Index(fields=["year", "parameter", "point"], name="quality_ytd_park")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.parameter} {self.year}"
