@@ -91,10 +91,11 @@ def _since(point_id: int, t: dt.datetime) -> dt.datetime:
     return min([t, *found])
 
 
-def refresh(point_id: int, t: dt.datetime, now: dt.datetime | None = None) -> int:
+def refresh(point_id: int, t: dt.datetime, now: dt.datetime | None = None, *, since: dt.datetime | None = None
+            ) -> int:
     """Recompute the runs of a flue-gas point that the hours from ``t`` on can change; returns rows written."""
     end = floor_hour(now or timezone.now())
-    since = _since(point_id, floor_hour(t))
+    since = since or _since(point_id, floor_hour(t))
     runs, invalid = hourly_runs([point_id], since, end) if since < end else ([], {})
     stamp = timezone.now()
     rows = [SubstitutedMass(point_id=point_id, parameter=r.code, run_start=r.first, month=month, first=first,
@@ -133,14 +134,22 @@ def on_period(info: PointInfo, period: str, rows: list[tuple[dt.datetime, Any]])
     if info.medium != Medium.GAS or not rows:
         return
     t = min(start for start, _ in rows)
-    if period == Period.HOUR:
-        if not any(stats.parameter in HJ75_CODES for _, stats in rows):
-            return
-        t = min(start for start, stats in rows if stats.parameter in HJ75_CODES)
-        if (_since(info.id, t) == t and _unchanged(rows, t)
-                and not SubstitutedMass.objects.filter(point_id=info.id, run_start__gte=t).exists()):
-            return
-    refresh(info.id, t)
+    if period != Period.HOUR:
+        refresh(info.id, t)
+        return
+    mine = [(start, stats) for start, stats in rows if stats.parameter in HJ75_CODES]
+    if not mine:
+        return
+    t = min(start for start, _ in mine)
+    since = _since(info.id, t)
+    if not SubstitutedMass.objects.filter(point_id=info.id, run_start__gte=since).exists():
+        if since == t and _unchanged(mine, t):
+            return  # valid hours after a valid hour: no run begins or changes
+        if not any(stats.valid and stats.mass_kg is not None for _, stats in mine) and not HourlyValue.objects.filter(
+                point_id=info.id, parameter__in=HJ75_CODES, valid=True, mass_kg__isnull=False,
+                start__gt=max(start for start, _ in mine)).exists():
+            return  # invalid hours with nothing valid after them: an open run grows, nothing is substituted yet
+    refresh(info.id, t, since=since)
 
 
 # ---- reading --------------------------------------------------------------------------------------
@@ -217,9 +226,15 @@ def add_to_park(direct: dict[tuple[int, str], list[Any]], by_month: dict[str, li
     """``park.park_figures``' sums plus the substituted mass, as ``totals.enterprise_loads`` adds it: kg and
     wholly substituted days at each enterprise's direct outlets; t per month at all, direct and the
     treatment plants' direct outlets."""
-    from qingyuan.loads.models import LoadPolicy
+    from qingyuan.enterprises.models import MonitoringPoint
+    from qingyuan.loads.models import ExcludedPoint, LoadPolicy
 
-    subs = by_enterprise(list(points), year, as_of, LoadPolicy.for_park(park_id).missing_hours, codes)
+    method = LoadPolicy.for_park(park_id).missing_hours
+    if method != MissingHours.HJ75 or not points:
+        return
+    counted = MonitoringPoint.objects.filter(outlet__enterprise__park_id=park_id).exclude(
+        pk__in=ExcludedPoint.objects.values("point_id")).values("pk")  # a subquery: no parameter per point
+    subs = by_enterprise(counted, year, as_of, method, codes)
     for (ent, code), sub in subs.items():
         d = direct.setdefault((ent, code), [0.0, 0, None, 0])
         d[0] += sum(sub.direct_months_t) * KG_PER_T

@@ -195,3 +195,23 @@ def test_it_shows_the_substituted_share_of_the_totals_and_links_to_the_hours(par
     text = page.content.decode()
     assert "其中补遗 0.039" in text and "#substituted-hours" in text
     assert "2025-12-31 06:00" in text and "2025-12-31 08:00" in text
+
+
+def test_it_substitutes_an_open_run_only_when_a_valid_hour_closes_it(park_world):
+    """HJ 75-2017 needs the valid hour after the run: 01-02 invalid (5 kg each measured) after a valid 10 kg hour
+    store nothing while nothing valid follows; the valid 20 kg hour at 03 closes the run: (10 + 20) / 2 = 15 kg/h,
+    replacing the 10 kg the invalid hours measured."""
+    point = make_point(park_world.enterprise_a, "AAAA0000000000000000000J", medium="gas")
+    info = point_infos([point.pk])[point.pk]
+    _hours(point, {0: 10.0})
+    _hours(point, {1: 5.0, 2: 5.0}, valid=False)
+    start = local_midnight(DAY)
+    invalid = [(start + h * HOUR, Stats(SO2, "mg/m3", "computed", False, 60, 60, 0, mass_kg=5.0)) for h in (1, 2)]
+    substituted.on_period(info, Period.HOUR, invalid)
+    assert not SubstitutedMass.objects.filter(point=point).exists()
+
+    _hours(point, {3: 20.0})
+    substituted.on_period(info, Period.HOUR, [(start + 3 * HOUR, Stats(SO2, "mg/m3", "computed", True, 60, 60, 60,
+                                                                        mass_kg=20.0))])
+    (row,) = SubstitutedMass.objects.filter(point=point)
+    assert (row.hours, row.kg_per_hour, row.replaced_kg, row.kg) == (2, 15.0, 10.0, 30.0)
