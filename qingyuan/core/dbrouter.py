@@ -6,7 +6,7 @@ decides nothing: every query goes to ``default`` as before.
 With it set, a read goes to the standby only when all of these hold:
 
 - it runs inside ``reads_from_replica`` (a decorator on the cockpit, the public portal pages,
-  the exports: pages that show overviews where a few seconds' delay does not matter);
+  the exports: pages that read much and write nothing);
 - the scope has not written yet (a read that must see its own write stays on the primary: every
   statement on ``default`` that is not a read marks the scope, through a connection
   ``execute_wrapper``; writes to the cache table do not count, they are not data the page reads);
