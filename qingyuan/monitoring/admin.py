@@ -18,6 +18,7 @@ from qingyuan.monitoring.models import (
     DeviceState,
     InvalidFrameSample,
     OutboxItem,
+    PacketBlock,
     Quarantine,
     RawPacket,
     Upstream,
@@ -60,6 +61,16 @@ class RawPacketAdmin(MaskedFrameAdmin):
     list_display = ["received_at", "mn", "cn", "qn", "data_time", "verdict", "peer", "duplicates"]
     list_filter = ["verdict", "cn"]
     search_fields = ["=mn", "=qn"]
+    show_full_result_count = False
+
+
+@admin.register(PacketBlock)
+class PacketBlockAdmin(ReadOnlyAdmin):
+    """Compacted days of raw packets: counts only; the frames are read on the point's packet pages."""
+
+    list_display = ["point", "day", "count", "first_received", "last_received", "codec", "compacted_at"]
+    list_filter = ["day"]
+    exclude = ["index", "data"]
     show_full_result_count = False
 
 

@@ -145,3 +145,16 @@ def test_it_says_a_block_is_damaged_instead_of_showing_no_packets(world, as_user
     if column == "index":  # the list reads only the index
         assert listing.status_code == 500 and "alert-danger" in listing.content.decode()
     assert any(r.levelname == "ERROR" and "is corrupt" in r.getMessage() for r in caplog.records)
+
+
+def test_it_lists_packet_blocks_in_the_admin_without_their_frames(world, as_user, django_user_model):
+    point, day = world.point_a, days_ago(5)
+    fill_day(point, day, 3)
+    block = PacketBlock.objects.get(pk=compact_packets(point.pk, day).block_id)
+    client = as_user(django_user_model.objects.create_superuser("root", password="x"))
+
+    listing = client.get("/admin/monitoring/packetblock/")
+    change = client.get(f"/admin/monitoring/packetblock/{block.pk}/change/")
+
+    assert listing.status_code == 200 and f"/admin/monitoring/packetblock/{block.pk}/change/" in listing.content.decode()
+    assert change.status_code == 200 and "123456" not in change.content.decode()
