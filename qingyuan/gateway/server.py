@@ -22,7 +22,8 @@ import contextlib
 import itertools
 import logging
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 
 from qingyuan.hj212 import Packet
 
@@ -38,6 +39,25 @@ from .stats import Stats
 log = logging.getLogger("qingyuan.gateway")
 
 
+ID_SLOTS = 1024  # connection ids of different gateway instances differ modulo this
+
+
+def connection_ids(instance: str, start_us: int) -> Iterator[int]:
+    """The ids of a gateway's connections (``DeviceSession.connection_id`` is unique in the database).
+
+    ``(start_us + n) * ID_SLOTS + slot``, with ``start_us`` the start time in microseconds and
+    ``slot`` fixed by the instance name: unique across restarts of one gateway (it would have to
+    accept more than one connection per microsecond of its run to reach its next start), and
+    across several gateways on one database (docs/configuration.md, QINGYUAN_GATEWAY_NAME), which
+    counting from the start time alone was not: a gateway started 0.1 s before another reached
+    the other's ids after 100,000 connections (a province's loggers reconnect that often in a
+    day or two). Two names share a slot with probability 1/1024 a pair; they then count apart by
+    their start times, as before. The ids stay below 2**63 until the year 2255.
+    """
+    slot = zlib.crc32(instance.encode("utf-8")) % ID_SLOTS
+    return (n * ID_SLOTS + slot for n in itertools.count(start_us))
+
+
 class GatewayServer:
     def __init__(self, config: GatewayConfig, sink_factory: Callable[[], Sink], *, stats: Stats | None = None):
         self.config = config
@@ -47,7 +67,7 @@ class GatewayServer:
         self.per_ip: collections.Counter[str] = collections.Counter()
         self.by_mn: dict[str, Connection] = {}
         self.closing = False
-        self._ids = itertools.count(time.time_ns() // 1000)  # unique across restarts
+        self._ids = connection_ids(config.instance, time.time_ns() // 1000)
         self._server: asyncio.Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stop = asyncio.Event()
