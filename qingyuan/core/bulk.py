@@ -87,11 +87,14 @@ def create(
     before: dict[str, Any] | None = None,
     after: Any = None,
     message: str = "",
+    time: Any = None,
 ) -> list[models.Model]:
     """``bulk_create`` the instances (one model) and write one audit entry per created row.
 
     ``after`` is the entry's after-values: a dict shared by all, or a function of the created
-    instance (default: ``audit.snapshot`` of it).
+    instance (default: ``audit.snapshot`` of it); ``related`` an object or a function of the
+    instance (each row's own parent). ``time``: the entries' time (default now; the demo's
+    seeded history gives the day it tells of).
     """
     from qingyuan.core import audit
 
@@ -102,8 +105,9 @@ def create(
         made = type(objs[0])._default_manager.bulk_create(objs)
         shape = after if after is not None else audit.snapshot
         audit.record_many(action, [
-            audit.Entry(obj, before, shape(obj) if callable(shape) else shape, related, message) for obj in made],
-            acting_user=acting_user)
+            audit.Entry(obj, before, shape(obj) if callable(shape) else shape,
+                        related(obj) if callable(related) else related, message) for obj in made],
+            acting_user=acting_user, time=time)
     return made
 
 

@@ -25,6 +25,15 @@ The story (``qingyuan.demo.story``):
   is upgraded; the river station's values follow the outbound section from class Ⅳ to Ⅲ;
 * the rebound case (``story.REBOUND``) drifts back toward its SO2 limit after its acceptance; by the
   last weeks its busiest hours exceed it again.
+
+Two rules of ``quality.compute`` the rows follow (issue 15 rules 5 and 8):
+
+* an analyser with a measuring cycle (``MonitoringPoint.measuring_cycle_min``, the demo's one
+  two-hour COD/NH3-N point) gives a value every cycle: 12 hourly values a day are expected, each
+  standing for its two hours' flow, and the day is valid from 10 of them (``validity.day_min_valid``);
+* an hour that overlaps an out-of-control span (a failed calibration or comparison until the next
+  passing one: ``quality.calibration``, seeded by ``quality.demo`` before the history) is invalid,
+  and its day counts only its valid hours.
 """
 
 from __future__ import annotations
@@ -43,9 +52,12 @@ from django.utils import timezone
 
 from qingyuan.demo.story import CLOSURES, REBOUND, ZONE, Calendar
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
+from qingyuan.quality.calibration import NO_CHECKS, PointChecks, checks_many, overlaps
 from qingyuan.quality.compute import DAY_COLUMNS, HOUR_COLUMNS, KEY, KPI_COLUMNS, MONTH_COLUMNS
+from qingyuan.quality.conf import quality_settings
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue
 from qingyuan.quality.upsert import Upsert
+from qingyuan.quality.validity import day_min_valid, is_cycled, values_per_day
 from qingyuan.standards import pollutant
 
 WATER = ("w01018", "w21003")
@@ -195,6 +207,8 @@ class History:
         return out
 
     def run(self, sources: list[Source]) -> dict[str, int]:
+        self.checks: dict[int, PointChecks] = checks_many([s.point.pk for s in sources], self.now)
+        self.cfg = quality_settings()
         daily: list[list[Any]] = []
         kpis: list[tuple[Any, ...]] = []
         months: dict[tuple[int, str, dt.date], list[float]] = {}
@@ -214,7 +228,8 @@ class History:
                     row, rows = self._day(s, code, start, mean, volume, missing)
                     if day >= hourly_from:
                         hours.add(rows)
-                    kpis.append((s.point.pk, day, code, 24, 0, len(rows), len(rows), self.now))
+                    kpis.append((s.point.pk, day, code, row[6] if row else self._expected(s, code), 0, len(rows),
+                                 sum(1 for r in rows if r[5]), self.now))
                     acc = months.setdefault((s.point.pk, code, day.replace(day=1)),
                                             [0.0, 0.0, 0.0, 0, math.inf, -math.inf, 0, 0])
                     acc[6] += 1  # a day expected
@@ -237,34 +252,54 @@ class History:
         return {"daily": len(daily), "hourly": hours.written, "monthly": len(monthly)}
 
     def _row(self, s: Source, code: str, start: dt.datetime, n: tuple[int, int, int], mean: float, lo: float,
-             hi: float, volume: float | None) -> list[Any]:
+             hi: float, volume: float | None, valid_row: bool) -> list[Any]:
         flow = code in ("w00000", "a00000")
         divisor = 1e6 if code.startswith("a") else 1000.0
         mass = None if flow or volume is None or code in ("w01009", "w01001") else mean * volume / divisor
         zs = mean if code.startswith("a") and not flow else None
         expected, received, valid = n
-        return [s.point.pk, start, code, _unit(code), "device", valid >= DAY_MIN_VALID_HOURS or expected == 1,
+        return [s.point.pk, start, code, _unit(code), "device", valid_row,
                 expected, received, valid, mean, mean, mean, zs, lo, hi, volume, mass, (volume if flow else mass),
                 mean, False, "N", self.now]
+
+    def _cycle(self, s: Source, code: str) -> int:
+        """Hours between two values of ``code``: 1, or the analyser's measuring cycle in hours (water)."""
+        cycle = s.point.measuring_cycle_min
+        if not is_cycled(code, s.kind != "gas", cycle):
+            return 1
+        return max(1, (cycle or 60) // 60)
+
+    def _expected(self, s: Source, code: str) -> int:
+        return values_per_day(s.point.measuring_cycle_min) if self._cycle(s, code) > 1 else 24
 
     def _day(self, s: Source, code: str, start: dt.datetime, mean: float, volume: float | None,
              missing: frozenset[int]) -> tuple[list[Any] | None, list[list[Any]]]:
         """The day's hourly rows (none for the hours the device did not send) and the day from them:
-        mean, min, max, volume and mass of the hours received, valid from 20 hours on (as ``quality.compute``)."""
+        mean, min, max, volume and mass of the hours received; valid from 20 valid hours on, or the share
+        of the expected values of a cycled analyser (as ``quality.compute``). An hour in an out-of-control
+        span is written invalid."""
         hours = []
-        v = volume / 24 if volume is not None else None
-        for h in range(24):
+        step = self._cycle(s, code)
+        v = volume / 24 * step if volume is not None else None  # a cycled value stands for its cycle's flow
+        end = start + dt.timedelta(days=1)
+        spans = [sp for sp in self.checks.get(s.point.pk, NO_CHECKS).of(code) if overlaps([sp], start, end)]
+        for h in range(0, 24, step):
             if h in missing:
                 continue
             c = mean * WAVE[h] if code != "w01001" else mean  # busier by day; pH stays put
-            hours.append(self._row(s, code, start + HOURS[h], (1, 1, 1), c, c * 0.9, c * 1.1, v))
+            hour = start + HOURS[h]
+            ok = not (spans and overlaps(spans, hour, hour + HOURS[1]))
+            hours.append(self._row(s, code, hour, (1, 1, int(ok)), c, c * 0.9, c * 1.1, v, ok))
         if not hours:
             return None, []
         n = len(hours)
+        valid = sum(1 for h in hours if h[5])
+        expected = self._expected(s, code)
         day_mean = sum(h[9] for h in hours) / n
         day_volume = v * n if v is not None else None
-        row = self._row(s, code, start, (24, n, n), day_mean, min(h[13] for h in hours), max(h[14] for h in hours),
-                        day_volume)
+        ok = valid >= day_min_valid(expected, s.kind != "gas", self.cfg)
+        row = self._row(s, code, start, (expected, n, valid), day_mean, min(h[13] for h in hours),
+                        max(h[14] for h in hours), day_volume, ok)
         return row, hours
 
     def _month(self, pid: int, code: str, first: dt.date, acc: list[float]) -> list[Any]:
@@ -283,7 +318,6 @@ class History:
 
 WAVE = [1 + 0.12 * math.sin((h - 4) / 24 * 2 * math.pi) for h in range(24)]
 HOURS = [dt.timedelta(hours=h) for h in range(24)]
-DAY_MIN_VALID_HOURS = 20  # quality.conf.QualitySettings.day_min_valid_hours
 
 
 class _Writer:

@@ -33,6 +33,7 @@ from qingyuan.org.choices import Role, UnitKind
 from qingyuan.org.models import Membership, Park, Person, Unit
 from qingyuan.plans import demo as plans_demo
 from qingyuan.portal import demo as portal_demo
+from qingyuan.quality import demo as quality_demo
 from qingyuan.sections import demo as sections_demo
 from qingyuan.standards import discharge_limit
 from qingyuan.supervision import demo as supervision_demo
@@ -83,6 +84,7 @@ class Seeder:
         complaints_demo.seed(self)
         loads_demo.seed(self)
         sections_demo.seed(self)
+        quality_demo.seed(self)  # calibrations and comparisons: the history writes their out-of-control hours invalid
         self._history()
         closures_demo.seed(self)
         compensation_demo.seed(self)
@@ -194,7 +196,9 @@ class Seeder:
                 acting_user=office, park=self.park, outlet=outlet, name=f"{e.name[:8]}{outlet.name}", mn=mn[:24],
                 password=f"{self.rng.randrange(100000, 999999)}", protocol_version="2005" if old_device else "2017",
                 st="32" if outlet.medium == "water" else "31", rtd_interval_s=60 if outlet.medium == "water" else 30,
-                min_interval_min=10, sends_hourly=True, sends_daily=True)
+                min_interval_min=10, sends_hourly=True, sends_daily=True,
+                measuring_cycle_min=quality_demo.CYCLE_MIN if (
+                    e.name == quality_demo.CYCLED_ENTERPRISE and outlet.medium == "water") else None)
             if is_plant:
                 ent_actions.do_create_point(
                     acting_user=office, park=self.park, outlet=outlet, name="园区污水处理厂进水口", mn=f"{mn[:20]}9999",
