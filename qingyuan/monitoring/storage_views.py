@@ -38,6 +38,15 @@ RUNS_SHOWN = 10
 COUNT_LABELS = {"realtime": RetentionTier.REALTIME.label, "minute": RetentionTier.MINUTE.label,
                 "raw": RetentionTier.RAW.label, "blocks": gettext_lazy("blocks"),
                 "held_days_skipped": gettext_lazy("held days kept")}
+# The compaction runs' audit entries (monitoring.compaction, monitoring.evidence_blocks): what each is, and
+# the figures shown (by label; a key without one is left out rather than shown as a code).
+COMPACTION_ACTIONS = {"readings.compact": gettext_lazy("Readings compacted"),
+                      "evidence.compact": gettext_lazy("Raw packets compacted")}
+COMPACTION_LABELS = {"units": gettext_lazy("days looked at"), "days": gettext_lazy("days looked at"),
+                     "blocks": gettext_lazy("blocks"), "readings": gettext_lazy("readings moved into blocks"),
+                     "packets": gettext_lazy("packets moved into blocks"),
+                     "retransmissions": gettext_lazy("retransmissions merged"), "bytes": gettext_lazy("bytes"),
+                     "held": gettext_lazy("held days skipped"), "corrupt": gettext_lazy("corrupt blocks")}
 
 
 def sees_storage(user: Any) -> bool:
@@ -109,21 +118,22 @@ def holds_in_force(now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _counts(data: Any) -> list[tuple[str, Any]]:
-    """An audit entry's counts by label (known keys) for people, not as a dict."""
+def _counts(data: Any, labels: dict[str, Any]) -> list[tuple[str, Any]]:
+    """An audit entry's counts by label, for people, not as a dict; keys without a label are left out."""
     if not isinstance(data, dict):
         return []
-    return [(str(COUNT_LABELS.get(k, k)), v) for k, v in data.items()]
+    return [(str(labels[k]), v) for k, v in data.items() if k in labels and isinstance(v, int)]
 
 
 def runs() -> dict[str, Any]:
     expiry = list(ExpiryRun.objects.all()[:RUNS_SHOWN])
     for run in expiry:
-        run.figures = _counts(run.counts)  # type: ignore[attr-defined]
-    compaction = list(AuditEntry.objects.filter(action__startswith="monitoring.compact").order_by("-time", "-id")
+        run.figures = _counts(run.counts, COUNT_LABELS)  # type: ignore[attr-defined]
+    compaction = list(AuditEntry.objects.filter(action__in=list(COMPACTION_ACTIONS)).order_by("-time", "-id")
                       [:RUNS_SHOWN])
     for entry in compaction:
-        entry.figures = _counts(entry.after)  # type: ignore[attr-defined]
+        entry.label = COMPACTION_ACTIONS[entry.action]  # type: ignore[attr-defined]
+        entry.figures = _counts(entry.after, COMPACTION_LABELS)  # type: ignore[attr-defined]
     return {"expiry": expiry, "compaction": compaction}
 
 

@@ -83,3 +83,15 @@ def test_the_menu_offers_the_page_to_administrators_only(world, admin):
 
     assert "storage" in keys(admin)
     assert "storage" not in keys(world.regulator) | keys(world.ent_a)
+
+
+def test_it_lists_compaction_runs_by_label_without_codes(world, admin, as_user):
+    from qingyuan.core import audit
+
+    job = Job.objects.create(kind="monitoring.compact", title="compact", status=Job.Status.DONE)
+    audit.record("readings.compact", job, acting_user=None,
+                 after={"units": 3, "blocks": 3, "readings": 1200, "last_thing": "x", "conflicts": 0})
+    page = as_user(admin).get(URL).content.decode()
+    runs = page[page.index('id="storage-compaction-runs"'):]
+    assert "监测数据压缩" in runs and "压缩入块的数据条数 1200" in runs
+    assert "last_thing" not in runs and "conflicts" not in runs
