@@ -265,6 +265,12 @@ def run(args: argparse.Namespace) -> None:
         rows = fetch(RawTimes(), year_point.pk, "hour", year_end - dt.timedelta(days=365), year_end)
         assert len(rows) > 8000
 
+    def hourly_year_one() -> None:
+        rows = list(Reading.objects.filter(point_id=year_point.pk, kind="hour", parameter="a21026",
+                                           time__gte=year_end - dt.timedelta(days=365), time__lt=year_end)
+                    .values_list("time", "avg", "flag"))
+        assert len(rows) > 8000
+
     def minute_day() -> None:
         store._cache.clear()  # decode every time: no warm cache
         assert store.rows(pid, "minute", day, day + dt.timedelta(days=1))
@@ -275,6 +281,7 @@ def run(args: argparse.Namespace) -> None:
 
     for label, fn in (("hourly values, 1 point x 1 year (ORM)", hourly_year),
                       ("the same, raw rows (quality.fetch)", hourly_year_raw),
+                      ("one parameter's hourly values, 1 year", hourly_year_one),
                       ("minute values, 1 compacted day", minute_day),
                       ("real-time values, 1 compacted day", realtime_day)):
         p50, p95, cpu50 = timed(fn, args.runs)
