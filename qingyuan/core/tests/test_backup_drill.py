@@ -155,6 +155,10 @@ def test_it_restores_rows_written_after_the_base_backup_from_the_wal_archive(pri
     kept = sorted(p.name for p in primary.backups.iterdir())
     assert kept == [Path(second.stdout.strip()).name]  # BACKUP_KEEP=1: the older one is gone
     assert {"base.tar.gz", "backup_manifest", "SHA256SUMS"} <= {p.name for p in Path(second.stdout.strip()).iterdir()}
+    label = run(["tar", "-xzOf", str(Path(second.stdout.strip()) / "base.tar.gz"), "backup_label"]).stdout
+    start = re.search(r"START WAL LOCATION: .* \(file ([0-9A-F]{24})\)", label).group(1)
+    segments = [p.name for p in primary.wal.iterdir() if re.fullmatch(r"[0-9A-F]{24}", p.name)]
+    assert all(name >= start for name in segments), (start, segments)  # older WAL pruned with the old backup
 
     primary.write_readings(primary.point_id, 30, 45)  # after the backup: only in the archived WAL
     primary.archive_now()
