@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from qingyuan.core import audit, jobs
@@ -40,7 +40,6 @@ log = logging.getLogger("qingyuan.monitoring.compaction")
 
 KINDS = ("realtime", "minute")
 COLUMNS = ("time", "parameter", *codec.FLOATS, "flag", "eflag")
-DELETE_CHUNK = 500
 JOB = "monitoring.compact"
 ACTION = "readings.compact"
 
@@ -95,16 +94,14 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
     start, end = day_range(day)
     try:
         with transaction.atomic():
-            narrow = list(Reading.objects.filter(point_id=point_id, kind=kind, time__gte=start, time__lt=end)
-                          .values_list("id", *COLUMNS))
+            narrow = _narrow(point_id, kind, start, end)
             if not narrow:
                 return None
             block = (ReadingBlock.objects.select_for_update()
                      .filter(point_id=point_id, kind=kind, day=day).first())
             merged = {(r.time, r.parameter): r for r in block_rows(block)} if block is not None else {}
             moved = 0
-            for values in narrow:
-                row = Row(*values[1:])
+            for row in narrow:
                 key = (row.time, row.parameter)
                 if key not in merged:  # the block's copy wins: a retransmission changes nothing
                     merged[key] = row
@@ -118,21 +115,46 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
             elif not ReadingBlock.objects.filter(pk=block.pk, checksum=block.checksum, count=block.count
                                                  ).update(**fields):
                 raise Conflict(f"block {block.pk} changed under compaction")
-            _delete(point_id, kind, start, end, [v[0] for v in narrow])
+            _delete(point_id, kind, start, end, len(narrow))
     except IntegrityError as exc:  # the unique key: another compaction created the block first
         raise Conflict(str(exc)) from exc
     return Compacted(point_id, kind, day, moved, len(narrow) - moved, len(rows), len(data), block.pk)
 
 
-def _delete(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, ids: list[int]) -> None:
-    """Delete exactly the rows read (by id: a late row inserted meanwhile stays narrow)."""
-    deleted = 0
-    for i in range(0, len(ids), DELETE_CHUNK):
-        chunk = ids[i:i + DELETE_CHUNK]
-        deleted += Reading.objects.filter(point_id=point_id, kind=kind, time__gte=start, time__lt=end,
-                                          id__in=chunk)._raw_delete(Reading.objects.db)
-    if deleted != len(ids):
-        raise Conflict(f"{deleted} of {len(ids)} narrow readings deleted: another compaction took them")
+def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> list[Row]:
+    """The unit's narrow rows, with a raw cursor: one datetime per distinct time, not one per row."""
+    q = connection.ops.quote_name
+    cols = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
+    text = connection.vendor != "postgresql"
+    when = f"CAST({cols['time']} AS TEXT)" if text else cols["time"]  # PostgreSQL: an aware datetime
+    sql = (f"SELECT {when}, {', '.join(cols[c] for c in COLUMNS[1:])} "  # noqa: S608 - names from _meta
+           f"FROM {q(Reading._meta.db_table)} WHERE {cols['point_id']} = %s AND {cols['kind']} = %s "
+           f"AND {cols['time']} >= %s AND {cols['time']} < %s")
+    adapt = connection.ops.adapt_datetimefield_value
+    seen: dict[Any, dt.datetime] = {}
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [point_id, kind, adapt(start), adapt(end)])
+        for raw, *rest in cursor.fetchall():
+            t = seen.get(raw)
+            if t is None:
+                t = seen[raw] = (dt.datetime.fromisoformat(raw).replace(tzinfo=dt.UTC) if text
+                                 else raw.astimezone(dt.UTC))
+            out.append(Row(t, *rest))
+    return out
+
+
+def _delete(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, read: int) -> None:
+    """Delete the unit's narrow rows: exactly as many as were read, else roll back.
+
+    On SQLite the transaction holds the write lock from its start (immediate transactions), so no
+    row can arrive between the read and the delete. On PostgreSQL a late row committed in between
+    makes the count differ: the compaction rolls back and the next run takes it in.
+    """
+    deleted = Reading.objects.filter(point_id=point_id, kind=kind, time__gte=start, time__lt=end
+                                     )._raw_delete(Reading.objects.db)
+    if deleted != read:
+        raise Conflict(f"{deleted} narrow readings to delete, {read} read: rows came or went meanwhile")
 
 
 # -- what is due ----------------------------------------------------------------------------
