@@ -84,3 +84,26 @@ def test_it_answers_in_one_query_for_any_number_of_points(world, django_assert_m
     assert len(some) == 5 and {h.point_id for h in some} == {world.point_a.pk}
     assert len(everyone) == 10 and len(many) == 5 and {h.point_id for h in many} == {world.point_b.pk}
     assert alarm_holds(None, at(D(2026, 3, 1)), NOW) == everyone  # open: held up to now
+
+
+def test_compaction_waits_for_the_alarm_to_close_and_expiry_keeps_the_block(world, windows):
+    """Issue 16: open, the range stays narrow (pinned); closed, it is compacted, and its block never expires."""
+    from qingyuan.monitoring import compaction
+    from qingyuan.monitoring.models import ReadingBlock
+
+    p = world.point_a
+    with time_machine.travel(NOW, tick=False):
+        alarm = make_alarm(world, p, at(D(2026, 3, 10), 10))
+        held = [reading(p, "minute", at(D(2026, 3, 10), 10, m)) for m in (0, 10, 20)]
+        compaction.compact_due(now=NOW)
+        assert Reading.objects.filter(pk__in=[r.pk for r in held]).count() == 3
+        assert not ReadingBlock.objects.filter(point=p, day=D(2026, 3, 10)).exists()
+        actions.do_dismiss(alarm, acting_user=world.regulator, reason="误报：仪表校准")
+        compaction.compact_due(now=NOW)
+    block = ReadingBlock.objects.get(point=p, kind="minute", day=D(2026, 3, 10))
+    assert block.count == 3 and not Reading.objects.filter(pk__in=[r.pk for r in held]).exists()
+
+    years_later = NOW + dt.timedelta(days=3 * 365)
+    with time_machine.travel(years_later, tick=False):
+        retention.expire_all()
+    assert ReadingBlock.objects.filter(pk=block.pk).exists()
