@@ -268,7 +268,12 @@ def main() -> int:
     print("CPU (cores): " + ", ".join(f"{name} {cpu.get(name, float('nan')):.2f}" for name in ("gateways", "primary", "standby"))
           + f", load generator {load.load_cpu:.2f}; load average now {os.getloadavg()[0]:.1f}")
     print(f"gateway exit codes {codes}")
-    return 0 if lost == 0 and not unacknowledged and all(c == 0 for c in codes) else 1
+    ok = lost == 0 and not unacknowledged and all(c == 0 for c in codes)
+    if ok:
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        print(f"the gateways' logs and alarm-evaluation timings are in {tmp}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
