@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qingyuan.core import audit, jobs
 from qingyuan.enterprises.models import MonitoringPoint
@@ -52,6 +53,9 @@ BATCH_ROWS = 50_000  # a batch stops once it has deleted this many rows (one tra
 READING_KIND = {RetentionTier.REALTIME: ReadingKind.REALTIME, RetentionTier.MINUTE: ReadingKind.MINUTE}
 COUNT_KEYS = ("realtime", "minute", "raw", "blocks", "held_days_skipped")
 JOB_KIND = "monitoring.expire"
+# The counts by label, for people (the job's progress line, the storage page).
+COUNT_LABELS = {"realtime": RetentionTier.REALTIME.label, "minute": RetentionTier.MINUTE.label,
+                "raw": RetentionTier.RAW.label, "blocks": _("blocks"), "held_days_skipped": _("held days kept")}
 
 
 def windows() -> dict[str, int]:
@@ -241,9 +245,14 @@ def expire_all(*, now: dt.datetime | None = None, source: str = "command",
             totals[key] += n
         if progress is not None:
             left = due_marks(kept).count()
-            progress(total - left, total, ", ".join(f"{k} {v}" for k, v in totals.items()))
+            progress(total - left, total, describe(totals))
         if not batch.claimed:
             return totals
+
+
+def describe(counts: dict[str, int]) -> str:
+    """``实时数据 12, 分钟数据 0, …``: counts by label in the active language."""
+    return ", ".join(f"{COUNT_LABELS[k]} {n}" for k, n in counts.items() if k in COUNT_LABELS)
 
 
 def backlog(now: dt.datetime | None = None) -> dict[str, dict[str, Any]]:

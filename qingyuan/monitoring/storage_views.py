@@ -35,9 +35,6 @@ COUNT_SECONDS = 600
 EXACT_LIMIT = 5_000_000
 HOLDS_SHOWN = 200
 RUNS_SHOWN = 10
-COUNT_LABELS = {"realtime": RetentionTier.REALTIME.label, "minute": RetentionTier.MINUTE.label,
-                "raw": RetentionTier.RAW.label, "blocks": gettext_lazy("blocks"),
-                "held_days_skipped": gettext_lazy("held days kept")}
 # The compaction runs' audit entries (monitoring.compaction, monitoring.evidence_blocks): what each is, and
 # the figures shown (by label; a key without one is left out rather than shown as a code).
 COMPACTION_ACTIONS = {"readings.compact": gettext_lazy("Readings compacted"),
@@ -128,7 +125,7 @@ def _counts(data: Any, labels: dict[str, Any]) -> list[tuple[str, Any]]:
 def runs() -> dict[str, Any]:
     expiry = list(ExpiryRun.objects.all()[:RUNS_SHOWN])
     for run in expiry:
-        run.figures = _counts(run.counts, COUNT_LABELS)  # type: ignore[attr-defined]
+        run.figures = _counts(run.counts, retention.COUNT_LABELS)  # type: ignore[attr-defined]
     compaction = list(AuditEntry.objects.filter(action__in=list(COMPACTION_ACTIONS)).order_by("-time", "-id")
                       [:RUNS_SHOWN])
     for entry in compaction:

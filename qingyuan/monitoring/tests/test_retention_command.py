@@ -36,7 +36,7 @@ def test_it_expires_the_backlog_as_a_finished_job(world, windows):
 
     job = Job.objects.get(kind="monitoring.expire")
     assert job.status == Job.Status.DONE and job.total > 0 and job.percent == 100
-    assert "realtime 10" in job.message and "raw 10" in job.message and "done:" in out.getvalue()
+    assert "实时数据 10" in job.message and "原始报文 10" in job.message and "done:" in out.getvalue()
     assert list(Reading.objects.values_list("pk", flat=True)) == [kept.pk] and RawPacket.objects.count() == 0
     entries = AuditEntry.objects.filter(action="monitoring.expire")
     assert sum(e.after["realtime"] for e in entries) == 10 and sum(e.after["raw"] for e in entries) == 10
