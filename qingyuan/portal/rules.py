@@ -128,15 +128,23 @@ def compliance(e: Enterprise, *, limits: list[dict[str, Any]] | None = None) -> 
 
     Each day is judged as the alarm engine judges it (``verdicts``); a day it cannot judge (no valid O2 for a
     corrected limit…) is counted apart (``unjudged``), neither compliant nor exceeding. ``limits`` is not
-    used any more (the engine's limits are read); kept for callers. Three queries and the engine's context."""
+    used any more (the engine's limits are read); kept for callers. Four queries and the engine's context; only
+    the limited parameters' days are read."""
     points = points_of(e)
     last = last_public_day()
     first = last - dt.timedelta(days=max(WINDOWS) - 1)
-    values = published_daily([p.pk for p in points], first, last).values("point_id", "parameter", "day", "mean",
-                                                                          "zs_mean")
+    published = published_daily([p.pk for p in points], first, last)
+    contexts = verdicts.limits([p.pk for p in points])
+    limited = Q()
+    for point_id, code in published.values_list("point_id", "parameter").distinct().order_by():
+        if verdicts.rule_of(contexts.get(point_id), code) is not None:
+            limited |= Q(point_id=point_id, parameter=code)
+    if not limited:
+        return []
+    values = published.filter(limited).values("point_id", "parameter", "day", "mean", "zs_mean")
     names = {p.pk: p.name for p in points}
     out: dict[tuple[int, str], dict[str, Any]] = {}
-    for d, rule, ok in verdicts.judged(names, values, first, last):
+    for d, rule, ok in verdicts.judged(names, values, first, last, contexts=contexts):
         if rule is None:
             continue
         key = (d["point_id"], d["parameter"])

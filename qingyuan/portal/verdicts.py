@@ -64,12 +64,13 @@ def verdict(ctx: context.PointContext | None, code: str, day: dt.date, mean: flo
     return None
 
 
-def judged(point_ids: Iterable[int], rows: Iterable[dict[str, Any]], first: dt.date, last: dt.date
+def judged(point_ids: Iterable[int], rows: Iterable[dict[str, Any]], first: dt.date, last: dt.date, *,
+           contexts: dict[int, context.PointContext] | None = None
            ) -> list[tuple[dict[str, Any], LimitRule | None, bool | None]]:
     """Each published daily row (``point_id``, ``parameter``, ``day``, ``mean``, ``zs_mean``) with the limit it was
     judged against and the verdict."""
     ids = list(point_ids)
-    contexts, when = limits(ids), conditions(ids, first, last)
+    contexts, when = contexts if contexts is not None else limits(ids), conditions(ids, first, last)
     out = []
     for r in rows:
         ctx = contexts.get(r["point_id"])
