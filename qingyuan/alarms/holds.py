@@ -34,7 +34,7 @@ def alarm_holds(point_ids: Iterable[int] | None, since: dt.datetime, until: dt.d
     )
     if ids is not None and len(ids) <= IN_SQL:
         rows = rows.filter(point_id__in=ids)
-    found = []
+    found: list[Hold] = []
     for pk, point_id, kind, start, end, status, closed_at, a_status, a_closed, e_status, e_closed in rows.values_list(
         "pk", "point_id", "kind", "start", "end", "status", "closed_at", "assignment__status",
         "assignment__closed_at", "episode__assignment__status", "episode__assignment__closed_at",

@@ -42,7 +42,7 @@ def closure_holds(point_ids: Iterable[int] | None, since: dt.datetime, until: dt
     latest_decision = (until + dt.timedelta(days=LOOKBACK_DAYS)).astimezone(ZONE).date()
     rows = ClosureCase.objects.filter(enterprise_id__in=list(by_enterprise), decision_date__lte=latest_decision).filter(
         Q(status__in=OPEN) | Q(completed_at__gte=since) | Q(completed_at__isnull=True))
-    found = []
+    found: list[Hold] = []
     for pk, enterprise_id, number, status, decided, opened_at, completed_at in rows.values_list(
             "pk", "enterprise_id", "decision_number", "status", "decision_date", "opened_at", "completed_at"):
         is_open = status in OPEN

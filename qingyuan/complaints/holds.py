@@ -43,7 +43,7 @@ def complaint_holds(point_ids: Iterable[int] | None, since: dt.datetime, until: 
             .exclude(status=Status.NOT_ACCEPTED)
             .filter(Q(received_at__lt=until + LOOKBACK) | Q(observed_at__lt=until + LOOKBACK))
             .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since) | Q(closed_at__isnull=True)))
-    found = []
+    found: list[Hold] = []
     for pk, enterprise_id, code, status, observed_at, received_at, closed_at, updated_at in rows.values_list(
             "pk", "enterprise_id", "code", "status", "observed_at", "received_at", "closed_at", "updated_at"):
         is_open = status in OPEN_STATUSES

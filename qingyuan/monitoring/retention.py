@@ -50,7 +50,7 @@ ZONE = holds.ZONE
 EPOCH = dt.date(2000, 1, 1)  # a new mark starts here; its first seek jumps to the first day with data
 BATCH_DAYS = 200  # (tier, point, day) units per batch at most
 BATCH_ROWS = 50_000  # a batch stops once it has deleted this many rows (one transaction stays short)
-READING_KIND = {RetentionTier.REALTIME: ReadingKind.REALTIME, RetentionTier.MINUTE: ReadingKind.MINUTE}
+READING_KIND: dict[str, str] = {RetentionTier.REALTIME: ReadingKind.REALTIME, RetentionTier.MINUTE: ReadingKind.MINUTE}
 COUNT_KEYS = ("realtime", "minute", "raw", "blocks", "held_days_skipped")
 JOB_KIND = "monitoring.expire"
 # The counts by label, for people (the job's progress line, the storage page).
@@ -197,7 +197,7 @@ def expire_batch(*, now: dt.datetime | None = None, source: str = "worker", max_
                            max(kept.values()), for_compaction=False)
     with transaction.atomic():
         for mark in marks:
-            if not _walk(mark, kept[mark.tier], held.get(mark.point_id, set()), batch, now,  # type: ignore[arg-type]
+            if not _walk(mark, kept[mark.tier], held.get(mark.point_id, set()), batch, now,  # type: ignore[arg-type,unused-ignore]
                          max_days=max_days, max_rows=max_rows):
                 break
         if batch.deleted or batch.counts["held_days_skipped"]:

@@ -64,7 +64,7 @@ def _estimate(table: str) -> int | None:
 
 def volumes() -> dict[str, Any]:
     """Rows narrow and compacted, per kind: exact counts (cached), or an estimate of a huge narrow table."""
-    cached = cache.get("monitoring.storage.volumes")
+    cached: dict[str, Any] | None = cache.get("monitoring.storage.volumes")
     if cached is not None:
         return cached
     estimate = _estimate(Reading._meta.db_table)
@@ -125,12 +125,12 @@ def _counts(data: Any, labels: dict[str, Any]) -> list[tuple[str, Any]]:
 def runs() -> dict[str, Any]:
     expiry = list(ExpiryRun.objects.all()[:RUNS_SHOWN])
     for run in expiry:
-        run.figures = _counts(run.counts, retention.COUNT_LABELS)  # type: ignore[attr-defined]
+        run.figures = _counts(run.counts, retention.COUNT_LABELS)  # type: ignore[attr-defined,unused-ignore]
     compaction = list(AuditEntry.objects.filter(action__in=list(COMPACTION_ACTIONS)).order_by("-time", "-id")
                       [:RUNS_SHOWN])
     for entry in compaction:
-        entry.label = COMPACTION_ACTIONS[entry.action]  # type: ignore[attr-defined]
-        entry.figures = _counts(entry.after, COMPACTION_LABELS)  # type: ignore[attr-defined]
+        entry.label = COMPACTION_ACTIONS[entry.action]  # type: ignore[attr-defined,unused-ignore]
+        entry.figures = _counts(entry.after, COMPACTION_LABELS)  # type: ignore[attr-defined,unused-ignore]
     return {"expiry": expiry, "compaction": compaction}
 
 

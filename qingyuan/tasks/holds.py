@@ -37,7 +37,7 @@ def assignment_holds(point_ids: Iterable[int] | None, since: dt.datetime, until:
         return []
     rows = Assignment.objects.filter(enterprise_id__in=list(by_enterprise), created_at__lt=until).filter(
         Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since) | Q(closed_at__isnull=True))
-    found = []
+    found: list[Hold] = []
     for pk, enterprise_id, number, status, created_at, closed_at in rows.values_list(
             "pk", "enterprise_id", "number", "status", "created_at", "closed_at"):
         is_open = status in OPEN_STATUSES
