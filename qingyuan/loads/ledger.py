@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,7 @@ from qingyuan.enterprises.choices import EnterpriseStatus
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.loads.choices import KEY_POLLUTANTS, EntryKind
 from qingyuan.loads.models import BaselineLoad, LedgerEntry, LoadPolicy, NewProject
-from qingyuan.loads.routes import Routes, routes_of
+from qingyuan.loads.routes import Routes, is_water, routes_of
 from qingyuan.loads.totals import load_targets
 from qingyuan.plans.choices import MeasureStatus
 from qingyuan.plans.models import Measure, pollutant_name
@@ -155,10 +155,18 @@ def capacity(park_id: int, *, routes: Routes | None = None) -> dict[str, Capacit
     if routes is None:
         routes = routes_of(Enterprise.objects.filter(park_id=park_id).values_list("pk", flat=True))
     base: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for ent, code, t in (BaselineLoad.objects.filter(enterprise__park_id=park_id, year=policy.baseline_year)
-                         .values_list("enterprise_id", "pollutant_code").annotate(t=Sum("load_t")).order_by()):
-        if routes.counts(ent, code):
-            base[code] += _t(t)
+    # Σ per pollutant by the database, less the indirect-only enterprises' water baselines (routes.counts):
+    # one row per pollutant, not one per enterprise. A baseline is unique per enterprise, pollutant and year
+    # and has 4 decimals, so the rounded sum is the sum of the rounded baselines.
+    inside = Q(enterprise_id__in=list(routes.indirect_only) or [0])
+    for code, every, within, n, n_within in (
+            BaselineLoad.objects.filter(enterprise__park_id=park_id, year=policy.baseline_year)
+            .values_list("pollutant_code").annotate(every=Sum("load_t"), within=Sum("load_t", filter=inside),
+                                                    n=Count("id"), n_within=Count("id", filter=inside)).order_by()):
+        if not is_water(code):
+            base[code] = _t(every)
+        elif n > n_within:  # some counted: a pollutant whose baselines are all inside plants has no row
+            base[code] = _t(every) - _t(within)
     freed: dict[str, Decimal] = defaultdict(lambda: ZERO)
     allocated: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for ent, code, kind, t in (LedgerEntry.objects.filter(park_id=park_id)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import CharField, Count, Min, Q, Sum
+from django.db.models.functions import Cast
 
 from qingyuan.enterprises.choices import DischargeRoute
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint
@@ -148,9 +149,11 @@ def _year_rows(counted: Any, points: dict[int, tuple[int, bool]], codes: list[st
     The rows of the year are read whole and kept for the counted ``points`` here: a lookup per point in
     the database costs more than the rows of other parks."""
     last_month, limit = as_of.replace(day=1), 1 << as_of.day
-    found = _raw(YearToDate.objects.filter(year=year, parameter__in=codes).values_list(
-        "point_id", "parameter", "mass_kg", "mass_days", "first_mass_day", "unknown", "last_month", "last_mask",
-        "months"))
+    # the dates as text: a few hundred distinct ones among 40,000, each parsed once below (the SQLite driver
+    # would parse every date column value)
+    text = {"first": Cast("first_mass_day", CharField()), "last": Cast("last_month", CharField())}
+    found = _raw(YearToDate.objects.filter(year=year, parameter__in=codes).annotate(**text).values_list(
+        "point_id", "parameter", "mass_kg", "mass_days", "first", "unknown", "last", "last_mask", "months"))
     stored = MonthlyValue.objects.filter(month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1),
                                          parameter__in=codes, point_id__in=counted.values("pk")).count()
     out, summed, months = [], 0, {}
