@@ -458,7 +458,7 @@ API_TARGETS: dict[str, Target] = {
 
 # Apps added later keep their targets next to their code: ``qingyuan/<app>/tests/sweep_targets.py`` with
 # ``TARGETS`` / ``API_TARGETS`` dicts (and, in ``sweep_data``, an optional ``seed(users)`` for rows the demo lacks).
-APP_SWEEPS = ("closures", "compensation", "meetings", "supervision", "surveys", "portal", "quality")
+APP_SWEEPS = ("closures", "compensation", "meetings", "supervision", "surveys", "portal", "quality", "monitoring")
 
 
 def app_sweep_modules() -> list[Any]:
