@@ -162,7 +162,7 @@ def _scaled(v: float, k: int) -> int | None:
     if not -1e15 < v < 1e15:  # also NaN and ±inf
         return None
     p = _POW[k]
-    n = round(v * p)
+    n: int = round(v * p)
     if not -_LIMIT < n < _LIMIT or n / p != v or (n == 0 and math.copysign(1.0, v) < 0):  # -0.0 == 0.0 but is not the same float
         return None
     return n

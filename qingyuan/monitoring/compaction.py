@@ -124,7 +124,7 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
 def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> list[Row]:
     """The unit's narrow rows, with a raw cursor: one datetime per distinct time, not one per row."""
     q = connection.ops.quote_name
-    cols = {f.attname: q(f.column) for f in Reading._meta.concrete_fields}
+    cols = {f.attname: q(str(f.column)) for f in Reading._meta.concrete_fields}
     text = connection.vendor != "postgresql"
     when = f"CAST({cols['time']} AS TEXT)" if text else cols["time"]  # PostgreSQL: an aware datetime
     sql = (f"SELECT {when}, {', '.join(cols[c] for c in COLUMNS[1:])} "  # noqa: S608 - names from _meta
