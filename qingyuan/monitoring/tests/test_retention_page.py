@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
 import time_machine
@@ -10,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from qingyuan.alarms.models import Alarm
 from qingyuan.core.models import AuditEntry, Job
+from qingyuan.demo.tests.presentation import problems
 from qingyuan.monitoring import retention
 
 from .retention_data import NOW, WINDOWS, at, packet, reading, reading_block
@@ -55,6 +58,12 @@ def test_it_shows_the_tiers_volumes_holds_and_runs_to_an_administrator(world, wi
     assert f'href="/alarms/{alarm.pk}/"' in held and "2026-02-28 09:00" in held and p.name in held
     runs = page[page.index('id="storage-expiry-runs"'):]
     assert "实时数据 3" in runs
+    assert problems(visible_text(page), data=("platform-admin",)) == []
+
+
+def visible_text(page: str) -> str:
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
 @pytest.mark.parametrize("who", ["regulator", "ent_a", "officer", None])
