@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ COLUMNS = ("time", "parameter", *codec.FLOATS, "flag", "eflag")
 _CACHE_SIZE = 48
 _cache: OrderedDict[tuple[int, int, int], list[Row]] = OrderedDict()
 _KEY = itemgetter(0, 1)
+_lock = threading.Lock()
 
 __all__ = ["CorruptBlock", "Row", "block_rows", "has_blocks", "latest", "newest_in_blocks", "newest_time", "rows",
            "rows_many", "verify_blocks"]
@@ -41,10 +43,11 @@ __all__ = ["CorruptBlock", "Row", "block_rows", "has_blocks", "latest", "newest_
 def block_rows(block: ReadingBlock) -> list[Row]:
     """A block's readings (verified; cached by id, checksum and count: a rewrite changes the key)."""
     key = (block.pk, block.checksum, block.count)
-    found = _cache.get(key)
-    if found is not None:
-        _cache.move_to_end(key)
-        return found
+    with _lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
     try:
         if block.codec != codec.VERSION:
             raise CorruptBlock(f"unknown codec version {block.codec}")
@@ -53,9 +56,10 @@ def block_rows(block: ReadingBlock) -> list[Row]:
         log.error("reading block %s (point %s, %s, %s) is corrupt: %s", block.pk, block.point_id, block.kind,
                   block.day, exc)
         raise
-    _cache[key] = found
-    if len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _lock:  # threaded servers share the cache
+        _cache[key] = found
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return found
 
 
