@@ -39,7 +39,7 @@ DERIVED_KEY = 1  # in the index: the dedup key is MN|CN|Q<QN>|PNO, rebuilt from 
 _CRC = struct.Struct(">I")
 
 
-class CorruptEvidence(_Base):  # type: ignore[valid-type,misc]
+class CorruptEvidence(_Base):
     """A packet block whose bytes do not verify (checksum) or do not decode."""
 
 
@@ -132,7 +132,7 @@ def encode_index(day: dt.date, entries: Sequence[Entry], codec: int) -> bytes:
     return _CRC.pack(zlib.crc32(packed)) + packed
 
 
-def decode_index(day: dt.date, blob: bytes, codec: int) -> list[Entry]:
+def decode_index(day: dt.date, blob: bytes | memoryview, codec: int) -> list[Entry]:
     """The entries of an index; raises CorruptEvidence when its CRC or its contents are wrong."""
     blob = bytes(blob)
     if len(blob) < _CRC.size or _CRC.unpack_from(blob)[0] != zlib.crc32(blob[_CRC.size:]):
@@ -174,7 +174,7 @@ def encode_frames(entries: Sequence[Entry], codec: int) -> tuple[bytes, int]:
     return data, zlib.crc32(data)
 
 
-def decode_frames(data: bytes, checksum: int, entries: Iterable[Entry], codec: int) -> None:
+def decode_frames(data: bytes | memoryview, checksum: int, entries: Iterable[Entry], codec: int) -> None:
     """Verify ``data`` against ``checksum`` and fill each entry's ``text``."""
     data = bytes(data)
     if zlib.crc32(data) != checksum:

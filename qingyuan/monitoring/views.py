@@ -128,7 +128,8 @@ def point_packets(request: HttpRequest, pk: int) -> HttpResponse:
     point = access.access_frames(request.user, pk)
     cn = request.GET.get("cn", "").strip()
     try:
-        page = Paginator(PointPackets(point, cn), settings.QINGYUAN_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+        packets: Any = PointPackets(point, cn)  # a sequence the Paginator slices (count() and [a:b])
+        page = Paginator(packets, settings.QINGYUAN_PAGE_SIZE * 2).get_page(request.GET.get("page"))
     except CorruptEvidence as exc:
         return _corrupt_evidence(request, point, exc)
     context = {"point": point, "page": page, "cn": cn,
