@@ -32,9 +32,9 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
-from operator import itemgetter
-from typing import NamedTuple
+from itertools import accumulate, groupby, islice, repeat
+from operator import itemgetter, lt, sub, truediv
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -43,9 +43,12 @@ FLOATS = ("rtd", "avg", "min", "max", "cou", "zs_rtd", "zs_avg", "zs_min", "zs_m
 # a column encoded relative to another (same row), when both are present at the same scale
 RELATIVE = {"min": "avg", "max": "avg", "zs_min": "zs_avg", "zs_max": "zs_avg"}
 MAX_SCALE = 9
-_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 6}]  # 9e: same size, 3x slower (docs/storage.md)
+_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 0}]  # 1-6: 2-7 % smaller, 2-5x the CPU (docs/storage.md)
+# decoding: an 8 MiB dictionary (preset 6), so the blocks written with preset 6 before still decode
+_DECODE_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 6}]
 _MAGIC = b"QR"
 ONE_DAY = dt.timedelta(days=1)
+_TIME, _PARAMETER = itemgetter(0), itemgetter(1)
 
 
 class CorruptBlock(Exception):
@@ -94,7 +97,7 @@ def _ints(out: bytearray, values: list[int]) -> None:
     Fixed widths decode at C speed (``array`` + ``accumulate``); the compressor removes the zero
     bytes a narrow value leaves in a wide one.
     """
-    deltas = [b - a for a, b in zip([0, *values], values, strict=False)]
+    deltas = list(map(sub, values, [0, *values]))
     top = max(max(deltas, default=0), -min(deltas, default=0) - 1)
     width, code = next(((w, c) for w, c, bound in _WIDTHS if top < bound), (0, ""))
     if not width:
@@ -189,49 +192,110 @@ def _bitmap(values: list[float | None]) -> bytes:
     return bytes(bits)
 
 
-def _encode_floats(out: bytearray, values: list[float | None], base: list[float | None] | None,
-                   base_scale: int | None) -> int | None:
-    """One float column; returns its scale (None when all null).
+def _fit(vals: list[float], k: int) -> list[int] | None:
+    """Every value of ``vals`` as an integer at scale k, when all of them fit (else None): one pass in C."""
+    p = _POW[k]
+    try:  # v * p as _scaled computes it (an int factor is converted to the same float), then round
+        ints = list(map(round, map(float(p).__mul__, vals)))
+    except (ValueError, OverflowError):  # NaN, ±inf
+        return None
+    if (max(ints) >= _LIMIT or min(ints) <= -_LIMIT or max(vals) >= 1e15 or min(vals) <= -1e15
+            or list(map(truediv, ints, repeat(p))) != vals):  # int / int, as decode divides
+        return None
+    if 0 in ints and any(math.copysign(1.0, v) < 0 for v in vals if v == 0):  # -0.0 == 0.0 but is not it
+        return None
+    return ints
 
-    Mode 0: all null; 1: integers at scale k; 2: the same, less the base column's integer.
+
+def _fast_scale(vals: list[float]) -> tuple[int, list[int]] | None:
+    """(the smallest scale k at which every value fits, their integers), or None when some value fits none.
+
+    Tries scales upward, jumping to what the first value that did not fit needs: a column of 2-decimal
+    values costs about three passes. The result is the one ``_scale_of`` gives (scales are monotone:
+    a value exact at k is exact at every larger scale within range).
     """
-    vals = [v for v in values if v is not None]
+    k = 0  # start at what the first few values need: no smaller scale can hold them all
+    for v in vals[:8]:
+        need = next((j for j in range(k, MAX_SCALE + 1) if _scaled(v, j) is not None), None)
+        if need is None:
+            return None
+        k = need
+    while k <= MAX_SCALE:
+        ints = _fit(vals, k)
+        if ints is not None:
+            return k, ints
+        bad = next((v for v in vals if _scaled(v, k) is None), None)
+        if bad is None:  # cannot happen: _fit and _scaled agree
+            return None
+        need = next((j for j in range(k + 1, MAX_SCALE + 1) if _scaled(bad, j) is not None), None)
+        if need is None:
+            return None
+        k = need
+    return None
+
+
+def _encode_floats(out: bytearray, values: list[float | None], base: list[int | None] | None,
+                   base_scale: int | None) -> tuple[int | None, list[int | None] | None]:
+    """One float column; returns its scale (None when all null) and its integers per row (None: null/raw).
+
+    Mode 0: all null; 1: integers at scale k; 2: the same, less the base column's integer
+    (``base``: the base column's integers at its scale, as this function returned them).
+    """
+    nulls = values.count(None)
+    vals: list[float] = [v for v in values if v is not None] if nulls else values  # type: ignore[assignment]
     if not vals:
         out.append(0)
-        return None
-    k = _scale_of(vals)
+        return None, None
+    fast = _fast_scale(vals)
+    k = fast[0] if fast is not None else _scale_of(vals)
     relative = base is not None and base_scale == k
     out.append(2 if relative else 1)
     out.append(k)
-    if len(vals) == len(values):
+    if not nulls:
         out.append(0)
     else:
         out.append(1)
         out += _bitmap(values)
-    ints: list[int] = []
+    present = [i for i, v in enumerate(values) if v is not None] if nulls else None
+    bases: list[int | None] | None = None
+    if relative and base is not None:
+        bases = base if present is None else [base[i] for i in present]
     raw: list[tuple[int, float]] = []
-    prev = 0
-    for i, v in enumerate(values):
-        if v is None:
-            continue
-        n = _scaled(v, k)
-        if n is None:
-            raw.append((len(ints), v))
-            ints.append(prev)  # a placeholder that costs a zero delta
-            continue
-        if relative and base is not None:
-            b = base[i]
-            bn = _scaled(b, k) if b is not None else None
-            if bn is not None:
+    if fast is not None:  # every present value fits: integers, less the base's where it has one
+        own: list[int | None] = list(fast[1])
+        if bases is None:
+            ints = fast[1]
+        elif None not in bases:
+            ints = list(map(sub, fast[1], bases))  # type: ignore[arg-type]
+        else:
+            ints = [n if b is None else n - b for n, b in zip(fast[1], bases, strict=True)]
+    else:
+        own, ints = [], []
+        prev = 0
+        for j, v in enumerate(vals):
+            n = _scaled(v, k)
+            own.append(n)
+            if n is None:
+                raw.append((j, v))
+                ints.append(prev)  # a placeholder that costs a zero delta
+                continue
+            if bases is not None and (bn := bases[j]) is not None:
                 n -= bn
-        ints.append(n)
-        prev = n
+            ints.append(n)
+            prev = n
+    full: list[int | None]
+    if present is None:
+        full = own
+    else:
+        full = [None] * len(values)
+        for i, n in zip(present, own, strict=True):
+            full[i] = n
     _varint(out, len(raw))
     for pos, v in raw:
         _varint(out, pos)
         out += struct.pack("<d", v)
     _ints(out, ints)
-    return k
+    return k, full
 
 
 def _decode_floats(r: _Reader, count: int, base: list[float | None] | None) -> list[float | None]:
@@ -309,38 +373,46 @@ def _decode_strings(r: _Reader, count: int) -> list[str]:
 
 # --- blocks ----------------------------------------------------------------------------------
 
-def encode(day: dt.date, rows: Iterable[Row]) -> bytes:
-    """The compressed payload of ``rows`` (any order; one per (time, parameter)), all on ``day``."""
+def encode(day: dt.date, rows: Iterable[Row] | Iterable[tuple[Any, ...]]) -> bytes:
+    """The compressed payload of ``rows`` (any order; one per (time, parameter)), all on ``day``.
+
+    ``rows`` are ``Row``s or plain tuples in the same column order.
+    """
     start = midnight(day)
-    by_param: dict[str, list[Row]] = {}
-    for row in rows:
-        by_param.setdefault(row.parameter, []).append(row)
-    micro = any(row.time.microsecond for rs in by_param.values() for row in rs)
+    ordered = sorted(rows, key=_PARAMETER)  # stable: a time-ordered input stays time-ordered per parameter
+    offsets = {t: t - start for t in set(map(_TIME, ordered))}  # one subtraction per distinct time
+    for t, delta in offsets.items():
+        if not dt.timedelta(0) <= delta < ONE_DAY:  # Asia/Shanghai has no DST: a day is 24 h
+            raise ValueError(f"{t} is not on {day}")
+    by_param = {code: list(group) for code, group in groupby(ordered, _PARAMETER)}
+    micro = any(d.microseconds for d in offsets.values())
+    unit = 1_000_000 if micro else 1
+    seconds = {t: (d.days * 86400 + d.seconds) * unit + (d.microseconds if micro else 0) for t, d in offsets.items()}
     out = bytearray(_MAGIC)
     out.append(1 if micro else 0)
     _varint(out, len(by_param))
     for code in sorted(by_param):
-        rs = sorted(by_param[code], key=lambda r: r.time)
+        rs = by_param[code]
+        times = list(map(seconds.__getitem__, map(_TIME, rs)))
+        if not all(map(lt, times, islice(times, 1, None))):  # not in time order: sort
+            order = sorted(range(len(rs)), key=times.__getitem__)
+            rs = [rs[i] for i in order]
+            times = [times[i] for i in order]
+            if any(a >= b for a, b in zip(times, times[1:], strict=False)):
+                raise ValueError(f"two readings of {code} at the same time")
         _text(out, code)
         _varint(out, len(rs))
-        times: list[int] = []
-        for row in rs:
-            delta = row.time - start
-            if not dt.timedelta(0) <= delta < ONE_DAY:  # Asia/Shanghai has no DST: a day is 24 h
-                raise ValueError(f"{row.time} is not on {day}")
-            seconds = delta.days * 86400 + delta.seconds
-            times.append(seconds * 1_000_000 + delta.microseconds if micro else seconds)
-        if any(a >= b for a, b in zip(times, times[1:], strict=False)):
-            raise ValueError(f"two readings of {code} at the same time")
         _ints(out, times)
-        columns = dict(zip(Row._fields, map(list, zip(*rs, strict=True)), strict=True))
+        columns = list(zip(*rs, strict=True))
         scales: dict[str, int | None] = {}
-        for name in FLOATS:
+        ints: dict[str, list[int | None] | None] = {}
+        for i, name in enumerate(FLOATS, 2):
             base_name = RELATIVE.get(name)
-            base = columns[base_name] if base_name else None
-            scales[name] = _encode_floats(out, columns[name], base, scales.get(base_name) if base_name else None)
-        _encode_strings(out, columns["flag"])
-        _encode_strings(out, columns["eflag"])
+            scales[name], ints[name] = _encode_floats(
+                out, list(columns[i]), ints[base_name] if base_name else None,
+                scales.get(base_name) if base_name else None)
+        _encode_strings(out, list(columns[11]))
+        _encode_strings(out, list(columns[12]))
     return lzma.compress(bytes(out), format=lzma.FORMAT_RAW, filters=_FILTERS)
 
 
@@ -352,7 +424,7 @@ def decode(day: dt.date, data: bytes, crc: int | None = None, *, count: int | No
     if crc is not None and checksum(bytes(data)) != crc:
         raise CorruptBlock("checksum mismatch")
     try:
-        payload = lzma.decompress(bytes(data), format=lzma.FORMAT_RAW, filters=_FILTERS)
+        payload = lzma.decompress(bytes(data), format=lzma.FORMAT_RAW, filters=_DECODE_FILTERS)
         rows = _parse(day, payload)
     except CorruptBlock:
         raise

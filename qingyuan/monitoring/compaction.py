@@ -99,16 +99,20 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
                 return None
             block = (ReadingBlock.objects.select_for_update()
                      .filter(point_id=point_id, kind=kind, day=day).first())
-            merged = {(r.time, r.parameter): r for r in block_rows(block)} if block is not None else {}
-            moved = 0
-            for row in narrow:
-                key = (row.time, row.parameter)
-                if key not in merged:  # the block's copy wins: a retransmission changes nothing
-                    merged[key] = row
-                    moved += 1
-            rows = list(merged.values())
+            if block is None:  # the unique key: the narrow rows are distinct already
+                rows: list[tuple[Any, ...]] = narrow
+                moved = len(narrow)
+            else:
+                merged: dict[tuple[Any, ...], tuple[Any, ...]] = {(r.time, r.parameter): r for r in block_rows(block)}
+                moved = 0
+                for row in narrow:
+                    key = (row[0], row[1])
+                    if key not in merged:  # the block's copy wins: a retransmission changes nothing
+                        merged[key] = row
+                        moved += 1
+                rows = list(merged.values())
             data = codec.encode(day, rows)
-            fields = {"parameters": codec.parameters_of(rows), "count": len(rows), "codec": codec.VERSION,
+            fields = {"parameters": ",".join(sorted({r[1] for r in rows})), "count": len(rows), "codec": codec.VERSION,
                       "data": data, "checksum": codec.checksum(data), "compacted_at": timezone.now()}
             if block is None:
                 block = ReadingBlock.objects.create(point_id=point_id, kind=kind, day=day, **fields)
@@ -121,8 +125,11 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
     return Compacted(point_id, kind, day, moved, len(narrow) - moved, len(rows), len(data), block.pk)
 
 
-def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> list[Row]:
-    """The unit's narrow rows, with a raw cursor: one datetime per distinct time, not one per row."""
+def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
+    """The unit's narrow rows as tuples in ``Row``'s column order, with a raw cursor.
+
+    One datetime per distinct time, not one per row; no model instances, no ``Row`` objects.
+    """
     q = connection.ops.quote_name
     cols = {f.attname: q(str(f.column)) for f in Reading._meta.concrete_fields}
     text = connection.vendor != "postgresql"
@@ -131,17 +138,13 @@ def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> l
            f"FROM {q(Reading._meta.db_table)} WHERE {cols['point_id']} = %s AND {cols['kind']} = %s "
            f"AND {cols['time']} >= %s AND {cols['time']} < %s")
     adapt = connection.ops.adapt_datetimefield_value
-    seen: dict[Any, dt.datetime] = {}
-    out = []
     with connection.cursor() as cursor:
         cursor.execute(sql, [point_id, kind, adapt(start), adapt(end)])
-        for raw, *rest in cursor.fetchall():
-            t = seen.get(raw)
-            if t is None:
-                t = seen[raw] = (dt.datetime.fromisoformat(raw).replace(tzinfo=dt.UTC) if text
-                                 else raw.astimezone(dt.UTC))
-            out.append(Row(t, *rest))
-    return out
+        raw = cursor.fetchall()
+    utc = dt.UTC
+    times = {t: (dt.datetime.fromisoformat(t).replace(tzinfo=utc) if text else t.astimezone(utc))
+             for t in {r[0] for r in raw}}
+    return [(times[r[0]], *r[1:]) for r in raw]
 
 
 def _delete(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, read: int) -> None:
