@@ -20,7 +20,9 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
+from django.db import connection
 from django.db.models import Max
 
 from qingyuan.monitoring import codec
@@ -36,7 +38,8 @@ _cache: OrderedDict[tuple[int, int, int], list[Row]] = OrderedDict()
 _KEY = itemgetter(0, 1)
 _lock = threading.Lock()
 
-__all__ = ["CorruptBlock", "Row", "block_rows", "has_blocks", "latest", "newest_in_blocks", "newest_time", "rows",
+__all__ = ["CorruptBlock", "Row", "block_rows", "has_blocks", "latest", "narrow_values", "newest_in_blocks",
+           "newest_time", "rows",
            "rows_many", "verify_blocks"]
 
 
@@ -214,3 +217,38 @@ def verify_blocks(point_ids: Iterable[int] | None = None) -> tuple[int, list[Dam
 
 def day_start(day: dt.date) -> dt.datetime:
     return midnight(day)
+
+
+def narrow_values(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, *,
+                  parameters: Iterable[str] | None = None,
+                  columns: Iterable[str] = ("avg", "flag")) -> list[tuple[Any, ...]]:
+    """(time, parameter, *columns) of one point's hour or day readings in [start, end), by (time, parameter).
+
+    The long-range read (a year of hourly values is 61,320 rows for 7 parameters): a raw cursor, plain
+    tuples, one aware (UTC) datetime per distinct time instead of one per row, no model instances.
+    Hour and day readings are never compacted, so the narrow rows are all there is.
+    """
+    if kind in COMPACTED:
+        raise ValueError(f"{kind} readings may be compacted: read them with rows()")
+    q = connection.ops.quote_name
+    cols = {f.attname: q(str(f.column)) for f in Reading._meta.concrete_fields}
+    names = list(columns)
+    if not set(names) <= set(COLUMNS[2:]):
+        raise ValueError(f"unknown columns {names}")
+    text = connection.vendor != "postgresql"
+    when = f"CAST({cols['time']} AS TEXT)" if text else f"CAST(EXTRACT(EPOCH FROM {cols['time']}) AS BIGINT)"
+    codes = sorted(set(parameters)) if parameters is not None else None
+    where = f" AND {cols['parameter']} IN ({', '.join(['%s'] * len(codes))})" if codes else ""
+    sql = (f"SELECT {when}, {cols['parameter']}{''.join(', ' + cols[c] for c in names)} "  # noqa: S608 - names from _meta
+           f"FROM {q(Reading._meta.db_table)} WHERE {cols['point_id']} = %s AND {cols['kind']} = %s "
+           f"AND {cols['time']} >= %s AND {cols['time']} < %s{where} ORDER BY {cols['time']}, {cols['parameter']}")
+    if codes == []:
+        return []
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [point_id, kind, adapt(start), adapt(end), *(codes or [])])
+        raw = cursor.fetchall()
+    utc = dt.UTC
+    times = {t: (dt.datetime.fromisoformat(t).replace(tzinfo=utc) if text else dt.datetime.fromtimestamp(t, utc))
+             for t in {r[0] for r in raw}}
+    return [(times[r[0]], *r[1:]) for r in raw]
