@@ -31,7 +31,7 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import accumulate, groupby, islice, repeat
 from operator import itemgetter, lt, sub, truediv
 from typing import Any, NamedTuple
@@ -266,7 +266,7 @@ def _encode_floats(out: bytearray, values: list[float | None], base: list[int | 
         if bases is None:
             ints = fast[1]
         elif None not in bases:
-            ints = list(map(sub, fast[1], bases))  # type: ignore[arg-type]
+            ints = list(map(sub, fast[1], bases))
         else:
             ints = [n if b is None else n - b for n, b in zip(fast[1], bases, strict=True)]
     else:
@@ -373,14 +373,17 @@ def _decode_strings(r: _Reader, count: int) -> list[str]:
 
 # --- blocks ----------------------------------------------------------------------------------
 
-def encode(day: dt.date, rows: Iterable[Row] | Iterable[tuple[Any, ...]]) -> bytes:
+def encode(day: dt.date, rows: Iterable[Row] | Iterable[tuple[Any, ...]], *,
+           times: Mapping[Any, dt.datetime] | None = None) -> bytes:
     """The compressed payload of ``rows`` (any order; one per (time, parameter)), all on ``day``.
 
-    ``rows`` are ``Row``s or plain tuples in the same column order.
+    ``rows`` are ``Row``s or plain tuples in the same column order; with ``times``, a row's first
+    item is a key of ``times`` (e.g. the database's raw time value) rather than the time itself.
     """
     start = midnight(day)
     ordered = sorted(rows, key=_PARAMETER)  # stable: a time-ordered input stays time-ordered per parameter
-    offsets = {t: t - start for t in set(map(_TIME, ordered))}  # one subtraction per distinct time
+    distinct = set(map(_TIME, ordered))  # one subtraction per distinct time
+    offsets = {t: t - start for t in distinct} if times is None else {t: times[t] - start for t in distinct}
     for t, delta in offsets.items():
         if not dt.timedelta(0) <= delta < ONE_DAY:  # Asia/Shanghai has no DST: a day is 24 h
             raise ValueError(f"{t} is not on {day}")
@@ -393,16 +396,16 @@ def encode(day: dt.date, rows: Iterable[Row] | Iterable[tuple[Any, ...]]) -> byt
     _varint(out, len(by_param))
     for code in sorted(by_param):
         rs = by_param[code]
-        times = list(map(seconds.__getitem__, map(_TIME, rs)))
-        if not all(map(lt, times, islice(times, 1, None))):  # not in time order: sort
-            order = sorted(range(len(rs)), key=times.__getitem__)
+        secs = list(map(seconds.__getitem__, map(_TIME, rs)))
+        if not all(map(lt, secs, islice(secs, 1, None))):  # not in time order: sort
+            order = sorted(range(len(rs)), key=secs.__getitem__)
             rs = [rs[i] for i in order]
-            times = [times[i] for i in order]
-            if any(a >= b for a, b in zip(times, times[1:], strict=False)):
+            secs = [secs[i] for i in order]
+            if any(a >= b for a, b in zip(secs, secs[1:], strict=False)):
                 raise ValueError(f"two readings of {code} at the same time")
         _text(out, code)
         _varint(out, len(rs))
-        _ints(out, times)
+        _ints(out, secs)
         columns = list(zip(*rs, strict=True))
         scales: dict[str, int | None] = {}
         ints: dict[str, list[int | None] | None] = {}

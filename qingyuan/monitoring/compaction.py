@@ -94,7 +94,7 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
     start, end = day_range(day)
     try:
         with transaction.atomic():
-            narrow = _narrow(point_id, kind, start, end)
+            narrow, times = _narrow(point_id, kind, start, end)
             if not narrow:
                 return None
             block = (ReadingBlock.objects.select_for_update()
@@ -102,7 +102,9 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
             if block is None:  # the unique key: the narrow rows are distinct already
                 rows: list[tuple[Any, ...]] = narrow
                 moved = len(narrow)
+                data = codec.encode(day, rows, times=times)
             else:
+                narrow = [(times[r[0]], *r[1:]) for r in narrow]
                 merged: dict[tuple[Any, ...], tuple[Any, ...]] = {(r.time, r.parameter): r for r in block_rows(block)}
                 moved = 0
                 for row in narrow:
@@ -111,7 +113,7 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
                         merged[key] = row
                         moved += 1
                 rows = list(merged.values())
-            data = codec.encode(day, rows)
+                data = codec.encode(day, rows)
             fields = {"parameters": ",".join(sorted({r[1] for r in rows})), "count": len(rows), "codec": codec.VERSION,
                       "data": data, "checksum": codec.checksum(data), "compacted_at": timezone.now()}
             if block is None:
@@ -125,10 +127,12 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
     return Compacted(point_id, kind, day, moved, len(narrow) - moved, len(rows), len(data), block.pk)
 
 
-def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:
-    """The unit's narrow rows as tuples in ``Row``'s column order, with a raw cursor.
+def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime
+            ) -> tuple[list[tuple[Any, ...]], dict[Any, dt.datetime]]:
+    """The unit's narrow rows as tuples in ``Row``'s column order, with a raw cursor, and their times.
 
-    One datetime per distinct time, not one per row; no model instances, no ``Row`` objects.
+    A row's first item is the database's raw time value, a key of the returned mapping: one aware
+    datetime per distinct time, not one per row; no model instances, no ``Row`` objects.
     """
     q = connection.ops.quote_name
     cols = {f.attname: q(str(f.column)) for f in Reading._meta.concrete_fields}
@@ -144,7 +148,7 @@ def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> l
     utc = dt.UTC
     times = {t: (dt.datetime.fromisoformat(t).replace(tzinfo=utc) if text else t.astimezone(utc))
              for t in {r[0] for r in raw}}
-    return [(times[r[0]], *r[1:]) for r in raw]
+    return raw, times
 
 
 def _delete(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, read: int) -> None:
