@@ -265,6 +265,10 @@ def run(args: argparse.Namespace) -> None:
         rows = fetch(RawTimes(), year_point.pk, "hour", year_end - dt.timedelta(days=365), year_end)
         assert len(rows) > 8000
 
+    def hourly_year_store() -> None:
+        rows = store.narrow_values(year_point.pk, "hour", year_end - dt.timedelta(days=365), year_end)
+        assert len(rows) > 8000
+
     def hourly_year_one() -> None:
         rows = list(Reading.objects.filter(point_id=year_point.pk, kind="hour", parameter="a21026",
                                            time__gte=year_end - dt.timedelta(days=365), time__lt=year_end)
@@ -281,6 +285,7 @@ def run(args: argparse.Namespace) -> None:
 
     for label, fn in (("hourly values, 1 point x 1 year (ORM)", hourly_year),
                       ("the same, raw rows (quality.fetch)", hourly_year_raw),
+                      ("the same, store.narrow_values", hourly_year_store),
                       ("one parameter's hourly values, 1 year", hourly_year_one),
                       ("minute values, 1 compacted day", minute_day),
                       ("real-time values, 1 compacted day", realtime_day)):
