@@ -155,7 +155,9 @@ def newest_in_blocks(point_id: int, kinds: Iterable[str], match: Callable[[Row],
                      since: dt.datetime | None = None, newer_than: dt.datetime | None = None
                      ) -> tuple[str, Row] | None:
     """The newest reading in the point's blocks of ``kinds`` that ``match`` accepts (time >= ``since``,
-    > ``newer_than``): for a query "the newest narrow row such that ..." that a block may beat."""
+    >= ``newer_than``): for a query "the newest narrow row such that ..." that a block may beat. A block
+    row at ``newer_than`` itself is returned too: the narrow row found there may be a retransmission of
+    it, and the block's copy wins."""
     blocks = ReadingBlock.objects.filter(point_id=point_id, kind__in=[k for k in kinds if k in COMPACTED])
     floor = max((m for m in (since, newer_than) if m is not None), default=None)
     if floor is not None:
@@ -166,7 +168,7 @@ def newest_in_blocks(point_id: int, kinds: Iterable[str], match: Callable[[Row],
         if best is not None and block.day < day:  # type: ignore[operator]
             break
         for r in block_rows(block):
-            if ((since is None or r.time >= since) and (newer_than is None or r.time > newer_than) and match(r)
+            if ((since is None or r.time >= since) and (newer_than is None or r.time >= newer_than) and match(r)
                     and (best is None or r.time > best[1].time)):
                 best, day = (block.kind, r), block.day
     return best
