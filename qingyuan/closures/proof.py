@@ -60,7 +60,10 @@ def start_of(day: dt.date) -> dt.datetime:
 
 
 def last_flow(point: MonitoringPoint, since: dt.datetime | None = None) -> Flow | None:
-    """The newest non-zero flow of ``point`` (at or after ``since`` if given); three queries."""
+    """The newest non-zero flow of ``point`` (at or after ``since`` if given).
+
+    A narrow reading whose key a block holds is a retransmission of it: the block's copy wins, so it
+    is passed over here and the blocks are searched for the newest matching reading instead."""
     found: list[Flow] = []
     readings = Reading.objects.filter(Q(rtd__gt=0) | Q(avg__gt=0), point=point, parameter__in=FLOW_CODES)
     for table, qs, column in (("hour", HourlyValue.objects, "start"), ("day", DailyValue.objects, "start")):
@@ -72,7 +75,8 @@ def last_flow(point: MonitoringPoint, since: dt.datetime | None = None) -> Flow 
             found.append(Flow(row[0], row[1], row[2], table))
     if since is not None:
         readings = readings.filter(time__gte=since)
-    reading = readings.order_by("-time").values_list("time", "parameter", "rtd", "avg").first()
+    reading = next((r[:4] for r in readings.order_by("-time").values_list("time", "parameter", "rtd", "avg", "kind")
+                    .iterator(chunk_size=20) if not store.in_blocks(point.pk, r[4], r[0], r[1])), None)
     in_block = store.newest_in_blocks(  # a compacted day may hold a newer one (same condition)
         point.pk, store.COMPACTED, lambda r: r.parameter in FLOW_CODES and ((r.rtd or 0) > 0 or (r.avg or 0) > 0),
         since=since, newer_than=reading[0] if reading else None)

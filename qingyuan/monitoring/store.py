@@ -38,7 +38,7 @@ _cache: OrderedDict[tuple[int, int, int], list[Row]] = OrderedDict()
 _KEY = itemgetter(0, 1)
 _lock = threading.Lock()
 
-__all__ = ["CorruptBlock", "Row", "block_rows", "has_blocks", "latest", "narrow_values", "newest_in_blocks",
+__all__ = ["CorruptBlock", "Row", "block_rows", "has_blocks", "in_blocks", "latest", "narrow_values", "newest_in_blocks",
            "newest_time", "rows",
            "rows_many", "verify_blocks"]
 
@@ -172,6 +172,15 @@ def newest_in_blocks(point_id: int, kinds: Iterable[str], match: Callable[[Row],
                     and (best is None or r.time > best[1].time)):
                 best, day = (block.kind, r), block.day
     return best
+
+
+def in_blocks(point_id: int, kind: str, time: dt.datetime, parameter: str) -> bool:
+    """Whether a block holds the reading (point, kind, time, parameter): a narrow row with that key is a
+    retransmission of it, and the block's copy wins (one query, none for kinds never compacted)."""
+    if kind not in COMPACTED:
+        return False
+    block = ReadingBlock.objects.filter(point_id=point_id, kind=kind, day=time.astimezone(ZONE).date()).first()
+    return block is not None and any(r.time == time and r.parameter == parameter for r in block_rows(block))
 
 
 def latest(point_id: int, kind: str) -> tuple[dt.datetime | None, list[Row]]:
