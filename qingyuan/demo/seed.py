@@ -34,6 +34,7 @@ from qingyuan.org.models import Membership, Park, Person, Unit
 from qingyuan.plans import demo as plans_demo
 from qingyuan.portal import demo as portal_demo
 from qingyuan.quality import demo as quality_demo
+from qingyuan.quality import ytd
 from qingyuan.sections import demo as sections_demo
 from qingyuan.standards import discharge_limit
 from qingyuan.supervision import demo as supervision_demo
@@ -102,6 +103,9 @@ class Seeder:
         written = history.seed(self.park, self.story, accepted=accepted, closed=closed)
         if written:
             self.log("history: " + ", ".join(f"{v} {k} values" for k, v in written.items()))
+        # The history writes months in bulk, past quality's listeners: their year rows follow here, so the
+        # cockpit reads the year rows instead of falling back to the months.
+        ytd.rebuild(range(self.story.start.year, self.story.today.year + 1))
         alarms = alarm_history.seed(self)  # the alarms those values raised, handled through the year
         if alarms:
             self.log("alarm history: {alarms} alarms in {episodes} episodes, {open} still open".format(**alarms))
