@@ -26,11 +26,13 @@ lint: install
 
 # Browser journeys run in their own process: Playwright's sync API keeps an event loop
 # running in its thread, which would break the asyncio tests sharing an xdist worker.
+# The tests that start their own PostgreSQL clusters (`cluster`: the standby, the restore drill) run once, below.
 test-sqlite: install
-	$(VENV)/bin/pytest -n 2 -q -m "not browser"
+	$(VENV)/bin/pytest -n 2 -q -m "not browser and not cluster"
 	$(VENV)/bin/pytest -q -m browser
 
-# On PostgreSQL: everything but the browser journeys and the socket/load and whole-demo sweeps (`slow`:
+# On PostgreSQL: everything but the browser journeys and the socket/load tests, the whole-demo sweeps and the
+# apps' own demo-idempotency seeds (`slow`:
 # they exercise the gateway's timing and every page's rendering, which the SQLite run covers; the seed,
 # the queries and the constraints they rest on run here through the other tests). The slowest tests
 # are listed so that the run's cost stays visible.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from qingyuan.assessment.demo import VETO_REASON, VETOED
@@ -13,6 +14,7 @@ from qingyuan.core import attachments
 from qingyuan.demo.seed import Seeder
 
 
+@pytest.mark.slow  # a whole demo seed of its own: run on SQLite only (Makefile, test-postgres)
 def test_it_seeds_this_years_interim_ranking_with_one_vetoed_unit_once(db: Any) -> None:
     Seeder(log=lambda *a: None).run()
     today = timezone.localdate()

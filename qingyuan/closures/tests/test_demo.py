@@ -26,6 +26,10 @@ from qingyuan.test import rolled_back_county
 HUAFENG, JINYUAN, HONGXING = "青溪县华丰农药有限公司", "青溪县金源油脂化工厂", "青溪县红星塑料厂"
 
 
+# A whole demo seed of its own: run on SQLite only (Makefile, test-postgres).
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def county(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
     def seed() -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The demo county's complaints: two years, counts falling after the clean-up, every state, idempotent."""
 
+import pytest
 from django.utils import timezone
 
 from qingyuan.complaints.models import Complaint
@@ -7,6 +8,7 @@ from qingyuan.core.work import Colour
 from qingyuan.demo.seed import Seeder
 
 
+@pytest.mark.slow  # a whole demo seed of its own: run on SQLite only (Makefile, test-postgres)
 def test_it_seeds_two_years_of_complaints_in_every_state_once(db):
     Seeder(log=lambda *a: None).run()
     qs = Complaint.objects.filter(review_level=0)

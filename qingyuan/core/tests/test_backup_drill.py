@@ -32,6 +32,8 @@ TABLES = "enterprises_monitoringpoint monitoring_reading monitoring_rawpacket"
 START = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
 
 needs_postgres = pytest.mark.skipif(not HAVE_POSTGRES, reason=f"no PostgreSQL binaries at {PGBIN} (set PGBIN)")
+# Starts its own clusters, whatever the suite's database: run once, in the PostgreSQL stage (Makefile).
+pytestmark = pytest.mark.cluster
 
 
 def run(argv: list[str], env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:

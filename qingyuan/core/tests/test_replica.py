@@ -38,7 +38,8 @@ from qingyuan.core.models import AuditEntry
 
 PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
 
-pytestmark = pytest.mark.postgres
+# Starts its own primary and standby, whatever the suite's database: run once, in the PostgreSQL stage.
+pytestmark = [pytest.mark.postgres, pytest.mark.cluster]
 
 
 def _free_port() -> int:

@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from qingyuan.demo.seed import Seeder
 from qingyuan.enterprises.models import Enterprise
 from qingyuan.inspections import demo
@@ -11,6 +13,7 @@ def counts():
             Finding.objects.filter(assignment__isnull=False).count())
 
 
+@pytest.mark.slow  # a whole demo seed of its own: run on SQLite only (Makefile, test-postgres)
 def test_it_seeds_a_month_of_patrols_plans_and_a_draw_idempotently(db):
     seeder = Seeder(log=lambda *args: None)
     seeder.run()

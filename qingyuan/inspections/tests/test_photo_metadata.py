@@ -3,6 +3,7 @@ is re-encoded upright, and the enterprise (and anyone else allowed) gets only th
 
 import io
 
+import pytest
 from django.utils import translation
 from PIL import Image
 
@@ -39,6 +40,7 @@ def test_it_refuses_a_photo_whose_name_lies_about_its_type(world, as_user):
     assert not Patrol.objects.exists() and not Attachment.objects.exists()
 
 
+@pytest.mark.slow  # a whole demo seed of its own: run on SQLite only (Makefile, test-postgres)
 def test_it_still_serves_every_attachment_of_the_seeded_demo(db, as_user):
     from qingyuan.core import attachments
     from qingyuan.demo.seed import Seeder

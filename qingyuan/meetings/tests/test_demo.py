@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from qingyuan.meetings.demo import MOBILISATION
 from qingyuan.meetings.models import Decision, Meeting
 
 
+@pytest.mark.slow  # a whole demo seed of its own: run on SQLite only (Makefile, test-postgres)
 def test_it_seeds_the_years_meetings_with_decisions_and_their_fates_once(db: Any) -> None:
     seeder = Seeder(log=lambda *a: None)
     seeder.run()

@@ -159,6 +159,7 @@ def body(response):
     return content.decode("utf-8", "replace")
 
 
+@pytest.mark.slow  # a whole demo seed of its own: run on SQLite only (Makefile, test-postgres)
 def test_it_shows_no_device_password_on_any_page_partial_export_or_api(world, evidence, as_user):
     params = parameters(world, evidence)
     requests = []
