@@ -7,8 +7,12 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Online monitoring")
 
     def ready(self) -> None:
+        from django.core import checks as django_checks
+
         from qingyuan.core import plugins
-        from qingyuan.monitoring import worker
+        from qingyuan.monitoring import checks, worker
+
+        django_checks.register(checks.check_retention)
 
         worker.register_steps()
         plugins.register_menu("storage", _("Data storage"), "monitoring:storage", group="governance", order=90,
