@@ -22,10 +22,10 @@ from qingyuan.core.dbrouter import reads_from_replica
 from qingyuan.core.htmx import is_htmx, render_page
 from qingyuan.enterprises.access import access_point
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.monitoring import access, actions, queries, spreadsheet
+from qingyuan.monitoring import access, actions, evidence_lookup, queries, spreadsheet
 from qingyuan.monitoring.choices import EXE_RTN, QN_RTN, QuarantineReason
-from qingyuan.monitoring.evidence_blocks import CorruptEvidence, frames_of
-from qingyuan.monitoring.evidence_list import CompactedPacket, PointPackets, find_entry
+from qingyuan.monitoring.evidence_blocks import CorruptEvidence, entries_of, frames_of
+from qingyuan.monitoring.evidence_list import CompactedPacket, PointPackets
 from qingyuan.monitoring.forms import (
     CommandForm,
     DeviceSetupForm,
@@ -39,6 +39,7 @@ from qingyuan.monitoring.models import (
     DeviceSetup,
     DeviceState,
     PacketBlock,
+    RawPacket,
 )
 
 STATUS_FILTERS = ("online", "offline", "never")
@@ -138,8 +139,20 @@ def point_packets(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The frame is decoded from the stored text (its CRC must verify) and shown with ``PW=******``."""
-    packet = access.access_packet(request.user, pk)
+    """The frame is decoded from the stored text (its CRC must verify) and shown with ``PW=******``.
+
+    A packet compacted into an evidence block since (its narrow row is gone) redirects to its evidence
+    page, for whoever may read that point's frames; anyone else gets the same 404 as for no packet."""
+    try:
+        packet = access.access_packet(request.user, pk)
+    except Http404:
+        if RawPacket.objects.filter(pk=pk).exists():  # narrow, but not this user's
+            raise
+        found = evidence_lookup.locate(pk)
+        if found is None:
+            raise
+        point = access.access_frames(request.user, found.point_id)
+        return redirect("monitoring:evidence", pk=point.pk, block=found.block_id, packet=pk)
     context = {"packet": packet, "parsed": queries.parse_stored(packet.text), "point": packet.point}
     return render_page(request, "monitoring/packet.html", context, partial="monitoring/partials/packet_detail.html")
 
@@ -151,10 +164,11 @@ def compacted_packet_detail(request: HttpRequest, pk: int, block: int, packet: i
     if found is None:
         raise Http404
     try:
-        entry = find_entry(found, packet)
+        entries = entries_of(found)
+        entry = next((e for e in entries if e.id == packet), None)
         if entry is None:
             raise Http404
-        frames_of(found, [entry])
+        frames_of(found, entries)  # the frames are one stream: their lengths are checked against it whole
     except CorruptEvidence as exc:
         return _corrupt_evidence(request, point, exc, found)
     shown = CompactedPacket(entry, found.pk, point)
