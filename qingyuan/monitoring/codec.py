@@ -48,6 +48,7 @@ _FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 0}]  # 1-6: 2-7 % smaller, 2-5x 
 _DECODE_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 6}]
 _MAGIC = b"QR"
 ONE_DAY = dt.timedelta(days=1)
+_DAY_US = 86_400 * 1_000_000
 _TIME, _PARAMETER = itemgetter(0), itemgetter(1)
 _COLUMN = [itemgetter(i) for i in range(13)]  # the columns of a Row
 
@@ -375,23 +376,28 @@ def _decode_strings(r: _Reader, count: int) -> list[str]:
 # --- blocks ----------------------------------------------------------------------------------
 
 def encode(day: dt.date, rows: Iterable[Row] | Iterable[tuple[Any, ...]], *,
-           times: Mapping[Any, dt.datetime] | None = None) -> bytes:
+           times: Mapping[Any, dt.datetime] | None = None, offsets: Mapping[Any, int] | None = None) -> bytes:
     """The compressed payload of ``rows`` (any order; one per (time, parameter)), all on ``day``.
 
     ``rows`` are ``Row``s or plain tuples in the same column order; with ``times``, a row's first
-    item is a key of ``times`` (e.g. the database's raw time value) rather than the time itself.
+    item is a key of ``times`` (e.g. the database's raw time value) rather than the time itself;
+    with ``offsets``, a key of ``offsets``: its microseconds from local midnight, an integer (no
+    datetime at all). The payload is the same whichever way the times come.
     """
-    start = midnight(day)
     ordered = sorted(rows, key=_PARAMETER)  # stable: a time-ordered input stays time-ordered per parameter
     distinct = set(map(_TIME, ordered))  # one subtraction per distinct time
-    offsets = {t: t - start for t in distinct} if times is None else {t: times[t] - start for t in distinct}
-    for t, delta in offsets.items():
-        if not dt.timedelta(0) <= delta < ONE_DAY:  # Asia/Shanghai has no DST: a day is 24 h
+    if offsets is None:
+        start = midnight(day)
+        deltas = {t: t - start for t in distinct} if times is None else {t: times[t] - start for t in distinct}
+        micros = {t: (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds for t, d in deltas.items()}
+    else:
+        micros = {t: offsets[t] for t in distinct}
+    for t, us in micros.items():
+        if not 0 <= us < _DAY_US:  # Asia/Shanghai has no DST: a day is 24 h
             raise ValueError(f"{t} is not on {day}")
     by_param = {code: list(group) for code, group in groupby(ordered, _PARAMETER)}
-    micro = any(d.microseconds for d in offsets.values())
-    unit = 1_000_000 if micro else 1
-    seconds = {t: (d.days * 86400 + d.seconds) * unit + (d.microseconds if micro else 0) for t, d in offsets.items()}
+    micro = any(us % 1_000_000 for us in micros.values())
+    seconds = micros if micro else {t: us // 1_000_000 for t, us in micros.items()}
     out = bytearray(_MAGIC)
     out.append(1 if micro else 0)
     _varint(out, len(by_param))

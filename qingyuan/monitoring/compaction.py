@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,10 @@ log = logging.getLogger("qingyuan.monitoring.compaction")
 KINDS = ("realtime", "minute")
 COLUMNS = ("time", "parameter", *codec.FLOATS, "flag", "eflag")
 JOB = "monitoring.compact"
+# one write transaction takes up to this many narrow rows or units (SQLite holds its write lock for it:
+# ~0.2-0.4 s of database work at 100,000 rows, the encoding is done before)
+BATCH_READINGS = 100_000
+BATCH_UNITS = 16
 ACTION = "readings.compact"
 
 
@@ -82,6 +87,23 @@ def block_rows(block: ReadingBlock) -> list[Row]:
 
 
 # -- one unit -------------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """A unit read and encoded outside the write transaction, to be written by ``_apply``."""
+
+    point_id: int
+    kind: str
+    day: dt.date
+    ids: list[int]  # the narrow rows read: ``_apply`` deletes exactly these, else rolls back
+    block: tuple[int, int, int] | None  # (pk, checksum, count) of the block read, None when there was none
+    fields: dict[str, Any]
+    moved: int
+
+    @property
+    def readings(self) -> int:
+        return len(self.ids)
+
+
 def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
     """Compact one (point, kind, day) in one transaction; None when it has no narrow rows.
 
@@ -89,79 +111,133 @@ def compact_day(point_id: int, kind: str, day: dt.date) -> Compacted | None:
     ``codec.CorruptBlock`` when the existing block is damaged (nothing changed: it is reported by
     ``store.verify_blocks`` and left for a person to look at).
     """
+    prepared = prepare(point_id, kind, day)
+    if prepared is None:
+        return None
+    try:
+        with transaction.atomic():
+            return _apply(prepared)
+    except IntegrityError as exc:  # the unique key: another compaction created the block first
+        raise Conflict(str(exc)) from exc
+
+
+def prepare(point_id: int, kind: str, day: dt.date) -> Prepared | None:
+    """Read the unit's narrow rows and block and encode the new block: no write, no write lock.
+
+    On SQLite (immediate transactions) this runs outside any transaction, so the CPU work of
+    encoding never holds the write lock: other compaction processes and the gateway write meanwhile.
+    ``_apply`` then proves, inside the write transaction, that the narrow rows and the block are
+    still the ones read, or rolls back.
+    """
     if kind not in KINDS:
         raise ValueError(f"{kind} readings are not compacted")
     start, end = day_range(day)
-    try:
-        with transaction.atomic():
-            narrow, times = _narrow(point_id, kind, start, end)
-            if not narrow:
-                return None
-            block = (ReadingBlock.objects.select_for_update()
-                     .filter(point_id=point_id, kind=kind, day=day).first())
-            if block is None:  # the unique key: the narrow rows are distinct already
-                rows: list[tuple[Any, ...]] = narrow
-                moved = len(narrow)
-                data = codec.encode(day, rows, times=times)
-            else:
-                narrow = [(times[r[0]], *r[1:]) for r in narrow]
-                merged: dict[tuple[Any, ...], tuple[Any, ...]] = {(r.time, r.parameter): r for r in block_rows(block)}
-                moved = 0
-                for row in narrow:
-                    key = (row[0], row[1])
-                    if key not in merged:  # the block's copy wins: a retransmission changes nothing
-                        merged[key] = row
-                        moved += 1
-                rows = list(merged.values())
-                data = codec.encode(day, rows)
-            fields = {"parameters": ",".join(sorted({r[1] for r in rows})), "count": len(rows), "codec": codec.VERSION,
-                      "data": data, "checksum": codec.checksum(data), "compacted_at": timezone.now()}
-            if block is None:
-                block = ReadingBlock.objects.create(point_id=point_id, kind=kind, day=day, **fields)
-            elif not ReadingBlock.objects.filter(pk=block.pk, checksum=block.checksum, count=block.count
-                                                 ).update(**fields):
-                raise Conflict(f"block {block.pk} changed under compaction")
-            _delete(point_id, kind, start, end, len(narrow))
-    except IntegrityError as exc:  # the unique key: another compaction created the block first
-        raise Conflict(str(exc)) from exc
-    return Compacted(point_id, kind, day, moved, len(narrow) - moved, len(rows), len(data), block.pk)
+    narrow, offsets = _narrow(point_id, kind, start, end)
+    if not narrow:
+        return None
+    block = ReadingBlock.objects.filter(point_id=point_id, kind=kind, day=day).first()
+    if block is None:  # the unique key: the narrow rows are distinct already
+        rows: list[Any] = narrow
+        moved = len(narrow)
+        data = codec.encode(day, rows, offsets=offsets)
+    else:
+        utc = start.astimezone(dt.UTC)
+        micro = dt.timedelta(microseconds=1)
+        when = {t: utc + us * micro for t, us in offsets.items()}
+        merged: dict[tuple[Any, ...], tuple[Any, ...]] = {(r.time, r.parameter): r for r in block_rows(block)}
+        moved = 0
+        for raw in narrow:
+            row = (when[raw[0]], *raw[1:13])
+            key = (row[0], row[1])
+            if key not in merged:  # the block's copy wins: a retransmission changes nothing
+                merged[key] = row
+                moved += 1
+        rows = list(merged.values())
+        data = codec.encode(day, rows)
+    fields = {"parameters": ",".join(sorted({r[1] for r in rows})), "count": len(rows), "codec": codec.VERSION,
+              "data": data, "checksum": codec.checksum(data), "compacted_at": timezone.now()}
+    ids = [r[13] for r in narrow]
+    held = None if block is None else (block.pk, block.checksum, block.count)
+    return Prepared(point_id, kind, day, ids, held, fields, moved)
+
+
+def _apply(p: Prepared) -> Compacted:
+    """Inside the write transaction: write the block, delete exactly the narrow rows read (else ``Conflict``).
+
+    The block: ``create`` fails on the (point, kind, day) unique key when a block appeared since it
+    was read; an existing one is replaced only ``WHERE checksum, count`` are the ones read. The narrow
+    rows: one ``DELETE ... RETURNING id`` over the unit's range must return exactly the ids read (ids
+    are never reused or updated, so equal ids are equal rows). A row that came or went since the read
+    (a late reading, another compaction, expiry) makes it roll back; the next run takes the unit again.
+    """
+    if p.block is None:
+        pk = ReadingBlock.objects.create(point_id=p.point_id, kind=p.kind, day=p.day, **p.fields).pk
+    else:
+        pk, crc, count = p.block
+        if not ReadingBlock.objects.filter(pk=pk, checksum=crc, count=count).update(**p.fields):
+            raise Conflict(f"block {pk} changed under compaction")
+    _delete(p)
+    f = p.fields
+    return Compacted(p.point_id, p.kind, p.day, p.moved, p.readings - p.moved, f["count"], len(f["data"]), pk)
 
 
 def _narrow(point_id: int, kind: str, start: dt.datetime, end: dt.datetime
-            ) -> tuple[list[tuple[Any, ...]], dict[Any, dt.datetime]]:
-    """The unit's narrow rows as tuples in ``Row``'s column order, with a raw cursor, and their times.
+            ) -> tuple[list[tuple[Any, ...]], dict[Any, int]]:
+    """The unit's narrow rows as tuples in ``Row``'s column order then the id, and their times' offsets.
 
-    A row's first item is the database's raw time value, a key of the returned mapping: one aware
-    datetime per distinct time, not one per row; no model instances, no ``Row`` objects.
+    A row's first item is the database's raw time value, a key of the returned mapping: its
+    microseconds from local midnight, computed once per distinct time; no datetime per row, no
+    model instances, no ``Row`` objects.
     """
+    sql, params = _select(point_id, kind, start, end)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    keys = set(map(itemgetter(0), raw))
+    if connection.vendor == "postgresql":  # the query gives the offset itself
+        return raw, {t: t for t in keys}
+    base = start.astimezone(dt.UTC).replace(tzinfo=None)
+    micro = dt.timedelta(microseconds=1)
+    parse = dt.datetime.fromisoformat
+    return raw, {t: (parse(t) - base) // micro for t in keys}  # SQLite: UTC text without a zone
+
+
+def _columns() -> tuple[Callable[[str], str], dict[str, str]]:
     q = connection.ops.quote_name
-    cols = {f.attname: q(str(f.column)) for f in Reading._meta.concrete_fields}
-    text = connection.vendor != "postgresql"
-    when = f"CAST({cols['time']} AS TEXT)" if text else cols["time"]  # PostgreSQL: an aware datetime
-    sql = (f"SELECT {when}, {', '.join(cols[c] for c in COLUMNS[1:])} "  # noqa: S608 - names from _meta
+    return q, {f.attname: q(str(f.column)) for f in Reading._meta.concrete_fields}
+
+
+def _select(point_id: int, kind: str, start: dt.datetime, end: dt.datetime) -> tuple[str, list[Any]]:
+    q, cols = _columns()
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor == "postgresql":  # µs from local midnight as a bigint: exact, no datetime in Python
+        when = f"(EXTRACT(EPOCH FROM {cols['time']} - %s) * 1000000)::bigint"
+        params: list[Any] = [start]
+    else:
+        when, params = f"CAST({cols['time']} AS TEXT)", []
+    sql = (f"SELECT {when}, {', '.join(cols[c] for c in COLUMNS[1:])}, {cols['id']} "  # noqa: S608 - names from _meta
            f"FROM {q(Reading._meta.db_table)} WHERE {cols['point_id']} = %s AND {cols['kind']} = %s "
            f"AND {cols['time']} >= %s AND {cols['time']} < %s")
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [point_id, kind, adapt(start), adapt(end)])
-        raw = cursor.fetchall()
-    utc = dt.UTC
-    times = {t: (dt.datetime.fromisoformat(t).replace(tzinfo=utc) if text else t.astimezone(utc))
-             for t in {r[0] for r in raw}}
-    return raw, times
+    return sql, [*params, point_id, kind, adapt(start), adapt(end)]
 
 
-def _delete(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, read: int) -> None:
-    """Delete the unit's narrow rows: exactly as many as were read, else roll back.
+def _delete(p: Prepared) -> None:
+    """Delete the unit's narrow rows: exactly the ones read, else roll back.
 
-    On SQLite the transaction holds the write lock from its start (immediate transactions), so no
-    row can arrive between the read and the delete. On PostgreSQL a late row committed in between
-    makes the count differ: the compaction rolls back and the next run takes it in.
+    On SQLite the transaction holds the write lock from its start (immediate transactions), so
+    nothing changes between the DELETE and the commit. On PostgreSQL a late row committed before
+    the DELETE makes the ids differ: the compaction rolls back and the next run takes it in.
     """
-    deleted = Reading.objects.filter(point_id=point_id, kind=kind, time__gte=start, time__lt=end
-                                     )._raw_delete(Reading.objects.db)
-    if deleted != read:
-        raise Conflict(f"{deleted} narrow readings to delete, {read} read: rows came or went meanwhile")
+    q, cols = _columns()
+    start, end = day_range(p.day)
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (f"DELETE FROM {q(Reading._meta.db_table)} WHERE {cols['point_id']} = %s AND {cols['kind']} = %s "  # noqa: S608
+           f"AND {cols['time']} >= %s AND {cols['time']} < %s RETURNING {cols['id']}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p.point_id, p.kind, adapt(start), adapt(end)])
+        deleted = [r[0] for r in cursor.fetchall()]
+    if len(deleted) != len(p.ids) or set(deleted) != set(p.ids):
+        raise Conflict(f"{len(deleted)} narrow readings to delete, {len(p.ids)} read: rows came or went meanwhile")
 
 
 # -- what is due ----------------------------------------------------------------------------
@@ -225,16 +301,72 @@ class Totals:
 
 
 def compact_unit(totals: Totals, point_id: int, kind: str, day: dt.date) -> None:
-    existed = ReadingBlock.objects.filter(point_id=point_id, kind=kind, day=day).exists()
+    """One unit in its own transaction, counted in ``totals`` (conflicts and damaged blocks too)."""
+    compact_units(totals, [(point_id, kind, day)])
+
+
+def _prepared(totals: Totals, point_id: int, kind: str, day: dt.date) -> Prepared | None:
     try:
-        totals.add(compact_day(point_id, kind, day), merged=existed)
-    except Conflict as exc:
-        totals.conflicts += 1
-        log.info("compaction of %s %s %s left to the other run: %s", point_id, kind, day, exc)
+        return prepare(point_id, kind, day)
     except codec.CorruptBlock as exc:
         totals.corrupt += 1
         log.error("reading block of point %s, %s, %s is corrupt; late rows stay narrow: %s",
                   point_id, kind, day, exc)
+        return None
+
+
+def _write(totals: Totals, batch: list[Prepared]) -> None:
+    """The batch's units in ONE transaction (one commit), each in its own savepoint.
+
+    Killed before the commit, none of them is compacted; after it, all are: a reading is narrow
+    or in its block, never both nor neither. A unit that conflicts rolls back to its savepoint
+    alone and is counted; the others are written.
+    """
+    with transaction.atomic():
+        for p in batch:
+            try:
+                with transaction.atomic():
+                    done = _apply(p)
+            except (Conflict, IntegrityError) as exc:
+                totals.conflicts += 1
+                log.info("compaction of %s %s %s left to the other run: %s", p.point_id, p.kind, p.day, exc)
+                continue
+            totals.add(done, merged=p.block is not None)
+
+
+def compact_units(totals: Totals, units: Iterable[tuple[int, str, dt.date]], *,
+                  stop: Callable[[int], bool] | None = None,
+                  progress: Callable[[int, tuple[int, str, dt.date]], None] | None = None) -> int:
+    """Compact ``units`` in batches; returns how many units were taken.
+
+    Each unit is read and encoded outside any write transaction (``prepare``); a batch of them,
+    up to ``BATCH_READINGS`` narrow rows or ``BATCH_UNITS`` units, is then written in one
+    transaction (``_write``): the write lock is held for the database work only, and one commit
+    serves many units. ``stop(n)`` is asked after the n-th unit (True: write what is prepared and
+    stop); ``progress(n, unit)`` is called after each batch is written.
+    """
+    batch: list[Prepared] = []
+    size = n = 0
+    unit: tuple[int, str, dt.date] | None = None
+    for n, unit in enumerate(units, 1):
+        p = _prepared(totals, *unit)
+        if p is not None:
+            batch.append(p)
+            size += p.readings
+        last = stop is not None and stop(n)
+        if size >= BATCH_READINGS or len(batch) >= BATCH_UNITS or last:
+            if batch:
+                _write(totals, batch)
+            batch, size = [], 0
+            if progress is not None:
+                progress(n, unit)
+        if last:
+            break
+    if batch:
+        _write(totals, batch)
+    if progress is not None and unit is not None:
+        progress(n, unit)
+    return n
 
 
 def record_run(totals: Totals, obj: Any = None) -> None:
@@ -255,10 +387,11 @@ def compact_due(*, limit: int | None = None, seconds: float | None = None, now: 
     totals = Totals()
     skipped: list[tuple[int, str, dt.date]] = []
     began = time.monotonic()
-    for n, (point_id, kind, day) in enumerate(due_units(point_ids, now=now, skipped=skipped), 1):
-        compact_unit(totals, point_id, kind, day)
-        if (limit is not None and n >= limit) or (seconds is not None and time.monotonic() - began >= seconds):
-            break
+
+    def stop(n: int) -> bool:
+        return (limit is not None and n >= limit) or (seconds is not None and time.monotonic() - began >= seconds)
+
+    compact_units(totals, due_units(point_ids, now=now, skipped=skipped), stop=stop)
     totals.held = len(skipped)
     return totals
 
@@ -278,10 +411,9 @@ def compaction_job(job: Any, progress: jobs.Progress) -> None:
     due = list(due_units(params.get("points"), skipped=skipped))
     if params.get("limit"):
         due = due[:params["limit"]]
+    due.sort(key=lambda unit: (unit[2], unit[1], unit[0]))  # a day's units of all points together
     totals = Totals(held=len(skipped))
     progress(0, len(due), "")
-    for n, (point_id, kind, day) in enumerate(due, 1):
-        compact_unit(totals, point_id, kind, day)
-        progress(n, len(due), f"{day:%Y-%m-%d} #{point_id} {kind}")
+    compact_units(totals, due, progress=lambda n, u: progress(n, len(due), f"{u[2]:%Y-%m-%d} #{u[0]} {u[1]}"))
     after = {k: v for k, v in asdict(totals).items() if k != "last_block"}
     audit.record(ACTION, job, acting_user=None, after={"units": len(due), **after})

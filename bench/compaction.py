@@ -1,0 +1,235 @@
+"""Compaction rate of readings (issue 16): µs of CPU per reading, one and N processes, and packets.
+
+    .venv/bin/python bench/compaction.py                              # SQLite (a file in a temp dir)
+    bin/with-postgres .venv/bin/python bench/compaction.py            # PostgreSQL (a throwaway test database)
+    .venv/bin/python bench/compaction.py --points 4 --days 2 --runs 3 --processes 1 2 --profile
+
+The data comes in through the real ingest path (``bench/storage.py``'s simulator frames: 7 gas
+parameters, real-time every --realtime-s s, minute data every --minute-min min, hourly and daily
+uploads, handed to ``process_packets``), so the narrow rows are the gateway's. Their real-time and
+minute rows are copied aside once; before each run the blocks are dropped and the narrow rows put
+back (same ids), so every run compacts the same backlog.
+
+Each run prints wall time, the CPU of the Python process(es) and, on PostgreSQL, the CPU of the
+server backends (the postmaster's reaped children plus the bench's own backend), µs per reading,
+and the minutes a year of a 100-point county (773 M readings with the defaults) would take.
+``--processes N`` runs ``manage.py compact --processes N`` (N child processes) against the bench
+database; its CPU is the children's (``RUSAGE_CHILDREN``). Packets (evidence blocks) are a separate
+pass: measured last, once, in µs per packet. Wall times mean something only on a quiet machine:
+the load average is printed with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingyuan.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+ZONE = ZoneInfo("Asia/Shanghai")
+FIRST = dt.date(2025, 3, 1)
+LATER = dt.datetime.combine(FIRST + dt.timedelta(days=400), dt.time(), ZONE)
+SNAPSHOT = "bench_compaction_narrow"
+YEAR_POINTS = 100
+
+
+def load() -> str:
+    return "load average " + "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def server_cpu() -> float:
+    """CPU seconds of the PostgreSQL server: the postmaster's reaped children and this backend (0 on SQLite)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(pid: int) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    try:
+        own = stat(backend)
+        parent = stat(int(own[1]))
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    # fields after the name: state ppid ... utime(12) stime(13) cutime(14) cstime(15)
+    return (sum(int(x) for x in own[11:13]) + sum(int(x) for x in parent[13:15])) / tick
+
+
+def snapshot() -> int:
+    from qingyuan.monitoring.compaction import KINDS
+
+    kinds = ", ".join(f"'{k}'" for k in KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {SNAPSHOT} AS SELECT * FROM monitoring_reading WHERE kind IN ({kinds})")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {SNAPSHOT}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def restore() -> None:
+    """Blocks dropped, the narrow real-time/minute rows back as they were (same ids)."""
+    from qingyuan.monitoring.compaction import KINDS
+
+    kinds = ", ".join(f"'{k}'" for k in KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM monitoring_readingblock")
+        cursor.execute(f"DELETE FROM monitoring_reading WHERE kind IN ({kinds})")  # noqa: S608
+        cursor.execute(f"INSERT INTO monitoring_reading SELECT * FROM {SNAPSHOT}")  # noqa: S608
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE monitoring_reading")
+    from qingyuan.monitoring import store
+
+    store._cache.clear()
+
+
+def child_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def in_process(readings: int, profile: bool) -> tuple[float, float, float, int]:
+    from qingyuan.monitoring import compaction
+
+    restore()
+    prof = cProfile.Profile() if profile else None
+    s0, w, c = server_cpu(), time.perf_counter(), time.process_time()
+    if prof:
+        prof.enable()
+    totals = compaction.compact_due(now=LATER)
+    if prof:
+        prof.disable()
+    wall, cpu, srv = time.perf_counter() - w, time.process_time() - c, server_cpu() - s0
+    if totals.readings != readings:
+        raise SystemExit(f"compacted {totals.readings} readings, expected {readings}")
+    if prof:
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+    return wall, cpu, srv, totals.blocks
+
+
+def processes(n: int, readings: int) -> tuple[float, float, float]:
+    restore()
+    env = {**os.environ, "DATABASE_URL": child_url(), "DJANGO_SETTINGS_MODULE": "qingyuan.settings"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    s0, w = server_cpu(), time.perf_counter()
+    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "compact", "--processes", str(n)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - w
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    srv = server_cpu() - s0
+    if done.returncode:
+        raise SystemExit(f"compact --processes {n} failed: {done.stderr}")
+    moved = sum(int(line.split(" readings compacted")[0].rsplit(" ", 1)[1])
+                for line in done.stdout.splitlines() if " readings compacted" in line)
+    if moved != readings:
+        raise SystemExit(f"compacted {moved} readings, expected {readings}: {done.stdout}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, srv
+
+
+def line(label: str, readings: int, year: float, wall: float, cpu: float, srv: float) -> None:
+    us = cpu / readings * 1e6
+    both = (cpu + srv) / readings * 1e6
+    server = f" + server {srv / readings * 1e6:.2f} µs = {both:.2f} µs" if srv else ""
+    print(f"  {label:24} {readings / wall:9,.0f} readings/s wall, {wall:6.2f} s wall, {cpu:6.2f} s CPU: "
+          f"{us:.2f} µs CPU/reading{server}; a year of {YEAR_POINTS} points: {year * (wall / readings) / 60:,.0f} min "
+          f"wall, {year * (cpu + srv) / readings / 60:,.0f} min of CPU  ({load()})")
+
+
+def packets_pass() -> None:
+    try:
+        from qingyuan.monitoring.evidence_blocks import compact_packets, due_days
+    except ImportError:
+        return
+    from qingyuan.monitoring.models import RawPacket
+
+    count = RawPacket.objects.exclude(point=None).count()
+    s0, w, c = server_cpu(), time.perf_counter(), time.process_time()
+    pairs = due_days(now=LATER)
+    for point_id, day in pairs:
+        compact_packets(point_id, day, now=LATER)
+    wall, cpu, srv = time.perf_counter() - w, time.process_time() - c, server_cpu() - s0
+    left = RawPacket.objects.exclude(point=None).count()
+    server = f" + server {srv / count * 1e6:.1f} µs" if srv else ""
+    print(f"  packets (evidence):      {count:,} packets, {len(pairs)} blocks, {left} left narrow: {wall:.2f} s wall, "
+          f"{cpu:.2f} s CPU = {cpu / count * 1e6:.1f} µs CPU/packet{server}  ({load()})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--points", type=int, default=4)
+    parser.add_argument("--days", type=int, default=2)
+    parser.add_argument("--realtime-s", type=int, default=30)
+    parser.add_argument("--minute-min", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3, help="in-process runs (one process)")
+    parser.add_argument("--processes", type=int, nargs="*", default=[1, 2],
+                        help="also run `manage.py compact --processes N` for each N")
+    parser.add_argument("--profile", action="store_true", help="cProfile one more in-process run")
+    parser.add_argument("--no-packets", action="store_true")
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}),
+                                            "NAME": os.path.join(tmp, "compaction.sqlite3")}
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        run(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+def run(args: argparse.Namespace) -> None:
+    from storage import ingest, make_points, uploads
+
+    import qingyuan.ingest.process as process
+
+    process.readings_committed = lambda *a, **k: None  # storage only: no quality/alarm evaluation
+    where = (f"SQLite {connection.Database.sqlite_version}" if connection.vendor == "sqlite" else "PostgreSQL")
+    print(f"bench/compaction.py on {where}, {os.cpu_count()} CPUs: {args.points} gas points x {args.days} days, "
+          f"real-time every {args.realtime_s} s, minute data every {args.minute_min} min (7 parameters)  ({load()})")
+    points = make_points(args.points)
+    ingest([uploads(p, FIRST, args.days, args.realtime_s, args.minute_min) for p in points])
+    readings = snapshot()
+    per_point_day = readings / (args.points * args.days)
+    year = per_point_day * 365 * YEAR_POINTS
+    print(f"  {readings:,} real-time/minute readings ({per_point_day:,.0f} per point-day; a year of {YEAR_POINTS} "
+          f"points = {year / 1e6:,.0f} M)")
+    for n in range(args.runs):
+        wall, cpu, srv, blocks = in_process(readings, profile=False)
+        line(f"one process, run {n + 1}", readings, year, wall, cpu, srv)
+    if args.profile:
+        in_process(readings, profile=True)
+    for n in args.processes:
+        wall, cpu, srv = processes(n, readings)
+        line(f"compact --processes {n}", readings, year, wall, cpu, srv)
+    if not args.no_packets:
+        restore()
+        packets_pass()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
