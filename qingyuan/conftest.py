@@ -89,3 +89,23 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+DB_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
+DB_MARKERS = ("django_db", "postgres", "cluster")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """With QINGYUAN_ONLY_DB_TESTS=1 (the PostgreSQL stage of `make test`) only the tests that reach the
+    database run: the protocol, codec, rule and socket tests answer the same on any database, and the
+    SQLite stage has run them. Deselected tests are counted in pytest's summary line."""
+    if os.environ.get("QINGYUAN_ONLY_DB_TESTS") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        reaches_db = (any(item.get_closest_marker(m) for m in DB_MARKERS)
+                      or DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+        (keep if reaches_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
