@@ -46,6 +46,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--profile", action="store_true", help="print a profile of one cockpit request")
     parser.add_argument("--var", help="directory of the SQLite database: seeded once, reused after")
+    parser.add_argument("--only", help="comma-separated names of the rows to measure (e.g. "
+                                       "cockpit_after_structural_edit,map_data); default all")
     args = parser.parse_args()
     if args.full:
         args.enterprises, args.days = 5000, 365
@@ -91,6 +93,8 @@ def main() -> None:
         """``before`` runs before each request: ``loads_cache.bump`` (an edited target, baseline or ledger
         entry: the load and capacity figures are computed in the request) or ``loads_cache.bump_measured``
         (new measurements stored: the figures are served while the worker recomputes them, loads/cache.py)."""
+        if args.only and label not in args.only.split(","):
+            return
         client.get(url)  # warm up
         counted: list[str] = []
         if before:
@@ -131,6 +135,11 @@ def main() -> None:
     measure("cockpit_after_structural_edit", "/", before=loads_cache.bump)
     measure("cockpit_after_measurements", "/", before=loads_cache.bump_measured)
     measure("cockpit_warm", "/")
+    if args.only and "worker" not in args.only.split(","):
+        measure("enterprise_page", f"/enterprises/{enterprise_ids[len(enterprise_ids) // 2]}/")
+        measure("map_data", "/cockpit/map/data.json")
+        print(f"as_of={today} database={connection.vendor}")
+        return
     started, started_cpu = time.perf_counter(), time.process_time()
     loads_cache.refresh()
     print(f"worker refresh of the stale figures: {(time.perf_counter() - started) * 1000:.0f}ms "

@@ -39,9 +39,11 @@ The worker also warms today's figures of every park viewed in the last two days 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -179,12 +181,29 @@ def cached(name: str, park_id: int, as_of: dt.date, compute: Callable[[], T] | N
                   compute if compute is not None else (lambda: _COMPUTE[name](park_id, as_of)))
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while a computation reads tens of thousands of rows: each fetched row
+    is a tuple the collector tracks, so a province's figures triggered a few full collections of the whole
+    heap (about a third of their CPU time, bench/cockpit.py). Rows are not cycles: nothing is left for the
+    collector, which runs as usual after. Re-enabled only by the call that disabled it (nested or concurrent
+    computations)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _store(name: str, park_id: int, as_of: dt.date, key: str, stamp: str, compute: Callable[[], T]) -> T:
     """Compute and cache. Figures built on a part served stale keep that part's age and no stamp, and are
     recomputed by the worker with it."""
     token = _stale_used.set([])
     try:
-        value = compute()
+        with paused_gc():
+            value = compute()
         used = _stale_used.get() or []
     finally:
         _stale_used.reset(token)
