@@ -483,3 +483,35 @@ class ExpiryRun(models.Model):
 
     def __str__(self) -> str:
         return f"expiry {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class HourBlock(models.Model):
+    """A derived copy of one point's hour readings over one period (``hour_series.PERIOD``), columnar.
+
+    The narrow hour rows stay the truth; this is a read cache kept honest by the database: triggers on
+    the readings table (migration 0009) bump ``version`` in the same transaction as any insert, update or
+    delete of an hour reading in the period, whoever writes it. ``data`` (``hour_series`` encoding) is
+    used only while ``built == version``; otherwise the period is read from the narrow rows. See
+    docs/storage.md, "Hourly values over a year".
+    """
+
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+        verbose_name=_("monitoring point"),
+    )
+    period = models.BigIntegerField(_("period"))  # floor(epoch seconds / hour_series.PERIOD_SECONDS)
+    version = models.BigIntegerField(_("version"), default=1)
+    built = models.BigIntegerField(_("built from version"), default=0)
+    count = models.PositiveIntegerField(_("readings"), default=0)
+    checksum = models.BigIntegerField(_("checksum"), default=0)
+    data = models.BinaryField(_("columnar readings"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hour block")
+        verbose_name_plural = _("hour blocks")
+        constraints = [
+            models.UniqueConstraint(fields=["point", "period"], name="monitoring_hourblock_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} hour period {self.period}"
