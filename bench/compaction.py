@@ -115,39 +115,69 @@ def in_process(readings: int, profile: bool) -> tuple[float, float, float, int]:
     from qingyuan.monitoring import compaction
 
     restore()
-    prof = cProfile.Profile() if profile else None
+    prof = cProfile.Profile(time.process_time) if profile else None  # CPU, not wall
     s0, w, c = server_cpu(), time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
-    totals = compaction.compact_due(now=LATER)
+    if hasattr(compaction, "compact_units"):  # as the backlog job does: a day's units of all points together
+        totals = compaction.Totals()
+        due = sorted(compaction.due_units(now=LATER), key=lambda u: (u[2], u[1], u[0]))
+        compaction.compact_units(totals, due)
+    else:  # the code before batching (to measure "before" in a worktree of an older commit)
+        totals = compaction.compact_due(now=LATER)
     if prof:
         prof.disable()
     wall, cpu, srv = time.perf_counter() - w, time.process_time() - c, server_cpu() - s0
     if totals.readings != readings:
         raise SystemExit(f"compacted {totals.readings} readings, expected {readings}")
     if prof:
-        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+        phases(pstats.Stats(prof), readings)
     return wall, cpu, srv, totals.blocks
 
 
-def processes(n: int, readings: int) -> tuple[float, float, float]:
+def phases(stats: pstats.Stats, readings: int) -> None:
+    """CPU per reading of the phases of a compaction, from a profile (cProfile's own cost included)."""
+    cum: dict[str, float] = {}
+    for (path, _, name), (_, _, _, ct, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if path.endswith(("monitoring/compaction.py", "monitoring/codec.py")):
+            cum[name] = cum.get(name, 0.0) + ct
+    commit = sum(ct for (path, _, name), (_, _, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
+                 if name == "commit" and path.endswith("django/db/backends/base/base.py"))
+    read = cum.get("_narrow", 0.0)
+    encode = cum.get("encode", 0.0)
+    apply = cum.get("_apply", 0.0)
+    delete = cum.get("_delete", 0.0)
+    rest = cum.get("compact_units", 0.0) - read - encode - apply - commit
+    print("  profile (CPU µs per reading, profiler overhead included): "
+          + ", ".join(f"{k} {v / readings * 1e6:.2f}" for k, v in (
+              ("read narrow rows", read), ("encode", encode), ("delete", delete),
+              ("block insert/update", apply - delete), ("commit", commit), ("the rest", rest))))
+    stats.sort_stats("tottime").print_stats(12)
+
+
+def processes(n: int, readings: int) -> tuple[float, float, float, float, float]:
+    """Wall, CPU of the children, server CPU; then the wall and CPU of the same command with nothing due
+    (Python and Django starting N + 1 processes, finding no work), to subtract."""
     restore()
     env = {**os.environ, "DATABASE_URL": child_url(), "DJANGO_SETTINGS_MODULE": "qingyuan.settings"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    s0, w = server_cpu(), time.perf_counter()
-    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "compact", "--processes", str(n)], cwd=ROOT,
-                          env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - w
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    srv = server_cpu() - s0
-    if done.returncode:
-        raise SystemExit(f"compact --processes {n} failed: {done.stderr}")
-    moved = sum(int(line.split(" readings compacted")[0].rsplit(" ", 1)[1])
-                for line in done.stdout.splitlines() if " readings compacted" in line)
-    if moved != readings:
-        raise SystemExit(f"compacted {moved} readings, expected {readings}: {done.stdout}")
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return wall, cpu, srv
+    figures = []
+    for _ in range(2):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        s0, w = server_cpu(), time.perf_counter()
+        done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "compact", "--processes", str(n)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - w
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        srv = server_cpu() - s0
+        if done.returncode:
+            raise SystemExit(f"compact --processes {n} failed: {done.stderr}")
+        moved = sum(int(line.split(" readings compacted")[0].rsplit(" ", 1)[1])
+                    for line in done.stdout.splitlines() if " readings compacted" in line)
+        if moved != (readings if not figures else 0):
+            raise SystemExit(f"compacted {moved} readings, expected {readings}: {done.stdout}")
+        figures.append((wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), srv))
+    (wall, cpu, srv), (idle_wall, idle_cpu, _) = figures
+    return wall, cpu, srv, idle_wall, idle_cpu
 
 
 def line(label: str, readings: int, year: float, wall: float, cpu: float, srv: float) -> None:
@@ -224,8 +254,10 @@ def run(args: argparse.Namespace) -> None:
     if args.profile:
         in_process(readings, profile=True)
     for n in args.processes:
-        wall, cpu, srv = processes(n, readings)
+        wall, cpu, srv, idle_wall, idle_cpu = processes(n, readings)
         line(f"compact --processes {n}", readings, year, wall, cpu, srv)
+        print(f"    (start-up with nothing due: {idle_wall:.2f} s wall, {idle_cpu:.2f} s CPU; without it:)")
+        line("  net of start-up", readings, year, wall - idle_wall, cpu - idle_cpu, srv)
     if not args.no_packets:
         restore()
         packets_pass()

@@ -123,3 +123,20 @@ def test_it_refuses_rows_of_another_day_or_twice_the_same_reading() -> None:
         encode(DAY, [Row(MIDNIGHT - dt.timedelta(seconds=1), "a01012", avg=1.0)])
     with pytest.raises(ValueError, match="same time"):
         encode(DAY, [Row(MIDNIGHT, "a01012", avg=1.0), Row(MIDNIGHT, "a01012", avg=2.0)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(days_of_rows())
+def test_it_encodes_integer_time_offsets_to_the_same_bytes_as_datetimes(rows: list[Row]) -> None:
+    """Compaction hands the encoder µs from local midnight (no datetimes): the block is the same."""
+    keyed = [(f"t{i}", *r[1:]) for i, r in enumerate(rows)]
+    offsets = {f"t{i}": (r.time - MIDNIGHT) // dt.timedelta(microseconds=1) for i, r in enumerate(rows)}
+
+    assert encode(DAY, keyed, offsets=offsets) == encode(DAY, rows)
+
+
+def test_it_refuses_integer_offsets_outside_the_day() -> None:
+    row = ("k", "a21026", 1.5, *([None] * 8), "N", "")
+    for bad in (-1, 86_400 * 1_000_000):
+        with pytest.raises(ValueError, match="is not on"):
+            encode(DAY, [row], offsets={"k": bad})
