@@ -63,6 +63,11 @@ class HourValues:
     def __len__(self) -> int:
         return len(self.times)
 
+    def __getitem__(self, cut: slice) -> list[dict[str, Any]]:
+        """Rows [cut] as dicts (time, parameter, *columns): a page for ``Paginator``."""
+        keys = ("time", "parameter", *self.names)
+        return [dict(zip(keys, row, strict=True)) for row in self.rows(cut.start or 0, cut.stop)]
+
     def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[Any, ...]]:
         """(time, parameter, *columns) tuples, ``narrow_values``' shape, for rows [start, stop)."""
         cut = slice(start, stop)

@@ -18,7 +18,7 @@ from qingyuan.core.pollutants import pollutant_name
 from qingyuan.core.templatetags.units import unit_label
 from qingyuan.enterprises.models import MonitoringPoint
 from qingyuan.hj212 import NEED_DATA, Decoder, Packet
-from qingyuan.monitoring import store
+from qingyuan.monitoring import hour_series, store
 from qingyuan.monitoring.choices import ReadingKind
 from qingyuan.monitoring.frames import device_zone
 from qingyuan.monitoring.models import InvalidFrameCount, Reading
@@ -114,12 +114,16 @@ def translation_is_chinese() -> bool:
 
 
 def chart_series(point: MonitoringPoint, range_key: str, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Each parameter's values over the range: minute averages (24 h) or hourly averages (7 d). One query."""
+    """Each parameter's values over the range: minute averages (24 h) or hourly averages (7 d). One or two queries."""
     kind, span = RANGES[range_key]
     now = now or timezone.now()
-    if store.has_blocks([point.pk], kind, now - span, now):  # a compacted day: block ∪ narrow
-        rows: Any = [(r.parameter, r.time, r.avg, r.rtd, r.flag)
-                     for r in store.rows(point.pk, kind, now - span, now, include_end=True)]
+    if kind == ReadingKind.HOUR:  # hour readings: columnar, from the hour blocks where built (hour_series)
+        values = hour_series.read(point.pk, kind, now - span, now + dt.timedelta(microseconds=1),
+                                  columns=("avg", "rtd", "flag"))
+        rows: Any = zip(values.parameters, values.times, *values.columns.values(), strict=True)
+    elif store.has_blocks([point.pk], kind, now - span, now):  # a compacted day: block ∪ narrow
+        rows = [(r.parameter, r.time, r.avg, r.rtd, r.flag)
+                for r in store.rows(point.pk, kind, now - span, now, include_end=True)]
     else:
         rows = (Reading.objects.filter(point=point, kind=kind, time__gte=now - span, time__lte=now)
                 .order_by("time").values_list("parameter", "time", "avg", "rtd", "flag"))

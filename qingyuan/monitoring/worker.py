@@ -8,7 +8,7 @@ stays right when several workers or gateways run against one database.
 from __future__ import annotations
 
 from qingyuan.core import worker
-from qingyuan.monitoring import actions, partitions
+from qingyuan.monitoring import actions, hour_series, partitions
 from qingyuan.monitoring.compaction import compact_step as compact_readings_step
 from qingyuan.monitoring.evidence_blocks import compact_step as compact_evidence_step
 from qingyuan.monitoring.retention import expire_step
@@ -40,3 +40,4 @@ def register_steps() -> None:
     worker.register("monitoring.expire", expire_step, every=3600)
     worker.register("monitoring.compact_evidence", compact_evidence_step, every=600)
     worker.register("monitoring.compact", compact_readings_step, every=600)
+    worker.register("monitoring.hour_blocks", hour_series.build_step, every=600)
