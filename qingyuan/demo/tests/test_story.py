@@ -14,16 +14,20 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Avg, Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
+from django.test import Client
 from django.utils import timezone
 
 from qingyuan.alarms.choices import ACTIVE_STATUSES, AlarmKind
 from qingyuan.alarms.models import Alarm, AlarmEpisode
 from qingyuan.complaints.models import Complaint
 from qingyuan.core.models import AuditEntry, TransitionRecord
-from qingyuan.demo import story
-from qingyuan.enterprises.models import Enterprise, MonitoringPoint, PermitLimit
+from qingyuan.demo import data, story
+from qingyuan.demo.seed import summary
+from qingyuan.enterprises.creditcode import validate
+from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet, PermitLimit
 from qingyuan.loads import ledger, totals
-from qingyuan.loads.models import LoadPolicy, ReboundFlag
+from qingyuan.loads.models import LoadPolicy, NewProject, ReboundFlag
+from qingyuan.org.models import Membership
 from qingyuan.plans.models import LoadTarget
 from qingyuan.quality.conf import quality_settings
 from qingyuan.quality.models import Calibration, DailyValue, HourlyValue, KpiDaily, MonthlyValue
@@ -285,12 +289,50 @@ def test_no_closed_enterprise_has_values_or_alarms_after_its_closure(demo):
         assert not HourlyValue.objects.filter(point__outlet__enterprise=e, start__gte=since).exists(), e.name
 
 
-def test_it_seeds_the_history_only_once(demo):
+def test_it_seeds_the_county_and_its_history_only_once(demo):
+    first = summary()
     before = (DailyValue.objects.count(), HourlyValue.objects.count(), AuditEntry.objects.count(),
               ReboundFlag.objects.count(), Alarm.objects.count(), Assignment.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (DailyValue.objects.count(), HourlyValue.objects.count(), AuditEntry.objects.count(),
             ReboundFlag.objects.count(), Alarm.objects.count(), Assignment.objects.count()) == before
+    assert summary() == first
+    assert first["enterprises"] == 30 and first["outlets"] >= 40 and first["points"] >= 50
+    # the demo accounts, plus the enterprises' and units' officers who handled the year's alarms
+    handlers = Membership.objects.exclude(user__username__in=[a[0] for a in data.ACCOUNTS]).values_list(
+        "user__username", flat=True).distinct()
+    assert first["units"] >= 20 and first["accounts"] == len(data.ACCOUNTS) + handlers.count()
+    assert handlers.count() <= 30 and all(n.startswith(("ent", "officer-")) for n in handlers)
+    assert len(set(Enterprise.objects.values_list("status", flat=True))) == 7
+    for code in Enterprise.objects.values_list("credit_code", flat=True):
+        validate(code)
+
+
+def test_every_demo_account_logs_in_and_sees_its_home(demo):
+    for username, name, *_ in data.ACCOUNTS:
+        client = Client()
+        response = client.post("/login/", {"username": username, "password": data.PASSWORD})
+        assert response.status_code == 302, username
+        page = client.get("/").content.decode()
+        assert name in page, username
+    ent1 = Client()
+    ent1.post("/login/", {"username": "ent1", "password": data.PASSWORD})
+    other = Enterprise.objects.get(name=data.ENTERPRISE_OF["ent2"])
+    assert ent1.get(f"/enterprises/{other.pk}/").status_code == 404
+
+
+def test_the_demo_routes_wastewater_through_the_plant_and_counts_it_once(demo):
+    plant = Enterprise.objects.get(name="临江县域污水处理有限公司")
+    water = Outlet.objects.filter(medium="water")
+    assert list(water.filter(route="direct").values_list("enterprise__name", flat=True)) == [plant.name]
+    assert water.filter(route="indirect", receiving_plant=plant).count() == water.count() - 1
+    assert not Outlet.objects.filter(medium="gas", route="indirect").exists()
+    cod = ledger.capacity(plant.park_id)["w01018"]
+    plant_cod = plant.baseline_loads.get(pollutant_code="w01018").load_t
+    assert cod.baseline == plant_cod  # the indirect dischargers' wastewater is inside the plant's baseline
+    assert cod.available >= 0
+    assert NewProject.objects.filter(status="approved").count() == 1
+    assert NewProject.objects.filter(status="proposed").count() == 1
 
 
 def test_it_calibrates_the_cems_on_a_schedule_and_voids_the_hours_of_a_failed_comparison(demo):
