@@ -77,11 +77,25 @@ def server_cpu() -> float:
     return (sum(int(x) for x in own[11:13]) + sum(int(x) for x in parent[13:15])) / tick
 
 
-def snapshot() -> int:
+def snapshot(copies: int, days: int) -> int:
+    """Copy the narrow real-time/minute rows aside; with ``copies``, first add that many copies of them
+    shifted by ``days`` days each (the same interleaving on the pages, a bigger backlog: cheap)."""
     from qingyuan.monitoring.compaction import KINDS
+    from qingyuan.monitoring.models import Reading
 
     kinds = ", ".join(f"'{k}'" for k in KINDS)
+    names = [f.column for f in Reading._meta.concrete_fields if f.column != "id"]
     with connection.cursor() as cursor:
+        if copies:
+            cursor.execute(f"CREATE TABLE {SNAPSHOT}_0 AS SELECT * FROM monitoring_reading WHERE kind IN ({kinds})")  # noqa: S608
+        for c in range(1, copies + 1):
+            shift = (f"datetime(time, '+{c * days} days')" if connection.vendor == "sqlite"
+                     else f"time + interval '{c * days} days'")
+            select = ", ".join(shift if n == "time" else n for n in names)
+            cursor.execute(f"INSERT INTO monitoring_reading ({', '.join(names)}) "  # noqa: S608
+                           f"SELECT {select} FROM {SNAPSHOT}_0 ORDER BY id")
+        if copies:
+            cursor.execute(f"DROP TABLE {SNAPSHOT}_0")
         cursor.execute(f"CREATE TABLE {SNAPSHOT} AS SELECT * FROM monitoring_reading WHERE kind IN ({kinds})")  # noqa: S608
         cursor.execute(f"SELECT COUNT(*) FROM {SNAPSHOT}")  # noqa: S608
         return int(cursor.fetchone()[0])
@@ -152,7 +166,6 @@ def phases(stats: pstats.Stats, readings: int) -> None:
           + ", ".join(f"{k} {v / readings * 1e6:.2f}" for k, v in (
               ("read narrow rows", read), ("encode", encode), ("delete", delete),
               ("block insert/update", apply - delete), ("commit", commit), ("the rest", rest))))
-    stats.sort_stats("tottime").print_stats(12)
 
 
 def processes(n: int, readings: int) -> tuple[float, float, float, float, float]:
@@ -189,7 +202,7 @@ def line(label: str, readings: int, year: float, wall: float, cpu: float, srv: f
           f"wall, {year * (cpu + srv) / readings / 60:,.0f} min of CPU  ({load()})")
 
 
-def packets_pass() -> None:
+def packets_pass(profile: bool = False) -> None:
     try:
         from qingyuan.monitoring.evidence_blocks import compact_packets, due_days
     except ImportError:
@@ -198,9 +211,15 @@ def packets_pass() -> None:
 
     count = RawPacket.objects.exclude(point=None).count()
     s0, w, c = server_cpu(), time.perf_counter(), time.process_time()
+    prof = cProfile.Profile(time.process_time) if profile else None
+    if prof:
+        prof.enable()
     pairs = due_days(now=LATER)
     for point_id, day in pairs:
         compact_packets(point_id, day, now=LATER)
+    if prof:
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(20)
     wall, cpu, srv = time.perf_counter() - w, time.process_time() - c, server_cpu() - s0
     left = RawPacket.objects.exclude(point=None).count()
     server = f" + server {srv / count * 1e6:.1f} µs" if srv else ""
@@ -214,11 +233,14 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=2)
     parser.add_argument("--realtime-s", type=int, default=30)
     parser.add_argument("--minute-min", type=int, default=10)
+    parser.add_argument("--copies", type=int, default=0,
+                        help="add this many copies of the ingested days, shifted in time (a bigger backlog)")
     parser.add_argument("--runs", type=int, default=3, help="in-process runs (one process)")
     parser.add_argument("--processes", type=int, nargs="*", default=[1, 2],
                         help="also run `manage.py compact --processes N` for each N")
     parser.add_argument("--profile", action="store_true", help="cProfile one more in-process run")
     parser.add_argument("--no-packets", action="store_true")
+    parser.add_argument("--only-packets", action="store_true", help="skip the readings")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
     if connection.vendor == "sqlite":
@@ -243,24 +265,24 @@ def run(args: argparse.Namespace) -> None:
           f"real-time every {args.realtime_s} s, minute data every {args.minute_min} min (7 parameters)  ({load()})")
     points = make_points(args.points)
     ingest([uploads(p, FIRST, args.days, args.realtime_s, args.minute_min) for p in points])
-    readings = snapshot()
-    per_point_day = readings / (args.points * args.days)
+    readings = snapshot(args.copies, args.days)
+    per_point_day = readings / (args.points * args.days * (args.copies + 1))
     year = per_point_day * 365 * YEAR_POINTS
     print(f"  {readings:,} real-time/minute readings ({per_point_day:,.0f} per point-day; a year of {YEAR_POINTS} "
           f"points = {year / 1e6:,.0f} M)")
-    for n in range(args.runs):
+    for n in range(0 if args.only_packets else args.runs):
         wall, cpu, srv, blocks = in_process(readings, profile=False)
         line(f"one process, run {n + 1}", readings, year, wall, cpu, srv)
     if args.profile:
         in_process(readings, profile=True)
-    for n in args.processes:
+    for n in [] if args.only_packets else args.processes:
         wall, cpu, srv, idle_wall, idle_cpu = processes(n, readings)
         line(f"compact --processes {n}", readings, year, wall, cpu, srv)
         print(f"    (start-up with nothing due: {idle_wall:.2f} s wall, {idle_cpu:.2f} s CPU; without it:)")
         line("  net of start-up", readings, year, wall - idle_wall, cpu - idle_cpu, srv)
     if not args.no_packets:
         restore()
-        packets_pass()
+        packets_pass(args.profile)
 
 
 if __name__ == "__main__":

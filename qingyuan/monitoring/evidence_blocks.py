@@ -43,7 +43,6 @@ log = logging.getLogger("qingyuan.monitoring.evidence")
 
 CODEC = codec.CODEC_LZMA
 LOOKBACK_DAYS = 366  # how far back a retransmission's original is looked for
-DELETE_CHUNK = 500
 
 __all__ = ["CorruptEvidence", "Compacted", "compact_packets", "compact_due", "due_days", "entries_of",
            "frames_of", "first_open_day"]
@@ -100,11 +99,15 @@ def verify_block(block: PacketBlock) -> None:
 
 
 # -- compaction ------------------------------------------------------------------------------
-def _entry(row: RawPacket) -> Entry:
-    return Entry(id=row.pk, received_at=row.received_at, peer=row.peer, connection_id=row.connection_id,
-                 mn=row.mn, cn=row.cn, qn=row.qn, pno=row.pno, pnum=row.pnum, data_time=row.data_time,
-                 verdict=row.verdict, reason=row.reason, duplicates=row.duplicates, dedup_key=row.dedup_key,
-                 result=row.result, text=row.text)
+_ENTRY_FIELDS = ("id", "received_at", "peer", "connection_id", "mn", "cn", "qn", "pno", "pnum", "data_time",
+                 "verdict", "reason", "duplicates", "dedup_key", "result")
+
+
+def _narrow_entries(point_id: int, start: dt.datetime, end: dt.datetime) -> list[Entry]:
+    """The day's narrow packets as entries with their text, in one query of plain values (no model objects)."""
+    rows = (RawPacket.objects.filter(point_id=point_id, received_at__gte=start, received_at__lt=end)
+            .values_list(*_ENTRY_FIELDS, "text"))
+    return [Entry(*r[:-1], text=r[-1]) for r in rows]
 
 
 def _qn_day(qn: str) -> dt.date | None:
@@ -114,7 +117,7 @@ def _qn_day(qn: str) -> dt.date | None:
         return None
 
 
-def _lookback(day: dt.date, rows: list[RawPacket]) -> dt.date:
+def _lookback(day: dt.date, rows: list[Entry]) -> dt.date:
     """The first day whose block may hold the original of one of ``rows`` (retransmissions)."""
     first = day
     for r in rows:
@@ -147,10 +150,9 @@ def compact_packets(point_id: int, day: dt.date, *, now: dt.datetime | None = No
 
 
 def _compact(point_id: int, day: dt.date) -> Compacted | None:
-    start = midnight(day)
+    start, end = midnight(day), midnight(day + dt.timedelta(days=1))
     existing = PacketBlock.objects.select_for_update().filter(point_id=point_id, day=day).first()
-    rows = list(RawPacket.objects.filter(point_id=point_id, received_at__gte=start,
-                                         received_at__lt=midnight(day + dt.timedelta(days=1))))
+    rows = _narrow_entries(point_id, start, end)
     if not rows:
         return None
     own = frames_of(existing) if existing is not None else []
@@ -171,16 +173,16 @@ def _compact(point_id: int, day: dt.date) -> Compacted | None:
             original.duplicates += 1 + row.duplicates
             merged += 1
         else:
-            new.append(_entry(row))
+            new.append(row)
     block = _write_own(point_id, day, existing, own, new, own_changed=own_merged > 0)
     for block_id in changed_others:
         other, entries = others[block_id]
         index = codec.encode_index(other.day, entries, other.codec)
         PacketBlock.objects.filter(pk=block_id).update(index=index, stats=codec.stats(entries))
-    deleted = 0
-    ids = [r.pk for r in rows]
-    for i in range(0, len(ids), DELETE_CHUNK):
-        deleted += RawPacket.objects.filter(pk__in=ids[i:i + DELETE_CHUNK]).delete()[0]
+    # the day's range in one statement, which must hit exactly the rows read (nothing references a
+    # RawPacket row, no signal listens to its deletion): a row that came or went meanwhile rolls back
+    deleted = RawPacket.objects.filter(point_id=point_id, received_at__gte=start, received_at__lt=end
+                                       )._raw_delete(RawPacket.objects.db)
     if deleted != len(rows):
         raise Raced(f"deleted {deleted} of {len(rows)} rows")
     if block is None:  # only retransmissions of packets compacted on earlier days
@@ -193,7 +195,7 @@ def _compact(point_id: int, day: dt.date) -> Compacted | None:
     return Compacted(point_id, day, len(new), merged, block.pk, size)
 
 
-def _other_blocks(point_id: int, day: dt.date, rows: list[RawPacket]
+def _other_blocks(point_id: int, day: dt.date, rows: list[Entry]
                   ) -> tuple[dict[int, tuple[PacketBlock, list[Entry]]], dict[str, tuple[int, Entry]]]:
     """Earlier blocks that may hold the originals of retransmitted rows, locked, with their entries."""
     if not any(r.dedup_key for r in rows):
