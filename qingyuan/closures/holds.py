@@ -11,7 +11,6 @@ allowed. Two queries for any number of points.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
@@ -19,24 +18,15 @@ from django.urls import reverse
 
 from qingyuan.closures.choices import CaseStatus
 from qingyuan.closures.models import ClosureCase
-from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.monitoring.holds import ZONE, Hold
+from qingyuan.monitoring.holds import ZONE, Hold, points_by_enterprise
 
 # The month before the decision is the baseline the stop is compared with (flows and loads before).
 LOOKBACK_DAYS = 30
 OPEN = (CaseStatus.OPEN, CaseStatus.STOPPED)
-IN_SQL = 1000  # up to this many point ids go into the query; more are filtered in Python
 
 
 def closure_holds(point_ids: Iterable[int] | None, since: dt.datetime, until: dt.datetime) -> list[Hold]:
-    ids = None if point_ids is None else set(point_ids)
-    points = MonitoringPoint.objects.filter(outlet__enterprise__isnull=False)
-    if ids is not None and len(ids) <= IN_SQL:
-        points = points.filter(pk__in=ids)
-    by_enterprise: dict[int, list[int]] = defaultdict(list)
-    for pk, enterprise_id in points.values_list("pk", "outlet__enterprise_id"):
-        if ids is None or pk in ids:
-            by_enterprise[enterprise_id].append(pk)
+    by_enterprise = points_by_enterprise(point_ids)
     if not by_enterprise:
         return []
     latest_decision = (until + dt.timedelta(days=LOOKBACK_DAYS)).astimezone(ZONE).date()

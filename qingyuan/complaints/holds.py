@@ -10,7 +10,6 @@ number of points.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
@@ -18,25 +17,16 @@ from django.urls import reverse
 
 from qingyuan.complaints.choices import OPEN_STATUSES, Status
 from qingyuan.complaints.models import Complaint
-from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.monitoring.holds import Hold
+from qingyuan.monitoring.holds import Hold, points_by_enterprise
 
 # A smell or a discoloured stream is often reported days after it began: the week before the event
 # (or receipt) is held too, so the readings of its onset can be compared with the complaint.
 LOOKBACK_DAYS = 7
 LOOKBACK = dt.timedelta(days=LOOKBACK_DAYS)
-IN_SQL = 1000  # up to this many point ids go into the query; more are filtered in Python
 
 
 def complaint_holds(point_ids: Iterable[int] | None, since: dt.datetime, until: dt.datetime) -> list[Hold]:
-    ids = None if point_ids is None else set(point_ids)
-    points = MonitoringPoint.objects.filter(outlet__enterprise__isnull=False)
-    if ids is not None and len(ids) <= IN_SQL:
-        points = points.filter(pk__in=ids)
-    by_enterprise: dict[int, list[int]] = defaultdict(list)
-    for pk, enterprise_id in points.values_list("pk", "outlet__enterprise_id"):
-        if ids is None or pk in ids:
-            by_enterprise[enterprise_id].append(pk)
+    by_enterprise = points_by_enterprise(point_ids)
     if not by_enterprise:
         return []
     rows = (Complaint.objects.filter(enterprise_id__in=list(by_enterprise))

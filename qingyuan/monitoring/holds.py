@@ -15,11 +15,15 @@ case refers to is kept indefinitely: providers return it with ``pins_compaction=
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from qingyuan.enterprises.models import MonitoringPoint
+
 ZONE = ZoneInfo("Asia/Shanghai")
+IN_SQL = 1000  # up to this many point ids go into a provider's query; more are filtered in Python
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,20 @@ def holds(point_ids: Iterable[int] | None, since: dt.datetime, until: dt.datetim
     for provider in _PROVIDERS.values():
         found.extend(h for h in provider(ids, since, until) if h.start < until and h.end >= since)
     return found
+
+
+def points_by_enterprise(point_ids: Iterable[int] | None) -> dict[int, list[int]]:
+    """The points among ``point_ids`` (None: all) that belong to an enterprise, grouped by enterprise id
+    (one query): what a provider whose cases are about an enterprise holds."""
+    ids = None if point_ids is None else set(point_ids)
+    points = MonitoringPoint.objects.filter(outlet__enterprise__isnull=False)
+    if ids is not None and len(ids) <= IN_SQL:
+        points = points.filter(pk__in=ids)
+    by_enterprise: dict[int, list[int]] = defaultdict(list)
+    for pk, enterprise_id in points.values_list("pk", "outlet__enterprise_id"):
+        if ids is None or pk in ids:
+            by_enterprise[enterprise_id].append(pk)
+    return by_enterprise
 
 
 def local_days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
