@@ -10,11 +10,14 @@ periods not built yet or changed since) from the narrow rows, so the answer is a
 narrow rows (tests/test_hour_year*.py). ``build_due`` (the worker step ``monitoring.hour_blocks``)
 builds copies of closed periods. See docs/storage.md, "Hourly values over a year".
 
-Block data (``CODEC`` 1): zlib of newline-separated JSON lines: the distinct times (epoch
-microseconds), the number of rows at each, the distinct parameter codes, a row's code index per row,
-then each column of ``COLUMNS`` (floats as JSON numbers: ``repr``, so every float64 comes back bit for
-bit; ``null`` for a column that is all null; strings dictionary-coded like the codes). A block whose
-CRC-32 does not match is logged and its period read from the narrow rows.
+Block data (``CODEC`` 1): a zlib-compressed JSON header, then raw binary sections. The header holds the
+distinct times (epoch microseconds), for each the index of its parameter pattern (the codes uploaded
+at that time, in order: one pattern for a steady logger), and per column where its section is. A
+float column is its IEEE float64 values as they are (``array("d")``: bit for bit, -0.0 and NaN
+included) with the positions of its nulls, or only the values present and their positions, or nothing
+when all null; a string column is its most common value and the exceptions. Decoding is C-level
+(``array.frombytes``, ``tolist``, ``chain``, ``accumulate``): no Python work per reading but the nulls
+and exceptions. A block whose CRC-32 does not match is logged and its period read from the narrow rows.
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ import bisect
 import datetime as dt
 import json
 import logging
+import sys
 import zlib
+from array import array
 from collections.abc import Iterable, Sequence
-from itertools import chain, repeat
-from typing import Any
+from itertools import accumulate, chain, repeat
+from operator import add, itemgetter, sub
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -95,78 +101,125 @@ def _micros(when: dt.datetime) -> int:
 
 # ---- encoding --------------------------------------------------------------------------------------
 
-def _dictionary(values: list[str]) -> tuple[list[str], list[int] | bytes]:
-    distinct = sorted(set(values))
-    index = {v: i for i, v in enumerate(distinct)}
-    codes = list(map(index.__getitem__, values))
-    return distinct, bytes(codes) if len(distinct) <= 256 else codes
+def _section(body: bytearray, data: bytes) -> list[int]:
+    body += data
+    return [len(body) - len(data), len(data)]
 
 
 def encode(rows: list[tuple[Any, ...]]) -> bytes:
     """``rows`` = narrow_values(..., columns=COLUMNS) of one period: (time, parameter, *COLUMNS)."""
-    times, runs = [], []
+    times: list[int] = []
+    pattern_of: dict[tuple[str, ...], int] = {}
+    pats: list[int] = []
+    current: list[str] = []
     last = None
-    for r in rows:
-        if r[0] is last:  # narrow_values gives one datetime object per distinct time
-            runs[-1] += 1
-        else:
-            last = r[0]
+    for r in [*rows, (None,)]:  # a sentinel closes the last time
+        if r[0] is not last or r[0] is None:  # narrow_values gives one datetime object per distinct time
+            if current:
+                pats.append(pattern_of.setdefault(tuple(current), len(pattern_of)))
+            if r[0] is None:
+                break
+            last, current = r[0], []
             times.append(_micros(last))
-            runs.append(1)
+        current.append(r[1])
     by_column = list(zip(*rows, strict=True)) if rows else [() for _ in range(2 + len(COLUMNS))]
-    codes, index = _dictionary(list(by_column[1]))
-    lines = [json.dumps(times), json.dumps(runs), json.dumps(codes), _index_line(index)]
+    body = bytearray()
+    columns: dict[str, Any] = {}
     for name, values in zip(COLUMNS, by_column[2:], strict=True):
         if name in STRINGS:
-            distinct, idx = _dictionary(list(values))
-            lines.append(json.dumps([distinct, idx.hex() if isinstance(idx, bytes) else idx]))
-        else:
-            lines.append("null" if all(v is None for v in values) else json.dumps(list(values)))
-    return zlib.compress("\n".join(lines).encode(), 6)
-
-
-def _index_line(index: list[int] | bytes) -> str:
-    return json.dumps(index.hex() if isinstance(index, bytes) else index)
-
-
-def _expand(distinct: list[str], index: str | list[int]) -> list[str]:
-    return list(map(distinct.__getitem__, bytes.fromhex(index) if isinstance(index, str) else index))
+            common = max(set(values), key=values.count) if values else ""
+            other = [i for i, v in enumerate(values) if v != common]
+            columns[name] = [common, [values[i] for i in other], _section(body, array("I", other).tobytes())]
+            continue
+        missing = [i for i, v in enumerate(values) if v is None]
+        if len(missing) == len(values):
+            columns[name] = None
+        elif len(missing) * 2 <= len(values):  # the whole column, nulls as 0.0 and their positions
+            full = array("d", [0.0 if v is None else v for v in values])
+            columns[name] = ["nulls", _section(body, full.tobytes()), _section(body, array("I", missing).tobytes())]
+        else:  # the values present and their positions
+            present = [i for i, v in enumerate(values) if v is not None]
+            columns[name] = ["present", _section(body, array("d", [values[i] for i in present]).tobytes()),
+                             _section(body, array("I", present).tobytes())]
+    patterns = [list(p) for p in sorted(pattern_of, key=pattern_of.__getitem__)]
+    header = zlib.compress(json.dumps({"codec": CODEC, "byteorder": sys.byteorder, "times": times, "pats": pats,
+                                       "patterns": patterns, "columns": columns}).encode())
+    return len(header).to_bytes(4, "little") + header + bytes(body)
 
 
 class CorruptHourBlock(ValueError):
     pass
 
 
-def decode(data: bytes, checksum: int, count: int, names: Sequence[str],
-           times_cache: dict[int, dt.datetime]) -> tuple[list[int], list[dt.datetime], list[str], dict[str, list[Any]]]:
-    """(epoch µs per row, times, parameters, columns) of a block; raises CorruptHourBlock."""
+class _Decoded(NamedTuple):
+    micros: list[int]  # per row
+    starts: list[int]  # first row of each distinct time
+    pats: list[int]  # pattern of each distinct time
+    patterns: list[list[str]]
+    times: list[dt.datetime]  # per row
+    parameters: list[str]
+    columns: dict[str, list[Any]]
+
+
+def _array(kind: str, body: memoryview, where: list[int], swap: bool) -> array[Any]:
+    found = array(kind)
+    found.frombytes(body[where[0]:where[0] + where[1]])
+    if swap:
+        found.byteswap()
+    return found
+
+
+def decode(data: bytes, checksum: int, count: int, names: Sequence[str]) -> _Decoded:
+    """A block's rows (only the columns ``names``); raises CorruptHourBlock."""
     if zlib.crc32(data) != checksum:
         raise CorruptHourBlock("checksum mismatch")
     try:
-        lines = zlib.decompress(data).split(b"\n")
-        micros, runs = json.loads(lines[0]), json.loads(lines[1])
-        per_row = list(chain.from_iterable(map(repeat, micros, runs)))
-        if len(per_row) != count or len(lines) != 4 + len(COLUMNS):
-            raise CorruptHourBlock(f"{len(per_row)} readings, {count} announced")
-        aware = [times_cache.get(m) or times_cache.setdefault(m, _EPOCH + m * _US) for m in micros]
-        times = list(chain.from_iterable(map(repeat, aware, runs)))
-        parameters = _expand(json.loads(lines[2]), json.loads(lines[3]))
+        size = int.from_bytes(data[:4], "little")
+        head = json.loads(zlib.decompress(data[4:4 + size]))
+        body = memoryview(data)[4 + size:]
+        swap = head["byteorder"] != sys.byteorder
+        micros, pats, patterns = head["times"], head["pats"], head["patterns"]
+        runs = [len(patterns[p]) for p in pats]
+        starts = list(accumulate(runs, initial=0))
+        if starts[-1] != count or len(micros) != len(pats) or head["codec"] != CODEC:
+            raise CorruptHourBlock(f"{starts[-1]} readings, {count} announced")
+        parameters = list(chain.from_iterable(map(patterns.__getitem__, pats)))
+        aware = _datetimes(micros)
         columns: dict[str, list[Any]] = {}
         for name in names:
-            line = json.loads(lines[4 + COLUMNS.index(name)])
+            spec = head["columns"][name]
             if name in STRINGS:
-                columns[name] = _expand(line[0], line[1])
+                values = [spec[0]] * count
+                for i, v in zip(_array("I", body, spec[2], swap), spec[1], strict=True):
+                    values[i] = v
+            elif spec is None:
+                values = [None] * count
+            elif spec[0] == "nulls":
+                values = _array("d", body, spec[1], swap).tolist()
+                for i in _array("I", body, spec[2], swap):
+                    values[i] = None
             else:
-                columns[name] = [None] * count if line is None else line
-            if len(columns[name]) != count:
-                raise CorruptHourBlock(f"column {name} has {len(columns[name])} values, {count} announced")
-    except (zlib.error, ValueError, IndexError, TypeError) as exc:
-        if isinstance(exc, CorruptHourBlock):
-            raise
+                values = [None] * count
+                for i, v in zip(_array("I", body, spec[2], swap), _array("d", body, spec[1], swap), strict=True):
+                    values[i] = v
+            if len(values) != count:
+                raise CorruptHourBlock(f"column {name} has {len(values)} values, {count} announced")
+            columns[name] = values
+    except CorruptHourBlock:
+        raise
+    except (zlib.error, ValueError, IndexError, TypeError, KeyError) as exc:
         raise CorruptHourBlock(str(exc)) from exc
-    if len(parameters) != count:
-        raise CorruptHourBlock("parameter count")
-    return per_row, times, parameters, columns
+    return _Decoded(list(chain.from_iterable(map(repeat, micros, runs))), starts[:-1], pats, patterns,
+                    list(chain.from_iterable(map(repeat, aware, runs))), parameters, columns)
+
+
+def _datetimes(micros: list[int]) -> list[dt.datetime]:
+    """Aware (UTC) datetimes of epoch microseconds: the first computed, the others by adding the steps."""
+    if not micros:
+        return []
+    steps: dict[int, dt.timedelta] = {}
+    deltas = [steps.get(d) or steps.setdefault(d, d * _US) for d in map(sub, micros[1:], micros[:-1])]
+    return list(accumulate(deltas, add, initial=_EPOCH + micros[0] * _US))
 
 
 # ---- reading ---------------------------------------------------------------------------------------
@@ -192,12 +245,11 @@ def read(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, *,
                                           built=F("version"), data__isnull=False)
                  .values_list("period", "data", "checksum", "count"))
         blocks = {p: (bytes(d), c, n) for p, d, c, n in found}
-    cache: dict[int, dt.datetime] = {}
     lo, lo_us, end_us = start, _micros(start), _micros(end)
     for period in sorted(blocks):
         data, checksum, count = blocks[period]
         try:
-            micros, times, params, cols = decode(data, checksum, count, names, cache)
+            block = decode(data, checksum, count, names)
         except CorruptHourBlock as exc:
             log.error("hour block of point %s, period %s is corrupt (%s): read from the narrow rows",
                       point_id, period, exc)
@@ -205,21 +257,25 @@ def read(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, *,
         p_start = period_start(period)
         if lo < p_start:
             _narrow(out, point_id, kind, lo, min(p_start, end), codes, names)
-        i, j = bisect.bisect_left(micros, lo_us), bisect.bisect_left(micros, end_us)
-        _take(out, times, params, cols, i, j, codes)
+        i, j = bisect.bisect_left(block.micros, lo_us), bisect.bisect_left(block.micros, end_us)
+        _take(out, block, i, j, codes)
         lo = max(lo, period_start(period + 1))
     if lo < end:
         _narrow(out, point_id, kind, lo, end, codes, names)
     return out
 
 
-def _take(out: HourValues, times: list[dt.datetime], params: list[str], cols: dict[str, list[Any]], i: int, j: int,
-          codes: set[str] | None) -> None:
+def _take(out: HourValues, block: _Decoded, i: int, j: int, codes: set[str] | None) -> None:
+    """Rows [i, j) of a block, only the parameters ``codes`` (None: all)."""
     if codes is None:
-        out.extend(times[i:j], params[i:j], {n: cols[n][i:j] for n in out.names})
+        out.extend(block.times[i:j], block.parameters[i:j], {n: block.columns[n][i:j] for n in out.names})
         return
-    keep = [k for k in range(i, j) if params[k] in codes]
-    out.extend([times[k] for k in keep], [params[k] for k in keep], {n: [cols[n][k] for k in keep] for n in out.names})
+    wanted = [[k for k, code in enumerate(pattern) if code in codes] for pattern in block.patterns]
+    keep = [k for k in (start + w for start, pat in zip(block.starts, block.pats, strict=True) for w in wanted[pat])
+            if i <= k < j]
+    pick = itemgetter(*keep) if len(keep) > 1 else (lambda seq: (seq[keep[0]],) if keep else ())
+    out.extend(list(pick(block.times)), list(pick(block.parameters)),
+               {n: list(pick(block.columns[n])) for n in out.names})
 
 
 def _narrow(out: HourValues, point_id: int, kind: str, lo: dt.datetime, hi: dt.datetime, codes: set[str] | None,
