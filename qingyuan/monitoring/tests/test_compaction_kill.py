@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from qingyuan.monitoring import codec
 from qingyuan.monitoring.tests.readings_data import days_ago, insert, key_of, make_rows
 from qingyuan.test import make_world
 
-ROOT = Path(settings.BASE_DIR)
+from .sqlite_copy import copy_test_database, manage
 
 
 def readings_in(path: Path) -> tuple[Counter[tuple[Any, ...]], int, int]:
@@ -58,25 +54,18 @@ def blocks_in(path: Path) -> int:
 
 
 def compact(path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "QINGYUAN_VAR_DIR": str(path.parent),
-           "DJANGO_SETTINGS_MODULE": "qingyuan.settings"}
-    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "compact"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return manage(path, "compact")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_loses_and_doubles_nothing_when_killed_mid_run(tmp_path: Path) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("the subprocess runs on a SQLite file copied from the test database")
     world = make_world()
     rng = random.Random(16)
     for n in range(3, 43):  # 40 closed days x 2 kinds x 2 points = 160 units
         for point in (world.point_a, world.point_b):
             insert(point.pk, "minute", make_rows(rng, days_ago(n), "minute", n_times=144, step=600))
             insert(point.pk, "realtime", make_rows(rng, days_ago(n), "realtime", n_times=144, step=600, offset=30))
-    path = tmp_path / "db.sqlite3"
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(path)])
+    path = copy_test_database(tmp_path / "db.sqlite3")
     before, narrow, _ = readings_in(path)
     assert narrow == 160 * 144 * 3 and sum(before.values()) == narrow
 

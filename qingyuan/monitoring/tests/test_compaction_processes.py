@@ -2,40 +2,33 @@
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from qingyuan.monitoring.tests.readings_data import days_ago, insert, make_rows
-from qingyuan.monitoring.tests.test_compaction_kill import ROOT, readings_in
+from qingyuan.monitoring.tests.sqlite_copy import copy_test_database, manage
+from qingyuan.monitoring.tests.test_compaction_kill import readings_in
 from qingyuan.test import make_world
 
 
 def run(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "QINGYUAN_VAR_DIR": str(path.parent),
-           "DJANGO_SETTINGS_MODULE": "qingyuan.settings"}
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), "compact", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    process = manage(path, "compact", *args, text=True)
+    stdout, stderr = process.communicate(timeout=600)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_compacts_every_unit_once_with_two_processes(tmp_path: Path) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("the subprocesses run on a SQLite file copied from the test database")
     world = make_world()
     rng = random.Random(6)
     for n in range(3, 9):  # 6 closed days x 2 kinds x 2 points = 24 units
         for point in (world.point_a, world.point_b):
             insert(point.pk, "minute", make_rows(rng, days_ago(n), "minute", n_times=48, step=600))
             insert(point.pk, "realtime", make_rows(rng, days_ago(n), "realtime", n_times=48, step=600, offset=30))
-    path = tmp_path / "db.sqlite3"
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(path)])
+    path = copy_test_database(tmp_path / "db.sqlite3")
     before, narrow, _ = readings_in(path)
 
     done = run(path, "--processes", "2")

@@ -8,7 +8,6 @@ pure codec, and a second run finishes the job.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import signal
 import sqlite3
@@ -19,13 +18,13 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from qingyuan.hj212 import build_packet
 from qingyuan.monitoring import evidence_codec
 from qingyuan.monitoring.models import RawPacket
 from qingyuan.test import make_world
 
+from .sqlite_copy import ROOT, child_env, copy_test_database
 from .test_evidence_blocks import at, days_ago
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -44,10 +43,8 @@ for point_id, day in due_days():
 
 
 def child(path: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "DJANGO_SETTINGS_MODULE": "qingyuan.settings",
-           "PYTHONPATH": str(settings.BASE_DIR)}
-    return subprocess.Popen([sys.executable, "-c", CHILD], env=env, stdout=subprocess.PIPE, text=True,
-                            cwd=str(settings.BASE_DIR))
+    return subprocess.Popen([sys.executable, "-c", CHILD], env=child_env(path), stdout=subprocess.PIPE, text=True,
+                            cwd=str(ROOT))
 
 
 def where_is_everything(path: str) -> tuple[dict[int, str], Counter[int]]:
@@ -87,11 +84,7 @@ def test_it_leaves_every_packet_narrow_or_in_exactly_one_block_when_killed(tmp_p
                                   dedup_key=f"{point.mn}|2011|Q{stamp}{i % 1000:03d}|0", data_time=moment))
     RawPacket.objects.bulk_create(rows, batch_size=2000)
     original = dict(RawPacket.objects.values_list("id", "text"))
-    path = str(tmp_path / "evidence.sqlite3")
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
+    path = str(copy_test_database(tmp_path / "evidence.sqlite3"))
 
     process = child(path)
     started = 0
