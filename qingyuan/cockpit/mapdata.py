@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, FloatField, Q
 from django.db.models.functions import Cast
@@ -68,7 +69,10 @@ def _alarm_state(user: Any) -> dict[int, str]:
 def _rows(qs: Any) -> list[tuple[Any, ...]]:
     """A values_list queryset's rows straight from the cursor: the coordinates are already floats (``_FLOAT_AT``)
     and the other columns text or integers, so Django's per-row converters (15,000 rows) do nothing useful."""
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # a scope that can match nothing (no parks)
+        return []
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet, Sum
 
@@ -65,7 +66,10 @@ def routes_of(enterprise_ids: Iterable[int]) -> Routes:
     cost more than the rest): ``is_active`` is then 0/1 on SQLite, a bool on PostgreSQL, read as a truth value."""
     rows = Outlet.objects.filter(enterprise_id__in=_ids(enterprise_ids), medium=Medium.WATER).values_list(
         "enterprise_id", "route", "is_active", "receiving_plant_id", "receiving_plant__name")
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # no enterprises (an empty list of ids)
+        return Routes()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()

@@ -29,6 +29,7 @@ from qingyuan.enterprises.models import MonitoringPoint, Outlet
 from qingyuan.loads import ledger, totals
 from qingyuan.loads.choices import EntryKind
 from qingyuan.loads.models import BaselineLoad, ExcludedPoint, LedgerEntry, LoadPolicy
+from qingyuan.loads.routes import Routes, routes_of
 from qingyuan.loads.tests.helpers import daily, permit
 from qingyuan.plans.models import LoadTarget, ParkPlan
 from qingyuan.test import make_enterprise, make_point
@@ -140,3 +141,9 @@ def test_it_labels_the_enterprise_page_of_an_indirect_discharger(park, as_user, 
     html = as_user(park.ent_b).get(f"/loads/enterprises/{park.enterprise_b.pk}/?year=2026").content.decode()
 
     assert "废水排入园区污水处理厂" in html and "0.400" in html
+
+
+def test_it_gives_no_routes_for_no_enterprises(world):
+    """The rows are read from the cursor: an empty list of ids (which the ORM turns into no query) is no routes."""
+    assert routes_of([]) == Routes()
+    assert routes_of(iter(())) == Routes()
