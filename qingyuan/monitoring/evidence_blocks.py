@@ -23,13 +23,16 @@ Rules (docs/storage.md, "Raw evidence"):
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
+import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models.functions import TruncDate
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from qingyuan.core import audit, jobs
@@ -101,13 +104,34 @@ def verify_block(block: PacketBlock) -> None:
 # -- compaction ------------------------------------------------------------------------------
 _ENTRY_FIELDS = ("id", "received_at", "peer", "connection_id", "mn", "cn", "qn", "pno", "pnum", "data_time",
                  "verdict", "reason", "duplicates", "dedup_key", "result")
+_TIMES = ("received_at", "data_time")
 
 
 def _narrow_entries(point_id: int, start: dt.datetime, end: dt.datetime) -> list[Entry]:
-    """The day's narrow packets as entries with their text, in one query of plain values (no model objects)."""
-    rows = (RawPacket.objects.filter(point_id=point_id, received_at__gte=start, received_at__lt=end)
-            .values_list(*_ENTRY_FIELDS, "text"))
-    return [Entry(*r[:-1], text=r[-1]) for r in rows]
+    """The day's narrow packets as entries with their text: one raw query, no model objects.
+
+    Times come as the database gives them (SQLite: UTC text, parsed here; PostgreSQL: aware), the
+    parse notes as JSON text: what the ORM's per-row converters cost ~10 µs a packet for.
+    """
+    q = connection.ops.quote_name
+    cols = {f.attname: q(str(f.column)) for f in RawPacket._meta.concrete_fields}
+    sqlite = connection.vendor != "postgresql"
+    names = [f"CAST({cols[n]} AS TEXT)" if sqlite and n in _TIMES else cols[n] for n in (*_ENTRY_FIELDS, "text")]
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(names)} FROM {q(RawPacket._meta.db_table)} "  # noqa: S608 - names from _meta
+                       f"WHERE {cols['point_id']} = %s AND {cols['received_at']} >= %s AND {cols['received_at']} < %s",
+                       [point_id, adapt(start), adapt(end)])
+        rows = cursor.fetchall()
+    utc, parse, loads = dt.UTC, dt.datetime.fromisoformat, json.loads
+
+    def when(v: Any) -> dt.datetime | None:
+        if v is None or not sqlite:
+            return v
+        return parse(v).replace(tzinfo=utc)
+
+    return [Entry(r[0], when(r[1]), *r[2:9], when(r[9]), *r[10:14],  # type: ignore[arg-type]
+                  loads(r[14]) if isinstance(r[14], str) else r[14], text=r[15]) for r in rows]
 
 
 def _qn_day(qn: str) -> dt.date | None:
@@ -241,16 +265,37 @@ def _write_own(point_id: int, day: dt.date, existing: PacketBlock | None, own: l
 
 # -- what is due -----------------------------------------------------------------------------
 def due_days(limit: int | None = None, *, now: dt.datetime | None = None) -> list[tuple[int, dt.date]]:
-    """(point id, day) pairs with narrow packets on a closed day no open case holds, oldest first."""
-    cutoff = midnight(first_open_day(now))
-    pairs = list(RawPacket.objects.filter(point__isnull=False, received_at__lt=cutoff)
-                 .annotate(day=TruncDate("received_at", tzinfo=ZONE))
-                 .values_list("point_id", "day").distinct().order_by("day", "point_id"))
-    if not pairs:
-        return []
-    held = holds.held_days({p for p, _ in pairs}, pairs[0][1], pairs[-1][1], for_compaction=True)
-    due = [(p, d) for p, d in pairs if d not in held.get(p, ())]
-    return due if limit is None else due[:limit]
+    """(point id, day) pairs with narrow packets on a closed day no open case holds, oldest first.
+
+    Found by index probes on (point, received_at), one per (point, day) taken: never a scan of the
+    packets (a backlog of a year is ~100 M rows), and with ``limit`` only as many days as asked.
+    """
+    first_open = first_open_day(now)
+    ids = MonitoringPoint.objects.order_by("pk").values_list("pk", flat=True)
+    pairs = heapq.merge(*(_due_of(point_id, first_open) for point_id in ids))
+    due = [(p, d) for d, p in pairs] if limit is None else [(p, d) for d, p in itertools.islice(pairs, limit)]
+    return due
+
+
+def _due_of(point_id: int, first_open: dt.date) -> Iterator[tuple[dt.date, int]]:
+    """(day, point) of one point's due days, ascending, held days left out (probed lazily)."""
+    cutoff = midnight(first_open)
+    held: set[dt.date] | None = None
+    since: dt.datetime | None = None
+    while True:
+        qs = RawPacket.objects.filter(point_id=point_id, received_at__lt=cutoff)
+        if since is not None:
+            qs = qs.filter(received_at__gte=since)
+        found = qs.order_by("received_at").values_list("received_at", flat=True).first()
+        if found is None:
+            return
+        day = found.astimezone(ZONE).date()
+        if held is None:
+            held = holds.held_days([point_id], day, first_open - dt.timedelta(days=1),
+                                   for_compaction=True).get(point_id, set())
+        if day not in held:
+            yield day, point_id
+        since = midnight(day + dt.timedelta(days=1))
 
 
 @dataclass
