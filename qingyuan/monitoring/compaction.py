@@ -6,13 +6,15 @@ Rules (docs/storage.md, "Readings"):
 * A day is the local (Asia/Shanghai) day of the data time. It is closed once it ended more than
   ``QINGYUAN_COMPACT_AFTER_HOURS`` ago (default 48). A day an open case holds
   (``holds.held_days(..., for_compaction=True)``) stays narrow until the case closes.
-* ``compact_day(point_id, kind, day)`` is ONE transaction: it reads the day's narrow rows and the
-  block if one exists, writes the block (the block's copy of a (time, parameter) wins over a late
-  narrow row with the same key, as the unique key makes a retransmission a no-op at ingest), and
-  deletes exactly the rows it read. Killed at any point, each reading is either narrow or in its
-  block. A second compaction of the same unit at the same time fails on the (point, kind, day)
-  unique key, on the block's checksum it replaces, or on the number of rows it deletes, and rolls
-  back: nothing is doubled. Compacting again changes nothing (idempotent).
+* A unit is read, merged with its block (the block's copy of a (time, parameter) wins over a late
+  narrow row with the same key, as the unique key makes a retransmission a no-op at ingest) and
+  encoded OUTSIDE the write transaction (``prepare``); then, in the write transaction, the block is
+  written and the day's narrow rows deleted only if they and the block are still exactly the ones
+  read (``_apply``), else that unit rolls back (``Conflict``). Several units are written in one
+  transaction (``compact_units``: a batch, a savepoint each). Killed at any point, each reading is
+  either narrow or in its block. A second compaction of the same unit fails on the (point, kind,
+  day) unique key, on the block's checksum it replaces, or on the rows it deletes, and rolls back:
+  nothing is doubled. Compacting again changes nothing (idempotent).
 * A run (a worker step call, or the ``compact`` command's job) writes one system audit entry with
   its counts.
 """

@@ -6,8 +6,9 @@ moment and to run next to the worker: each (point, kind, day) is one transaction
 
 ``--processes N`` splits the points among N child processes (``manage.py compact --point ...``,
 each its own job and audit entry): units are independent and a unit claims itself through the
-block's unique key, so a year's backlog uses every core. On SQLite the children take turns at the
-write lock; the gain is on PostgreSQL, where the database work runs in its own processes.
+block's unique key, so a year's backlog uses every core. Each unit is read and encoded outside the
+write transaction (``compaction.prepare``), so on SQLite, where writers take turns at one lock, a
+child encodes while another writes; on PostgreSQL the database work runs in its own processes too.
 """
 
 from __future__ import annotations
