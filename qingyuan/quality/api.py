@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from qingyuan.core.api import ERRORS, ErrorOut, Paging, paginate
 from qingyuan.enterprises.access import access_enterprise, access_point, access_point_by_mn
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.monitoring import hour_series, store
+from qingyuan.monitoring import store
 from qingyuan.monitoring.models import Reading
 from qingyuan.quality import kpi
 from qingyuan.quality.models import DailyValue, HourlyValue, KpiDaily, MonthlyValue
@@ -37,9 +37,6 @@ class ReadingFilters(Paging):
     parameter: str | None = None
     since: dt.datetime | None = Field(None, description="from (inclusive); default: 24 hours before until")
     until: dt.datetime | None = Field(None, description="to (exclusive); default: now")
-
-
-READING_COLUMNS = ("rtd", "avg", "min", "max", "cou", "zs_avg", "flag")  # ReadingOut's values
 
 
 class ReadingOut(Schema):
@@ -125,11 +122,6 @@ def list_readings(request: HttpRequest, filters: Query[ReadingFilters]) -> dict[
         # a compacted day: the read API's rows (block ∪ narrow), in the same order
         codes = [filters.parameter] if filters.parameter else None
         page = paginate(store.rows(point.pk, filters.kind, since, until, parameters=codes), filters)
-    elif filters.aggregation == "none" and filters.kind in ("hour", "day"):
-        # up to a year of hour readings: columnar from the hour blocks, the rest narrow (monitoring.hour_series)
-        codes = [filters.parameter] if filters.parameter else None
-        page = paginate(hour_series.read(point.pk, filters.kind, since, until, parameters=codes,
-                                         columns=READING_COLUMNS), filters)
     else:
         if filters.aggregation == "none":
             qs: Any = Reading.objects.filter(point=point, kind=filters.kind, time__gte=since, time__lt=until)

@@ -1,8 +1,9 @@
-"""The real long-range hour readers go through hour_series and answer as over the narrow rows (issue 16).
+"""Hour readers with hour blocks around: the answers are those of the narrow rows (issue 16).
 
-``/api/v1/readings?kind=hour`` (up to 366 days, paged) and the point chart's 7-day hourly series are asked
-before the hour blocks are built (narrow rows only), after (blocks), and after a late hour upload changed
-a built period: the answers must be the same as the narrow rows give (``==``, floats exact).
+The point chart's 7-day hourly series reads through hour_series; ``/api/v1/readings?kind=hour`` (up to 366
+days, paged) stays on the ORM's COUNT + LIMIT/OFFSET, which bench/hourly_year.py measured cheaper per page
+than decoding the year (docs/storage.md). Both are asked before the blocks are built, after, and after a
+late hour upload changed a built period: the same answers as the narrow rows (``==``, floats exact).
 """
 
 from __future__ import annotations
