@@ -142,6 +142,16 @@ def run(args: argparse.Namespace) -> None:
         got = hour_series.read(pid, "hour", start, end, columns=hour_series.API_COLUMNS)
         assert len(got) == expected
 
+    from qingyuan.core.api import Paging, paginate
+    last = Paging(page=-(-expected // 200), page_size=200)
+
+    def api_page_orm() -> None:  # /api/v1/readings?kind=hour before: COUNT(*) + LIMIT/OFFSET through the ORM
+        qs = Reading.objects.filter(point_id=pid, kind="hour", time__gte=start, time__lt=end)
+        assert paginate(qs.order_by("time", "parameter"), last)["results"]
+
+    def api_page_columnar() -> None:  # after: the columnar read, sliced (monitoring.hour_series)
+        assert paginate(hour_series.read(pid, "hour", start, end, columns=hour_series.API_COLUMNS), last)["results"]
+
     def one_parameter() -> None:
         assert len(hour_series.read(pid, "hour", start, end, parameters=["a21026"])) == expected // len(CODES)
 
@@ -158,7 +168,9 @@ def run(args: argparse.Namespace) -> None:
                       ("store.narrow_values (before)", narrow),
                       ("hour_series.read (avg, flag)", columnar),
                       ("hour_series.read (the API's 7 columns)", columnar_all),
-                      ("hour_series.read, one parameter", one_parameter)):
+                      ("hour_series.read, one parameter", one_parameter),
+                      ("API's last page of the year, ORM (before)", api_page_orm),
+                      ("API's last page of the year, hour_series", api_page_columnar)):
         w50, w95, c50, c95 = timed(fn, args.runs)
         print(f"  {label:42} wall p50 {w50:6.1f} p95 {w95:6.1f} ms   CPU p50 {c50:6.1f} p95 {c95:6.1f} ms")
     print(f"  load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
