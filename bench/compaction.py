@@ -273,7 +273,7 @@ def run(args: argparse.Namespace) -> None:
     for n in range(0 if args.only_packets else args.runs):
         wall, cpu, srv, blocks = in_process(readings, profile=False)
         line(f"one process, run {n + 1}", readings, year, wall, cpu, srv)
-    if args.profile:
+    if args.profile and not args.only_packets:
         in_process(readings, profile=True)
     for n in [] if args.only_packets else args.processes:
         wall, cpu, srv, idle_wall, idle_cpu = processes(n, readings)
