@@ -3,7 +3,6 @@ is re-encoded upright, and the enterprise (and anyone else allowed) gets only th
 
 import io
 
-import pytest
 from django.utils import translation
 from PIL import Image
 
@@ -38,26 +37,3 @@ def test_it_refuses_a_photo_whose_name_lies_about_its_type(world, as_user):
                                                  HTTP_ACCEPT="application/json")
     assert response.status_code == 400 and any(".jpg" in m for m in response.json()["errors"]["photos"])
     assert not Patrol.objects.exists() and not Attachment.objects.exists()
-
-
-@pytest.mark.slow  # a whole demo seed of its own: run on SQLite only (Makefile, test-postgres)
-def test_it_still_serves_every_attachment_of_the_seeded_demo(db, as_user):
-    from qingyuan.core import attachments
-    from qingyuan.demo.seed import Seeder
-
-    seeder = Seeder(log=lambda *args: None)
-    seeder.run()
-    stored = list(Attachment.objects.all())
-    assert {a.mime for a in stored} >= {"image/png", "application/pdf"}
-    for attachment in stored:
-        response = attachments.serve(attachment)
-        body = b"".join(response.streaming_content)
-        assert response["Content-Type"] == attachment.mime and len(body) == attachment.size, attachment.name
-        assert response["Content-Disposition"].split(";")[0] == (
-            "inline" if attachment.mime.startswith("image/") else "attachment")
-        if attachment.mime.startswith("image/"):
-            photos.assert_no_metadata(body)
-    patrol = Patrol.objects.filter(pk__in=[a.owner_id for a in stored if a.purpose == "photo"]).first()
-    pic = Attachment.objects.filter(owner_id=str(patrol.pk), purpose="photo").first()
-    response = as_user(seeder.users["inspector"]).get(f"/inspections/{patrol.pk}/photos/{pic.pk}/")
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"

@@ -1,16 +1,17 @@
 """The demo county's story adds up: the invariants the domain promises, asserted on the seeded demo.
 
-Seeded once for the module (rolled back at its end); each test reads it inside its own savepoint.
+Seeded once for the package (conftest.py); each test reads it inside its own savepoint.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Avg, Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
@@ -19,14 +20,25 @@ from django.utils import timezone
 
 from qingyuan.alarms.choices import ACTIVE_STATUSES, AlarmKind
 from qingyuan.alarms.models import Alarm, AlarmEpisode
+from qingyuan.assessment.demo import VETO_REASON, VETOED
+from qingyuan.assessment.models import Result, Scheme, Score
+from qingyuan.assessment.services import interim_ranking
 from qingyuan.complaints.models import Complaint
-from qingyuan.core.models import AuditEntry, TransitionRecord
+from qingyuan.core import attachments
+from qingyuan.core.models import Attachment, AuditEntry, TransitionRecord
+from qingyuan.core.tests import photos
+from qingyuan.core.work import Colour
 from qingyuan.demo import data, story
 from qingyuan.demo.seed import summary
 from qingyuan.enterprises.creditcode import validate
 from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet, PermitLimit
+from qingyuan.inspections.models import Finding, Patrol, PatrolPlan, RandomDraw
 from qingyuan.loads import ledger, totals
 from qingyuan.loads.models import LoadPolicy, NewProject, ReboundFlag
+from qingyuan.meetings import status
+from qingyuan.meetings.choices import DecisionState, MeetingKind, MinutesStatus
+from qingyuan.meetings.demo import MOBILISATION
+from qingyuan.meetings.models import Decision, Meeting
 from qingyuan.org.models import Membership
 from qingyuan.plans.models import LoadTarget
 from qingyuan.quality.conf import quality_settings
@@ -38,26 +50,9 @@ from qingyuan.sections.models import Section
 from qingyuan.simulator.points import demo_points, demo_scenarios
 from qingyuan.standards import ALL_CLASSES
 from qingyuan.tasks.models import Assignment
-from qingyuan.test import rolled_back_county
 
 STOPPED = ("closed", "relocated", "transformed")
 KEY = ("w01018", "w21003", "a21026", "a21002")
-
-
-@pytest.fixture(scope="module")
-def county(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
-    def seed() -> dict[str, Any]:
-        call_command("seed_demo", stdout=io.StringIO())
-        return {"today": timezone.localdate(), "cal": story.calendar()}
-
-    with rolled_back_county(django_db_blocker, seed, QINGYUAN_DEMO_HOURLY_DAYS=0,
-                            MEDIA_ROOT=str(tmp_path_factory.mktemp("story-media"))) as county:
-        yield county
-
-
-@pytest.fixture
-def demo(county: dict[str, Any], db: Any) -> dict[str, Any]:
-    return county
 
 
 def _park_figures(today: dt.date) -> dict[str, totals.ParkPollutant]:
@@ -289,13 +284,17 @@ def test_no_closed_enterprise_has_values_or_alarms_after_its_closure(demo):
         assert not HourlyValue.objects.filter(point__outlet__enterprise=e, start__gte=since).exists(), e.name
 
 
+def _row_counts() -> dict[str, int]:
+    return {m._meta.label_lower: m._base_manager.count() for m in apps.get_models()
+            if m.__module__.startswith("qingyuan.") or m._meta.label_lower == "auth.user"}
+
+
 def test_it_seeds_the_county_and_its_history_only_once(demo):
     first = summary()
-    before = (DailyValue.objects.count(), HourlyValue.objects.count(), AuditEntry.objects.count(),
-              ReboundFlag.objects.count(), Alarm.objects.count(), Assignment.objects.count())
+    before = _row_counts()
+    assert before["quality.hourlyvalue"] > 100_000 and before["core.auditentry"] > 1_000
     call_command("seed_demo", stdout=io.StringIO())
-    assert (DailyValue.objects.count(), HourlyValue.objects.count(), AuditEntry.objects.count(),
-            ReboundFlag.objects.count(), Alarm.objects.count(), Assignment.objects.count()) == before
+    assert _row_counts() == before  # every table of every app: nothing written twice, nothing added
     assert summary() == first
     assert first["enterprises"] == 30 and first["outlets"] >= 40 and first["points"] >= 50
     # the demo accounts, plus the enterprises' and units' officers who handled the year's alarms
@@ -396,3 +395,98 @@ def test_every_reply_to_a_complainant_with_a_phone_has_its_receipt(demo):
     assert not replied.filter(reply_received_on__isnull=True).exists()
     for c in replied:
         assert c.reply_received_on >= timezone.localdate(c.replied_at), c.pk
+
+
+# The apps' parts of the story.
+
+def login(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_it_seeds_this_years_interim_ranking_with_one_vetoed_unit(demo: Any) -> None:
+    today = timezone.localdate()
+    scheme = Scheme.objects.get(year=today.year)
+    assert scheme.status == "scoring"
+    quarter = (today.month - 1) // 3 + 1
+    rows = interim_ranking(scheme.park, today.year, quarter)
+    assert len(rows) == scheme.assessed.count() >= 10
+    vetoed = [r for r in rows if r.vetoed]
+    assert [str(r.unit) for r in vetoed] == [VETOED]
+    assert VETO_REASON in vetoed[0].veto_reason and vetoed[0].grade == "fail" and vetoed[0].rank == len(rows)
+    assert len({r.total for r in rows}) > 3  # the units differ
+    assert attachments.for_owner(scheme.vetoes.get()).count() == 1
+    # Every computed score's evidence names records that exist, and totals equal their parts.
+    for r in Result.objects.filter(scheme=scheme, quarter=0):
+        parts = sum(s.points for s in Score.objects.filter(scheme=scheme, quarter=0, unit=r.unit))
+        assert r.total == max(parts, 0)
+    counted = Score.objects.filter(scheme=scheme, quarter=0).exclude(evidence={})
+    assert sum(len(s.evidence["counted"]) for s in counted) > 50
+
+
+def test_it_seeds_the_years_meetings_with_decisions_and_their_fates(demo: Any) -> None:
+    today = timezone.localdate()
+    meetings = list(Meeting.objects.order_by("starts_at"))
+    assert meetings[0].title == MOBILISATION and meetings[0].kind == MeetingKind.MOBILISATION
+    kinds = [m.kind for m in meetings]
+    assert kinds.count(MeetingKind.LEADING_GROUP) >= 12 and kinds.count(MeetingKind.PROGRESS) == 3
+    past = [m for m in meetings if m.starts_at.date() < today]
+    assert all(m.minutes_status == MinutesStatus.ISSUED and m.number for m in past)
+    assert len({m.number for m in past}) == len(past)
+    decisions = list(Decision.objects.select_related("assignment", "meeting"))
+    assert all(d.assignment is not None for d in decisions if d.meeting in past)
+    assert all(d.assignment.source_url() == d.get_absolute_url() for d in decisions)
+    states = {status.state_of(d, today) for d in decisions}
+    assert {DecisionState.DONE, DecisionState.ESCALATED, DecisionState.ON_TRACK} <= states
+    assert all(2 <= m.decisions.count() <= 3 for m in past)
+    upcoming = meetings[-1]
+    assert upcoming.starts_at.date() > today and upcoming.items.filter(kind="review").get().reviews.count() > 0
+    # the leader opens any meeting and sees what became of each decision
+    page = login("leader").get(f"/meetings/{past[3].pk}/").content.decode()
+    for d in past[3].decisions.all():
+        assert d.text in page and d.assignment.number in page
+
+
+def test_it_seeds_a_month_of_patrols_plans_and_a_draw(demo: Any) -> None:
+    assert PatrolPlan.objects.count() == Enterprise.objects.count() and RandomDraw.objects.count() == 1
+    assert Patrol.objects.count() >= 30 and Finding.objects.count() >= 5
+    assert Finding.objects.filter(assignment__isnull=False).count() == 2
+    days = {p.started_at.date() for p in Patrol.objects.all()}
+    assert max(days) - min(days) >= dt.timedelta(days=20)
+    draw = RandomDraw.objects.get()
+    assert draw.published and draw.items.count() == 3
+
+
+def test_it_serves_every_attachment_of_the_seeded_demo(demo: Any) -> None:
+    stored = list(Attachment.objects.all())
+    assert {a.mime for a in stored} >= {"image/png", "application/pdf"}
+    for attachment in stored:
+        response = attachments.serve(attachment)
+        body = b"".join(response.streaming_content)
+        assert response["Content-Type"] == attachment.mime and len(body) == attachment.size, attachment.name
+        assert response["Content-Disposition"].split(";")[0] == (
+            "inline" if attachment.mime.startswith("image/") else "attachment")
+        if attachment.mime.startswith("image/"):
+            photos.assert_no_metadata(body)
+    patrol = Patrol.objects.filter(pk__in=[a.owner_id for a in stored if a.purpose == "photo"]).first()
+    pic = Attachment.objects.filter(owner_id=str(patrol.pk), purpose="photo").first()
+    response = login("inspector").get(f"/inspections/{patrol.pk}/photos/{pic.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
+def test_it_seeds_two_years_of_complaints_in_every_state(demo: Any) -> None:
+    qs = Complaint.objects.filter(review_level=0)
+    today = timezone.localdate()
+    before = qs.filter(year=today.year - 1).count()
+    after = qs.filter(year=today.year).count()
+    assert 60 <= before <= 85 and after <= before // 3
+    states = set(Complaint.objects.values_list("status", flat=True))
+    assert states >= {"received", "accepted", "in_handling", "replied", "closed", "not_accepted", "returned", "merged"}
+    petition = Complaint.objects.get(case_type="petition")
+    assert petition.extended and petition.status == "in_handling"
+    assert Complaint.objects.filter(review_level=1).count() == 1
+    assert Complaint.objects.filter(replied_on_time=False).exists()
+    assert any(c.colour(today) == Colour.RED for c in Complaint.objects.filter(status="in_handling"))
+    assert Complaint.objects.exclude(assignment=None).count() >= before
+    assert Complaint.objects.first().park.boundary["type"] == "Polygon"
