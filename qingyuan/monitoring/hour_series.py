@@ -244,7 +244,7 @@ def read(point_id: int, kind: str, start: dt.datetime, end: dt.datetime, *,
         found = (HourBlock.objects.filter(point_id=point_id, period__gte=max(first, 0), period__lte=last,
                                           built=F("version"), data__isnull=False)
                  .values_list("period", "data", "checksum", "count"))
-        blocks = {p: (bytes(d), c, n) for p, d, c, n in found}
+        blocks = {p: (bytes(d or b""), c, n) for p, d, c, n in found}  # data is not null here
     lo, lo_us, end_us = start, _micros(start), _micros(end)
     for period in sorted(blocks):
         data, checksum, count = blocks[period]
