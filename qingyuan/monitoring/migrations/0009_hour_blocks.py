@@ -26,8 +26,9 @@ def _sqlite_bump(row: str) -> str:
             f"WHERE {row}.kind = 'hour' ON CONFLICT (point_id, period) DO UPDATE SET version = version + 1;")
 
 
-def _pg_bump(row: str) -> str:
-    return (f"INSERT INTO {BLOCKS} ({COLUMNS}) VALUES ({row}.point_id, {_pg_period(row)}, 1, 0, 0, 0) "  # noqa: S608 - constants
+def _pg_bump(rows: str) -> str:
+    return (f"INSERT INTO {BLOCKS} ({COLUMNS}) SELECT DISTINCT point_id, {_pg_period(rows)}, 1, 0, 0, 0 "  # noqa: S608
+            f"FROM {rows} WHERE kind = 'hour' "
             f"ON CONFLICT (point_id, period) DO UPDATE SET version = {BLOCKS}.version + 1;")
 
 
@@ -45,17 +46,20 @@ def install(apps, schema_editor) -> None:
             f"FROM {TABLE} WHERE kind = 'hour'",
         ]
     elif schema_editor.connection.vendor == "postgresql":
+        # Statement-level, with transition tables: one upsert per (point, period) a statement touches. Row
+        # triggers updated a period's row once per hour row, and in one transaction writing thousands of
+        # them each update walked the growing chain of its earlier versions (quadratic).
         sql = [
             f"CREATE FUNCTION {BLOCKS}_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF TG_OP <> 'INSERT' AND OLD.kind = 'hour' THEN {_pg_bump('OLD')} END IF; "
-            f"IF TG_OP <> 'DELETE' AND NEW.kind = 'hour' THEN {_pg_bump('NEW')} END IF; "
+            f"IF TG_OP <> 'INSERT' THEN {_pg_bump('old_rows')} END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {_pg_bump('new_rows')} END IF; "
             f"RETURN NULL; END $$",
-            f"CREATE TRIGGER {BLOCKS}_ins AFTER INSERT ON {TABLE} FOR EACH ROW WHEN (NEW.kind = 'hour') "
-            f"EXECUTE FUNCTION {BLOCKS}_bump()",
-            f"CREATE TRIGGER {BLOCKS}_upd AFTER UPDATE ON {TABLE} FOR EACH ROW "
-            f"WHEN (OLD.kind = 'hour' OR NEW.kind = 'hour') EXECUTE FUNCTION {BLOCKS}_bump()",
-            f"CREATE TRIGGER {BLOCKS}_del AFTER DELETE ON {TABLE} FOR EACH ROW WHEN (OLD.kind = 'hour') "
-            f"EXECUTE FUNCTION {BLOCKS}_bump()",
+            f"CREATE TRIGGER {BLOCKS}_ins AFTER INSERT ON {TABLE} REFERENCING NEW TABLE AS new_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {BLOCKS}_bump()",
+            f"CREATE TRIGGER {BLOCKS}_upd AFTER UPDATE ON {TABLE} REFERENCING OLD TABLE AS old_rows "
+            f"NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {BLOCKS}_bump()",
+            f"CREATE TRIGGER {BLOCKS}_del AFTER DELETE ON {TABLE} REFERENCING OLD TABLE AS old_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {BLOCKS}_bump()",
             f"INSERT INTO {BLOCKS} ({COLUMNS}) SELECT DISTINCT point_id, {_pg_period(TABLE)}, 1, 0, 0, 0 "  # noqa: S608
             f"FROM {TABLE} WHERE kind = 'hour'",
         ]
