@@ -109,7 +109,9 @@ LIVE_WINDOW = dt.timedelta(hours=6)
 
 
 def live_monitoring(enterprise: Enterprise, *, now: dt.datetime | None = None) -> list[LivePoint]:
-    """Each monitoring point's device state and newest value per parameter (last 6 hours)."""
+    """Each monitoring point's device state and newest value per parameter (last 6 hours).
+
+    A real-time and a minute value at the same time: the real-time one is shown (``-kind``), on either path."""
     from qingyuan.monitoring import store
     from qingyuan.monitoring.models import DeviceState, Reading
 
@@ -121,14 +123,14 @@ def live_monitoring(enterprise: Enterprise, *, now: dt.datetime | None = None) -
         [enterprise.pk], timezone.localdate(now)).filter(concentration_limit__isnull=False)}
     newest: dict[tuple[int, str], Any] = {}
     readings: Any = Reading.objects.filter(point__in=points, kind__in=["realtime", "minute"],
-                                           time__gte=now - LIVE_WINDOW).order_by("-time")[:2000]
+                                           time__gte=now - LIVE_WINDOW).order_by("-time", "-kind")[:2000]
     ids = [p.pk for p in points]
     if any(store.has_blocks(ids, kind, now - LIVE_WINDOW, now) for kind in store.COMPACTED):
         # QINGYUAN_COMPACT_AFTER_HOURS below the window: a compacted day, read as block ∪ narrow
         readings = sorted((Reading(point_id=pid, kind=kind, **r._asdict()) for kind in store.COMPACTED
                            for pid, rs in store.rows_many(ids, kind, now - LIVE_WINDOW, now + dt.timedelta(days=366)
                                                           ).items() for r in rs),
-                          key=lambda r: r.time, reverse=True)[:2000]
+                          key=lambda r: (r.time, r.kind), reverse=True)[:2000]
     for r in readings:
         newest.setdefault((r.point_id, r.parameter), r)
     result = []
