@@ -100,6 +100,9 @@
     return keys;
   }
 
+  // One draft after another, and one flush at a time: a phone back online after a day in the field
+  // may hold many, and the server should not get them all at once (nor the same one twice).
+  var flushing = null;
   function flushOutbox(except) {
     var box = document.getElementById("patrol-outbox");
     var keys = pendingKeys(except);
@@ -107,18 +110,22 @@
       box.classList.toggle("d-none", keys.length === 0);
       box.textContent = keys.length ? t("pending", keys.length) : "";
     }
-    keys.forEach(function (key) {
-      var draft = load(key);
-      if (!draft || !navigator.onLine) { return; }
-      send(draft).then(function (result) {
-        if (result.state === "saved") {
-          localStorage.removeItem(key);
-          if (box) { box.textContent = t("sent"); }
-        } else if (result.state === "invalid") {
-          draft.pending = false; draft.errors = result.errors; store(key, draft);
-        }
+    if (flushing) { return flushing; }
+    flushing = keys.reduce(function (previous, key) {
+      return previous.then(function () {
+        var draft = load(key);
+        if (!draft || !navigator.onLine) { return; }
+        return send(draft).then(function (result) {
+          if (result.state === "saved") {
+            localStorage.removeItem(key);
+            if (box) { box.textContent = t("sent"); }
+          } else if (result.state === "invalid") {
+            draft.pending = false; draft.errors = result.errors; store(key, draft);
+          }
+        });
       });
-    });
+    }, Promise.resolve()).then(function () { flushing = null; }, function () { flushing = null; });
+    return flushing;
   }
 
   var form = document.getElementById("patrol-form");
@@ -360,12 +367,13 @@
   if (draft && !form.dataset.serverErrors) {
     restore(draft);
     say(t("restored", clock(draft.savedAt)));
-    if (draft.pending) { setTimeout(attempt, 500); }
+    if (draft.pending) { setTimeout(function () { (flushing || Promise.resolve()).then(attempt); }, 500); }
   }
   if (!form.elements.client_id.value) { form.elements.client_id.value = uuid(); }
   if (!draft || !form.elements.latitude.value) { locate(); }
   var started = document.getElementById("started-label");
   if (started && form.elements.started_at.value) { started.textContent = clock(form.elements.started_at.value); }
-  window.addEventListener("online", attempt);
-  setInterval(attempt, RETRY_MS);
+  // This form's draft goes after the outbox's, not beside it (the outbox's "online" listener runs first).
+  window.addEventListener("online", function () { (flushing || Promise.resolve()).then(attempt); });
+  setInterval(function () { (flushing || Promise.resolve()).then(attempt); }, RETRY_MS);
 })();
