@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Case, CharField, Count, Min, Q, Sum, Value, When
 from django.db.models.functions import Cast
 
@@ -47,9 +47,10 @@ from qingyuan.quality.models import MonthlyValue, YearToDate
 
 
 def _raw(qs: Any) -> list[tuple[Any, ...]]:
-    """The rows of a values_list queryset without Django's per-value converters (dates may be text)."""
+    """The rows of a values_list queryset without Django's per-value converters (dates may be text), from the
+    database the router reads it from (the standby inside ``reads_from_replica``)."""
     sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
