@@ -101,6 +101,8 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=500, help="packets per process_packets call")
     parser.add_argument("--storage-only", action="store_true",
                         help="leave out the hook that hands committed readings to quality/alarms")
+    parser.add_argument("--without-hour-triggers", action="store_true",
+                        help="drop monitoring 0009's hour-block triggers first: their cost on ingest, by difference")
     args = parser.parse_args()
     if args.storage_only:
         import qingyuan.ingest.process as process
@@ -124,6 +126,12 @@ def main() -> int:
             else:
                 cursor.execute("SHOW server_version")
                 where = f"PostgreSQL {cursor.fetchone()[0]} (monthly partitions)"
+        if args.without_hour_triggers:
+            with connection.cursor() as cursor:
+                for op in ("ins", "upd", "del"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS monitoring_hourblock_{op}"
+                                   + ("" if connection.vendor == "sqlite" else " ON monitoring_reading"))
+            where += ", without the hour-block triggers"
         points = make_points(args.points)
         print(f"process_packets on {where}: {args.batches} batches of {args.batch} minute packets "
               f"(7 parameters each) from {args.points} points, {os.cpu_count()} CPUs"
