@@ -29,7 +29,6 @@ import pstats
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -242,15 +241,10 @@ def main() -> int:
     parser.add_argument("--no-packets", action="store_true")
     parser.add_argument("--only-packets", action="store_true", help="skip the readings")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}),
-                                            "NAME": os.path.join(tmp, "compaction.sqlite3")}
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    from throwaway import throwaway_database
+
+    with throwaway_database("compaction"):
         run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 

@@ -31,7 +31,6 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -187,15 +186,10 @@ def main() -> int:
     parser.add_argument("--minute-min", type=int, default=10)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}),
-                                            "NAME": os.path.join(tmp, "storage.sqlite3")}
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    from throwaway import throwaway_database
+
+    with throwaway_database("storage"):
         run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 
