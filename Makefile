@@ -27,10 +27,8 @@ lint: install
 # Browser journeys run in their own process: Playwright's sync API keeps an event loop
 # running in its thread, which would break the asyncio tests sharing an xdist worker.
 # The tests that start their own PostgreSQL clusters (`cluster`: the standby, the restore drill) run once, below.
-# `--dist loadscope`: a module's tests run on one worker, so a module's seeded county (the demo story, the
-# sweeps) is seeded once, not once per worker (xdist's `loadgroup` is inert under pytest 9: it sets `_nodeid`).
 test-sqlite: install
-	$(VENV)/bin/pytest -n 2 --dist loadscope -q -m "not browser and not cluster"
+	$(VENV)/bin/pytest -n 2 -q -m "not browser and not cluster"
 	$(VENV)/bin/pytest -q -m browser
 
 # On PostgreSQL: everything but the browser journeys, the socket/load tests and the whole-demo sweeps (`slow`:
@@ -39,7 +37,7 @@ test-sqlite: install
 # are listed so that the run's cost stays visible. Tests that never reach the database (protocol, codec,
 # rules; QINGYUAN_ONLY_DB_TESTS, qingyuan/conftest.py) ran in the SQLite stage and are deselected here.
 test-postgres: install
-	QINGYUAN_ONLY_DB_TESTS=1 bin/with-postgres $(VENV)/bin/pytest -n 2 --dist loadscope -q -m "not browser and not slow" --durations=20
+	QINGYUAN_ONLY_DB_TESTS=1 bin/with-postgres $(VENV)/bin/pytest -n 2 -q -m "not browser and not slow" --durations=20
 
 test: lint test-sqlite test-postgres
 

@@ -1,9 +1,10 @@
 """The demo county as `make demo` seeds it (13 months of hourly values), seeded once for this package.
 
 The story's invariants and the apps' parts of the story (test_story.py) read the same county, so a test run
-pays for one whole demo seed here instead of one per app. They are one module, so ``--dist loadscope`` (the
-Makefile) runs them on one worker and seeds once. The seed runs inside a transaction rolled back at the end;
-each test runs inside its own savepoint.
+pays for one whole demo seed here instead of one per app. (Not ``--dist loadscope``, which would keep the module
+on one worker: it sends modules largest first, which undoes pytest-django's order of the transactional tests
+after the others, so their flushes wipe what the migrations wrote under later tests.) The seed runs inside a
+transaction rolled back at the end; each test runs inside its own savepoint.
 """
 
 from __future__ import annotations
