@@ -63,11 +63,12 @@ def test_it_loses_and_doubles_nothing_when_killed_mid_run(tmp_path: Path) -> Non
     rng = random.Random(16)
     for n in range(3, 43):  # 40 closed days x 2 kinds x 2 points = 160 units
         for point in (world.point_a, world.point_b):
-            insert(point.pk, "minute", make_rows(rng, days_ago(n), "minute", n_times=144, step=600))
-            insert(point.pk, "realtime", make_rows(rng, days_ago(n), "realtime", n_times=144, step=600, offset=30))
+            # every 4 minutes: a run long enough (~1 s, the kill waits up to 0.25 s) for the kill to land in it
+            insert(point.pk, "minute", make_rows(rng, days_ago(n), "minute", n_times=360, step=240))
+            insert(point.pk, "realtime", make_rows(rng, days_ago(n), "realtime", n_times=360, step=240, offset=30))
     path = copy_test_database(tmp_path / "db.sqlite3")
     before, narrow, _ = readings_in(path)
-    assert narrow == 160 * 144 * 3 and sum(before.values()) == narrow
+    assert narrow == 160 * 360 * 3 and sum(before.values()) == narrow
 
     proc = compact(path)
     deadline = time.monotonic() + 240

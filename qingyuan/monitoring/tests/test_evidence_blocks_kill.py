@@ -35,16 +35,20 @@ import os, sys
 import django
 django.setup()
 from qingyuan.monitoring.evidence_blocks import compact_packets, due_days
+stepped = "--stepped" in sys.argv  # wait for the parent's word before each day: it cannot fall behind
 for point_id, day in due_days():
     print("start", day, flush=True)
+    if stepped:
+        sys.stdin.readline()
     compact_packets(point_id, day)
     print("done", day, flush=True)
 """
 
 
-def child(path: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", CHILD], env=child_env(path), stdout=subprocess.PIPE, text=True,
-                            cwd=str(ROOT))
+def child(path: str, *, stepped: bool = False) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", CHILD, *(["--stepped"] if stepped else [])], env=child_env(path),
+                            stdin=subprocess.PIPE if stepped else subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            text=True, cwd=str(ROOT))
 
 
 def where_is_everything(path: str) -> tuple[dict[int, str], Counter[int]]:
@@ -86,13 +90,15 @@ def test_it_leaves_every_packet_narrow_or_in_exactly_one_block_when_killed(tmp_p
     original = dict(RawPacket.objects.values_list("id", "text"))
     path = str(copy_test_database(tmp_path / "evidence.sqlite3"))
 
-    process = child(path)
+    process = child(path, stepped=True)
     started = 0
-    assert process.stdout is not None
+    assert process.stdout is not None and process.stdin is not None
     for line in process.stdout:
         if line.startswith("start"):
             started += 1
-            if started == 3:  # inside the third day's transaction, somewhere
+            process.stdin.write("go\n")
+            process.stdin.flush()
+            if started == 3:  # inside the third day's transaction, somewhere, or waiting before the fourth
                 time.sleep(random.uniform(0.0, 0.25))
                 process.send_signal(signal.SIGKILL)
                 break
