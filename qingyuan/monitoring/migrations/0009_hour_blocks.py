@@ -26,6 +26,20 @@ def _sqlite_bump(row: str) -> str:
             f"WHERE {row}.kind = 'hour' ON CONFLICT (point_id, period) DO UPDATE SET version = version + 1;")
 
 
+def _sqlite_bump_existing(row: str) -> str:
+    """A deleted hour reading: bump its period only where a row exists. Never insert one: the reading may be
+    deleted with its point (a cascade, a flush), and a new row would point at a point that is going away.
+    A period without a row has no block to invalidate."""
+    return (f"UPDATE {BLOCKS} SET version = version + 1 WHERE point_id = {row}.point_id "  # noqa: S608
+            f"AND period = {_sqlite_period(row)};")
+
+
+def _pg_bump_existing(rows: str) -> str:
+    return (f"UPDATE {BLOCKS} SET version = {BLOCKS}.version + 1 FROM (SELECT DISTINCT point_id, "  # noqa: S608
+            f"{_pg_period(rows)} AS period FROM {rows} WHERE kind = 'hour') AS gone "
+            f"WHERE {BLOCKS}.point_id = gone.point_id AND {BLOCKS}.period = gone.period;")
+
+
 def _pg_bump(rows: str) -> str:
     return (f"INSERT INTO {BLOCKS} ({COLUMNS}) SELECT DISTINCT point_id, {_pg_period(rows)}, 1, 0, 0, 0 "  # noqa: S608
             f"FROM {rows} WHERE kind = 'hour' "
@@ -39,9 +53,9 @@ def install(apps, schema_editor) -> None:
             f"CREATE TRIGGER {BLOCKS}_ins AFTER INSERT ON {TABLE} WHEN NEW.kind = 'hour' "
             f"BEGIN {_sqlite_bump('NEW')} END",
             f"CREATE TRIGGER {BLOCKS}_upd AFTER UPDATE ON {TABLE} WHEN OLD.kind = 'hour' OR NEW.kind = 'hour' "
-            f"BEGIN {_sqlite_bump('OLD')} {_sqlite_bump('NEW')} END",
+            f"BEGIN {_sqlite_bump_existing('OLD')} {_sqlite_bump('NEW')} END",
             f"CREATE TRIGGER {BLOCKS}_del AFTER DELETE ON {TABLE} WHEN OLD.kind = 'hour' "
-            f"BEGIN {_sqlite_bump('OLD')} END",
+            f"BEGIN {_sqlite_bump_existing('OLD')} END",
             f"INSERT INTO {BLOCKS} ({COLUMNS}) SELECT DISTINCT point_id, {_sqlite_period(TABLE)}, 1, 0, 0, 0 "  # noqa: S608
             f"FROM {TABLE} WHERE kind = 'hour'",
         ]
@@ -51,7 +65,7 @@ def install(apps, schema_editor) -> None:
         # them each update walked the growing chain of its earlier versions (quadratic).
         sql = [
             f"CREATE FUNCTION {BLOCKS}_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF TG_OP <> 'INSERT' THEN {_pg_bump('old_rows')} END IF; "
+            f"IF TG_OP <> 'INSERT' THEN {_pg_bump_existing('old_rows')} END IF; "
             f"IF TG_OP <> 'DELETE' THEN {_pg_bump('new_rows')} END IF; "
             f"RETURN NULL; END $$",
             f"CREATE TRIGGER {BLOCKS}_ins AFTER INSERT ON {TABLE} REFERENCING NEW TABLE AS new_rows "
