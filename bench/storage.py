@@ -244,6 +244,13 @@ def run(args: argparse.Namespace) -> None:
             print(f"  {kind} blocks: {sum(len(b.data) for b in blocks) / n:.2f} B of data per reading")
 
     ingest([uploads(year_point, first - dt.timedelta(days=365), 365, 0, 0, only_hours=True)])  # not in the sizes
+    from qingyuan.monitoring import hour_series
+
+    t0 = time.perf_counter()
+    built = 0
+    while step := hour_series.build_due(now=later):
+        built += step
+    print(f"  hour blocks: {built} built for the year point in {time.perf_counter() - t0:.1f} s")
     pid = points[0].pk
     day = dt.datetime.combine(first + dt.timedelta(days=1), dt.time(), ZONE)
     year_end = dt.datetime.combine(first, dt.time(), ZONE)
@@ -263,6 +270,10 @@ def run(args: argparse.Namespace) -> None:
         rows = store.narrow_values(year_point.pk, "hour", year_end - dt.timedelta(days=365), year_end)
         assert len(rows) > 8000
 
+    def hourly_year_series() -> None:
+        values = hour_series.read(year_point.pk, "hour", year_end - dt.timedelta(days=365), year_end)
+        assert len(values.times) > 8000
+
     def hourly_year_one() -> None:
         rows = list(Reading.objects.filter(point_id=year_point.pk, kind="hour", parameter="a21026",
                                            time__gte=year_end - dt.timedelta(days=365), time__lt=year_end)
@@ -280,11 +291,12 @@ def run(args: argparse.Namespace) -> None:
     for label, fn in (("hourly values, 1 point x 1 year (ORM)", hourly_year),
                       ("the same, raw rows (quality.fetch)", hourly_year_raw),
                       ("the same, store.narrow_values", hourly_year_store),
-                      ("one parameter's hourly values, 1 year", hourly_year_one),
+                      ("the same, hour_series.read (pages/API)", hourly_year_series),
+                      ("one parameter's hourly values, 1 year (ORM)", hourly_year_one),
                       ("minute values, 1 compacted day", minute_day),
                       ("real-time values, 1 compacted day", realtime_day)):
         p50, p95, cpu50 = timed(fn, args.runs)
-        print(f"  read {label:38} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  (CPU p50 {cpu50:5.1f} ms)")
+        print(f"  read {label:44} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  (CPU p50 {cpu50:5.1f} ms)")
 
 
 if __name__ == "__main__":
