@@ -86,8 +86,9 @@ def main() -> int:
     from django.utils import timezone
 
     if connection.vendor != "postgresql":
-        print("hour_triggers: PostgreSQL only; run it under bin/with-postgres", file=sys.stderr)
-        return 2
+        print("hour_triggers: skipped: PostgreSQL only (SQLite's triggers test kind first); "
+              "run it as bin/with-postgres .venv/bin/python bench/hour_triggers.py")
+        return 0
     with throwaway_database("hour_triggers"):
         points = make_points(args.points)
         start = timezone.make_aware(dt.datetime(2026, 11, 1))
