@@ -48,7 +48,7 @@ CODEC = codec.CODEC_LZMA
 LOOKBACK_DAYS = 366  # how far back a retransmission's original is looked for
 
 __all__ = ["CorruptEvidence", "Compacted", "compact_packets", "compact_due", "due_days", "entries_of",
-           "frames_of", "first_open_day"]
+           "frames_of", "id_range", "first_open_day"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,12 @@ def entries_of(block: PacketBlock) -> list[Entry]:
     except CorruptEvidence as exc:
         log.error("packet block %s (point %s, %s) is corrupt: %s", block.pk, block.point_id, block.day, exc)
         raise
+
+
+def id_range(entries: list[Entry]) -> dict[str, int | None]:
+    """The block's ``first_id`` / ``last_id``: the smallest and largest packet id of its entries."""
+    ids = [e.id for e in entries]
+    return {"first_id": min(ids, default=None), "last_id": max(ids, default=None)}
 
 
 def frames_of(block: PacketBlock, entries: list[Entry] | None = None) -> list[Entry]:
@@ -202,7 +208,7 @@ def _compact(point_id: int, day: dt.date) -> Compacted | None:
     for block_id in changed_others:
         other, entries = others[block_id]
         index = codec.encode_index(other.day, entries, other.codec)
-        PacketBlock.objects.filter(pk=block_id).update(index=index, stats=codec.stats(entries))
+        PacketBlock.objects.filter(pk=block_id).update(index=index, stats=codec.stats(entries), **id_range(entries))
     # the day's range in one statement, which must hit exactly the rows read (nothing references a
     # RawPacket row, no signal listens to its deletion): a row that came or went meanwhile rolls back
     deleted = RawPacket.objects.filter(point_id=point_id, received_at__gte=start, received_at__lt=end
@@ -247,13 +253,15 @@ def _write_own(point_id: int, day: dt.date, existing: PacketBlock | None, own: l
         if own_changed:  # only retransmission counters changed: the frames stay as they are
             existing.index = codec.encode_index(day, entries, existing.codec)
             existing.stats = codec.stats(entries)
-            existing.save(update_fields=["index", "stats"])
+            for name, value in id_range(entries).items():
+                setattr(existing, name, value)
+            existing.save(update_fields=["index", "stats", "first_id", "last_id"])
         return existing
     data, checksum = codec.encode_frames(entries, CODEC)
     fields: dict[str, Any] = {
         "count": len(entries), "first_received": entries[0].received_at, "last_received": entries[-1].received_at,
         "stats": codec.stats(entries), "codec": CODEC, "index": codec.encode_index(day, entries, CODEC),
-        "data": data, "checksum": checksum, "compacted_at": timezone.now(),
+        "data": data, "checksum": checksum, "compacted_at": timezone.now(), **id_range(entries),
     }
     if existing is None:
         return PacketBlock.objects.create(point_id=point_id, day=day, **fields)

@@ -153,10 +153,3 @@ class PointPackets:
         for day, skip, take in wanted:
             out[day] = sorted(by_day[day], key=_order, reverse=True)[skip:skip + take]
         return out
-
-
-def find_entry(block: PacketBlock, packet_id: int) -> Entry | None:
-    for e in entries_of(block):
-        if e.id == packet_id:
-            return e
-    return None

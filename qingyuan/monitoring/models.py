@@ -397,6 +397,15 @@ class PacketBlock(models.Model):
     ``index`` is the compressed per-frame metadata (offset, length, received time, peer, verdict,
     reason, retransmissions, dedup key...). Written by ``monitoring.evidence_blocks``; see
     docs/storage.md.
+
+    ``first_id`` / ``last_id`` are the smallest and largest packet id in the index, so the block of a
+    packet id is found by ``first_id <= id <= last_id`` (``monitoring.evidence_lookup``); NULL for a
+    block migration 0010 could not decode. That predicate is a stabbing query: one B-tree bounds only
+    one of its two columns, so the scan covers every block on one side of the id and checks the other
+    column in the index. Hence two composite indexes, (first_id, last_id) and (last_id, first_id): the
+    planner (PostgreSQL from its histograms, SQLite from ``ANALYZE`` stats) takes the one whose range is
+    the smaller (an old id: ``first_id <= id``; a recent one: ``last_id >= id``) and never reads a heap
+    row it does not return. A single index on last_id alone would scan every later block for an old id.
     """
 
     point = models.ForeignKey(
@@ -413,12 +422,18 @@ class PacketBlock(models.Model):
     data = models.BinaryField(_("compressed frames"))
     checksum = models.BigIntegerField(_("checksum"))
     compacted_at = models.DateTimeField(_("compacted"))
+    first_id = models.BigIntegerField(_("first packet id"), null=True, blank=True)
+    last_id = models.BigIntegerField(_("last packet id"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("packet block")
         verbose_name_plural = _("packet blocks")
         constraints = [
             models.UniqueConstraint(fields=["point", "day"], name="monitoring_packetblock_key"),
+        ]
+        indexes = [
+            models.Index(fields=["first_id", "last_id"], name="monitoring_packetblock_first"),
+            models.Index(fields=["last_id", "first_id"], name="monitoring_packetblock_last"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from qingyuan.monitoring.evidence_blocks import compact_packets, entries_of
 from qingyuan.monitoring.models import PacketBlock, RawPacket
 
 from .test_evidence_blocks import at, days_ago, receive
+from .test_packet_lookup import ids_of
 
 pytestmark = pytest.mark.django_db
 DAYS = (10, 9, 8, 7, 6, 5, 4, 3)
@@ -45,7 +46,7 @@ def test_it_finds_the_block_of_every_compacted_packet(compacted, monkeypatch):
         found = evidence_lookup.locate(packet_id)
         assert found is not None and found.block_id == block_id, packet_id
         assert found.point_id == PacketBlock.objects.get(pk=block_id).point_id
-        assert len(opened) <= 2 + 2 * 4  # bisection probes, then at most two points' blocks of four days
+        assert len(opened) <= 2  # only the blocks whose range holds the id: the two points' blocks of its day
     assert evidence_lookup.locate(max(compacted) + 1) is None and evidence_lookup.locate(0) is None
 
 
@@ -78,3 +79,28 @@ def test_it_still_shows_a_narrow_packet_and_404s_an_unknown_one(world, as_user):
     assert client.get(f"/monitoring/packets/{packet.pk}/").status_code == 200
     assert client.get(f"/monitoring/packets/{packet.pk + 1}/").status_code == 404
     assert as_user(world.ent_b).get(f"/monitoring/packets/{packet.pk}/").status_code == 404
+
+
+def test_it_gives_every_block_written_by_compaction_the_range_of_its_ids(compacted):
+    for block in PacketBlock.objects.all():
+        assert (block.first_id, block.last_id) == (min(ids_of(block)), max(ids_of(block)))
+
+
+def test_it_finds_a_packet_merged_late_into_an_old_days_block(compacted, world, as_user):
+    old_day = days_ago(DAYS[0])
+    receive(world.point_a, at(days_ago(1), 3))  # newer packets stored after it...
+    receive(world.point_a, at(old_day, 20))  # ...then one received on the old day, stored nine days late
+    late = RawPacket.objects.get(received_at=at(old_day, 20)).pk
+    assert late > max(compacted)
+
+    done = compact_packets(world.point_a.pk, old_day)
+
+    block = PacketBlock.objects.get(pk=done.block_id)
+    assert done.packets == 1 and block.day == old_day and late in ids_of(block)
+    assert (block.first_id, block.last_id) == (min(ids_of(block)), late)  # the range widened to the late id
+    assert evidence_lookup.locate(late) == evidence_lookup.Located(block.pk, world.point_a.pk, old_day)
+    response = as_user(world.regulator).get(f"/monitoring/packets/{late}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/monitoring/points/{world.point_a.pk}/evidence/{block.pk}/{late}/"
+    for packet_id, block_id in compacted.items():  # the wide block overlaps every other: all still found
+        assert evidence_lookup.locate(packet_id).block_id == block_id
