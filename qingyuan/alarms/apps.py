@@ -7,7 +7,7 @@ class AlarmsConfig(AppConfig):
     verbose_name = _("Alarms")
 
     def ready(self) -> None:
-        from qingyuan.alarms import engine, enterprise_page, holds, services
+        from qingyuan.alarms import engine, enterprise_page, holds, services, shown
         from qingyuan.alarms.models import Alarm
         from qingyuan.core import worker
         from qingyuan.core.notify import register_kind
@@ -16,6 +16,7 @@ class AlarmsConfig(AppConfig):
         from qingyuan.inspections.services import register_pressure_source
         from qingyuan.monitoring.holds import register_hold
         from qingyuan.quality import queue
+        from qingyuan.quality.services import register_limits_reader
         from qingyuan.quality.views import register_compliance_context
 
         queue.register_batch_listener(engine.on_batch)
@@ -24,6 +25,7 @@ class AlarmsConfig(AppConfig):
         register_provider(services.work_items)
         register_section("alarms", enterprise_page.section)
         register_compliance_context(enterprise_page.compliance_context)
+        register_limits_reader(shown.limits_shown)  # the limits pages show are the engine's
         register_kind("alarm.raised", _("Alarm raised about my enterprise or a linked enterprise"))
         register_kind("alarm.updated", _("Alarm explained, sent back or verified"))
         register_pressure_source("alarms", services.alarm_pressure, cases=Alarm)

@@ -88,8 +88,12 @@ def status_counts(park: Park) -> list[dict[str, Any]]:
 
 
 def permit_limits(e: Enterprise) -> list[dict[str, Any]]:
+    """The limits the enterprise is judged by (``quality.services.limits_of``: the alarm engine's, permit rows
+    and the standard's where no row limits), each with its source."""
     return [{"code": r.code, "name": r.label, "unit": r.unit, "outlet": r.outlet, "outlet_id": r.outlet_id,
-             "limit": r.limit, "annual_t": r.annual_t, "standard": r.standard} for r in limits_of(e)]
+             "limit": r.limit, "low": r.low, "annual_t": r.annual_t, "standard": r.standard,
+             "standard_title": r.standard_title, "basis": r.basis, "reference_o2": r.reference_o2,
+             "source": r.source, "source_label": r.source_label} for r in limits_of(e)]
 
 
 # ---- daily values and compliance ---------------------------------------------------------------------

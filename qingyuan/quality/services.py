@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,14 @@ def today() -> dt.date:
 
 # ---- the compliance page ---------------------------------------------------------------------------
 
+LIMIT_SOURCES = {
+    "permit": gettext_lazy("Permit"),
+    "standard": gettext_lazy("Discharge standard"),
+    "special": gettext_lazy("Discharge standard, special emission limits"),
+    "none": gettext_lazy("No limit: not judged"),
+}
+
+
 @dataclass
 class LimitRow:
     code: str
@@ -43,10 +52,18 @@ class LimitRow:
     unit: str
     outlet: str
     outlet_id: int | None
-    limit: float | None
+    limit: float | None  # the upper limit (a range's upper end: ``low`` holds the lower)
     annual_t: float | None
     basis: str
-    standard: str
+    standard: str  # the permit row's standard reference, or the standard's column ("GB 31571-2015 表2 special-direct")
+    source: str = "permit"  # a key of LIMIT_SOURCES
+    reference_o2: float | None = None  # gas judged on the value corrected to this O2 (%)
+    low: float | None = None
+    standard_title: str = ""  # the standard's name, for a limit taken from the standard
+
+    @property
+    def source_label(self) -> str:
+        return str(LIMIT_SOURCES.get(self.source, self.source))
 
 
 @dataclass
@@ -57,7 +74,25 @@ class PointSummary:
     kpi_month: kpi.Counts = field(default_factory=kpi.Counts)
 
 
+_limits_reader: list[Callable[[Enterprise], list[LimitRow]]] = []
+
+
+def register_limits_reader(fn: Callable[[Enterprise], list[LimitRow]]) -> None:
+    """The alarm engine registers the reader of the limits it judges by (``alarms.shown``) from ``ready()``:
+    quality does not import alarms."""
+    _limits_reader[:] = [fn]
+
+
 def limits_of(enterprise: Enterprise) -> list[LimitRow]:
+    """The limits the enterprise is judged by, per outlet: the permit rows in force and, for pollutants no row
+    limits, the discharge standard's (the registered reader, ``alarms.shown.limits_shown``); the permit rows
+    alone when no reader is registered."""
+    if _limits_reader:
+        return _limits_reader[0](enterprise)
+    return permit_limits(enterprise)
+
+
+def permit_limits(enterprise: Enterprise) -> list[LimitRow]:
     """The permit in force: concentration limits per outlet and annual loads, with the averaging basis."""
     from qingyuan.standards.basis import basis_of, standard_in
 
