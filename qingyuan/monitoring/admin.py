@@ -5,17 +5,21 @@ Frames are shown with ``PW=******`` (the stored evidence is unchanged), and a
 quarantine entry's password is not shown at all.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qingyuan.core.admin import AuditedAdmin, ReadOnlyAdmin
 from qingyuan.hj212 import mask_password
+from qingyuan.monitoring import hour_series
 from qingyuan.monitoring.models import (
     DeviceCommand,
     DeviceSession,
     DeviceState,
+    HourBlock,
     InvalidFrameSample,
     OutboxItem,
     PacketBlock,
@@ -68,10 +72,31 @@ class RawPacketAdmin(MaskedFrameAdmin):
 class PacketBlockAdmin(ReadOnlyAdmin):
     """Compacted days of raw packets: counts only; the frames are read on the point's packet pages."""
 
-    list_display = ["point", "day", "count", "first_received", "last_received", "codec", "compacted_at"]
+    list_display = ["point", "day", "count", "first_received", "last_received", "first_id", "last_id", "codec",
+                    "compacted_at"]
     list_filter = ["day"]
     exclude = ["index", "data"]
     show_full_result_count = False
+
+
+@admin.register(HourBlock)
+class HourBlockAdmin(ReadOnlyAdmin):
+    """The hour readings' read copies per point and 30-day period (``hour_series``): figures only; the
+    columnar data is not shown. A block is used while it was built from the period's current version."""
+
+    list_display = ["point", "period_start", "version", "built", "count", "valid"]
+    list_select_related = ["point"]
+    ordering = ["-period", "point"]
+    exclude = ["data"]
+    show_full_result_count = False
+
+    @admin.display(description=_("period start"), ordering="period")
+    def period_start(self, obj: HourBlock) -> dt.date:
+        return timezone.localdate(hour_series.period_start(obj.period))
+
+    @admin.display(description=_("valid"), boolean=True)
+    def valid(self, obj: HourBlock) -> bool:
+        return obj.built == obj.version
 
 
 @admin.register(Quarantine)

@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -26,9 +27,17 @@ from qingyuan.core import jobs
 from qingyuan.core.htmx import render_page
 from qingyuan.core.models import AuditEntry, Job
 from qingyuan.enterprises.models import MonitoringPoint
-from qingyuan.monitoring import holds, retention
+from qingyuan.monitoring import holds, hour_series, retention
 from qingyuan.monitoring.choices import ReadingKind
-from qingyuan.monitoring.models import ExpiryRun, PacketBlock, RawPacket, Reading, ReadingBlock, RetentionTier
+from qingyuan.monitoring.models import (
+    ExpiryRun,
+    HourBlock,
+    PacketBlock,
+    RawPacket,
+    Reading,
+    ReadingBlock,
+    RetentionTier,
+)
 from qingyuan.org.actor import actor_for
 
 COUNT_SECONDS = 600
@@ -86,10 +95,22 @@ def volumes() -> dict[str, Any]:
         "packets_estimated": bool(raw_estimate and raw_estimate > EXACT_LIMIT),
         "pointless_packets": RawPacket.objects.filter(point__isnull=True).count(),
         "packet_blocks": packet_blocks["n"], "packets_in_blocks": packet_blocks["packets"] or 0,
-        "counted_at": timezone.now(),
+        "hour_blocks": hour_blocks(), "counted_at": timezone.now(),
     }
     cache.set("monitoring.storage.volumes", figures, COUNT_SECONDS)
     return figures
+
+
+def hour_blocks(now: dt.datetime | None = None) -> dict[str, int]:
+    """The hour blocks (``hour_series``): periods with a valid block (``built == version``), the hour
+    readings and data bytes in them, and closed periods waiting for the worker to (re)build theirs."""
+    valid = Q(built=F("version"))
+    waiting = Q(period__lt=hour_series.closed_before(now), period__gte=0) & ~valid
+    found = HourBlock.objects.aggregate(
+        valid=Count("id", filter=valid), readings=Sum("count", filter=valid),
+        bytes=Sum(Length("data"), filter=valid), waiting=Count("id", filter=waiting))
+    return {"valid": found["valid"], "readings": found["readings"] or 0, "bytes": found["bytes"] or 0,
+            "waiting": found["waiting"]}
 
 
 def tiers(now: dt.datetime) -> list[dict[str, Any]]:
