@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -106,6 +107,26 @@ def test_it_still_lists_the_permit_rows_of_an_outlet_without_points(world):
     permit(world.enterprise_a, bare, {COD: 100.0})
     found = [r for r in limits_of(world.enterprise_a) if r.outlet_id == bare.pk]
     assert [(r.code, r.limit, r.source) for r in found] == [(COD, 100.0, "permit")]
+
+
+def test_it_shows_the_source_of_each_limit_on_the_compliance_page(world, as_user):
+    """The enterprise's own page: the permit's COD row and GB 31571-2015 表2's NH3-N (直接排放 5.0 mg/L) each say
+    where they come from, with the standard's column by name."""
+    _outlet(world, standard="GB 31571-2015", special_limits=True, route="direct")
+    permit(world.enterprise_a, world.point_a.outlet, {COD: 80.0}, ref="GB 31571-2015 表1 direct")
+    _measured(world.point_a, COD, NH3N)
+
+    response = as_user(world.ent_a).get(f"/quality/enterprises/{world.enterprise_a.pk}/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    table = re.search(r'<table class="table table-sm mb-0 small" id="limits">(.*?)</table>', body, re.S)[1]
+    cod = re.search(r'<tr class="limit-permit">(.*?)</tr>', table, re.S)[1]
+    nh3n = re.search(r'<tr class="limit-special">(.*?)</tr>', table, re.S)[1]
+    assert "化学需氧量" in cod and "80 mg/L" in cod and "排污许可证" in cod
+    assert "氨氮" in nh3n and "5 mg/L" in nh3n and "排放标准（特别排放限值）" in nh3n
+    assert "GB 31571-2015 表2" in nh3n and "石油化学工业" in nh3n and "w21003" not in nh3n
+    assert "判定限值" in body
 
 
 def _configure(world, case):
