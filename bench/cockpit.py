@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -33,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import Timing  # noqa: E402
 
 CODES = {"water": ("w01018", "w21003"), "gas": ("a21026", "a21002")}
 KG_PER_DAY = {"w01018": 12.0, "w21003": 1.2, "a21026": 40.0, "a21002": 30.0}
@@ -102,21 +103,16 @@ def main() -> None:
         with connection.execute_wrapper(lambda execute, sql, *a: counted.append(sql) or execute(sql, *a)):
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        times, cpu = [], []
+        timing = Timing()
         for _ in range(args.runs):
             if before:
                 before()
-            start, start_cpu = time.perf_counter(), time.process_time()
-            client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        times.sort()
-        cpu.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            with timing.measure():
+                client.get(url)
         # CPU time of this process: on SQLite the whole request (the database runs in-process), and steady
         # when other processes share the machine; on PostgreSQL the server's work is not in it.
-        print(f"{label}: median={statistics.median(times):.1f}ms p95={p95:.1f}ms "
-              f"cpu_median={statistics.median(cpu):.1f}ms cpu_p95={cpu[max(0, int(len(cpu) * 0.95) - 1)]:.1f}ms "
+        print(f"{label}: median={timing.wall.p50:.1f}ms p95={timing.wall.p95:.1f}ms "
+              f"cpu_median={timing.cpu.p50:.1f}ms cpu_p95={timing.cpu.p95:.1f}ms "
               f"queries={len(counted)} runs={args.runs}")
 
     if args.profile:

@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import timed  # noqa: E402
 
 
 def main() -> None:
@@ -71,20 +72,12 @@ def main() -> None:
     client.force_login(regulator)
 
     def measure(label: str, call, target: float) -> None:  # type: ignore[no-untyped-def]
-        call()  # warm up
-        times, cpu = [], []
-        for _ in range(args.runs):
-            began, began_cpu = time.perf_counter(), time.process_time()
-            call()
-            times.append((time.perf_counter() - began) * 1000)
-            cpu.append((time.process_time() - began_cpu) * 1000)
-        times.sort()
-        cpu.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        timing = timed(call, args.runs, warmup=1)
+        p95 = timing.wall.p95
         verdict = "ok" if p95 < target else "OVER TARGET"
         # CPU time (this process, SQLite included) shows the work done when other processes share the cores.
-        print(f"{label}: median={statistics.median(times):.1f}ms p95={p95:.1f}ms "
-              f"cpu median={statistics.median(cpu):.1f}ms cpu p95={cpu[max(0, int(len(cpu) * 0.95) - 1)]:.1f}ms "
+        print(f"{label}: median={timing.wall.p50:.1f}ms p95={p95:.1f}ms "
+              f"cpu median={timing.cpu.p50:.1f}ms cpu p95={timing.cpu.p95:.1f}ms "
               f"runs={args.runs} target p95<{target:.0f}ms {verdict} (load average {os.getloadavg()[0]:.1f})")
 
     def page(year: int):  # type: ignore[no-untyped-def]

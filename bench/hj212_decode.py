@@ -31,12 +31,13 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import Timing  # noqa: E402
 
 from qingyuan.hj212 import NEED_DATA, Decoder, Packet, build_packet, crc16  # noqa: E402
 from qingyuan.hj212.cp import _parse_generic  # noqa: E402
@@ -174,16 +175,13 @@ def crc_only(frames: list[bytes]) -> int:
 
 
 def _best(fn: object, arg: object, rounds: int) -> tuple[float, float, float, int]:
-    """Best wall-clock, best and median CPU time (this process only) over ``rounds`` runs."""
-    wall = float("inf")
-    cpus = []
+    """Best wall-clock, best and median CPU time in seconds (this process only) over ``rounds`` runs."""
+    timing = Timing()
     result = 0
     for _ in range(rounds):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = fn(arg)  # type: ignore[operator]
-        cpus.append(time.process_time() - start_cpu)
-        wall = min(wall, time.perf_counter() - start)
-    return wall, min(cpus), statistics.median(cpus), result
+        with timing.measure():
+            result = fn(arg)  # type: ignore[operator]
+    return timing.wall.least / 1000, timing.cpu.least / 1000, timing.cpu.p50 / 1000, result
 
 
 def _pin_one_cpu() -> str:

@@ -18,10 +18,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,25 +31,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from storage import make_points  # noqa: E402
+from timing import timed  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Shanghai")
 CODES = ("a00000", "a01011", "a01012", "a01013", "a01014", "a21002", "a21026")
 FIRST = dt.date(2025, 1, 1)
-
-
-def make_points(n: int) -> list:
-    from qingyuan.enterprises.creditcode import make
-    from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet
-    from qingyuan.org.models import Park
-
-    park = Park.objects.create(name="bench", code="bench", county="bench")
-    enterprise = Enterprise.objects.create(
-        park=park, name="bench", credit_code=make("91361123BENCH0001"), legal_representative="-",
-        industry="C26", address="-", risk_class="general")
-    outlet = Outlet.objects.create(enterprise=enterprise, medium="gas", code="DA001", name="-")
-    return list(MonitoringPoint.objects.bulk_create(
-        MonitoringPoint(park=park, outlet=outlet, name=f"P{i}", mn=f"BENCH{i:019d}", password="123456", st="31")
-        for i in range(n)))
 
 
 def seed(point_ids: list[int], days: int) -> int:
@@ -92,23 +77,6 @@ def seed(point_ids: list[int], days: int) -> int:
         cursor.execute("ANALYZE")
         cursor.execute("SELECT COUNT(*) FROM monitoring_reading")
         return int(cursor.fetchone()[0])
-
-
-def timed(fn: Callable[[], object], runs: int) -> tuple[float, float, float, float]:
-    """Wall p50, p95 and CPU p50, p95 in ms (one warm-up run first)."""
-    fn()
-    walls, cpus = [], []
-    for _ in range(runs):
-        w, c = time.perf_counter(), time.process_time()
-        fn()
-        cpus.append((time.process_time() - c) * 1000)
-        walls.append((time.perf_counter() - w) * 1000)
-    walls.sort()
-    cpus.sort()
-
-    def p95(xs: list[float]) -> float:
-        return xs[min(len(xs) - 1, int(len(xs) * 0.95))]
-    return statistics.median(walls), p95(walls), statistics.median(cpus), p95(cpus)
 
 
 def run(args: argparse.Namespace) -> None:
@@ -170,8 +138,9 @@ def run(args: argparse.Namespace) -> None:
                       ("hour_series.read, one parameter", one_parameter),
                       ("API's last page of the year, ORM (before)", api_page_orm),
                       ("API's last page of the year, hour_series", api_page_columnar)):
-        w50, w95, c50, c95 = timed(fn, args.runs)
-        print(f"  {label:42} wall p50 {w50:6.1f} p95 {w95:6.1f} ms   CPU p50 {c50:6.1f} p95 {c95:6.1f} ms")
+        t = timed(fn, args.runs, warmup=1)
+        print(f"  {label:42} wall p50 {t.wall.p50:6.1f} p95 {t.wall.p95:6.1f} ms   "
+              f"CPU p50 {t.cpu.p50:6.1f} p95 {t.cpu.p95:6.1f} ms")
     print(f"  load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -34,24 +32,11 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from storage import make_points  # noqa: E402
+from timing import Timing  # noqa: E402
 
 from qingyuan.gateway.sink import Received  # noqa: E402
 from qingyuan.hj212 import Decoder, Packet  # noqa: E402
-
-
-def make_points(n: int) -> list[object]:
-    from qingyuan.enterprises.creditcode import make
-    from qingyuan.enterprises.models import Enterprise, MonitoringPoint, Outlet
-    from qingyuan.org.models import Park
-
-    park = Park.objects.create(name="bench", code="bench", county="bench")
-    enterprise = Enterprise.objects.create(
-        park=park, name="bench", credit_code=make("91361123BENCH0001"), legal_representative="-",
-        industry="C26", address="-", risk_class="general")
-    outlet = Outlet.objects.create(enterprise=enterprise, medium="gas", code="DA001", name="-")
-    return list(MonitoringPoint.objects.bulk_create(
-        MonitoringPoint(park=park, outlet=outlet, name=f"P{i}", mn=f"BENCH{i:019d}", password="123456", st="31")
-        for i in range(n)))
 
 
 def make_batches(points: list, batches: int, size: int, start: dt.datetime) -> list[list[Received]]:
@@ -78,19 +63,17 @@ def make_batches(points: list, batches: int, size: int, start: dt.datetime) -> l
 def run(label: str, batches: list[list[Received]]) -> None:
     from qingyuan.ingest.process import process_packets
 
-    durations, queries, verdicts = [], [], set()
+    timing, queries, verdicts = Timing(), [], set()
     for batch in batches:
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx, timing.measure():
             outcomes = process_packets(batch)
-            durations.append(time.perf_counter() - t0)
         queries.append(len(ctx.captured_queries))
         verdicts |= {o.verdict.value for o in outcomes}
     packets = sum(len(b) for b in batches)
     readings = sum(len(r.packet.cp.params) for b in batches for r in b)
-    total = sum(durations)
+    total = timing.wall.total / 1000
     print(f"  {label:34} {packets / total:9,.0f} packets/s  {readings / total:9,.0f} reading rows/s  "
-          f"batch p50 {statistics.median(durations) * 1000:6.1f} ms  {max(queries)} queries/batch  "
+          f"batch p50 {timing.wall.p50:6.1f} ms  {max(queries)} queries/batch  "
           f"({'/'.join(sorted(verdicts))})")
 
 
@@ -109,45 +92,45 @@ def main() -> int:
 
         process.readings_committed = lambda *a, **k: None  # type: ignore[attr-defined]
 
-    tmp = tempfile.mkdtemp(prefix="qingyuan-bench-")
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}),
-                                            "NAME": os.path.join(tmp, "ingest.sqlite3")}
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        from qingyuan.monitoring.models import Reading, Upstream
+    from throwaway import throwaway_database
 
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("PRAGMA journal_mode")
-                mode = cursor.fetchone()[0]
-                cursor.execute("PRAGMA synchronous")
-                where = f"SQLite {connection.Database.sqlite_version} (journal_mode={mode}, synchronous={cursor.fetchone()[0]})"
-            else:
-                cursor.execute("SHOW server_version")
-                where = f"PostgreSQL {cursor.fetchone()[0]} (monthly partitions)"
-        if args.without_hour_triggers:
-            with connection.cursor() as cursor:
-                for op in ("ins", "upd", "del"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS monitoring_hourblock_{op}"
-                                   + ("" if connection.vendor == "sqlite" else " ON monitoring_reading"))
-            where += ", without the hour-block triggers"
-        points = make_points(args.points)
-        print(f"process_packets on {where}: {args.batches} batches of {args.batch} minute packets "
-              f"(7 parameters each) from {args.points} points, {os.cpu_count()} CPUs"
-              f"{', storage only (no quality/alarm hook)' if args.storage_only else ''}")
-        start = dt.datetime(2026, 11, 1)
-        first = make_batches(points, args.batches, args.batch, start)
-        Upstream.objects.create(name="province", host="127.0.0.1", port=9)
-        run("new packets (+1 upstream outbox)", first)
-        run("the same packets again", first)
-        Upstream.objects.all().delete()
-        later = start + dt.timedelta(days=30)
-        run("new packets, no upstream", make_batches(points, args.batches, args.batch, later))
-        print(f"  reading rows stored: {Reading.objects.count():,}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with throwaway_database("ingest"):
+        passes(args)
     return 0
+
+
+def passes(args: argparse.Namespace) -> None:
+    """The three passes in a throwaway database."""
+    from qingyuan.monitoring.models import Reading, Upstream
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA journal_mode")
+            mode = cursor.fetchone()[0]
+            cursor.execute("PRAGMA synchronous")
+            where = f"SQLite {connection.Database.sqlite_version} (journal_mode={mode}, synchronous={cursor.fetchone()[0]})"
+        else:
+            cursor.execute("SHOW server_version")
+            where = f"PostgreSQL {cursor.fetchone()[0]} (monthly partitions)"
+    if args.without_hour_triggers:
+        with connection.cursor() as cursor:
+            for op in ("ins", "upd", "del"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS monitoring_hourblock_{op}"
+                               + ("" if connection.vendor == "sqlite" else " ON monitoring_reading"))
+        where += ", without the hour-block triggers"
+    points = make_points(args.points)
+    print(f"process_packets on {where}: {args.batches} batches of {args.batch} minute packets "
+          f"(7 parameters each) from {args.points} points, {os.cpu_count()} CPUs"
+          f"{', storage only (no quality/alarm hook)' if args.storage_only else ''}")
+    start = dt.datetime(2026, 11, 1)
+    first = make_batches(points, args.batches, args.batch, start)
+    Upstream.objects.create(name="province", host="127.0.0.1", port=9)
+    run("new packets (+1 upstream outbox)", first)
+    run("the same packets again", first)
+    Upstream.objects.all().delete()
+    later = start + dt.timedelta(days=30)
+    run("new packets, no upstream", make_batches(points, args.batches, args.batch, later))
+    print(f"  reading rows stored: {Reading.objects.count():,}")
 
 
 if __name__ == "__main__":

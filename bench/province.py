@@ -9,7 +9,8 @@ It starts its own throwaway primary and standby on 127.0.0.1 from the PostgreSQL
 ``--no-fsync``), the way docs/deployment.md's province setup does (``pg_basebackup -R -X stream``),
 migrates the primary and creates one monitoring point per device, then starts G ``qingyuan``
 gateway processes (the Django sink, each with its own port and QINGYUAN_GATEWAY_NAME). Devices are
-those of bench/gateway_e2e.py (its frames, QNs and DataTimes, by import): half water, half gas,
+those of bench/gateway_e2e.py (its frames, QNs and DataTimes, by import; the load loop is
+bench/device_load.py's, shared with it): half water, half gas,
 real-time and minute uploads alternating, device i on gateway i mod G, paced at the offered rate
 (default: every device sends real-time data every 30 s and minute data every 60 s, N/20 packets/s).
 
@@ -58,7 +59,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
-from gateway_e2e import QN_RE, DeviceTemplates, Load, percentile, prepare_django  # noqa: E402
+from device_load import Load  # noqa: E402
+from gateway_e2e import DeviceTemplates, prepare_django  # noqa: E402
+from timing import percentile  # noqa: E402
 
 PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
 TICK = os.sysconf("SC_CLK_TCK")
@@ -180,7 +183,7 @@ class Sampler(threading.Thread):
 
 # -- load over several gateways --------------------------------------------------------------
 class ProvinceLoad(Load):
-    """gateway_e2e's devices, device i on gateway i mod G; keeps every QN it sends and its device."""
+    """device_load's devices, device i on gateway i mod G; keeps every QN it sends and its device."""
 
     def __init__(self, ports: list[int], *args: object) -> None:
         super().__init__(ports[0], *args)  # type: ignore[arg-type]
@@ -197,15 +200,7 @@ class ProvinceLoad(Load):
         rest = b""
         try:
             while chunk := await reader.read(65536):
-                now = time.perf_counter()
-                data = rest + chunk
-                cut = data.rfind(b"\r\n") + 2
-                rest = data[cut:]
-                for qn in QN_RE.findall(data[:cut]):
-                    sent = self.sent_at.pop(qn, None)
-                    if sent is not None and self.measuring:
-                        self.acked += 1
-                        self.latencies.append(now - sent)
+                rest, _ = self.acknowledged(rest, chunk, time.perf_counter())
         finally:
             writer.close()
 
@@ -216,7 +211,7 @@ class ProvinceLoad(Load):
 
     async def pace(self, rate: float, period: float = 0.05, tick: float = 0.01) -> None:
         """The j-th packet of the run goes out at j/rate seconds from device j mod N: every device
-        sends every N/rate seconds, the devices evenly staggered (gateway_e2e's pacing sends each
+        sends every N/rate seconds, the devices evenly staggered (Load.pace sends each
         device's packet at the same moment when a device sends less than once a second)."""
         loop = asyncio.get_running_loop()
         start = loop.time()
@@ -255,21 +250,7 @@ class ProvinceLoad(Load):
         print(f"{self.devices:,} devices connected and their first packets acknowledged in {self.startup:.1f} s "
               f"(load average {os.getloadavg()[0]:.1f})", flush=True)
         tasks.append(asyncio.create_task(self.pace(rate)))
-        await asyncio.sleep(warmup)
-        self.measuring = True
-        t1, cpu0 = time.perf_counter(), time.process_time()
-        await asyncio.sleep(seconds)
-        self.measuring = False
-        elapsed = time.perf_counter() - t1
-        self.load_cpu = (time.process_time() - cpu0) / elapsed
-        self.stop = True
-        deadline = time.perf_counter() + 60
-        while self.sent_at and time.perf_counter() < deadline:  # let the gateways drain
-            await asyncio.sleep(0.05)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        return self.acked / elapsed, elapsed
+        return await self.measure(tasks, seconds, warmup)
 
 
 def factors(templates: DeviceTemplates, device: int, cn: str) -> int:

@@ -34,6 +34,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from timing import percentile  # noqa: E402
 
 
 def free_port() -> int:
@@ -208,11 +211,6 @@ def _location(conn: http.client.HTTPConnection) -> str:
     r = conn.getresponse()
     r.read()
     return r.getheader("Location") or "/public/"
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
 if __name__ == "__main__":

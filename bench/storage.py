@@ -29,10 +29,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,6 +42,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from timing import timed  # noqa: E402
 
 from qingyuan.gateway.sink import Received  # noqa: E402
 from qingyuan.hj212 import Decoder, Packet  # noqa: E402
@@ -158,18 +157,6 @@ def vacuum_partitions() -> None:
         cursor.execute("SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'monitoring_reading'::regclass")
         for (name,) in cursor.fetchall():
             cursor.execute(f"VACUUM FULL {name}")
-
-
-def timed(fn: Callable[[], object], runs: int) -> tuple[float, float, float]:
-    """p50 and p95 wall ms, p50 CPU ms."""
-    walls, cpus = [], []
-    for _ in range(runs):
-        w, c = time.perf_counter(), time.process_time()
-        fn()
-        cpus.append((time.process_time() - c) * 1000)
-        walls.append((time.perf_counter() - w) * 1000)
-    walls.sort()
-    return statistics.median(walls), walls[min(len(walls) - 1, int(len(walls) * 0.95))], statistics.median(cpus)
 
 
 def report(label: str, s: dict[str, int], readings: int) -> None:
@@ -295,8 +282,8 @@ def run(args: argparse.Namespace) -> None:
                       ("one parameter's hourly values, 1 year (ORM)", hourly_year_one),
                       ("minute values, 1 compacted day", minute_day),
                       ("real-time values, 1 compacted day", realtime_day)):
-        p50, p95, cpu50 = timed(fn, args.runs)
-        print(f"  read {label:44} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  (CPU p50 {cpu50:5.1f} ms)")
+        t = timed(fn, args.runs)
+        print(f"  read {label:44} p50 {t.wall.p50:6.1f} ms  p95 {t.wall.p95:6.1f} ms  (CPU p50 {t.cpu.p50:5.1f} ms)")
 
 
 if __name__ == "__main__":

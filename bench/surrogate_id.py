@@ -49,6 +49,8 @@ from pathlib import Path
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from timing import Timing, timed  # noqa: E402
+
 KEY = ("point_id", "kind", "time", "parameter")
 COLUMNS = ("point_id", "kind", "time", "parameter", "rtd", "avg", "min", "max", "cou",
            "zs_rtd", "zs_avg", "zs_min", "zs_max", "flag", "eflag")
@@ -236,17 +238,6 @@ def sizes(table: str) -> tuple[int, int]:
         return int(data), int(indexes)
 
 
-def timed(fn, runs: int) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    walls, cpus = [], []
-    for _ in range(runs):
-        w, c = time.perf_counter(), time.process_time()
-        fn()
-        cpus.append((time.process_time() - c) * 1000)
-        walls.append((time.perf_counter() - w) * 1000)
-    walls.sort()
-    return statistics.median(walls), walls[min(len(walls) - 1, int(len(walls) * 0.95))], statistics.median(cpus)
-
-
 def report(tables: list[Table], backend: int | None) -> None:
     base = None
     for t in tables:
@@ -262,7 +253,7 @@ def report(tables: list[Table], backend: int | None) -> None:
 def read_checks(tables: list[Table], point: int, kind: str, start: dt.datetime, end: dt.datetime, runs: int,
                 label: str, backend: int | None) -> None:
     counts = set()
-    results: dict[str, list[tuple[float, float, float]]] = {}
+    results: dict[str, list[Timing]] = {}
     server: dict[str, int] = {}
     for _ in range(2):  # alternate, so both see the same load
         for t in tables:
@@ -276,9 +267,9 @@ def read_checks(tables: list[Table], point: int, kind: str, start: dt.datetime, 
     assert len(counts) == 1, counts
     for t in tables:
         runs_of = results[t.label]
-        p50 = statistics.mean(r[0] for r in runs_of)
-        p95 = max(r[1] for r in runs_of)
-        cpu = statistics.mean(r[2] for r in runs_of)
+        p50 = statistics.mean(r.wall.p50 for r in runs_of)
+        p95 = max(r.wall.p95 for r in runs_of)
+        cpu = statistics.mean(r.cpu.p50 for r in runs_of)
         mean_server = server[t.label] / TICK * 1000 / (2 * max(1, runs // 2))
         print(f"  read {label} ({counts.copy().pop():,} rows), {t.label:8} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
               f"(CPU p50 {cpu:5.1f} ms{f', server backend mean {mean_server:.1f} ms' if backend else ''})")

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import Timing  # noqa: E402
 
 
 def main() -> None:
@@ -60,15 +60,12 @@ def main() -> None:
 
     def measure(label: str, call) -> None:  # type: ignore[no-untyped-def]
         call()  # warm up
-        times = []
+        timing = Timing()
         for _ in range(args.runs):
-            start = time.perf_counter()
-            response = call()
-            times.append((time.perf_counter() - start) * 1000)
+            with timing.measure():
+                response = call()
             assert response.status_code == 200, response.status_code
-        times.sort()
-        p95 = times[int(len(times) * 0.95) - 1]
-        print(f"{label}: median={statistics.median(times):.1f}ms p95={p95:.1f}ms runs={args.runs}")
+        print(f"{label}: median={timing.wall.p50:.1f}ms p95={timing.wall.p95:.1f}ms runs={args.runs}")
 
     measure("list_page", lambda: client.get("/enterprises/", {"page": 37}))
     measure("list_page_filtered", lambda: client.get("/enterprises/", {"status": "rectifying", "q": "基准"}))
