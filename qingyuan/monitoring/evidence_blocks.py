@@ -48,7 +48,7 @@ CODEC = codec.CODEC_LZMA
 LOOKBACK_DAYS = 366  # how far back a retransmission's original is looked for
 
 __all__ = ["CorruptEvidence", "Compacted", "compact_packets", "compact_due", "due_days", "entries_of",
-           "frames_of", "id_range", "first_open_day"]
+           "frames_of", "id_range", "ids_of", "first_open_day"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,15 @@ def entries_of(block: PacketBlock) -> list[Entry]:
     """The block's frame metadata (its index, CRC-verified), in (received, id) order."""
     try:
         return codec.decode_index(block.day, block.index, block.codec)
+    except CorruptEvidence as exc:
+        log.error("packet block %s (point %s, %s) is corrupt: %s", block.pk, block.point_id, block.day, exc)
+        raise
+
+
+def ids_of(block: PacketBlock) -> list[int]:
+    """Only the packet ids of the block's index (CRC-verified), without building its entries."""
+    try:
+        return codec.index_ids(block.index, block.codec)
     except CorruptEvidence as exc:
         log.error("packet block %s (point %s, %s) is corrupt: %s", block.pk, block.point_id, block.day, exc)
         raise

@@ -22,6 +22,7 @@ import struct
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -132,13 +133,33 @@ def encode_index(day: dt.date, entries: Sequence[Entry], codec: int) -> bytes:
     return _CRC.pack(zlib.crc32(packed)) + packed
 
 
-def decode_index(day: dt.date, blob: bytes | memoryview, codec: int) -> list[Entry]:
-    """The entries of an index; raises CorruptEvidence when its CRC or its contents are wrong."""
+def _load_index(blob: bytes | memoryview, codec: int) -> Any:
     blob = bytes(blob)
     if len(blob) < _CRC.size or _CRC.unpack_from(blob)[0] != zlib.crc32(blob[_CRC.size:]):
         raise CorruptEvidence("the frame index does not match its checksum")
     try:
-        c = json.loads(decompress(blob[_CRC.size:], codec).decode("utf-8", "surrogatepass"))
+        return json.loads(decompress(blob[_CRC.size:], codec).decode("utf-8", "surrogatepass"))
+    except (ValueError, TypeError) as exc:
+        raise CorruptEvidence(f"the frame index does not decode: {exc}") from exc
+
+
+def index_ids(blob: bytes | memoryview, codec: int) -> list[int]:
+    """Only the packet ids of an index, in its order (CRC-verified as ``decode_index``), without building
+    the entries: about a tenth of the cost (``evidence_lookup``, migration 0010)."""
+    c = _load_index(blob, codec)
+    try:
+        ids = list(accumulate(c["id"]))
+        if len(ids) != c["n"] or not all(isinstance(i, int) for i in ids):
+            raise CorruptEvidence("the frame index's ids do not match its count")
+    except (KeyError, TypeError) as exc:
+        raise CorruptEvidence(f"the frame index does not decode: {exc}") from exc
+    return ids
+
+
+def decode_index(day: dt.date, blob: bytes | memoryview, codec: int) -> list[Entry]:
+    """The entries of an index; raises CorruptEvidence when its CRC or its contents are wrong."""
+    c = _load_index(blob, codec)
+    try:
         n, base = c["n"], midnight(day)
         ids, times, lengths = _sums(c["id"]), _sums(c["t"]), c["len"]
         entries, offset = [], 0

@@ -7,11 +7,13 @@ before). The URL names no point, so the candidates are the blocks whose range ho
 through the range indexes (see ``PacketBlock``). Several blocks may hold it in their range: the points'
 packets of a day are stored interleaved, and a late packet merged into an old day's block widens that
 block's range. Their indexes (never their frames) are opened, the narrowest range first, until one
-holds the id; ids are unique, so that block is the answer.
+holds the id; ids are unique, so that block is the answer. Only the ids of an index are decoded
+(``ids_of``: ~3.5 ms for a day of 4,320 frames, against ~31 ms to build its entries), so a county's
+66 interleaved blocks of one day cost at most a quarter of a second.
 
 A packet stored out of receipt order, however late, is found. A block with no range (its index could
 not be decoded when 0010 ran) is not searched; a damaged block among the candidates is skipped (it is
-logged as an error by ``entries_of`` and reported by the evidence pages themselves).
+logged as an error by ``ids_of`` and reported by the evidence pages themselves).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
-from qingyuan.monitoring.evidence_blocks import CorruptEvidence, entries_of
+from qingyuan.monitoring.evidence_blocks import CorruptEvidence, ids_of
 from qingyuan.monitoring.models import PacketBlock
 
 
@@ -43,9 +45,9 @@ def locate(packet_id: int) -> Located | None:
     """The block holding the compacted packet ``packet_id``, or None (see the module doc)."""
     for block in candidates(packet_id):
         try:
-            entries = entries_of(block)
+            ids = ids_of(block)
         except CorruptEvidence:
             continue
-        if any(e.id == packet_id for e in entries):
+        if packet_id in ids:
             return Located(block.pk, block.point_id, block.day)
     return None

