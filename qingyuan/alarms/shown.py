@@ -46,7 +46,7 @@ def limits_shown(enterprise: Enterprise) -> list[LimitRow]:
     contexts = context.load([p.pk for p in points])
     permit = list(limits_in_force([enterprise.pk], timezone.localdate()).values_list(
         "outlet_id", "pollutant_code", "concentration_limit", "annual_load_t", "standard_ref"))
-    refs = {(o, c): ref for o, c, value, _, ref in permit if value is not None}
+    refs: dict[tuple[int | None, str], str] = {(o, c): ref for o, c, value, _, ref in permit if value is not None}
     reported = _reported([p.pk for p in points])
     by_outlet: dict[int, list[MonitoringPoint]] = defaultdict(list)
     for p in points:
