@@ -45,19 +45,20 @@ def limits_shown(enterprise: Enterprise) -> list[LimitRow]:
         return permit_limits(enterprise)
     contexts = context.load([p.pk for p in points])
     permit = list(limits_in_force([enterprise.pk], timezone.localdate()).values_list(
-        "outlet_id", "pollutant_code", "concentration_limit", "annual_load_t", "standard_ref"))
-    refs: dict[tuple[int | None, str], str] = {(o, c): ref for o, c, value, _, ref in permit if value is not None}
+        "outlet_id", "pollutant_code", "concentration_limit", "annual_load_t", "standard_ref", "unit"))
+    refs: dict[tuple[int | None, str], tuple[str, str]] = {(o, c): (ref, unit) for o, c, value, _, ref, unit in permit
+                                                           if value is not None}
     reported = _reported([p.pk for p in points])
     by_outlet: dict[int, list[MonitoringPoint]] = defaultdict(list)
     for p in points:
         if p.outlet_id is not None and p.pk in contexts:
             by_outlet[p.outlet_id].append(p)
     rows: list[LimitRow] = []
-    annual = {(o, c): float(t) for o, c, _, t, _ in permit if t is not None}
+    annual = {(o, c): float(t) for o, c, _, t, _, _ in permit if t is not None}
     shown: set[tuple[int | None, str]] = set()
     for outlet_id, outlet_points in by_outlet.items():
         ctxs = [contexts[p.pk] for p in outlet_points]
-        codes = {c for o, c, _, _, _ in permit if o == outlet_id}  # a row for all outlets: where measured
+        codes = {c for o, c, _, _, _, _ in permit if o == outlet_id}  # a row for all outlets: where measured
         for ctx in ctxs:
             codes |= ctx.expected | reported.get(ctx.info.id, set())
         outlet = outlet_points[0].outlet
@@ -67,7 +68,7 @@ def limits_shown(enterprise: Enterprise) -> list[LimitRow]:
             load_t = annual.get((outlet_id, code))
             if rule is None and load_t is None and not is_concentration(code):
                 continue  # flows, O2, temperatures: nothing to judge, nothing to show
-            ref = refs.get((outlet_id, code), refs.get((None, code), ""))
+            ref = refs.get((outlet_id, code), refs.get((None, code), ("", "")))
             rows.append(_row(ctx, code, rule, str(outlet), outlet_id, load_t, ref))
             shown.add((outlet_id, code))
             if rule is not None and code in ctx.permit and (outlet_id, code) not in refs:
@@ -88,13 +89,14 @@ def _reported(ids: list[int]) -> dict[int, set[str]]:
 
 
 def _row(ctx: context.PointContext, code: str, rule: LimitRule | None, outlet: str, outlet_id: int,
-         annual_t: float | None, permit_ref: str) -> LimitRow:
+         annual_t: float | None, permit_ref: tuple[str, str]) -> LimitRow:
     label = parameter_label(code)
     if rule is None:
         return LimitRow(code, label, "", outlet, outlet_id, None, annual_t, "", "", source="none")
     if code in ctx.permit:
-        return LimitRow(code, label, rule.unit, outlet, outlet_id, rule.shown, annual_t, rule.basis,
-                        permit_ref, source="permit", reference_o2=rule.reference_o2, low=rule.low)
+        unit = rule.unit or permit_ref[1]  # a code without a default unit: the engine kept the row's value
+        return LimitRow(code, label, unit, outlet, outlet_id, rule.shown, annual_t, rule.basis,
+                        permit_ref[0], source="permit", reference_o2=rule.reference_o2, low=rule.low)
     special = rule.variant == LimitVariant.SPECIAL.value
     return LimitRow(code, label, rule.unit, outlet, outlet_id, rule.shown, annual_t, rule.basis,
                     standard_ref_of(ctx.standard, ctx.info.medium, special=special, route=ctx.route),
