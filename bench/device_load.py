@@ -92,6 +92,7 @@ class Load:
                 await wake.wait()
             while not self.stop:  # paced by the central ticker
                 await asyncio.sleep(0.1)
+            await reader_task  # keep reading the 9014s still due: measure() ends the task once they are in
         finally:
             reader_task.cancel()
             writer.close()
