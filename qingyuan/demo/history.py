@@ -44,6 +44,7 @@ import random
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -72,6 +73,7 @@ PLANT_DOMESTIC_M3 = 5200.0  # the town's sewage also treated at the plant (m³/d
 STOPPED = {"closed", "relocated", "transformed", "suspended"}
 
 
+@cache
 def _unit(code: str) -> str:
     p = pollutant(code)
     return p.default_unit if p is not None else ""
