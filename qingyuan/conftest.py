@@ -95,10 +95,12 @@ DB_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
 DB_MARKERS = ("django_db", "postgres", "cluster")
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the transactional tests last
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """With QINGYUAN_ONLY_DB_TESTS=1 (the PostgreSQL stage of `make test`) only the tests that reach the
+    """Browser tests last (``browser_last``). With QINGYUAN_ONLY_DB_TESTS=1 (the PostgreSQL stage of `make test`) only the tests that reach the
     database run: the protocol, codec, rule and socket tests answer the same on any database, and the
     SQLite stage has run them. Deselected tests are counted in pytest's summary line."""
+    browser_last(items)
     if os.environ.get("QINGYUAN_ONLY_DB_TESTS") != "1":
         return
     keep, drop = [], []
@@ -109,3 +111,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def browser_last(items: list[Any]) -> None:
+    """Browser tests run after all the others: the session's Playwright keeps an event loop running in the
+    main thread, and a later test's ``asyncio.run()`` would fail ("cannot be called from a running event
+    loop"). A stable sort: the order within each group is kept."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
